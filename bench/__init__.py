@@ -1,0 +1,1 @@
+"""Benchmarks run by hand: event generator, baseline model, side-by-side runner."""
