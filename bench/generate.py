@@ -26,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `scheduler` and `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler.data import (  # noqa: E402
+from scheduler.data import (
     Break,
     Day,
     Event,
@@ -260,6 +260,12 @@ def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile) -> d
     return counts
 
 
+def _comes(expert: Expert, window: Window, windows: dict[str, list[Window]]) -> bool:
+    """Whether the expert's (planned) availability covers the window."""
+    spans = windows.get(expert.id)
+    return spans is None or any(w.contains(window.date, window.start, window.end) for w in spans)
+
+
 class _Builder:
     """Builds one event around its witness; one instance per call, driven by one seeded RNG."""
 
@@ -346,8 +352,7 @@ class _Builder:
     def fill_panels(self, pitches: list[Pitch], experts: list[Expert],
                     places: dict[str, tuple[Slot, Room]], windows: dict[str, list[Window]],
                     lengths: dict[str, int]) -> dict[str, tuple[str, ...]]:
-        """Greedy panels, least-loaded first; an expert taken outside their windows gets one more."""
-        rules = self.profile
+        """Greedy panels, slot by slot; an expert taken outside their windows gets one more."""
         load: Counter[str] = Counter()
         panels: dict[str, tuple[str, ...]] = {}
         by_slot: dict[Slot, list[Pitch]] = defaultdict(list)
@@ -356,34 +361,32 @@ class _Builder:
         for slot in self.slots:
             busy: set[str] = set()
             for pitch in by_slot.get(slot, []):
-                end = slot.start + lengths[pitch.id]
-
-                def comes(expert: Expert) -> bool:
-                    spans = windows.get(expert.id)
-                    return spans is None or any(w.contains(slot.date, slot.start, end) for w in spans)
-
-                def rank(expert: Expert) -> tuple:
-                    shared = len(set(expert.topics) & set(pitch.topics))
-                    return (not comes(expert), load[expert.id] - shared, self.rng.random())
-
-                panel: list[Expert] = []
-                per_org: Counter[str] = Counter()
-                for org in rules.required_organisations:
-                    pool = [e for e in experts if e.organisation == org and e.id not in busy]
-                    panel.append(min(pool, key=rank))
-                    per_org[org] += 1
-                    busy.add(panel[-1].id)
-                while len(panel) < rules.panel_size:
-                    pool = [e for e in experts if e.id not in busy and per_org[e.organisation] < 1]
-                    panel.append(min(pool, key=rank))
-                    per_org[panel[-1].organisation] += 1
-                    busy.add(panel[-1].id)
+                window = Window(slot.date, slot.start, slot.start + lengths[pitch.id])
+                panel = self.choose_panel(pitch, window, experts, busy, load, windows)
                 for expert in panel:
+                    busy.add(expert.id)
                     load[expert.id] += 1
-                    if not comes(expert):
+                    if not _comes(expert, window, windows):
                         windows[expert.id].append(Window(slot.date, *slot.segment))
                 panels[pitch.id] = tuple(sorted(e.id for e in panel))
         return panels
+
+    def choose_panel(self, pitch: Pitch, window: Window, experts: list[Expert], busy: set[str],
+                     load: Counter[str], windows: dict[str, list[Window]]) -> list[Expert]:
+        """One expert per required organisation, then others; available, least loaded, on topic first."""
+        def rank(expert: Expert) -> tuple:
+            shared = len(set(expert.topics) & set(pitch.topics))
+            return (not _comes(expert, window, windows), load[expert.id] - shared, self.rng.random())
+
+        panel: list[Expert] = []
+        for org in self.profile.required_organisations:
+            panel.append(min((e for e in experts if e.organisation == org and e.id not in busy), key=rank))
+        while len(panel) < self.profile.panel_size:
+            taken = {e.id for e in panel} | busy
+            orgs = {e.organisation for e in panel}
+            panel.append(min((e for e in experts if e.id not in taken and e.organisation not in orgs),
+                             key=rank))
+        return panel
 
     # -- data derived from the witness ------------------------------------------------
 
