@@ -15,3 +15,4 @@ from scheduler.data import (  # noqa: F401
     Status,
     Weights,
 )
+from scheduler.model import solve  # noqa: F401,E402

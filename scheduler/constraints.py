@@ -1,0 +1,110 @@
+"""The hard rules of the event format, one function each, in the order of the spec (rules 1-6)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from scheduler.data import Event
+from scheduler.timeline import expert_starts, panel_locks
+from scheduler.variables import ScheduleVariables
+
+
+def _infeasible(model: cp_model.CpModel) -> None:
+    """An empty clause: the model has no solution (the diagnosis explains why)."""
+    model.add_bool_or([])
+
+
+def place_every_pitch(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 1: each pitch once, on one day, at an allowed start (day, breaks, windows), in an allowed room."""
+    for pitch_id, option in v.options.items():
+        if not option.starts_by_day or not option.rooms:
+            _infeasible(model)
+            continue
+        model.add_exactly_one(v.on_day[pitch_id].values())
+        model.add_exactly_one(v.in_room[pitch_id].values())
+        for day, starts in option.starts_by_day:
+            model.add_linear_expression_in_domain(
+                v.start[pitch_id], cp_model.Domain.from_values(starts)).only_enforce_if(v.on_day[pitch_id][day])
+
+
+def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 2: in a room, a pitch starts no earlier than the previous one's end plus the changeover."""
+    intervals = defaultdict(list)
+    for pitch_id, option in v.options.items():
+        for room, present in v.in_room[pitch_id].items():
+            intervals[room].append(model.new_optional_fixed_size_interval_var(
+                v.start[pitch_id], option.length + event.changeover, present, f"in_room[{pitch_id},{room}]"))
+    for room_intervals in intervals.values():
+        if len(room_intervals) > 1:
+            model.add_no_overlap(room_intervals)
+
+
+def compose_panels(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 3: panel size, one expert at least from each required organisation, a cap per organisation."""
+    organisation = {expert.id: expert.organisation for expert in event.experts}
+    for pitch_id, seats in v.panel_seats.items():
+        model.add(sum(seats.values()) == event.panel.size)
+        by_organisation = defaultdict(list)
+        for expert_id, var in seats.items():
+            by_organisation[organisation[expert_id]].append(var)
+        for required in event.panel.required_organisations:
+            model.add_bool_or(by_organisation[required])
+        for members in by_organisation.values():
+            if len(members) > event.panel.max_per_org:
+                model.add(sum(members) <= event.panel.max_per_org)
+
+
+def respect_experts(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 4: availability, conflicts of interest, and a changeover between any two of one's pitches.
+
+    Conflicts and pairs with no common time have no seat variable at all (see ``ScheduleVariables``).
+    """
+    for expert in event.experts:
+        intervals = []
+        for pitch_id, seat in v.expert_seats[expert.id].items():
+            option = v.options[pitch_id]
+            allowed = expert_starts(event, expert, option)
+            if len(allowed) < len(option.all_starts):
+                model.add_linear_expression_in_domain(
+                    v.start[pitch_id], cp_model.Domain.from_values(allowed)).only_enforce_if(seat)
+            intervals.append(model.new_optional_fixed_size_interval_var(
+                v.start[pitch_id], option.length + event.changeover, seat, f"seat[{expert.id},{pitch_id}]"))
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
+
+
+def bound_expert_loads(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 5: each expert judges between ``min_pitches`` and ``max_pitches`` pitches."""
+    for expert in event.experts:
+        load = v.load[expert.id]
+        model.add(load == sum(v.expert_seats[expert.id].values()))
+        model.add(load >= expert.min_load)
+        if expert.max_pitches is not None:
+            model.add(load <= expert.max_pitches)
+
+
+def hold_locks(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 6: panel locks seat their expert (slot locks already shaped the pitch's options)."""
+    for lock in panel_locks(event):
+        seat = v.seat.get((lock.expert, lock.pitch))
+        if seat is None:
+            _infeasible(model)
+        else:
+            model.add(seat == 1)
+
+
+HARD_RULES = (
+    place_every_pitch,
+    keep_rooms_apart,
+    compose_panels,
+    respect_experts,
+    bound_expert_loads,
+    hold_locks,
+)
+
+
+def add_hard_rules(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    for rule in HARD_RULES:
+        rule(model, event, v)

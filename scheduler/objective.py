@@ -1,0 +1,243 @@
+"""The objective terms of the event format, named, as model expressions and as plain arithmetic.
+
+``score = topic_match·w_tm − load_spread·w_ls − room_changes·w_rc − sector_clash·w_sc
+− changes_from_previous·w_cp`` (higher is better).
+
+Every term is exact in the model except ``room_changes`` on large events: following each expert
+from pitch to pitch needs a circuit per expert, whose arcs grow with the square of the pitches.
+Above ``EXACT_ROOM_CHANGES_MAX_ARCS`` the model counts a lower bound instead (the rooms an
+expert uses on a day, minus one), so the model's objective is never below the true score and the
+solver's bound stays a true bound.  The score reported is always recomputed by :func:`evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from scheduler.data import Event, ScoreTerms, Session
+from scheduler.timeline import day_index_of, day_offset
+from scheduler.variables import ScheduleVariables
+
+EXACT_ROOM_CHANGES_MAX_ARCS = 60_000
+
+
+@dataclass(frozen=True)
+class ObjectiveTerms:
+    """Each term of the objective as a linear expression of the model."""
+
+    topic_match: cp_model.LinearExprT
+    load_spread: cp_model.LinearExprT
+    room_changes: cp_model.LinearExprT
+    sector_clash: cp_model.LinearExprT
+    changes_from_previous: cp_model.LinearExprT
+    room_changes_exact: bool
+
+    def score(self, event: Event) -> cp_model.LinearExprT:
+        weights = event.objective_weights
+        return (weights.topic_match * self.topic_match
+                - weights.load_spread * self.load_spread
+                - weights.room_changes * self.room_changes
+                - weights.sector_clash * self.sector_clash
+                - weights.changes_from_previous * self.changes_from_previous)
+
+
+def topic_match(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
+    """Over every panel seat, the topics the pitch and its expert share."""
+    experts, pitches = event.expert_by_id(), event.pitch_by_id()
+    return sum(len(set(experts[e].topics) & set(pitches[p].topics)) * seat
+               for (e, p), seat in v.seat.items())
+
+
+def load_spread(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
+    """The most pitches any expert judges minus the fewest, over all experts.
+
+    The seats add up to ``size × pitches``, so the busiest expert judges at least the average and the
+    least busy at most: stating it lets the LP relaxation bound this term at once.
+    """
+    if not event.experts:
+        return 0
+    seats = event.panel.size * len(event.pitches)
+    most = model.new_int_var(-(-seats // len(event.experts)), len(event.pitches), "most_pitches")
+    fewest = model.new_int_var(0, seats // len(event.experts), "fewest_pitches")
+    for load in v.load.values():
+        model.add(most >= load)
+        model.add(fewest <= load)
+    return most - fewest
+
+
+def _other_day(model: cp_model.CpModel, v: ScheduleVariables, first: str, second: str):
+    """A literal that may be true only when the two pitches run on different days, or None if never."""
+    common = set(v.on_day[first]) & set(v.on_day[second])
+    if not common:
+        return model.new_constant(1)
+    if len(v.on_day[first]) == 1 and len(v.on_day[second]) == 1:
+        return None
+    literal = model.new_bool_var(f"other_day[{first},{second}]")
+    for day in common:
+        model.add_bool_or([literal.Not(), v.on_day[first][day].Not(), v.on_day[second][day].Not()])
+    return literal
+
+
+def _same_room(model: cp_model.CpModel, v: ScheduleVariables, first: str, second: str):
+    """A literal that may be true only when the two pitches share their room, or None if they never do."""
+    if not set(v.in_room[first]) & set(v.in_room[second]):
+        return None
+    literal = model.new_bool_var(f"same_room[{first},{second}]")
+    for one, other in ((first, second), (second, first)):
+        for room, in_room in v.in_room[one].items():
+            if room in v.in_room[other]:
+                model.add_bool_or([literal.Not(), in_room.Not(), v.in_room[other][room]])
+            else:
+                model.add_implication(literal, in_room.Not())
+    return literal
+
+
+def _may_follow(event: Event, v: ScheduleVariables, first: str, second: str) -> bool:
+    """Whether an expert could judge ``second`` right after ``first``."""
+    return v.options[second].latest >= v.options[first].earliest + v.options[first].length + event.changeover
+
+
+def room_change_arcs(event: Event, v: ScheduleVariables) -> int:
+    """How many arcs the exact room-change circuits would need."""
+    return sum(len(seats) ** 2 for seats in v.expert_seats.values())
+
+
+def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
+    """Over every expert and day, the moves between rooms from one judged pitch to the next.
+
+    Each expert's pitches form a path in time (a circuit through a depot); an arc between two pitches
+    costs a move unless both share a room or lie on different days.  The pair literals ``same_room``
+    and ``other_day`` belong to the pitches, so all experts share them.
+    """
+    pair_literals: dict[tuple[str, str], tuple] = {}
+
+    def pair(first: str, second: str) -> tuple:
+        key = (first, second) if first < second else (second, first)
+        if key not in pair_literals:
+            pair_literals[key] = (_same_room(model, v, *key), _other_day(model, v, *key))
+        return pair_literals[key]
+
+    moves = []
+    for expert_id, seats in v.expert_seats.items():
+        if not seats:
+            continue
+        nodes = {pitch_id: index + 1 for index, pitch_id in enumerate(seats)}
+        arcs = [(0, 0, model.new_bool_var(f"idle[{expert_id}]"))]
+        for pitch_id, seat in seats.items():
+            node = nodes[pitch_id]
+            arcs.append((node, node, seat.Not()))
+            arcs.append((0, node, model.new_bool_var(f"first[{expert_id},{pitch_id}]")))
+            arcs.append((node, 0, model.new_bool_var(f"last[{expert_id},{pitch_id}]")))
+        for first, second in ((a, b) for a in seats for b in seats if a != b):
+            if not _may_follow(event, v, first, second):
+                continue
+            arc = model.new_bool_var(f"next[{expert_id},{first},{second}]")
+            arcs.append((nodes[first], nodes[second], arc))
+            model.add(v.start[second] >= v.start[first] + v.options[first].length + event.changeover
+                      ).only_enforce_if(arc)
+            same_room, other_day = pair(first, second)
+            excuses = [literal for literal in (same_room, other_day) if literal is not None]
+            move = model.new_bool_var(f"move[{expert_id},{first},{second}]")
+            model.add_bool_or([arc.Not(), move, *excuses])
+            moves.append(move)
+        model.add_circuit(arcs)
+    return sum(moves)
+
+
+def sector_clash(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
+    """Pairs of same-sector pitches whose talks overlap (same day implied by the absolute clock)."""
+    by_sector = defaultdict(list)
+    for pitch in event.pitches:
+        by_sector[pitch.sector].append(pitch.id)
+    clashes = []
+    for pitch_ids in by_sector.values():
+        for first, second in combinations(pitch_ids, 2):
+            one, other = v.options[first], v.options[second]
+            if not one.starts_by_day or not other.starts_by_day:
+                continue
+            if one.latest + one.length <= other.earliest or other.latest + other.length <= one.earliest:
+                continue
+            before = model.new_bool_var(f"before[{first},{second}]")
+            after = model.new_bool_var(f"after[{first},{second}]")
+            clash = model.new_bool_var(f"clash[{first},{second}]")
+            model.add(v.start[second] >= v.start[first] + one.length).only_enforce_if(before)
+            model.add(v.start[first] >= v.start[second] + other.length).only_enforce_if(after)
+            model.add_bool_or([before, after, clash])
+            clashes.append(clash)
+    return sum(clashes)
+
+
+def changes_from_previous(model: cp_model.CpModel, event: Event,
+                          v: ScheduleVariables) -> cp_model.LinearExprT:
+    """Pitches moved from their previous date, start or room, plus panel seats given to someone else."""
+    if not event.previous:
+        return 0
+    days = day_index_of(event)
+    changes = []
+    for session in event.previous:
+        if session.pitch not in v.start:
+            continue
+        kept = model.new_bool_var(f"kept[{session.pitch}]")
+        previous_start = day_offset(days[session.date]) + session.start if session.date in days else None
+        room = v.in_room[session.pitch].get(session.room)
+        if previous_start is None or room is None or previous_start not in v.options[session.pitch].all_starts:
+            model.add(kept == 0)
+        else:
+            model.add(v.start[session.pitch] == previous_start).only_enforce_if(kept)
+            model.add_implication(kept, room)
+        seats = v.panel_seats[session.pitch]
+        still_seated = sum(seats[expert] for expert in set(session.panel) if expert in seats)
+        changes.append(1 - kept + max(event.panel.size, len(set(session.panel))) - still_seated)
+    return sum(changes)
+
+
+def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
+                    exact_room_changes: bool | None = None) -> ObjectiveTerms:
+    """Create every term and maximise the weighted score."""
+    if exact_room_changes is None:
+        exact_room_changes = room_change_arcs(event, v) <= EXACT_ROOM_CHANGES_MAX_ARCS
+    terms = ObjectiveTerms(
+        topic_match=topic_match(model, event, v),
+        load_spread=load_spread(model, event, v),
+        room_changes=room_changes(model, event, v) if exact_room_changes else 0,
+        sector_clash=sector_clash(model, event, v),
+        changes_from_previous=changes_from_previous(model, event, v),
+        room_changes_exact=exact_room_changes,
+    )
+    model.maximize(terms.score(event))
+    return terms
+
+
+def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
+    """Each term of the objective for a given schedule, by plain arithmetic."""
+    experts, pitches = event.expert_by_id(), event.pitch_by_id()
+    topics = sum(len(set(pitches[s.pitch].topics) & set(experts[e].topics))
+                 for s in sessions for e in s.panel if e in experts and s.pitch in pitches)
+    loads = {expert.id: 0 for expert in event.experts}
+    days_of_expert = defaultdict(list)
+    for session in sessions:
+        for expert in session.panel:
+            loads[expert] = loads.get(expert, 0) + 1
+            days_of_expert[(expert, session.date)].append(session)
+    spread = max(loads.values()) - min(loads.values()) if loads else 0
+    moves = 0
+    for judged in days_of_expert.values():
+        judged.sort(key=lambda s: s.start)
+        moves += sum(1 for one, other in zip(judged, judged[1:]) if one.room != other.room)
+    clashes = sum(1 for one, other in combinations(sessions, 2)
+                  if pitches[one.pitch].sector == pitches[other.pitch].sector and one.date == other.date
+                  and one.start < other.end and other.start < one.end)
+    changes = 0
+    current = {s.pitch: s for s in sessions}
+    for old in event.previous or ():
+        new = current.get(old.pitch)
+        if new is None:
+            continue
+        moved = (new.date, new.start, new.room) != (old.date, old.start, old.room)
+        changes += moved + max(len(set(new.panel)), len(set(old.panel))) - len(set(new.panel) & set(old.panel))
+    return ScoreTerms(topic_match=topics, load_spread=spread, room_changes=moves,
+                      sector_clash=clashes, changes_from_previous=changes)

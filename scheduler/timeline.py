@@ -1,0 +1,115 @@
+"""Where and when each pitch may run, and which experts may sit on it: the static part of the rules.
+
+The model works on one absolute clock: the minute ``t`` of the event's ``i``-th day is
+``i * MINUTES_PER_DAY + t``.  Pitches on different days then never overlap, so one
+no-overlap constraint per room or expert covers the whole event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler.data import MINUTES_PER_DAY, Day, Event, Expert, PanelLock, Pitch, SlotLock, Window
+
+
+@dataclass(frozen=True)
+class PitchOptions:
+    """Everything a pitch may be given: the absolute starts allowed per day, and the rooms."""
+
+    pitch: Pitch
+    length: int  # minutes in its room: talk plus questions
+    starts_by_day: tuple[tuple[int, tuple[int, ...]], ...]  # (day index, absolute starts), days with a start
+    rooms: tuple[str, ...]
+
+    @property
+    def all_starts(self) -> tuple[int, ...]:
+        return tuple(start for _, starts in self.starts_by_day for start in starts)
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        return tuple(day for day, _ in self.starts_by_day)
+
+    @property
+    def earliest(self) -> int:
+        return self.starts_by_day[0][1][0] if self.starts_by_day else 0
+
+    @property
+    def latest(self) -> int:
+        return self.starts_by_day[-1][1][-1] if self.starts_by_day else 0
+
+
+def day_offset(day_index: int) -> int:
+    return day_index * MINUTES_PER_DAY
+
+
+def split_absolute(event: Event, absolute: int) -> tuple[date, int]:
+    """Turn an absolute minute back into (date, minute after midnight)."""
+    day_index, minute = divmod(absolute, MINUTES_PER_DAY)
+    return event.days[day_index].date, minute
+
+
+def day_index_of(event: Event) -> dict[date, int]:
+    return {day.date: index for index, day in enumerate(event.days)}
+
+
+def _clear_of_breaks(day: Day, start: int, end: int) -> bool:
+    return all(end <= pause.start or pause.end <= start for pause in day.breaks)
+
+
+def _inside_some_window(windows: tuple[Window, ...] | None, day: date, start: int, end: int) -> bool:
+    return windows is None or any(window.contains(day, start, end) for window in windows)
+
+
+def _slot_locks(event: Event, pitch_id: str) -> list[SlotLock]:
+    return [lock for lock in event.locks or () if isinstance(lock, SlotLock) and lock.pitch == pitch_id]
+
+
+def panel_locks(event: Event) -> list[PanelLock]:
+    return [lock for lock in event.locks or () if isinstance(lock, PanelLock)]
+
+
+def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
+    """Rule 1 and the slot locks of rule 6, worked out on the grid before any solving."""
+    length = event.pitch_length(pitch)
+    locks = _slot_locks(event, pitch.id)
+    grid = event.grid
+    starts_by_day = []
+    for index, day in enumerate(event.days):
+        if any(lock.date is not None and lock.date != day.date for lock in locks):
+            continue
+        first = -(-day.start // grid) * grid
+        starts = tuple(
+            day_offset(index) + start
+            for start in range(first, day.end - length + 1, grid)
+            if _clear_of_breaks(day, start, start + length)
+            and _inside_some_window(pitch.available, day.date, start, start + length)
+            and all(lock.start is None or lock.start == start for lock in locks)
+        )
+        if starts:
+            starts_by_day.append((index, starts))
+    rooms = tuple(
+        room.id for room in event.rooms
+        if (pitch.rooms is None or room.id in pitch.rooms)
+        and all(lock.room is None or lock.room == room.id for lock in locks)
+    )
+    return PitchOptions(pitch, length, tuple(starts_by_day), rooms)
+
+
+def expert_starts(event: Event, expert: Expert, options: PitchOptions) -> tuple[int, ...]:
+    """The starts of a pitch at which the expert may judge it (rule 4's availability part)."""
+    if expert.available is None:
+        return options.all_starts
+    allowed = []
+    for day_index, starts in options.starts_by_day:
+        day = event.days[day_index].date
+        for start in starts:
+            minute = start - day_offset(day_index)
+            if _inside_some_window(expert.available, day, minute, minute + options.length):
+                allowed.append(start)
+    return tuple(allowed)
+
+
+def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:
+    """Whether the expert could judge the pitch in some placement: no conflict and some common time."""
+    return options.pitch.id not in expert.conflict_set and bool(expert_starts(event, expert, options))

@@ -1,0 +1,44 @@
+"""The whole model: the Rouen seed, the result's fields, progress reports and time-outs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scheduler import solve
+from scheduler.data import Status
+from tests.scheduler.builders import event, expert, pitch
+
+ROUEN = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "rouen-2023.json"
+
+
+@pytest.fixture
+def rouen():
+    io = pytest.importorskip("scheduler.io")
+    if not ROUEN.exists():
+        pytest.skip("the shared Rouen example is not beside the repository")
+    return io.load_event(ROUEN)
+
+
+def test_rouen_solves_to_optimal(solve_and_check, rouen):
+    result = solve_and_check(rouen, time_limit=5.0)
+    assert result.status is Status.OPTIMAL
+    assert result.score == result.best_bound
+    assert len(result.sessions) == len(rouen.pitches)
+    assert all(len(s.panel) == rouen.panel.size for s in result.sessions)
+
+
+def test_progress_reports_better_schedules_up_to_the_final_one(solve_and_check):
+    reports = []
+    tiny = event([pitch(p, topics=("x",)) for p in "abc"], [expert(e, topics=("x",)) for e in "efg"], rooms=2)
+    result = solve_and_check(tiny, on_progress=reports.append)
+    assert reports and reports[-1].score == result.score
+    assert [r.score for r in reports] == sorted({r.score for r in reports})
+    assert all(r.bound >= r.score for r in reports)
+
+
+def test_infeasible_event_is_a_result_not_an_exception(solve_and_check):
+    result = solve_and_check(event([pitch("p")], []))
+    assert result.status is Status.INFEASIBLE
+    assert result.sessions == () and result.score is None and result.best_bound is None
