@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up they share.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := pitchday
+
+.PHONY: run test setup translations
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# The catalogues are kept as text (.po); the app reads them compiled (.mo).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -f -d pitchday/translations
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# After changing user-facing text: refresh the English catalogue, then translate its empty entries.
+i18n-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o pitchday/translations/messages.pot .
+	$(BIN)/pybabel update -i pitchday/translations/messages.pot -d pitchday/translations --width 100

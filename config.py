@@ -1,0 +1,74 @@
+"""Configuration, read from the environment when the app is created, never at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+
+# Only good for a laptop demo: the production config refuses to start with it.
+DEMO_SECRET_KEY = "pitchday-demo-secret-change-me"
+
+
+class Config:
+    """The embedded default: SQLite in ./instance, French first."""
+
+    TESTING = False
+    SECRET_KEY: str | None = DEMO_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'pitchday.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: event files and CSVs are small
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a juror's tablet may sit idle for hours between pitches
+    DEMO_EVENT_FILE = str(Path(__file__).resolve().parent / "pitchday" / "demo" / "rouen-2023.json")
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", self.SECRET_KEY)
+        url = os.environ.get("DATABASE_URL")
+        if url:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+
+
+class ProductionConfig(Config):
+    """Behind a real server: secure cookies, and no start without a real secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == DEMO_SECRET_KEY:
+            raise RuntimeError("PITCHDAY_ENV=production needs a SECRET_KEY environment variable "
+                               "(for example: python -c 'import secrets; print(secrets.token_hex(32))')")
+
+
+class TestConfig(Config):
+    """For pytest: a throw-away database given by the test fixtures."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+
+    def __init__(self, database_url: str | None = None) -> None:
+        super().__init__()
+        self.SECRET_KEY = "test-secret"
+        if database_url:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def config_from_environment() -> Config:
+    return ProductionConfig() if os.environ.get("PITCHDAY_ENV") == "production" else Config()

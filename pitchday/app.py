@@ -1,0 +1,109 @@
+"""The application factory: extensions bound, blueprints registered, nothing read at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template, request, session
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from config import Config, config_from_environment
+from pitchday.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def build_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config or config_from_environment())
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "organiser.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).resolve().parent / "translations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+    from pitchday import models  # noqa: F401  (the models must be known to Alembic and the mapper)
+    from pitchday.cli import register_commands
+    from pitchday.juror.views import bp as juror_bp
+    from pitchday.organiser.views import bp as organiser_bp
+    from pitchday.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(organiser_bp, url_prefix="/organisation")
+    app.register_blueprint(juror_bp, url_prefix="/jury")
+    register_commands(app)
+    _register_error_pages(app)
+    app.after_request(_commit_request)
+    app.context_processor(_template_globals)
+    from pitchday.services.agenda import format_clock
+
+    app.jinja_env.filters["clock"] = format_clock
+    return app
+
+
+def _commit_request(response):  # noqa: ANN001, ANN202
+    """One commit per request: services only flush, and a failed request keeps nothing."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def select_locale() -> str:
+    """French unless the visitor switched language (kept in the session) or only reads English."""
+    chosen = session.get("lang")
+    if chosen in ("fr", "en"):
+        return chosen
+    return request.accept_languages.best_match(["fr", "en"]) or "fr"
+
+
+def _template_globals() -> dict:
+    from flask_babel import get_locale
+
+    return {"current_lang": str(get_locale() or "fr")}
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """WAL lets readers go on while a juror's score is written; the busy timeout makes writers queue."""
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections opened before the listener must not be reused
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Every error is a page in the visitor's language, never a stack trace."""
+
+    def render_error(error):  # noqa: ANN001, ANN202
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return {"error": getattr(error, "description", "") or str(code)}, code
+        return render_template("error.html", code=code, description=getattr(error, "description", "")), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)

@@ -1,0 +1,139 @@
+"""``flask`` commands: import/export event files, organiser accounts, juror links, the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import with_appcontext
+
+from pitchday.extensions import db
+from pitchday.models import Event
+from pitchday.services import accounts, event_io
+
+DEMO_ORGANISER_EMAIL = "organisation@pitchday.local"
+DEMO_ORGANISER_PASSWORD = "rouen-2023-demo"
+
+
+def register_commands(app: Flask) -> None:
+    for command in (import_event_command, export_event_command, create_organiser_command,
+                    juror_links_command, demo_command):
+        app.cli.add_command(command)
+
+
+def _fail(message: str) -> None:
+    """Stop with one line for the user, no traceback."""
+    db.session.rollback()
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(1)
+
+
+def _read_event_file(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        _fail(f"impossible de lire {path} : {error.strerror}")
+    except json.JSONDecodeError as error:
+        _fail(f"{path} n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno}) : {error.msg}")
+    raise AssertionError("unreachable")
+
+
+def _event_or_fail(slug: str) -> Event:
+    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+    if event is None:
+        _fail(f"aucun événement « {slug} ».")
+    return event
+
+
+@click.command("import-event")
+@with_appcontext
+@click.argument("path", type=click.Path(path_type=Path))
+def import_event_command(path: Path) -> None:
+    """Import an event file (pitchday-event/1)."""
+    try:
+        event = event_io.import_event(_read_event_file(path))
+    except event_io.EventFormatError as error:
+        _fail(f"{path} refusé, rien n'a été importé : {error}")
+    db.session.commit()
+    click.echo(f"Importé : {event.name} ({len(event.pitches)} pitchs, {len(event.experts)} experts) "
+               f"sous l'identifiant « {event.slug} ».")
+
+
+@click.command("export-event")
+@with_appcontext
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+def export_event_command(slug: str, output: Path | None) -> None:
+    """Export an event as an event file."""
+    text = json.dumps(event_io.export_event(_event_or_fail(slug)), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@click.command("create-organiser")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", default="")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def create_organiser_command(email: str, name: str, password: str) -> None:
+    """Create an organiser account."""
+    try:
+        accounts.create_organiser(email, password, name)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"Compte organisateur créé : {email}")
+
+
+@click.command("juror-links")
+@with_appcontext
+@click.argument("slug")
+def juror_links_command(slug: str) -> None:
+    """Print each juror's personal link."""
+    event = _event_or_fail(slug)
+    _print_juror_links(event)
+    db.session.commit()
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the Rouen 2023 demo event once, and print the logins (keeps existing data)."""
+    path = Path(current_app.config["DEMO_EVENT_FILE"])
+    data = _read_event_file(path)
+    event = db.session.execute(
+        db.select(Event).filter_by(name=data["event"]["name"])).scalars().first()
+    if event is None:
+        event = event_io.import_event(data)
+        click.echo(f"Événement de démonstration chargé : {event.name}")
+    password = os.environ.get("PITCHDAY_DEMO_PASSWORD", DEMO_ORGANISER_PASSWORD)
+    try:
+        accounts.create_organiser(DEMO_ORGANISER_EMAIL, password, "Organisation (démo)")
+    except accounts.AccountError:
+        pass  # already there from an earlier run: keep it as it is
+    from pitchday.services import demo
+
+    demo.prepare(event)
+    db.session.commit()
+    base = os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")
+    click.echo("")
+    click.echo(f"  Programme public : {base}/e/{event.slug}")
+    click.echo(f"  Espace organisation : {base}/organisation/  "
+               f"(identifiant {DEMO_ORGANISER_EMAIL}, mot de passe {password})")
+    _print_juror_links(event, base)
+    db.session.commit()
+
+
+def _print_juror_links(event: Event, base: str | None = None) -> None:
+    base = base or os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")
+    click.echo("  Liens personnels des jurés :")
+    for access in accounts.ensure_juror_links(event):
+        with current_app.test_request_context():
+            path = url_for("juror.day", token=access.token)
+        click.echo(f"    {access.expert.name:<40} {base}{path}")

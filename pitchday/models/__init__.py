@@ -1,0 +1,18 @@
+"""Typed SQLAlchemy models, and nothing else: the logic lives in pitchday.services."""
+
+from pitchday.models.event import (  # noqa: F401
+    AvailabilityWindow,
+    DayBreak,
+    Event,
+    EventDay,
+    Expert,
+    ExpertConflict,
+    Lock,
+    Organisation,
+    Pitch,
+    PitchRoom,
+    Room,
+)
+from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersion  # noqa: F401
+from pitchday.models.scoring import Criterion, JurorComment, Score, ScoreAudit, ScoreSubmission  # noqa: F401
+from pitchday.models.users import JurorAccess, Organiser  # noqa: F401

@@ -1,0 +1,101 @@
+"""Jury scoring: the rubric, the scores, and the audit trail of every change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pitchday.extensions import db
+from pitchday.models.event import Event, Expert, Pitch, utcnow
+
+
+class Criterion(db.Model):
+    """One line of the rubric: what is judged, how much it weighs, on which scale."""
+
+    __tablename__ = "criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(default=1.0)
+    scale_min: Mapped[int] = mapped_column(default=0)
+    scale_max: Mapped[int] = mapped_column(default=10)
+
+    event: Mapped[Event] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("scale_min < scale_max", name="scale_ordered"),
+    )
+
+
+class Score(db.Model):
+    """The current mark of one juror for one pitch on one criterion."""
+
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    value: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    pitch: Mapped[Pitch] = relationship()
+    expert: Mapped[Expert] = relationship()
+    criterion: Mapped[Criterion] = relationship()
+
+    __table_args__ = (UniqueConstraint("pitch_id", "expert_id", "criterion_id"),)
+
+
+class JurorComment(db.Model):
+    """A juror's free comment on a pitch."""
+
+    __tablename__ = "juror_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("pitch_id", "expert_id"),)
+
+
+class ScoreAudit(db.Model):
+    """Append-only: who changed which mark, when, from what to what.
+
+    Rows are only ever inserted; the scoring service has no update or delete path,
+    and the organiser pages show them read-only.
+    """
+
+    __tablename__ = "score_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    # "juror:<expert key>" or "organiser:<email>"
+    actor: Mapped[str] = mapped_column(String(200))
+    before: Mapped[int | None]
+    after: Mapped[int | None]
+    # The client-made id of the submission, so that a retry is applied once.
+    submission_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScoreSubmission(db.Model):
+    """A juror's submission, remembered by its client-made id so a retry is applied once."""
+
+    __tablename__ = "score_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    response: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,114 @@
+"""The organiser's workspace: login, events, juror links."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from pitchday.extensions import db, login_manager
+from pitchday.models import Event, JurorAccess, Organiser
+from pitchday.organiser.forms import ConfirmForm, ImportEventForm, LoginForm
+from pitchday.services import accounts, event_io
+
+bp = Blueprint("organiser", __name__)
+
+
+@login_manager.user_loader
+def load_organiser(organiser_id: str) -> Organiser | None:
+    return db.session.get(Organiser, int(organiser_id)) if organiser_id.isdigit() else None
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    """Organiser login."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        organiser = accounts.authenticate(form.email.data, form.password.data)
+        if organiser:
+            login_user(organiser)
+            return redirect(_safe_next(request.args.get("next")) or url_for("organiser.dashboard"))
+        flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
+        return render_template("organiser/login.html", form=form), 401
+    return render_template("organiser/login.html", form=form)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@login_required
+def logout():
+    """Organiser logout (a POST, so that a link on another site cannot log you out)."""
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """The organiser's events."""
+    events = db.session.execute(db.select(Event).order_by(Event.created_at.desc())).scalars().all()
+    return render_template("organiser/dashboard.html", events=events, import_form=ImportEventForm())
+
+
+@bp.route("/evenements/importer", methods=["POST"])
+@login_required
+def import_event():
+    """Import an event file."""
+    form = ImportEventForm()
+    if not form.validate_on_submit():
+        flash(_("Choisissez un fichier d'événement JSON."), "error")
+        return redirect(url_for("organiser.dashboard"))
+    try:
+        data = json.loads(form.event_file.data.read().decode("utf-8-sig"))
+        event = event_io.import_event(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        flash(_("Ce fichier n'est pas un JSON lisible : %(why)s", why=str(error)), "error")
+        return redirect(url_for("organiser.dashboard"))
+    except event_io.EventFormatError as error:
+        flash(_("Fichier refusé, rien n'a été importé. %(why)s", why=str(error)), "error")
+        return redirect(url_for("organiser.dashboard"))
+    flash(_("Événement « %(name)s » importé.", name=event.name), "success")
+    return redirect(url_for("organiser.event", slug=event.slug))
+
+
+@bp.route("/evenements/<slug>")
+@login_required
+def event(slug: str):
+    """One event: its pitches, experts and juror links."""
+    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    links = {access.expert_id: access for access in accounts.ensure_juror_links(event)}
+    return render_template("organiser/event.html", event=event, links=links, form=ConfirmForm())
+
+
+@bp.route("/evenements/<slug>/export.json")
+@login_required
+def export_event(slug: str):
+    """Download the event file."""
+    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    body = json.dumps(event_io.export_event(event), ensure_ascii=False, indent=2)
+    return body, 200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{event.slug}.json"',
+    }
+
+
+@bp.route("/liens/<int:access_id>/revoquer", methods=["POST"])
+@login_required
+def revoke_link(access_id: int):
+    """Revoke a juror's link and give them a new one."""
+    access = db.get_or_404(JurorAccess, access_id)
+    if ConfirmForm().validate_on_submit():
+        accounts.revoke_juror_link(access)
+        accounts.issue_juror_link(access.expert)
+        flash(_("L'ancien lien de %(name)s ne fonctionne plus ; un nouveau lien a été créé.",
+                name=access.expert.name), "success")
+    return redirect(url_for("organiser.event", slug=access.expert.event.slug))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so that the login form cannot send anyone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -1,0 +1,94 @@
+"""Organiser accounts and juror links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pitchday.extensions import db
+from pitchday.models import Event, Expert, JurorAccess, Organiser
+
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended costs
+
+# 32 bytes from the OS's CSPRNG: 256 bits, far beyond guessing range.
+TOKEN_BYTES = 32
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out, with the reason for the user."""
+
+
+def create_organiser(email: str, password: str, name: str = "") -> Organiser:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"« {email} » n'est pas une adresse e-mail.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    if db.session.execute(db.select(Organiser).filter_by(email=email)).scalar_one_or_none():
+        raise AccountError(f"Un compte organisateur existe déjà pour {email}.")
+    organiser = Organiser(email=email, name=name, password_hash=_hasher.hash(password))
+    db.session.add(organiser)
+    db.session.flush()
+    return organiser
+
+
+def authenticate(email: str, password: str) -> Organiser | None:
+    """The organiser with these credentials, or None; the hash is upgraded when costs rise."""
+    organiser = db.session.execute(
+        db.select(Organiser).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    if organiser is None or not organiser.active:
+        _hasher.hash(password)  # spend the same time, so timing does not reveal which emails exist
+        return None
+    try:
+        _hasher.verify(organiser.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(organiser.password_hash):
+        organiser.password_hash = _hasher.hash(password)
+        db.session.flush()
+    return organiser
+
+
+def issue_juror_link(expert: Expert) -> JurorAccess:
+    """A new personal link for the expert; their older links stay valid until revoked."""
+    access = JurorAccess(expert=expert, token=secrets.token_urlsafe(TOKEN_BYTES))
+    db.session.add(access)
+    db.session.flush()
+    return access
+
+
+def ensure_juror_links(event: Event) -> list[JurorAccess]:
+    """One valid link per expert of the event, creating those that are missing."""
+    links = []
+    for expert in event.experts:
+        valid = current_juror_link(expert)
+        links.append(valid or issue_juror_link(expert))
+    return links
+
+
+def current_juror_link(expert: Expert) -> JurorAccess | None:
+    return db.session.execute(
+        db.select(JurorAccess)
+        .filter_by(expert_id=expert.id, revoked_at=None)
+        .order_by(JurorAccess.created_at.desc(), JurorAccess.id.desc())
+    ).scalars().first()
+
+
+def revoke_juror_link(access: JurorAccess) -> None:
+    if access.revoked_at is None:
+        access.revoked_at = datetime.now(timezone.utc)
+        db.session.flush()
+
+
+def juror_from_token(token: str) -> Expert | None:
+    """The expert a link belongs to, or None for an unknown or revoked link."""
+    if not token or len(token) > 64:
+        return None
+    access = db.session.execute(db.select(JurorAccess).filter_by(token=token)).scalar_one_or_none()
+    if access is None or not access.is_valid:
+        return None
+    return access.expert

@@ -1,0 +1,39 @@
+"""A student opens the demo event on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from pitchday.extensions import db
+from pitchday.services import demo, event_io
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_event(app, rouen) -> str:
+    with app.app_context():
+        event = event_io.import_event(rouen)
+        demo.prepare(event)
+        db.session.commit()
+        return event.slug
+
+
+def test_public_page_shows_the_seven_pitches(live_server, phone, demo_event):
+    phone.goto(f"{live_server}/e/{demo_event}")
+
+    assert phone.locator("h1").inner_text().startswith("Accélérateur Relocalisation")
+    companies = phone.locator(".pitch .company").all_inner_texts()
+    assert len(companies) == 7
+    assert {"Mijuin-Malaunay", "Aurthus et Paole", "Touroul-Chevalerie"} <= set(companies)
+
+
+def test_language_switch_to_english_and_back(live_server, phone, demo_event):
+    phone.goto(f"{live_server}/e/{demo_event}")
+    assert phone.locator("html").get_attribute("lang") == "fr"
+
+    phone.get_by_role("link", name="English").click()
+    assert phone.locator("html").get_attribute("lang") == "en"
+
+    phone.get_by_role("link", name="Français").click()
+    assert phone.locator("html").get_attribute("lang") == "fr"

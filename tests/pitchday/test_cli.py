@@ -1,0 +1,55 @@
+"""The flask commands."""
+
+from __future__ import annotations
+
+import json
+
+from pitchday.extensions import db
+from pitchday.models import Event, Organiser
+from tests.conftest import ROUEN_FILE
+
+
+def test_import_then_export_gives_back_the_file(app, runner, tmp_path, rouen):
+    result = runner.invoke(args=["import-event", str(ROUEN_FILE)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "export.json"
+
+    result = runner.invoke(args=["export-event", "accelerateur-relocalisation-reindustrialisation-rouen-2023",
+                                 "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8")) == rouen
+
+
+def test_import_of_a_broken_file_says_what_to_fix(app, runner, tmp_path, rouen):
+    rouen["panel"]["size"] = "four"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(rouen), encoding="utf-8")
+
+    result = runner.invoke(args=["import-event", str(broken)])
+
+    assert result.exit_code == 1
+    assert "panel.size" in result.output
+    assert "Traceback" not in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(Event)).first() is None
+
+
+def test_demo_loads_once_and_prints_logins(app, runner):
+    first = runner.invoke(args=["demo"])
+    second = runner.invoke(args=["demo"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "organisation@pitchday.local" in first.output
+    assert first.output.count("/jury/") == 9
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Event)).scalar_one() == 1
+        assert db.session.execute(db.select(db.func.count()).select_from(Organiser)).scalar_one() == 1
+
+
+def test_create_organiser(app, runner):
+    result = runner.invoke(args=["create-organiser", "chef@cci.fr", "--password", "un mot de passe long"])
+
+    assert result.exit_code == 0, result.output
+    assert "chef@cci.fr" in result.output
