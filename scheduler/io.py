@@ -81,6 +81,10 @@ class EventFormatError(ValueError):
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}" if self.source else self.detail
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keeps path, value and source when the error crosses a process boundary.
+        return (type(self), (self.detail,), self.__dict__)
+
 
 class ScheduleFormatError(EventFormatError):
     """A schedule file that does not follow the format."""

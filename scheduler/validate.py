@@ -252,7 +252,7 @@ def score_terms(event: Event, sessions: Iterable[Session]) -> ScoreTerms:
     known = [session for session in sessions if session.pitch in pitches]
 
     topic_match = sum(len(set(pitches[session.pitch].topics) & set(experts[expert_id].topics))
-                      for session in known for expert_id in session.panel if expert_id in experts)
+                      for session in known for expert_id in dict.fromkeys(session.panel) if expert_id in experts)
 
     judged = _sessions_by_expert(event, sessions)
     loads = [len(expert_sessions) for expert_sessions in judged.values()]

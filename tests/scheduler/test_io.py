@@ -2,6 +2,7 @@
 
 import copy
 import json
+import pickle
 from datetime import date
 from pathlib import Path
 
@@ -238,6 +239,13 @@ def test_error_message_shape(rouen):
                           "that is a multiple of grid_min (5)")
     assert error.value == -5
     assert isinstance(error, ValueError)
+
+
+def test_error_survives_pickling(rouen):
+    rouen["rooms"][0]["capacity"] = 0
+    error = pickle.loads(pickle.dumps(error_of(rouen)))
+    assert (error.path, error.value) == ("rooms[0].capacity", 0)
+    assert str(error) == "rooms[0].capacity: 0 is not valid: expected a positive whole number of seats"
 
 
 def test_not_an_object_at_top_level():
