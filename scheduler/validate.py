@@ -84,8 +84,9 @@ def _check_placement(event: Event, pitch: Pitch, session: Session) -> list[Viola
                              f"({format_clock(day.start)}-{format_clock(day.end)}).", (pitch.id,)))
         for pause in day.breaks:
             if session.start < pause.end and pause.start < session.end:
+                name = f'the break "{pause.label}"' if pause.label else "a break"
                 violations.append(Violation(
-                    "break_overlap", f'{what} overlaps the break "{pause.label}" '
+                    "break_overlap", f"{what} overlaps {name} "
                                      f"({format_clock(pause.start)}-{format_clock(pause.end)}).", (pitch.id,)))
     # One single window must hold the whole pitch: touching windows are not merged.
     if pitch.available is not None and not any(
@@ -107,6 +108,7 @@ def _check_room_changeovers(event: Event, sessions: Sequence[Session]) -> list[V
     by_room_day: dict[tuple[str, date], list[Session]] = defaultdict(list)
     for session in sessions:
         by_room_day[session.room, session.date].append(session)
+    changeover = f" plus the {event.changeover}-minute changeover" if event.changeover else ""
     violations = []
     for (room, _), in_room in by_room_day.items():
         for first, second in _ordered_pairs(in_room):
@@ -114,7 +116,7 @@ def _check_room_changeovers(event: Event, sessions: Sequence[Session]) -> list[V
                 violations.append(Violation(
                     "room_changeover",
                     f'In room "{room}", pitch "{second.pitch}" ({_when(second)}) starts before pitch '
-                    f'"{first.pitch}" ({_when(first)}) has ended plus {event.changeover} min changeover.',
+                    f'"{first.pitch}" ({_when(first)}) has ended{changeover}.',
                     (first.pitch, second.pitch, room)))
     return violations
 
@@ -178,6 +180,8 @@ def _sessions_by_expert(event: Event, sessions: Iterable[Session]) -> dict[str, 
 
 # Rule 4: an expert needs the changeover between two pitches, in the same room or not.
 def _check_expert_timetables(event: Event, sessions: Sequence[Session]) -> list[Violation]:
+    gap_needed = (f"with less than {event.changeover} min between them" if event.changeover
+                  else "at overlapping times")
     violations = []
     for expert_id, judged in _sessions_by_expert(event, sessions).items():
         by_day: dict[date, list[Session]] = defaultdict(list)
@@ -189,8 +193,8 @@ def _check_expert_timetables(event: Event, sessions: Sequence[Session]) -> list[
                     violations.append(Violation(
                         "expert_changeover",
                         f'Expert "{expert_id}" judges pitch "{first.pitch}" ({_when(first)}, room "{first.room}") '
-                        f'and pitch "{second.pitch}" ({_when(second)}, room "{second.room}") with less than '
-                        f"{event.changeover} min between them.", (expert_id, first.pitch, second.pitch)))
+                        f'and pitch "{second.pitch}" ({_when(second)}, room "{second.room}"), '
+                        f"{gap_needed}.", (expert_id, first.pitch, second.pitch)))
     return violations
 
 
