@@ -14,5 +14,13 @@ from pitchday.models.event import (  # noqa: F401
     Room,
 )
 from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersion  # noqa: F401
-from pitchday.models.scoring import Criterion, JurorComment, Score, ScoreAudit, ScoreSubmission  # noqa: F401
+from pitchday.models.scoring import (  # noqa: F401
+    Criterion,
+    JurorComment,
+    Score,
+    ScoreAudit,
+    ScoreSubmission,
+    ScoringLock,
+    ScoringSettings,
+)
 from pitchday.models.users import JurorAccess, Organiser  # noqa: F401

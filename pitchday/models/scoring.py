@@ -84,6 +84,10 @@ class ScoreAudit(db.Model):
     actor: Mapped[str] = mapped_column(String(200))
     before: Mapped[int | None]
     after: Mapped[int | None]
+    # "score", "comment", "lock" or "unlock"; a comment change keeps its texts here.
+    action: Mapped[str] = mapped_column(String(20), default="score", server_default="score")
+    comment_before: Mapped[str | None] = mapped_column(Text)
+    comment_after: Mapped[str | None] = mapped_column(Text)
     # The client-made id of the submission, so that a retry is applied once.
     submission_id: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -99,3 +103,27 @@ class ScoreSubmission(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     response: Mapped[dict | None] = mapped_column(JSON)
+
+
+class ScoringLock(db.Model):
+    """The organiser's decision on a pitch's scoring: locked, or reopened past the automatic lock."""
+
+    __tablename__ = "scoring_locks"
+
+    pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    locked: Mapped[bool]
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScoringSettings(db.Model):
+    """How scoring runs for an event; an event without a row uses the defaults."""
+
+    __tablename__ = "scoring_settings"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    # Jurors may change their marks until this many minutes after the pitch ends (event time zone).
+    lock_after_min: Mapped[int] = mapped_column(default=30)
+
+    __table_args__ = (CheckConstraint("lock_after_min >= 0", name="lock_after_not_negative"),)
