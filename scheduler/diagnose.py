@@ -1,0 +1,696 @@
+"""Why no schedule exists, in an organiser's words.
+
+Two stages.  First, counting checks: each looks at one rule and the data it touches
+(a pitch's windows, an organisation's experts and their ``max_pitches``, the room time
+of the days...) and, when that alone makes a schedule impossible, says so in one
+sentence.  They are fast and their findings are as small as a reason can be.
+
+When counting finds nothing, a feasibility CP-SAT model states every rule group behind
+its own assumption literal (one pitch's windows, one expert's windows, one conflict of
+interest, one lock, one organisation required on panels...).  The solver returns a set
+of assumptions that cannot hold together; deleting them one at a time while the rest
+stays infeasible shrinks it to a minimal set, and each literal left is read back as a
+sentence naming its data.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from scheduler.data import (
+    MINUTES_PER_DAY,
+    Conflict,
+    Day,
+    Event,
+    Expert,
+    PanelLock,
+    Pitch,
+    SlotLock,
+    Window,
+)
+from scheduler.io import format_clock
+
+
+def diagnose(event: Event, *, time_limit: float = 10.0) -> tuple[Conflict, ...]:
+    """The smallest set of rules and data that rule out every schedule; () if none is found."""
+    found = _Counting(event).conflicts()
+    if found:
+        return tuple(found)
+    return _CoreSearch(event).explain(time_limit)
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def _span(day: date, start: int, end: int) -> str:
+    return f"{day.isoformat()} {format_clock(start)}-{format_clock(end)}"
+
+
+def _windows(windows: Iterable[Window]) -> str:
+    return ", ".join(_span(w.date, w.start, w.end) for w in windows)
+
+
+def _ids(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """'1 expert', '3 experts'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+
+
+def _sentence(text: str) -> str:
+    """Capitalise the first letter only (``str.capitalize`` would lower the names)."""
+    return text[:1].upper() + text[1:]
+
+
+class _Names:
+    """How an organiser calls pitches, experts and organisations."""
+
+    def __init__(self, event: Event):
+        self.organisation_names = {o.id: o.name for o in event.organisations}
+        self.experts = event.expert_by_id()
+        self.pitches = event.pitch_by_id()
+
+    def org(self, org_id: str) -> str:
+        return self.organisation_names.get(org_id, org_id)
+
+    def expert(self, expert_id: str) -> str:
+        expert = self.experts[expert_id]
+        return f"{expert.name} ({self.org(expert.organisation)})"
+
+    def pitch(self, pitch_id: str) -> str:
+        return f'pitch "{self.pitches[pitch_id].company}"' if pitch_id in self.pitches else f'pitch "{pitch_id}"'
+
+
+# --- where and when a pitch may run --------------------------------------------------------------
+
+
+def day_stretches(day: Day) -> list[tuple[int, int]]:
+    """The break-free stretches of a day."""
+    stretches, cursor = [], day.start
+    for pause in sorted(day.breaks, key=lambda b: b.start):
+        if pause.start > cursor:
+            stretches.append((cursor, min(pause.start, day.end)))
+        cursor = max(cursor, pause.end)
+    if cursor < day.end:
+        stretches.append((cursor, day.end))
+    return stretches
+
+
+def _day_starts(event: Event, length: int) -> list[tuple[int, int]]:
+    """(day index, minute) of every start that keeps a pitch of that length in a day and out of breaks."""
+    starts = []
+    for index, day in enumerate(event.days):
+        for start in range(day.start, day.end - length + 1, event.grid):
+            if not any(b.start < start + length and start < b.end for b in day.breaks):
+                starts.append((index, start))
+    return starts
+
+
+def _inside(windows: tuple[Window, ...] | None, day: date, start: int, end: int) -> bool:
+    return windows is None or any(w.contains(day, start, end) for w in windows)
+
+
+def _slot_locks(event: Event, pitch_id: str) -> list[SlotLock]:
+    return [lock for lock in event.locks or () if isinstance(lock, SlotLock) and lock.pitch == pitch_id]
+
+
+def _panel_locks(event: Event) -> list[PanelLock]:
+    return [lock for lock in event.locks or () if isinstance(lock, PanelLock)]
+
+
+def _lock_allows(event: Event, lock: SlotLock, day_index: int, start: int) -> bool:
+    return ((lock.date is None or event.days[day_index].date == lock.date)
+            and (lock.start is None or lock.start == start))
+
+
+def _describe_lock(names: _Names, lock: SlotLock | PanelLock) -> str:
+    if isinstance(lock, PanelLock):
+        return f"a lock puts {names.expert(lock.expert)} on the panel of {names.pitch(lock.pitch)}"
+    parts = [part for part in (lock.date.isoformat() if lock.date else None,
+                               format_clock(lock.start) if lock.start is not None else None,
+                               f"room {lock.room}" if lock.room else None) if part]
+    return f"a lock pins {names.pitch(lock.pitch)} to {' '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a pitch may go once its windows, rooms and locks are applied."""
+
+    length: int
+    starts: tuple[tuple[int, int], ...]  # (day index, minute)
+    rooms: tuple[str, ...]
+
+
+# --- stage 1: counting ----------------------------------------------------------------------------
+
+
+class _Counting:
+    """Checks that each look at one rule; a pitch or rule found impossible is not looked at again."""
+
+    def __init__(self, event: Event):
+        self.event = event
+        self.names = _Names(event)
+        self.found: list[Conflict] = []
+        self.placements: dict[str, _Placement] = {}
+
+    def conflicts(self) -> list[Conflict]:
+        panel_possible = self.check_panel_rules()
+        for pitch in self.event.pitches:
+            placement = self.place(pitch)
+            if placement is not None:
+                self.placements[pitch.id] = placement
+        self.check_pinned_pitches_clash()
+        self.check_room_time()
+        if panel_possible:
+            self.check_panel_locks()
+            self.check_panels_per_pitch()
+            self.check_loads()
+        return self.found
+
+    def add(self, rule: str, message: str, involves: Iterable[str]) -> None:
+        self.found.append(Conflict(rule, message, tuple(dict.fromkeys(involves))))
+
+    # Rule 3, event-wide: can any panel be formed at all?
+    def check_panel_rules(self) -> bool:
+        event, names, panel = self.event, self.names, self.event.panel
+        per_org = Counter(e.organisation for e in event.experts)
+        ok = True
+        for org in panel.required_organisations:
+            if per_org[org] == 0:
+                self.add("panel_organisations",
+                         f"Every panel needs an expert from {names.org(org)}, but {names.org(org)} "
+                         f"sends no expert.", [org])
+                ok = False
+        if len(panel.required_organisations) > panel.size:
+            self.add("panel_organisations",
+                     f"Panels have {panel.size} seats but {len(panel.required_organisations)} organisations "
+                     f"are required on each ({_ids(map(names.org, panel.required_organisations))}).",
+                     panel.required_organisations)
+            return False
+        if len(event.experts) < panel.size:
+            self.add("panel_size", f"Panels need {panel.size} experts but the event has only "
+                                   f"{len(event.experts)}.", [e.id for e in event.experts])
+            return False
+        seats = sum(min(count, panel.max_per_org) for count in per_org.values())
+        if seats < panel.size:
+            needed = math.ceil(panel.size / max(1, panel.max_per_org))
+            self.add("panel_organisations",
+                     f"A panel of {panel.size} with at most {panel.max_per_org} per organisation needs experts "
+                     f"from {needed} organisations, but only {len(per_org)} send experts "
+                     f"({_ids(map(names.org, sorted(per_org)))}).", sorted(per_org))
+            return False
+        return ok
+
+    # Rule 1 and slot locks: can the pitch be placed at all?
+    def place(self, pitch: Pitch) -> _Placement | None:
+        event, names = self.event, self.names
+        length = event.pitch_length(pitch)
+        in_days = _day_starts(event, length)
+        if not in_days:
+            longest = max((b - a for day in event.days for a, b in day_stretches(day)), default=0)
+            self.add("pitch_length", f"{_sentence(names.pitch(pitch.id))} lasts {length} min, longer than "
+                                     f"any stretch of a day between breaks (the longest is {longest} min).",
+                     [pitch.id])
+            return None
+        room_ids = [r.id for r in event.rooms]
+        rooms = [r for r in room_ids if pitch.rooms is None or r in pitch.rooms]
+        if not rooms:
+            self.add("pitch_rooms", f"{_sentence(names.pitch(pitch.id))} may only use room(s) "
+                                    f"{_ids(pitch.rooms or ())}, which the event does not have.",
+                     [pitch.id, *(pitch.rooms or ())])
+            return None
+        starts = [(i, t) for i, t in in_days
+                  if _inside(pitch.available, event.days[i].date, t, t + length)]
+        if not starts:
+            self.explain_no_window(pitch, length)
+            return None
+        locks = _slot_locks(event, pitch.id)
+        locked = [(i, t) for i, t in starts if all(_lock_allows(event, lock, i, t) for lock in locks)]
+        locked_rooms = [r for r in rooms if all(lock.room in (None, r) for lock in locks)]
+        if not locked:
+            self.explain_lock_time(pitch, locks, in_days, length)
+            return None
+        if not locked_rooms:
+            self.explain_lock_room(pitch, locks)
+            return None
+        return _Placement(length, tuple(locked), tuple(locked_rooms))
+
+    def explain_no_window(self, pitch: Pitch, length: int) -> None:
+        event, name = self.event, _sentence(self.names.pitch(pitch.id))
+        windows = pitch.available or ()
+        days = {day.date: day for day in event.days}
+        during_days = [w for w in windows if w.date in days
+                       and w.start < days[w.date].end and days[w.date].start < w.end]
+        longest = max(w.end - w.start for w in windows)
+        if not during_days:
+            message = f"{name} is only available {_windows(windows)}, when no day of the event runs."
+        elif longest < length:
+            message = (f"{name} lasts {length} min but its longest availability window is {longest} min "
+                       f"({_windows(windows)}).")
+        else:
+            message = (f"{name} lasts {length} min but is only available {_windows(windows)}: within the "
+                       f"day's hours and outside its breaks that leaves no {length}-minute stretch.")
+        self.add("pitch_availability", message, [pitch.id])
+
+    def explain_lock_time(self, pitch: Pitch, locks: list[SlotLock], in_days: list[tuple[int, int]],
+                          length: int) -> None:
+        event, names = self.event, self.names
+        timed = [lock for lock in locks if lock.date is not None or lock.start is not None]
+        if len(timed) > 1 and not any(all(_lock_allows(event, lock, i, t) for lock in timed)
+                                      for i in range(len(event.days))
+                                      for t in range(0, MINUTES_PER_DAY, event.grid)):
+            self.add("lock", f"Two locks pin {names.pitch(pitch.id)} to different times: "
+                             f"{'; '.join(_describe_lock(names, lock) for lock in timed)}.", [pitch.id])
+            return
+        fits_day = [(i, t) for i, t in in_days if all(_lock_allows(event, lock, i, t) for lock in timed)]
+        what = "; ".join(_describe_lock(names, lock) for lock in timed)
+        if not fits_day:
+            self.add("lock", f"{_sentence(what)}, but a {length}-minute pitch there would run outside "
+                             f"the day's hours or into a break.", [pitch.id])
+        else:
+            self.add("lock", f"{_sentence(what)}, but {names.pitch(pitch.id)} is only available "
+                             f"{_windows(pitch.available or ())}.", [pitch.id])
+
+    def explain_lock_room(self, pitch: Pitch, locks: list[SlotLock]) -> None:
+        names = self.names
+        room_locks = [lock for lock in locks if lock.room is not None]
+        what = "; ".join(_describe_lock(names, lock) for lock in room_locks)
+        if len({lock.room for lock in room_locks}) > 1:
+            message = f"Locks put {names.pitch(pitch.id)} in different rooms: {what}."
+        else:
+            message = (f"{_sentence(what)}, but it may only use room(s) {_ids(pitch.rooms or ())}.")
+        self.add("lock", message, [pitch.id, *(lock.room for lock in room_locks)])
+
+    # Rule 2 with locks: pitches pinned to one time and room must not overlap.
+    def check_pinned_pitches_clash(self) -> None:
+        event, names = self.event, self.names
+        pinned = {pid: (p.starts[0], p.rooms[0]) for pid, p in self.placements.items()
+                  if len(p.starts) == 1 and len(p.rooms) == 1 and _slot_locks(event, pid)}
+        ordered = sorted(pinned.items(), key=lambda item: item[1])
+        for index, (first, ((day, start), room)) in enumerate(ordered):
+            for second, ((other_day, other_start), other_room) in ordered[index + 1:]:
+                if other_room != room or other_day != day:
+                    continue
+                if start + self.placements[first].length + event.changeover > other_start:
+                    self.add("lock", f"Locks pin {names.pitch(first)} and {names.pitch(second)} in room {room} "
+                                     f"on {event.days[day].date.isoformat()} at {format_clock(start)} and "
+                                     f"{format_clock(other_start)}: they would overlap"
+                                     f"{f' (with the {event.changeover}-minute changeover)' if event.changeover else ''}.",
+                             [first, second, room])
+                    for pid in (first, second):
+                        self.placements.pop(pid, None)
+
+    # Rule 2, counted: do the pitches fit in the rooms and days?
+    def check_room_time(self) -> None:
+        event = self.event
+        co = event.changeover
+        failing: list[tuple[int, str, list[str]]] = []
+        regions: list[tuple[str, Window | None, tuple[str, ...] | None]] = [("the days", None, None)]
+        regions += [(f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None)
+                    for day in event.days]
+        windows = {w for p in event.pitches for w in p.available or ()}
+        regions += [(_span(w.date, w.start, w.end), w, None) for w in sorted(windows, key=lambda w: (
+            w.date, w.start, w.end))]
+        regions += [(f"room {room.id}", None, (room.id,)) for room in event.rooms]
+        for label, window, only_rooms in regions:
+            group = [pid for pid, p in self.placements.items()
+                     if (window is None or all(window.contains(event.days[i].date, t, t + p.length)
+                                               for i, t in p.starts))
+                     and (only_rooms is None or set(p.rooms) <= set(only_rooms))]
+            if not group:
+                continue
+            rooms = only_rooms or tuple(sorted({r for pid in group for r in self.placements[pid].rooms}))
+            shortest = min(self.placements[pid].length for pid in group)
+            per_room = 0
+            for day in event.days:
+                for a, b in day_stretches(day):
+                    if window is not None:
+                        if window.date != day.date:
+                            continue
+                        a, b = max(a, window.start), min(b, window.end)
+                    if b - a >= shortest:
+                        per_room += (b - a + co) // (shortest + co)
+            capacity = per_room * len(rooms)
+            if len(group) > capacity:
+                need = sum(self.placements[pid].length for pid in group) + co * (len(group) - 1)
+                if only_rooms is not None:
+                    message = (f"{len(group)} pitches may only use room {only_rooms[0]}, which can hold at most "
+                               f"{capacity} of them over the days ({_ids(sorted(group))}).")
+                    involves = [*sorted(group), only_rooms[0]]
+                elif window is None:
+                    message = (f"Total room time: the {len(group)} pitches need {_hours(need)} with changeovers, "
+                               f"but the {len(rooms)} room(s) can hold at most {capacity} pitches "
+                               f"of {shortest} min over the days.")
+                    involves = list(rooms)
+                else:
+                    message = (f"{len(group)} pitches can only take place during {label} "
+                               f"({_ids(sorted(group))}), but the {len(rooms)} room(s) can hold at most "
+                               f"{capacity} of them then.")
+                    involves = [*sorted(group), *rooms]
+                failing.append((len(group), message, involves))
+        if failing:
+            _, message, involves = min(failing, key=lambda item: item[0])
+            self.add("room_time", message, involves)
+
+    # Locks on panels.
+    def check_panel_locks(self) -> None:
+        event, names, panel = self.event, self.names, self.event.panel
+        experts = event.expert_by_id()
+        by_pitch: dict[str, list[str]] = defaultdict(list)
+        by_expert: dict[str, list[str]] = defaultdict(list)
+        for lock in _panel_locks(event):
+            if lock.expert not in experts or lock.pitch not in self.placements:
+                continue
+            expert, placement = experts[lock.expert], self.placements[lock.pitch]
+            what = _sentence(_describe_lock(names, lock))
+            if lock.pitch in expert.conflict_set:
+                self.add("lock", f"{what}, but {names.expert(lock.expert)} has a conflict of interest with it.",
+                         [lock.pitch, lock.expert])
+            elif not any(_inside(expert.available, event.days[i].date, t, t + placement.length)
+                         for i, t in placement.starts):
+                self.add("lock", f"{what}, but {names.expert(lock.expert)} is only available "
+                                 f"{_windows(expert.available or ())}, never when the pitch can take place.",
+                         [lock.pitch, lock.expert])
+            else:
+                by_pitch[lock.pitch].append(lock.expert)
+                by_expert[lock.expert].append(lock.pitch)
+        for pitch_id, locked in by_pitch.items():
+            per_org = Counter(experts[e].organisation for e in locked)
+            if len(set(locked)) > panel.size:
+                self.add("lock", f"Locks put {len(set(locked))} experts on the panel of {names.pitch(pitch_id)}, "
+                                 f"which has {panel.size} seats.", [pitch_id, *locked])
+            for org, count in per_org.items():
+                if count > panel.max_per_org:
+                    self.add("lock", f"Locks put {count} experts from {names.org(org)} on the panel of "
+                                     f"{names.pitch(pitch_id)}; at most {panel.max_per_org} per organisation "
+                                     f"may sit on a panel.",
+                             [pitch_id, org, *(e for e in locked if experts[e].organisation == org)])
+        for expert_id, pitches in by_expert.items():
+            limit = experts[expert_id].max_pitches
+            if limit is not None and len(set(pitches)) > limit:
+                self.add("lock", f"Locks put {names.expert(expert_id)} on {len(set(pitches))} panels, but they "
+                                 f"judge at most {limit} pitches (max_pitches).", [expert_id, *pitches])
+
+    # Rules 3 and 4, per pitch: are there enough experts at one time?
+    def check_panels_per_pitch(self) -> None:
+        event, names, panel = self.event, self.names, self.event.panel
+        for pitch_id, placement in self.placements.items():
+            def seats(use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement) -> tuple:
+                best_size = 0
+                for i, t in place.starts:
+                    eligible = [e for e in event.experts
+                                if not (use_conflicts and pid in e.conflict_set)
+                                and not (use_availability
+                                         and not _inside(e.available, event.days[i].date, t, t + place.length))]
+                    per_org = Counter(e.organisation for e in eligible)
+                    size = sum(min(count, panel.max_per_org) for count in per_org.values())
+                    has_required = all(per_org[org] > 0 for org in panel.required_organisations)
+                    best_size = max(best_size, size)
+                    if has_required and size >= panel.size:
+                        return best_size, True
+                return best_size, False
+
+            size, met = seats(True, True)
+            if met:
+                continue
+            without_conflicts = seats(False, True)[1]
+            without_availability = seats(True, False)[1]
+            conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
+            unavailable = [e.id for e in event.experts
+                           if not any(_inside(e.available, event.days[i].date, t, t + placement.length)
+                                      for i, t in placement.starts)]
+            missing = [org for org in panel.required_organisations
+                       if not any(e.organisation == org and e.id not in conflicted and e.id not in unavailable
+                                  for e in event.experts)]
+            if without_conflicts and not without_availability:
+                rule, involved = "conflict_of_interest", conflicted
+            elif without_availability and not without_conflicts:
+                rule, involved = "expert_availability", unavailable
+            else:
+                rule, involved = "expert_availability", sorted(set(conflicted) | set(unavailable))
+            name = names.pitch(pitch_id)
+            excluded = []
+            if conflicted and rule != "expert_availability" or (conflicted and not without_availability):
+                excluded.append(f"{_ids(map(names.expert, conflicted))} "
+                                f"{'has' if len(conflicted) == 1 else 'have'} a conflict of interest with it")
+            if unavailable and rule == "expert_availability":
+                excluded.append(f"{_ids(map(names.expert, unavailable))} "
+                                f"{'is' if len(unavailable) == 1 else 'are'} not available when it can take place")
+            why = "; ".join(excluded)
+            if missing and size >= panel.size:
+                orgs = _ids(map(names.org, missing))
+                message = (f"The panel of {name} needs an expert from {orgs}, but none is available and free "
+                           f"of conflicts of interest when it can take place ({why}).")
+                involved = [*missing, *involved]
+            else:
+                message = (f"{_sentence(name)}: at any time it can take place, at most {_count(size, 'expert')} "
+                           f"can sit on its panel (available and free of conflicts of interest), the panel "
+                           f"needs {panel.size} ({why}).")
+            self.add(rule, message, [pitch_id, *involved])
+            self.placements[pitch_id] = _Placement(placement.length, (), placement.rooms)
+
+    # Rule 5, counted.
+    def check_loads(self) -> None:
+        event, names, panel = self.event, self.names, self.event.panel
+        placed = {pid: p for pid, p in self.placements.items() if p.starts}
+        if len(placed) < len(event.pitches):
+            return  # some pitch is already impossible: loads would only echo it
+        n = len(event.pitches)
+        can_judge = {e.id: sum(1 for pid, p in placed.items() if pid not in e.conflict_set and any(
+            _inside(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts))
+            for e in event.experts}
+        cap = {e.id: can_judge[e.id] if e.max_pitches is None else min(e.max_pitches, can_judge[e.id])
+               for e in event.experts}
+        for expert in event.experts:
+            if expert.max_pitches is not None and expert.min_load > expert.max_pitches:
+                self.add("expert_load", f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
+                                        f"(min_pitches) but at most {expert.max_pitches} (max_pitches).",
+                         [expert.id])
+            elif expert.min_load > can_judge[expert.id]:
+                self.add("expert_load", f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
+                                        f"(min_pitches), but only {can_judge[expert.id]} fit their availability "
+                                        f"and conflicts of interest.", [expert.id])
+        if self.found:
+            return
+        members: dict[str, list[Expert]] = defaultdict(list)
+        for expert in event.experts:
+            members[expert.organisation].append(expert)
+        for org in panel.required_organisations:
+            total = sum(cap[e.id] for e in members[org])
+            if total < n:
+                limited = [e.id for e in members[org] if e.max_pitches is not None]
+                self.add("expert_load", f"The {_count(len(members[org]), 'expert')} from {names.org(org)} "
+                                        f"can judge {_count(total, 'pitch', 'pitches')} at most (max_pitches, "
+                                        f"availability, conflicts of interest), but all {n} pitches need one.",
+                         [org, *(limited or [e.id for e in members[org]])])
+        if self.found:
+            return
+        seats = sum(min(sum(cap[e.id] for e in group), panel.max_per_org * n) for group in members.values())
+        if seats < n * panel.size:
+            self.add("expert_load", f"The experts can fill {seats} panel seats at most (max_pitches, availability, "
+                                    f"conflicts of interest), but {n} panels of {panel.size} need "
+                                    f"{n * panel.size}.", [e.id for e in event.experts if cap[e.id] < n])
+        minimum = sum(e.min_load for e in event.experts)
+        if minimum > n * panel.size:
+            self.add("expert_load", f"The experts must judge {minimum} pitches in all (min_pitches), but the "
+                                    f"{n} panels of {panel.size} have only {n * panel.size} seats.",
+                     [e.id for e in event.experts if e.min_load])
+        for org, group in members.items():
+            org_minimum = sum(e.min_load for e in group)
+            if org_minimum > panel.max_per_org * n and minimum <= n * panel.size:
+                self.add("expert_load", f"The experts from {names.org(org)} must judge {org_minimum} pitches in "
+                                        f"all (min_pitches), but at most {panel.max_per_org} per panel can sit, "
+                                        f"{panel.max_per_org * n} over the {n} pitches.",
+                         [org, *(e.id for e in group if e.min_load)])
+
+
+# --- stage 2: an unsatisfiable core ------------------------------------------------------------
+
+
+class _CoreSearch:
+    """A feasibility model with one assumption literal per rule group, and its minimal core."""
+
+    def __init__(self, event: Event):
+        self.event = event
+        self.names = _Names(event)
+        self.model = cp_model.CpModel()
+        self.reasons: dict[int, Callable[[], Conflict]] = {}
+        self.literals: dict[int, cp_model.IntVar] = {}  # assumption literals by index, in creation order
+        self.build()
+
+    def assume(self, label: str, reason: Callable[[], Conflict]) -> cp_model.IntVar:
+        literal = self.model.new_bool_var(label)
+        self.reasons[literal.index] = reason
+        self.literals[literal.index] = literal
+        return literal
+
+    def build(self) -> None:
+        event, model, names = self.event, self.model, self.names
+        co = event.changeover
+        panel = event.panel
+        self.start: dict[str, cp_model.IntVar] = {}
+        room_ids = [r.id for r in event.rooms]
+        room_intervals: dict[str, list] = defaultdict(list)
+        rooms_hold_one = self.assume("room_time", lambda: Conflict(
+            "room_time", f"Each of the {len(room_ids)} room(s) holds one pitch at a time, with "
+                         f"{co} min of changeover, during the days' hours "
+                         f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).", tuple(room_ids)))
+        lengths = {p.id: event.pitch_length(p) for p in event.pitches}
+        starts_of: dict[str, list[tuple[int, int]]] = {}
+        for pitch in event.pitches:
+            length = lengths[pitch.id]
+            starts = _day_starts(event, length)
+            starts_of[pitch.id] = starts
+            absolute = [i * MINUTES_PER_DAY + t for i, t in starts]
+            start = model.new_int_var_from_domain(cp_model.Domain.from_values(absolute), f"start[{pitch.id}]")
+            self.start[pitch.id] = start
+            if pitch.available is not None:
+                inside = [i * MINUTES_PER_DAY + t for i, t in starts
+                          if _inside(pitch.available, event.days[i].date, t, t + length)]
+                literal = self.assume(f"available[{pitch.id}]", lambda p=pitch: Conflict(
+                    "pitch_availability", f"{_sentence(names.pitch(p.id))} is only available "
+                                          f"{_windows(p.available or ())}.", (p.id,)))
+                model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(inside)) \
+                    .only_enforce_if(literal)
+            in_room = {}
+            for room in room_ids:
+                in_room[room] = model.new_bool_var(f"room[{pitch.id},{room}]")
+                room_intervals[room].append(model.new_optional_fixed_size_interval_var(
+                    start, length + co, in_room[room], f"in[{pitch.id},{room}]"))
+            overflow = model.new_bool_var(f"overflow[{pitch.id}]")
+            model.add_implication(overflow, ~rooms_hold_one)
+            model.add_exactly_one([*in_room.values(), overflow])
+            if pitch.rooms is not None:
+                literal = self.assume(f"rooms[{pitch.id}]", lambda p=pitch: Conflict(
+                    "pitch_rooms", f"{_sentence(names.pitch(p.id))} may only use room(s) "
+                                   f"{_ids(p.rooms or ())}.", (p.id, *(p.rooms or ()))))
+                for room, lit in in_room.items():
+                    if room not in pitch.rooms:
+                        model.add_implication(literal, ~lit)
+            for index, lock in enumerate(_slot_locks(event, pitch.id)):
+                literal = self.assume(f"lock[{pitch.id},{index}]", lambda lk=lock: Conflict(
+                    "lock", _sentence(_describe_lock(names, lk)) + ".",
+                    tuple(x for x in (lk.pitch, lk.room) if x)))
+                allowed = [i * MINUTES_PER_DAY + t for i, t in starts if _lock_allows(event, lock, i, t)]
+                model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(allowed)) \
+                    .only_enforce_if(literal)
+                if lock.room is not None:
+                    for room, lit in in_room.items():
+                        if room != lock.room:
+                            model.add_implication(literal, ~lit)
+                    if lock.room not in in_room:
+                        model.add_implication(literal, overflow)
+        for intervals in room_intervals.values():
+            model.add_no_overlap(intervals)
+
+        seat: dict[tuple[str, str], cp_model.IntVar] = {}
+        expert_intervals: dict[str, list] = defaultdict(list)
+        for expert in event.experts:
+            windows = None
+            if expert.available is not None:
+                windows = self.assume(f"available[{expert.id}]", lambda e=expert: Conflict(
+                    "expert_availability", f"{names.expert(e.id)} is only available "
+                                           f"{_windows(e.available or ())}.", (e.id,)))
+            for pitch in event.pitches:
+                lit = model.new_bool_var(f"seat[{pitch.id},{expert.id}]")
+                seat[pitch.id, expert.id] = lit
+                expert_intervals[expert.id].append(model.new_optional_fixed_size_interval_var(
+                    self.start[pitch.id], lengths[pitch.id] + co, lit, f"judge[{pitch.id},{expert.id}]"))
+                if pitch.id in expert.conflict_set:
+                    conflict = self.assume(f"conflict[{expert.id},{pitch.id}]", lambda e=expert, p=pitch: Conflict(
+                        "conflict_of_interest", f"{names.expert(e.id)} has a conflict of interest with "
+                                                f"{names.pitch(p.id)}.", (e.id, p.id)))
+                    model.add_implication(conflict, ~lit)
+                if windows is not None:
+                    fits = [i * MINUTES_PER_DAY + t for i, t in starts_of[pitch.id]
+                            if _inside(expert.available, event.days[i].date, t, t + lengths[pitch.id])]
+                    model.add_linear_expression_in_domain(
+                        self.start[pitch.id], cp_model.Domain.from_values(fits)).only_enforce_if([lit, windows])
+        for intervals in expert_intervals.values():
+            model.add_no_overlap(intervals)
+
+        size_holds = self.assume("panel_size", lambda: Conflict(
+            "panel_size", f"Every panel has {panel.size} experts.", ()))
+        required = {org: self.assume(f"required[{org}]", lambda o=org: Conflict(
+            "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)))
+            for org in panel.required_organisations}
+        max_per_org = None
+        if panel.max_per_org < panel.size:
+            max_per_org = self.assume("max_per_organisation", lambda: Conflict(
+                "panel_organisations", f"A panel has at most {panel.max_per_org} expert(s) from any one "
+                                       f"organisation.", ()))
+        orgs = {e.organisation for e in event.experts}
+        for pitch in event.pitches:
+            seats = [seat[pitch.id, e.id] for e in event.experts]
+            model.add(sum(seats) <= panel.size)
+            model.add(sum(seats) >= panel.size).only_enforce_if(size_holds)
+            for org in orgs | set(required):
+                members = [seat[pitch.id, e.id] for e in event.experts if e.organisation == org]
+                if org in required:
+                    model.add(sum(members) >= 1).only_enforce_if(required[org])
+                if max_per_org is not None and members:
+                    model.add(sum(members) <= panel.max_per_org).only_enforce_if(max_per_org)
+        for expert in event.experts:
+            load = sum(seat[p.id, expert.id] for p in event.pitches)
+            if expert.max_pitches is not None:
+                literal = self.assume(f"max[{expert.id}]", lambda e=expert: Conflict(
+                    "expert_load", f"{names.expert(e.id)} judges at most {e.max_pitches} pitches "
+                                   f"(max_pitches).", (e.id,)))
+                model.add(load <= expert.max_pitches).only_enforce_if(literal)
+            if expert.min_load:
+                literal = self.assume(f"min[{expert.id}]", lambda e=expert: Conflict(
+                    "expert_load", f"{names.expert(e.id)} judges at least {e.min_load} pitches "
+                                   f"(min_pitches).", (e.id,)))
+                model.add(load >= expert.min_load).only_enforce_if(literal)
+        for index, lock in enumerate(_panel_locks(event)):
+            if (lock.pitch, lock.expert) not in seat:
+                continue
+            literal = self.assume(f"panel_lock[{index}]", lambda lk=lock: Conflict(
+                "lock", _sentence(_describe_lock(names, lk)) + ".", (lk.pitch, lk.expert)))
+            model.add_implication(literal, seat[lock.pitch, lock.expert])
+
+    def solve(self, assumed: list[int], time_limit: float) -> tuple[int, set[int]]:
+        """The status with only the ``assumed`` literals enforced, and a core when infeasible."""
+        self.model.clear_assumptions()
+        self.model.add_assumptions([self.literals[index] for index in assumed])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        solver.parameters.num_workers = 1  # cores come back from the single-thread search
+        status = solver.solve(self.model)
+        core = set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
+        return status, core
+
+    def explain(self, time_limit: float) -> tuple[Conflict, ...]:
+        """Solve with every rule; if infeasible, shrink the core by deleting literals one at a time."""
+        deadline = time.monotonic() + time_limit
+        everything = list(self.literals)
+        status, core = self.solve(everything, time_limit)
+        if status != cp_model.INFEASIBLE:
+            return ()
+        kept = [index for index in everything if index in core] or everything
+        for index in list(kept):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or index not in kept:
+                continue
+            trial = [other for other in kept if other != index]
+            status, smaller = self.solve(trial, min(remaining, max(0.2, time_limit / 10)))
+            if status == cp_model.INFEASIBLE:
+                kept = [other for other in trial if other in smaller] or trial
+        if not kept:
+            return (Conflict("no_schedule", "No schedule fits the days, rooms and panels, whichever rule is "
+                                            "relaxed.", ()),)
+        return tuple(self.reasons[index]() for index in kept)
