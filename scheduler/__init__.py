@@ -4,6 +4,8 @@ It turns an :class:`~scheduler.data.Event` into a :class:`~scheduler.data.Result
 with a Google OR-Tools CP-SAT model.
 """
 
+from typing import TYPE_CHECKING
+
 from scheduler.data import (  # noqa: F401
     Change,
     Conflict,
@@ -15,4 +17,15 @@ from scheduler.data import (  # noqa: F401
     Status,
     Weights,
 )
-from scheduler.model import solve  # noqa: F401,E402
+
+if TYPE_CHECKING:
+    from scheduler.model import solve  # noqa: F401
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """Load OR-Tools only when a solve is asked for: reading and checking files stays fast."""
+    if name == "solve":
+        from scheduler.model import solve
+
+        return solve
+    raise AttributeError(f"module 'scheduler' has no attribute {name!r}")
