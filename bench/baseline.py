@@ -36,7 +36,7 @@ from scheduler.data import (
 
 DAY_MINUTES = 24 * 60
 # Beyond this many circuit arcs the model is not even built (it would not fit in memory).
-MAX_ARCS = 2_500_000
+MAX_ARCS = 1_000_000
 
 
 @dataclass(frozen=True)
