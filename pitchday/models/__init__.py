@@ -14,6 +14,7 @@ from pitchday.models.event import (  # noqa: F401
     Room,
 )
 from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersion  # noqa: F401
+from pitchday.models.solving import SolveJob  # noqa: F401
 from pitchday.models.scoring import (  # noqa: F401
     Criterion,
     JurorComment,

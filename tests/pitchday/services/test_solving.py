@@ -1,0 +1,72 @@
+"""Background solves: one per event, progress recorded, the result saved as a draft, stop keeps the best."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pitchday.extensions import db
+from pitchday.models import SolveJob
+from pitchday.services import solving
+from tests.helpers import import_event
+
+
+def wait_for(job: SolveJob, timeout: float = 60.0) -> SolveJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.commit()  # end the read transaction, so the child's commits are seen
+        solving.refresh(job)
+        if not job.is_active:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"solve job {job.id} still {job.status} after {timeout} s")
+
+
+def test_a_background_solve_saves_a_draft_version(ctx, rouen):
+    event = import_event(rouen)
+    job = solving.start_solve(event, time_limit=5)
+    db.session.commit()
+    assert job.pid
+
+    wait_for(job)
+
+    assert job.status == "done", job.error
+    assert job.version is not None and job.version.number is None
+    assert job.version.status == "optimal"
+    assert job.best_score == job.version.score
+    assert len(job.version.sessions) == len(event.pitches)
+    assert job.running_event_id is None
+    state = solving.job_state(job)
+    assert state["active"] is False and state["version_id"] == job.version.id
+
+
+def test_only_one_solve_runs_per_event(ctx, rouen):
+    event = import_event(rouen)
+    first = solving.start_solve(event, time_limit=5)
+    db.session.commit()
+    with pytest.raises(solving.SolveError, match="déjà en cours"):
+        solving.start_solve(event, time_limit=5)
+    db.session.rollback()
+    wait_for(first)
+    again = solving.start_solve(event, time_limit=5)
+    db.session.commit()
+    wait_for(again)
+    assert again.status == "done"
+
+
+def test_time_limit_is_bounded(ctx, rouen):
+    event = import_event(rouen)
+    with pytest.raises(solving.SolveError, match="entre"):
+        solving.start_solve(event, time_limit=0)
+
+
+def test_a_dead_process_frees_the_event(ctx, rouen):
+    event = import_event(rouen)
+    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, pid=2 ** 22 + 7)
+    db.session.add(job)
+    db.session.commit()
+
+    solving.refresh(job)
+
+    assert job.status == "failed" and job.running_event_id is None
