@@ -1,0 +1,125 @@
+"""Live scoring board: one computation per change, shared by every viewer, sent as server-sent events.
+
+Each worker process keeps one ``BoardFeed`` per app. A stream never queries the database
+itself: it asks the feed, which checks the event's last change (one indexed ``max``) at
+most once per ``check_every`` seconds for the whole process, recomputes the board only
+when that number moved, and wakes every waiting stream. A commit in this process that
+changed marks nudges the feed at once; other worker processes see it at their next check.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from pitchday.extensions import db
+
+_PENDING_KEY = "pitchday_live_events"
+_EXTENSION_KEY = "pitchday_live_feed"
+
+
+@dataclass
+class _Entry:
+    stamp: int | None = None
+    payload: dict | None = None
+    checked_at: float = float("-inf")
+
+
+@dataclass
+class BoardFeed:
+    """The cached board of each event in this process, and a condition that streams wait on."""
+
+    check_every: float = 1.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _entries: dict[int, _Entry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition(self._lock)
+
+    def current(self, event_id: int, stamp_of: Callable[[int], int],
+                payload_of: Callable[[int], dict]) -> tuple[int, dict]:
+        """The event's (stamp, payload); at most one database check per interval, whoever asks."""
+        with self._lock:
+            entry = self._entries.setdefault(event_id, _Entry())
+            if time.monotonic() - entry.checked_at >= self.check_every or entry.payload is None:
+                entry.checked_at = time.monotonic()
+                try:
+                    stamp = stamp_of(event_id)
+                    if stamp != entry.stamp or entry.payload is None:
+                        entry.payload = payload_of(event_id)
+                        entry.stamp = stamp
+                        self._changed.notify_all()
+                finally:
+                    db.session.rollback()  # end the read, so the next check sees new commits
+            return entry.stamp or 0, entry.payload or {}
+
+    def nudge(self, event_id: int) -> None:
+        """A change was committed here: check again now and wake the streams."""
+        with self._lock:
+            self._entries.setdefault(event_id, _Entry()).checked_at = float("-inf")
+            self._changed.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait(timeout)
+
+
+def feed() -> BoardFeed:
+    """This app's feed (one per app, so that test apps on other databases never share a cache)."""
+    extensions = current_app.extensions
+    if _EXTENSION_KEY not in extensions:
+        with _CREATE_LOCK:
+            extensions.setdefault(_EXTENSION_KEY, BoardFeed())
+    return extensions[_EXTENSION_KEY]
+
+
+_CREATE_LOCK = threading.Lock()
+
+
+def mark_changed(event_id: int) -> None:
+    """Remember that this transaction changed the event's board; the streams hear of it after commit."""
+    db.session.info.setdefault(_PENDING_KEY, set()).add(event_id)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _nudge_after_commit(session: Session) -> None:
+    for event_id in session.info.pop(_PENDING_KEY, set()):
+        feed().nudge(event_id)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Callable[[int], dict], *,
+                 max_seconds: float, heartbeat_seconds: float = 15.0, retry_ms: int = 3000,
+                 last_seen: int | None = None) -> Iterator[str]:
+    """Server-sent events: a first comment (so proxies start sending), then the board at each change.
+
+    Bounded: a heartbeat comment every ``heartbeat_seconds``, and the stream ends after ``max_seconds``
+    so that workers free up; the browser's EventSource reconnects after ``retry_ms``.
+    """
+    board_feed = feed()
+    yield f": flux du tableau des notes\nretry: {retry_ms}\n\n"
+    started = last_sent = time.monotonic()
+    sent = last_seen
+    while True:
+        stamp, payload = board_feed.current(event_id, stamp_of, payload_of)
+        now = time.monotonic()
+        if stamp != sent:
+            sent, last_sent = stamp, now
+            yield f"id: {stamp}\nevent: board\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+        elif now - last_sent >= heartbeat_seconds:
+            last_sent = now
+            yield ": heartbeat\n\n"
+        if now - started >= max_seconds:
+            return
+        board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))

@@ -1,0 +1,180 @@
+"""The ranking of an event's pitches from the jurors' marks.
+
+The maths are pure functions on plain frozen data (tested on hand-computed cases);
+``event_board`` and ``public_results`` load that data from the database.
+
+Every juror's marks on a pitch make one *total* on the event scale, 0 to 100: the
+weighted mean of the criteria, each mark first placed on its criterion's scale
+(``(value - min) / (max - min)``). Only complete sets of marks (every criterion) make
+a total. For a pitch:
+
+- ``raw``: the mean of its jurors' totals;
+- ``corrected``: the mean of the bias-corrected totals. A juror's totals are
+  standardised against their own mean and standard deviation over all the pitches
+  they scored, then mapped back with the overall mean and standard deviation of all
+  totals of the event. A juror with fewer than ``MIN_PITCHES_FOR_CORRECTION`` totals,
+  or whose totals are all equal, keeps their raw totals;
+- ``median``: the median of its jurors' totals;
+- ``disagreement``: the population standard deviation of its jurors' totals is above
+  ``DISAGREEMENT_SPREAD`` points (15 % of the scale), with at least two jurors.
+
+Ranking order: higher corrected score, then higher median, then more jurors, then
+company name (alphabetical, case-insensitive). Pitches without any total come last,
+unranked.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from pitchday.extensions import db
+from pitchday.models import Event, Pitch, Score
+from pitchday.services import rubric
+
+SCALE_MAX = 100.0
+MIN_PITCHES_FOR_CORRECTION = 3
+DISAGREEMENT_SPREAD = 0.15 * SCALE_MAX
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: int
+    weight: float
+    scale_min: int
+    scale_max: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    pitch: int
+    juror: int
+    criterion: int
+    value: int
+
+
+@dataclass(frozen=True)
+class PitchResult:
+    pitch: int
+    rank: int | None
+    jurors: int
+    raw: float | None
+    corrected: float | None
+    median: float | None
+    spread: float | None
+    disagreement: bool
+
+
+def juror_totals(criteria: list[CriterionSpec], marks: list[Mark]) -> dict[tuple[int, int], float]:
+    """Each juror's total on each pitch (0-100, weighted mean), only for complete sets of marks."""
+    by_id = {criterion.id: criterion for criterion in criteria}
+    grouped: dict[tuple[int, int], dict[int, int]] = {}
+    for mark in marks:
+        if mark.criterion in by_id:
+            grouped.setdefault((mark.pitch, mark.juror), {})[mark.criterion] = mark.value
+    total_weight = sum(criterion.weight for criterion in criteria)
+    totals = {}
+    for key, values in grouped.items():
+        if len(values) < len(by_id) or total_weight <= 0:
+            continue
+        weighted = sum(c.weight * (values[c.id] - c.scale_min) / (c.scale_max - c.scale_min) for c in criteria)
+        totals[key] = SCALE_MAX * weighted / total_weight
+    return totals
+
+
+def corrected_totals(totals: dict[tuple[int, int], float],
+                     min_pitches: int = MIN_PITCHES_FOR_CORRECTION) -> dict[tuple[int, int], float]:
+    """Totals with each juror's severity removed (see the module docstring); too few marks: unchanged."""
+    if len(totals) < 2:
+        return dict(totals)
+    overall_mean = statistics.fmean(totals.values())
+    overall_sd = statistics.pstdev(totals.values())
+    by_juror: dict[int, list[float]] = {}
+    for (_, juror), total in totals.items():
+        by_juror.setdefault(juror, []).append(total)
+    corrected = {}
+    for (pitch, juror), total in totals.items():
+        own = by_juror[juror]
+        own_sd = statistics.pstdev(own)
+        if len(own) < min_pitches or own_sd == 0:
+            corrected[(pitch, juror)] = total
+        else:
+            corrected[(pitch, juror)] = overall_mean + (total - statistics.fmean(own)) / own_sd * overall_sd
+    return corrected
+
+
+def rank_pitches(pitches: dict[int, str], criteria: list[CriterionSpec], marks: list[Mark],
+                 min_pitches: int = MIN_PITCHES_FOR_CORRECTION) -> list[PitchResult]:
+    """Results per pitch (id -> company name), best first.
+
+    Tie-break: higher corrected score, then higher median, then more jurors, then company
+    name (case-insensitive); pitches without a complete set of marks come last, unranked.
+    """
+    totals = juror_totals(criteria, marks)
+    corrected = corrected_totals(totals, min_pitches)
+    results = []
+    for pitch in pitches:
+        own = [total for (p, _), total in totals.items() if p == pitch]
+        own_corrected = [total for (p, _), total in corrected.items() if p == pitch]
+        if not own:
+            results.append(PitchResult(pitch, None, 0, None, None, None, None, False))
+            continue
+        spread = statistics.pstdev(own)
+        results.append(PitchResult(
+            pitch=pitch, rank=None, jurors=len(own), raw=statistics.fmean(own),
+            corrected=statistics.fmean(own_corrected), median=statistics.median(own), spread=spread,
+            disagreement=len(own) >= 2 and spread > DISAGREEMENT_SPREAD))
+
+    def order(result: PitchResult) -> tuple:
+        if result.corrected is None:
+            return (1, 0.0, 0.0, 0, pitches[result.pitch].casefold())
+        return (0, -round(result.corrected, 9), -round(result.median or 0, 9), -result.jurors,
+                pitches[result.pitch].casefold())
+
+    ordered = sorted(results, key=order)
+    return [_with_rank(result, position) for position, result in enumerate(ordered, start=1)]
+
+
+def _with_rank(result: PitchResult, position: int) -> PitchResult:
+    if result.corrected is None:
+        return result
+    return PitchResult(result.pitch, position, result.jurors, result.raw, result.corrected, result.median,
+                       result.spread, result.disagreement)
+
+
+# --- From the database --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PublicResult:
+    rank: int
+    company: str
+    title: str
+    score: float
+    jurors: int
+
+
+def marks_of(event_id: int) -> list[Mark]:
+    rows = db.session.execute(
+        db.select(Score.pitch_id, Score.expert_id, Score.criterion_id, Score.value)
+        .join(Pitch, Pitch.id == Score.pitch_id).where(Pitch.event_id == event_id))
+    return [Mark(pitch, juror, criterion, value) for pitch, juror, criterion, value in rows]
+
+
+def criteria_specs(event: Event) -> list[CriterionSpec]:
+    return [CriterionSpec(c.id, c.weight, c.scale_min, c.scale_max) for c in rubric.criteria_of(event)]
+
+
+def event_ranking(event: Event) -> list[PitchResult]:
+    """The event's pitches ranked from the marks stored now."""
+    return rank_pitches({pitch.id: pitch.company for pitch in event.pitches}, criteria_specs(event),
+                        marks_of(event.id))
+
+
+def public_results(event: Event) -> list[PublicResult] | None:
+    """The ranking for the public pages, or None while the organiser has not published the results."""
+    if not event.results_published:
+        return None
+    pitches = {pitch.id: pitch for pitch in event.pitches}
+    return [PublicResult(result.rank, pitches[result.pitch].company, pitches[result.pitch].title,
+                         round(result.corrected or 0.0, 1), result.jurors)
+            for result in event_ranking(event) if result.rank is not None]

@@ -1,0 +1,284 @@
+"""Jury scoring: who may score what, saving marks once per submission, locks, and the audit trail.
+
+Every change of a mark or a comment writes a ScoreAudit row; audit rows are only ever
+inserted. Operations flush and never commit (the request commits once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+
+from pitchday.extensions import db
+from pitchday.models import (
+    Criterion,
+    Event,
+    Expert,
+    ExpertConflict,
+    JurorComment,
+    Pitch,
+    ScheduledSession,
+    Score,
+    ScoreAudit,
+    ScoreSubmission,
+    ScoringLock,
+    ScoringSettings,
+)
+from pitchday.services import agenda, live, rubric
+
+DEFAULT_LOCK_AFTER_MIN = 30
+MAX_COMMENT_LENGTH = 5000
+CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class ScoringError(Exception):
+    """A refused scoring request: the HTTP status that fits and the reason for the juror."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class JurorSheet:
+    """What a juror sees of one pitch: their own marks and comment, and whether they may still change them."""
+
+    session: ScheduledSession
+    criteria: list[Criterion]
+    values: dict[int, int]
+    comment: str
+    locked: bool
+
+
+def now_utc() -> datetime:
+    """The current time (a function, so that tests can move the clock)."""
+    return datetime.now(timezone.utc)
+
+
+def juror_actor(expert: Expert) -> str:
+    return f"juror:{expert.key}"
+
+
+def organiser_actor(email: str) -> str:
+    return f"organiser:{email}"
+
+
+# --- Who may score what -------------------------------------------------------------------------
+
+def scorable_session(expert: Expert, pitch_id: int) -> ScheduledSession:
+    """The juror's session for this pitch in the latest published schedule; refused otherwise."""
+    conflict = db.session.get(ExpertConflict, (expert.id, pitch_id))
+    if conflict is not None:
+        raise ScoringError(403, "Vous avez déclaré un conflit d'intérêts avec ce projet : "
+                                "vous ne pouvez ni le voir ni le noter.")
+    for session in agenda.sessions_of_expert(expert):
+        if session.pitch_id == pitch_id:
+            return session
+    raise ScoringError(403, "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
+                            "vous ne pouvez pas le noter.")
+
+
+def settings_of(event: Event) -> ScoringSettings:
+    return db.session.get(ScoringSettings, event.id) or ScoringSettings(
+        event_id=event.id, lock_after_min=DEFAULT_LOCK_AFTER_MIN)
+
+
+def automatic_lock_at(session: ScheduledSession, lock_after_min: int) -> datetime:
+    """When the jurors' marks freeze by themselves: the end of the pitch, in the event's time zone, plus the delay."""
+    zone = ZoneInfo(session.pitch.event.timezone)
+    end = datetime.combine(session.date, time(session.end_min // 60, session.end_min % 60), tzinfo=zone)
+    return end + timedelta(minutes=lock_after_min)
+
+
+def is_locked(session: ScheduledSession, now: datetime | None = None) -> bool:
+    """The organiser's decision if there is one, otherwise the automatic lock after the pitch."""
+    decision = db.session.get(ScoringLock, session.pitch_id)
+    if decision is not None:
+        return decision.locked
+    lock_after = settings_of(session.pitch.event).lock_after_min
+    return (now or now_utc()) >= automatic_lock_at(session, lock_after)
+
+
+def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
+    """The juror's own marks on a pitch they may score (never anyone else's)."""
+    session = scorable_session(expert, pitch_id)
+    criteria = rubric.criteria_of(expert.event)
+    values = {score.criterion_id: score.value for score in _scores(expert.id, pitch_id).values()}
+    comment = _comment(expert.id, pitch_id)
+    return JurorSheet(session, criteria, values, comment.text if comment else "", is_locked(session))
+
+
+# --- Saving marks -------------------------------------------------------------------------------
+
+def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None) -> dict:
+    """Apply one submission of marks (criterion id -> value or None) and comment, once per client id.
+
+    A submission whose client id was seen before is not applied again: the stored response is returned.
+    """
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise ScoringError(422, "Identifiant d'envoi manquant ou invalide : rechargez la page.")
+    stored = _stored_submission(client_id)
+    if stored is not None:
+        return _replayed(stored, expert)
+    session = scorable_session(expert, pitch_id)
+    if is_locked(session):
+        raise ScoringError(409, "La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
+                                "Adressez-vous à l'organisation pour la rouvrir.")
+    criteria = {criterion.id: criterion for criterion in rubric.criteria_of(expert.event)}
+    wanted = _checked_values(scores, criteria)
+    if comment is not None and not isinstance(comment, str):
+        raise ScoringError(422, "Le commentaire doit être un texte.")
+    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+        raise ScoringError(422, f"Le commentaire est trop long ({len(comment)} caractères, "
+                                f"{MAX_COMMENT_LENGTH} au plus).")
+    actor = juror_actor(expert)
+    changed = _apply_marks(expert, session.pitch, wanted, actor, client_id)
+    if comment is not None:
+        changed += _apply_comment(expert, session.pitch, comment.strip(), actor, client_id)
+    current = {str(score.criterion_id): score.value for score in _scores(expert.id, pitch_id).values()}
+    saved_comment = _comment(expert.id, pitch_id)
+    response = {"status": "saved", "pitch": pitch_id, "changed": changed, "scores": current,
+                "comment": saved_comment.text if saved_comment else "", "saved_at": now_utc().isoformat()}
+    db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same submission arrived twice at once: the other request saved it, ours keeps nothing.
+        db.session.rollback()
+        stored = _stored_submission(client_id)
+        if stored is None:
+            raise ScoringError(409, "Un autre envoi a modifié ces notes au même moment : réessayez.") from None
+        return _replayed(stored, expert)
+    if changed:
+        live.mark_changed(expert.event_id)
+    return response
+
+
+def _stored_submission(client_id: str) -> ScoreSubmission | None:
+    return db.session.execute(db.select(ScoreSubmission).filter_by(client_id=client_id)).scalar_one_or_none()
+
+
+def _replayed(stored: ScoreSubmission, expert: Expert) -> dict:
+    if stored.expert_id != expert.id:
+        raise ScoringError(409, "Cet identifiant d'envoi a déjà servi : rechargez la page.")
+    return dict(stored.response or {}) | {"replayed": True}
+
+
+def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int, int | None]:
+    """The marks asked for, each checked against its criterion's scale; refused whole if one is wrong."""
+    if not isinstance(scores, dict):
+        raise ScoringError(422, "Les notes doivent être données critère par critère.")
+    wanted: dict[int, int | None] = {}
+    for key, value in scores.items():
+        criterion = criteria.get(int(key)) if str(key).isdigit() else None
+        if criterion is None:
+            raise ScoringError(422, f"Critère inconnu pour cet événement : « {key} ».")
+        if value is None or value == "":
+            wanted[criterion.id] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+            raise ScoringError(422, f"« {criterion.label} » : la note doit être un nombre entier.")
+        number = int(value)
+        if not criterion.scale_min <= number <= criterion.scale_max:
+            raise ScoringError(422, f"« {criterion.label} » : la note doit être entre {criterion.scale_min} "
+                                    f"et {criterion.scale_max} (reçu : {number}).")
+        wanted[criterion.id] = number
+    return wanted
+
+
+def _scores(expert_id: int, pitch_id: int) -> dict[int, Score]:
+    rows = db.session.execute(db.select(Score).filter_by(expert_id=expert_id, pitch_id=pitch_id)).scalars()
+    return {score.criterion_id: score for score in rows}
+
+
+def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
+    return db.session.execute(
+        db.select(JurorComment).filter_by(expert_id=expert_id, pitch_id=pitch_id)).scalar_one_or_none()
+
+
+def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], actor: str, client_id: str) -> int:
+    existing = _scores(expert.id, pitch.id)
+    changed = 0
+    for criterion_id, value in wanted.items():
+        score = existing.get(criterion_id)
+        before = score.value if score else None
+        if before == value:
+            continue
+        if value is None:
+            db.session.delete(score)
+        elif score is None:
+            db.session.add(Score(pitch_id=pitch.id, expert_id=expert.id, criterion_id=criterion_id, value=value))
+        else:
+            score.value = value
+        db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=expert.id,
+                                  criterion_id=criterion_id, actor=actor, action="score",
+                                  before=before, after=value, submission_id=client_id, at=now_utc()))
+        changed += 1
+    return changed
+
+
+def _apply_comment(expert: Expert, pitch: Pitch, text: str, actor: str, client_id: str) -> int:
+    comment = _comment(expert.id, pitch.id)
+    before = comment.text if comment else ""
+    if before == text:
+        return 0
+    if comment is None:
+        db.session.add(JurorComment(pitch_id=pitch.id, expert_id=expert.id, text=text))
+    else:
+        comment.text = text
+    db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=expert.id, actor=actor,
+                              action="comment", comment_before=before, comment_after=text,
+                              submission_id=client_id, at=now_utc()))
+    return 1
+
+
+# --- The organiser's controls -------------------------------------------------------------------
+
+def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
+    """Lock a pitch's scoring, or reopen it (past the automatic lock too); the audit log keeps who did it."""
+    decision = db.session.get(ScoringLock, pitch.id)
+    if decision is None:
+        decision = ScoringLock(pitch_id=pitch.id, event_id=pitch.event_id, locked=locked, changed_by="")
+        db.session.add(decision)
+    decision.locked = locked
+    decision.changed_by = organiser_actor(organiser_email)
+    decision.changed_at = now_utc()
+    db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=None, actor=decision.changed_by,
+                              action="lock" if locked else "unlock", at=now_utc()))
+    db.session.flush()
+    live.mark_changed(pitch.event_id)
+    return decision
+
+
+def set_lock_after(event: Event, minutes: int) -> ScoringSettings:
+    if not 0 <= minutes <= 7 * 24 * 60:
+        raise ScoringError(422, "Le délai de verrouillage doit être entre 0 minute et 7 jours.")
+    settings = db.session.get(ScoringSettings, event.id)
+    if settings is None:
+        settings = ScoringSettings(event_id=event.id, lock_after_min=minutes)
+        db.session.add(settings)
+    settings.lock_after_min = minutes
+    db.session.flush()
+    return settings
+
+
+def set_results_published(event: Event, published: bool) -> None:
+    event.results_published = published
+    db.session.flush()
+
+
+def audit_log(event: Event, limit: int = 1000) -> list[ScoreAudit]:
+    """The latest changes first (read-only)."""
+    return list(db.session.execute(
+        db.select(ScoreAudit).filter_by(event_id=event.id).order_by(ScoreAudit.id.desc()).limit(limit)).scalars())
+
+
+def last_change(event_id: int) -> int:
+    """A number that grows with every change of the event's marks or locks (cheap: one indexed max)."""
+    return db.session.execute(
+        db.select(db.func.max(ScoreAudit.id)).where(ScoreAudit.event_id == event_id)).scalar_one() or 0
