@@ -407,7 +407,7 @@ class _Counting:
 
     # Rules 3 and 4, per pitch: are there enough experts at one time?
     def check_panels_per_pitch(self) -> None:
-        event, names, panel = self.event, self.names, self.event.panel
+        event, panel = self.event, self.event.panel
         for pitch_id, placement in self.placements.items():
             def seats(use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement) -> tuple:
                 best_size = 0
@@ -427,41 +427,48 @@ class _Counting:
             size, met = seats(True, True)
             if met:
                 continue
-            without_conflicts = seats(False, True)[1]
-            without_availability = seats(True, False)[1]
-            conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
-            unavailable = [e.id for e in event.experts
-                           if not any(_inside(e.available, event.days[i].date, t, t + placement.length)
-                                      for i, t in placement.starts)]
-            missing = [org for org in panel.required_organisations
-                       if not any(e.organisation == org and e.id not in conflicted and e.id not in unavailable
-                                  for e in event.experts)]
-            if without_conflicts and not without_availability:
-                rule, involved = "conflict_of_interest", conflicted
-            elif without_availability and not without_conflicts:
-                rule, involved = "expert_availability", unavailable
-            else:
-                rule, involved = "expert_availability", sorted(set(conflicted) | set(unavailable))
-            name = names.pitch(pitch_id)
-            excluded = []
-            if conflicted and rule != "expert_availability" or (conflicted and not without_availability):
-                excluded.append(f"{_ids(map(names.expert, conflicted))} "
-                                f"{'has' if len(conflicted) == 1 else 'have'} a conflict of interest with it")
-            if unavailable and rule == "expert_availability":
-                excluded.append(f"{_ids(map(names.expert, unavailable))} "
-                                f"{'is' if len(unavailable) == 1 else 'are'} not available when it can take place")
-            why = "; ".join(excluded)
-            if missing and size >= panel.size:
-                orgs = _ids(map(names.org, missing))
-                message = (f"The panel of {name} needs an expert from {orgs}, but none is available and free "
-                           f"of conflicts of interest when it can take place ({why}).")
-                involved = [*missing, *involved]
-            else:
-                message = (f"{_sentence(name)}: at any time it can take place, at most {_count(size, 'expert')} "
-                           f"can sit on its panel (available and free of conflicts of interest), the panel "
-                           f"needs {panel.size} ({why}).")
-            self.add(rule, message, [pitch_id, *involved])
+            self.explain_short_panel(pitch_id, placement, size, fixed_without_conflicts=seats(False, True)[1],
+                                     fixed_without_availability=seats(True, False)[1])
             self.placements[pitch_id] = _Placement(placement.length, (), placement.rooms)
+
+    def explain_short_panel(self, pitch_id: str, placement: _Placement, size: int, *,
+                            fixed_without_conflicts: bool, fixed_without_availability: bool) -> None:
+        """Name the experts that conflicts of interest or availability keep off the pitch's panel."""
+        event, names, panel = self.event, self.names, self.event.panel
+        conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
+        unavailable = [e.id for e in event.experts
+                       if not any(_inside(e.available, event.days[i].date, t, t + placement.length)
+                                  for i, t in placement.starts)]
+        if fixed_without_conflicts and not fixed_without_availability:
+            rule, unavailable = "conflict_of_interest", []
+        elif fixed_without_availability and not fixed_without_conflicts:
+            rule, conflicted = "expert_availability", []
+        else:
+            rule = "expert_availability"
+        missing = [org for org in panel.required_organisations
+                   if not any(e.organisation == org and e.id not in conflicted and e.id not in unavailable
+                              for e in event.experts)]
+        if missing and size >= panel.size:
+            organisation_of = {e.id: e.organisation for e in event.experts}
+            conflicted = [e for e in conflicted if organisation_of[e] in missing]
+            unavailable = [e for e in unavailable if organisation_of[e] in missing]
+        excluded = []
+        if conflicted:
+            excluded.append(f"{_ids(map(names.expert, conflicted))} "
+                            f"{'has' if len(conflicted) == 1 else 'have'} a conflict of interest with it")
+        if unavailable:
+            excluded.append(f"{_ids(map(names.expert, unavailable))} "
+                            f"{'is' if len(unavailable) == 1 else 'are'} not available when it can take place")
+        why = "; ".join(excluded)
+        name = names.pitch(pitch_id)
+        if missing and size >= panel.size:
+            message = (f"The panel of {name} needs an expert from {_ids(map(names.org, missing))}, but none is "
+                       f"available and free of conflicts of interest when it can take place ({why}).")
+        else:
+            message = (f"{_sentence(name)}: at any time it can take place, at most {_count(size, 'expert')} "
+                       f"can sit on its panel (available and free of conflicts of interest), the panel "
+                       f"needs {panel.size} ({why}).")
+        self.add(rule, message, [pitch_id, *(missing if size >= panel.size else []), *conflicted, *unavailable])
 
     # Rule 5, counted.
     def check_loads(self) -> None:
