@@ -66,3 +66,13 @@ def test_baseline_solves_the_rouen_size_event_with_a_valid_schedule():
     assert check_schedule(event, run.result.sessions) == []
     assert run.result.score == score(event, run.result.sessions)
     assert run.progress and run.progress[0].elapsed <= run.result.solve_seconds
+
+
+def test_command_line_writes_event_files_that_load(tmp_path):
+    from bench.generate import main
+    from scheduler.io import load_event
+
+    main(["-o", str(tmp_path), "--sizes", "7x2x9", "26x3x24", "--seed", "3"])
+    files = sorted(tmp_path.glob("*.json"))
+    assert [f.name for f in files] == ["event-26x3x24-s3.json", "event-7x2x9-s3.json"]
+    assert load_event(files[1]) == generate_event(7, 2, 9, seed=3)
