@@ -48,6 +48,9 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(juror_bp, url_prefix="/jury")
     register_commands(app)
     _register_error_pages(app)
+    from pitchday.security import init_security
+
+    init_security(app)
     app.after_request(_commit_request)
     app.context_processor(_template_globals)
     from pitchday.services.agenda import format_clock

@@ -1,0 +1,127 @@
+"""Security headers on every response, and rate limits on login and juror links.
+
+Kept out of the views: the limits watch the requests and responses of the login
+page and of every URL that carries a juror token, whatever blueprint serves it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, current_app, request
+from flask_babel import gettext as _
+
+from pitchday.services import accounts
+from pitchday.services.ratelimit import FixedWindowLimiter
+
+logger = logging.getLogger(__name__)
+
+# No 'unsafe-inline' anywhere: scripts and styles come from /static only, so an
+# injected <script> or style="" attribute is refused by the browser.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+])
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Juror tokens are in URLs: a link followed to another site must not carry them along.
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+# Pages that hold a juror token or an organiser's data: never kept by a shared browser or a proxy.
+PRIVATE_BLUEPRINTS = ("juror", "organiser", "scoreboard")
+
+LOGIN_ENDPOINT = "organiser.login"
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_WINDOW_SECONDS = 15 * 60
+UNKNOWN_TOKENS_ALLOWED = 20
+UNKNOWN_TOKEN_WINDOW_SECONDS = 10 * 60
+
+# How much of an unknown token the log shows: enough to tell attempts apart, useless to replay.
+TOKEN_PREFIX_LOGGED = 4
+
+
+def init_security(app: Flask) -> None:
+    """Bind the headers, the cookie checks and the rate limits to the app."""
+    app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
+    if app.config.get("SESSION_COOKIE_SECURE") and app.debug:
+        raise RuntimeError("PITCHDAY_ENV=production must not run in debug mode: it shows stack traces")
+    app.extensions["pitchday_limits"] = {
+        "login": FixedWindowLimiter(LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS),
+        "juror_token": FixedWindowLimiter(UNKNOWN_TOKENS_ALLOWED, UNKNOWN_TOKEN_WINDOW_SECONDS),
+    }
+    app.before_request(_refuse_blocked_login)
+    app.before_request(_count_unknown_juror_tokens)
+    app.after_request(_count_login_result)
+    app.after_request(_add_security_headers)
+
+
+def limiter(name: str) -> FixedWindowLimiter:
+    return current_app.extensions["pitchday_limits"][name]
+
+
+def _limits_on() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED"))
+
+
+def _login_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{request.remote_addr}|{email}"
+
+
+def _is_login_attempt() -> bool:
+    return request.endpoint == LOGIN_ENDPOINT and request.method == "POST"
+
+
+def _refuse_blocked_login() -> None:
+    """Too many failed logins for this address and e-mail: refuse before checking the password."""
+    if _limits_on() and _is_login_attempt() and limiter("login").is_blocked(_login_key()):
+        abort(429, _("Trop de tentatives de connexion. Réessayez dans un quart d'heure."))
+
+
+def _count_login_result(response):  # noqa: ANN001, ANN202
+    """A refused password counts as one failure; a successful login clears them."""
+    if _limits_on() and _is_login_attempt():
+        if response.status_code == 401:
+            limiter("login").hit(_login_key())
+        elif response.status_code in (302, 303):
+            limiter("login").reset(_login_key())
+    return response
+
+
+def _count_unknown_juror_tokens() -> None:
+    """Every request with an unknown juror token is logged; too many from one address get a 429.
+
+    Valid links always go through: at a venue every tablet shares one public address,
+    and one person's typing errors must not lock the whole jury out.
+    """
+    token = (request.view_args or {}).get("token")
+    if not isinstance(token, str) or accounts.juror_from_token(token) is not None:
+        return
+    logger.warning("unknown juror link %s… (%d characters) from %s on %s",
+                   token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
+    if _limits_on() and not limiter("juror_token").hit(request.remote_addr or "-"):
+        abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
+
+
+def _add_security_headers(response):  # noqa: ANN001, ANN202
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.blueprint in PRIVATE_BLUEPRINTS or "token" in (request.view_args or {}):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
