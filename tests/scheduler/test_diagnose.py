@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bench.generate import generate_event
 from scheduler.data import Conflict, PanelLock, SlotLock
 from scheduler.diagnose import diagnose
 from tests.scheduler.builders import DAY_ONE, clock, day, event, expert, pitch, window
@@ -146,3 +149,14 @@ def test_core_names_the_locks_and_windows_that_clash():
     found = named(diagnose(tiny, time_limit=2.0))
     assert sorted(found, key=lambda item: (item[0], sorted(item[1]))) == [
         ("lock", {"a", "e"}), ("lock", {"b", "e"}), ("pitch_availability", {"a"}), ("pitch_availability", {"b"})]
+
+
+def test_generated_event_with_a_starved_organisation():
+    """On a realistic event, capping the UIMM experts names UIMM's quota and nothing else."""
+    realistic = generate_event(26, 3, 24)
+    capped = replace(realistic, experts=tuple(replace(e, max_pitches=2, min_pitches=None)
+                                              if e.organisation == "uimm" else e for e in realistic.experts))
+    [conflict] = diagnose(capped, time_limit=2.0)
+    uimm = {e.id for e in capped.experts if e.organisation == "uimm"}
+    assert named((conflict,)) == [("expert_load", {"uimm"} | uimm)]
+    assert diagnose(realistic, time_limit=2.0) == ()
