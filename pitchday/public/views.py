@@ -1,14 +1,42 @@
-"""Public pages: no login, nothing private."""
+"""Public pages: no login, nothing private (no jurors, no panels, no marks before the results)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+import json
+import os
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 
 from pitchday.extensions import db
-from pitchday.models import Event
-from pitchday.services import agenda
+from pitchday.models import Event, Pitch, Room, ScheduledSession, Score
+from pitchday.public.caching import asset_stamp, cached_response, content_etag_response
+from pitchday.services import agenda, calendar, now_next, ranking
+from pitchday.services.agenda import AgendaFilter, format_clock
 
 bp = Blueprint("public", __name__)
+
+# Room boards and the "now/next" page ask this often; browsers may go faster in tests.
+POLL_SECONDS = 20
+
+
+@bp.app_template_global()
+def asset_url(filename: str) -> str:
+    """The URL of a static file with its content hash, so it can be cached for a year."""
+    return url_for("static", filename=filename, v=asset_stamp(current_app.static_folder, filename))
+
+
+@bp.after_app_request
+def cache_versioned_assets(response):  # noqa: ANN001, ANN201
+    """A static file asked for with its hash never changes under that URL."""
+    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    return response
 
 
 @bp.route("/")
@@ -21,10 +49,86 @@ def home():
 @bp.route("/e/<slug>")
 def event(slug: str):
     """An event's programme: the published agenda, or the pitches until one is published."""
-    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    event = _event_or_404(slug)
     version = agenda.latest_published(event)
-    days = agenda.agenda_by_day(version) if version else []
-    return render_template("public/event.html", event=event, version=version, days=days)
+    only = _filter_from_query(event)
+
+    def render() -> str:
+        days = agenda.public_agenda(version) if version else []
+        return render_template("public/event.html", event=event, version=version, only=only, days=days,
+                               sectors=agenda.sectors(event), any_shown=any(day.shows_any(only) for day in days))
+
+    return cached_response(_page_key(event, version, "agenda", only.sector, only.room),
+                           _last_modified(event, version), render)
+
+
+@bp.route("/e/<slug>/maintenant")
+def now_page(slug: str):
+    """En ce moment / À suivre, room by room; ``?now=2023-11-30T10:05`` shows another moment (demos, tests)."""
+    event = _event_or_404(slug)
+    version = agenda.latest_published(event)
+    state = now_next.now_next(event, version, _clock(event))
+    return render_template("public/now.html", event=event, state=state, override=request.args.get("now", ""),
+                           feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
+
+
+@bp.route("/e/<slug>/salle/<room_key>")
+def room_board(slug: str, room_key: str):
+    """The screen at a room's door: the pitch under way and the next one, in large type."""
+    event = _event_or_404(slug)
+    room = _room_or_404(event, room_key)
+    version = agenda.latest_published(event)
+    state = now_next.now_next(event, version, _clock(event))
+    room_state = next(r for r in state.rooms if r.room.id == room.id)
+    return render_template("public/room_board.html", event=event, state=state, room_state=room_state,
+                           feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
+
+
+@bp.route("/e/<slug>/maintenant.json")
+def now_feed(slug: str):
+    """Now and next in every room, as JSON for the pages that refresh themselves (304 when unchanged)."""
+    event = _event_or_404(slug)
+    version = agenda.latest_published(event)
+    state = now_next.now_next(event, version, _clock(event))
+    body = json.dumps(_now_next_json(state), ensure_ascii=False, separators=(",", ":")).encode()
+    return content_etag_response(body, "application/json")
+
+
+@bp.route("/e/<slug>/agenda.ics")
+def calendar_all(slug: str):
+    """The whole published agenda, to subscribe to in a calendar app."""
+    event = _event_or_404(slug)
+    return _calendar_response(event, AgendaFilter(), event.name)
+
+
+@bp.route("/e/<slug>/agenda/salle/<room_key>.ics")
+def calendar_room(slug: str, room_key: str):
+    """The pitches of one room, as a calendar."""
+    event = _event_or_404(slug)
+    room = _room_or_404(event, room_key)
+    return _calendar_response(event, AgendaFilter(room=room.key), f"{event.name} — {room.name}")
+
+
+@bp.route("/e/<slug>/agenda/secteur/<sector>.ics")
+def calendar_sector(slug: str, sector: str):
+    """The pitches of one sector, as a calendar."""
+    event = _event_or_404(slug)
+    if sector not in agenda.sectors(event):
+        abort(404, _("Aucun projet de ce secteur dans cet événement."))
+    return _calendar_response(event, AgendaFilter(sector=sector), f"{event.name} — {sector}")
+
+
+@bp.route("/e/<slug>/resultats")
+def results(slug: str):
+    """The ranking, once the organisers publish it; before that, a message and no data."""
+    event = _event_or_404(slug)
+    version = agenda.latest_published(event)
+
+    def render() -> str:
+        return render_template("public/results.html", event=event, ranking=ranking.public_results(event) or [])
+
+    return cached_response(_page_key(event, version, "results", event.results_published, _results_stamp(event)),
+                           None, render)
 
 
 @bp.route("/langue/<lang>")
@@ -36,3 +140,87 @@ def switch_language(lang: str):
     if not target.startswith(request.host_url):
         target = url_for("public.home")
     return redirect(target)
+
+
+def _event_or_404(slug: str) -> Event:
+    return db.one_or_404(db.select(Event).filter_by(slug=slug),
+                         description=_("Aucun événement ne porte ce nom. Vérifiez le lien, ou choisissez "
+                                       "un événement depuis l'accueil."))
+
+
+def _room_or_404(event: Event, room_key: str) -> Room:
+    room = next((room for room in event.rooms if room.key == room_key), None)
+    if room is None:
+        abort(404, _("Cette salle n'existe pas dans cet événement."))
+    return room
+
+
+def _filter_from_query(event: Event) -> AgendaFilter:
+    """The sector and room asked for in the address; an unknown value shows everything."""
+    sector = request.args.get("secteur", "")
+    room = request.args.get("salle", "")
+    return AgendaFilter(sector=sector if sector in agenda.sectors(event) else "",
+                        room=room if any(r.key == room for r in event.rooms) else "")
+
+
+def _page_key(event: Event, version, *parts: object) -> list[object]:  # noqa: ANN001 (a ScheduleVersion or None)
+    """What a public page's content depends on, for its ETag."""
+    public_data = version.id if version else [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
+    return [event.id, event.name, event.venue, event.results_published, public_data, str(get_locale()), *parts]
+
+
+def _last_modified(event: Event, version):  # noqa: ANN001, ANN202 (a ScheduleVersion or None; a datetime)
+    return (version.published_at if version else None) or event.created_at
+
+
+def _clock(event: Event):  # noqa: ANN202 (a datetime)
+    try:
+        return now_next.event_clock(event, request.args.get("now"))
+    except now_next.ClockError as error:
+        abort(400, str(error))
+
+
+def _feed_url(event: Event) -> str:
+    override = request.args.get("now")
+    return url_for("public.now_feed", slug=event.slug, **({"now": override} if override else {}))
+
+
+def _now_next_json(state: now_next.NowNext) -> dict:
+    today = state.at.date()
+
+    def pitch(session: ScheduledSession | None) -> dict | None:
+        if session is None:
+            return None
+        return {"key": session.pitch.key, "company": session.pitch.company, "title": session.pitch.title,
+                "city": session.pitch.city, "sector": session.pitch.sector,
+                "start": format_clock(session.start_min), "end": format_clock(session.end_min),
+                "day": "" if session.date == today else format_date(session.date, "full")}
+
+    return {
+        "version": state.version.number if state.version else None,
+        "now": state.at.isoformat(timespec="minutes"),
+        "clock": f"{state.at.hour:02d}:{state.at.minute:02d}",
+        "today": format_date(today, "full"),
+        "rooms": [{"key": r.room.key, "name": r.room.name, "current": pitch(r.current), "next": pitch(r.next),
+                   "in_break": r.in_break, "break": r.break_label} for r in state.rooms],
+    }
+
+
+def _calendar_response(event: Event, only: AgendaFilter, name: str):  # noqa: ANN202 (a Response)
+    version = agenda.latest_published(event)
+    domain = urlsplit(os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")).hostname or "pitchday"
+    body = calendar.calendar_feed(event, version, domain=domain, name=name, only=only)
+    response = content_etag_response(body, "text/calendar", _last_modified(event, version))
+    response.mimetype_params["charset"] = "utf-8"
+    return response
+
+
+def _results_stamp(event: Event) -> object:
+    """Results can change while marks come in: the page validates against the latest mark."""
+    if not event.results_published:
+        return None
+    return tuple(db.session.execute(
+        db.select(db.func.count(Score.id), db.func.max(Score.updated_at))
+        .join(Pitch, Score.pitch_id == Pitch.id)
+        .where(Pitch.event_id == event.id)
+    ).one())

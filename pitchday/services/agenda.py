@@ -1,4 +1,4 @@
-"""Reading a schedule the way people look at it: by day, by room, by juror."""
+"""Reading a schedule the way people look at it: by day, by room, by juror, by sector."""
 
 from __future__ import annotations
 
@@ -15,6 +15,44 @@ class AgendaDay:
     sessions: list[ScheduledSession]
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """One line of a day's flow: a pitch (``session`` set) or a break (``label`` set)."""
+
+    start_min: int
+    end_min: int
+    session: ScheduledSession | None = None
+    label: str = ""
+
+    @property
+    def is_break(self) -> bool:
+        return self.session is None
+
+
+@dataclass(frozen=True)
+class PublicDay:
+    """A day as students read it: its pitches and breaks in time order."""
+
+    date: date
+    items: list[AgendaItem]
+
+    def shows_any(self, only: AgendaFilter) -> bool:
+        """Whether any of the day's pitches passes the filter."""
+        return any(only.keeps(item.session) for item in self.items if item.session is not None)
+
+
+@dataclass(frozen=True)
+class AgendaFilter:
+    """What a student narrowed the agenda to; empty strings mean everything."""
+
+    sector: str = ""
+    room: str = ""
+
+    def keeps(self, session: ScheduledSession) -> bool:
+        return ((not self.sector or session.pitch.sector == self.sector)
+                and (not self.room or session.room.key == self.room))
+
+
 def latest_published(event: Event) -> ScheduleVersion | None:
     """The schedule the public sees: the published version with the highest number."""
     return db.session.execute(
@@ -29,6 +67,27 @@ def agenda_by_day(version: ScheduleVersion) -> list[AgendaDay]:
     for session in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)):
         by_date.setdefault(session.date, []).append(session)
     return [AgendaDay(day, sessions) for day, sessions in by_date.items()]
+
+
+def public_agenda(version: ScheduleVersion) -> list[PublicDay]:
+    """Each day of the schedule with its pitches and its breaks, in time order (a room's pitches by room order)."""
+    sessions_by_date: dict[date, list[ScheduledSession]] = {}
+    for session in version.sessions:
+        sessions_by_date.setdefault(session.date, []).append(session)
+    days = []
+    for day in version.event.days:
+        items = [AgendaItem(s.start_min, s.end_min, session=s)
+                 for s in sessions_by_date.get(day.date, [])]
+        items += [AgendaItem(b.start_min, b.end_min, label=b.label) for b in day.breaks]
+        if sessions_by_date.get(day.date):
+            items.sort(key=lambda item: (item.start_min, item.session.room.position if item.session else -1))
+            days.append(PublicDay(day.date, items))
+    return days
+
+
+def sectors(event: Event) -> list[str]:
+    """The sectors of the event's pitches, in the order they first appear."""
+    return list(dict.fromkeys(pitch.sector for pitch in event.pitches))
 
 
 def sessions_of_expert(expert: Expert) -> list[ScheduledSession]:

@@ -1,0 +1,70 @@
+"""Calendar feeds (iCalendar, RFC 5545) of a published schedule, to subscribe to from a phone.
+
+Each pitch keeps one UID across versions (pitch key, event slug, the site's domain), and the
+SEQUENCE is the version number: when the organisers publish a shifted schedule, a subscribed
+calendar moves the pitch instead of adding a second copy of it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from pitchday.models import Event, ScheduledSession, ScheduleVersion
+from pitchday.services.agenda import AgendaFilter
+
+PRODUCT_ID = "-//PitchDay//Agenda public//FR"
+
+
+def pitch_uid(event: Event, session: ScheduledSession, domain: str) -> str:
+    """The identity of a pitch in every calendar, whatever version placed it."""
+    return f"{session.pitch.key}.{event.slug}@{domain}"
+
+
+def local_datetime(event: Event, session_date, minutes: int) -> datetime:  # noqa: ANN001 (a date)
+    return datetime.combine(session_date, time(0, 0), ZoneInfo(event.timezone)) + timedelta(minutes=minutes)
+
+
+def calendar_feed(event: Event, version: ScheduleVersion | None, *, domain: str, name: str,
+                  only: AgendaFilter = AgendaFilter()) -> bytes:
+    """The pitches of the version that the filter keeps, as an .ics file (empty before publication)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", event.timezone)
+    if version is not None:
+        stamp = version.published_at or version.created_at
+        for session in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)):
+            if only.keeps(session):
+                calendar.add_component(_pitch_event(event, version, session, domain, stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _pitch_event(event: Event, version: ScheduleVersion, session: ScheduledSession, domain: str,
+                 stamp: datetime) -> CalendarEvent:
+    pitch = session.pitch
+    entry = CalendarEvent()
+    entry.add("uid", pitch_uid(event, session, domain))
+    entry.add("sequence", version.number or 0)
+    entry.add("dtstamp", _as_utc(stamp))
+    entry.add("last-modified", _as_utc(stamp))
+    entry.add("dtstart", local_datetime(event, session.date, session.start_min))
+    entry.add("dtend", local_datetime(event, session.date, session.end_min))
+    entry.add("summary", f"{pitch.company} — {pitch.title}")
+    entry.add("location", f"{session.room.name}, {event.venue}")
+    entry.add("description", f"{pitch.company} ({pitch.city}) · {pitch.sector}\n{pitch.title}")
+    entry.add("categories", [pitch.sector])
+    return entry
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without their zone."""
+    utc = ZoneInfo("UTC")
+    return moment.replace(tzinfo=utc) if moment.tzinfo is None else moment.astimezone(utc)
