@@ -1,23 +1,47 @@
-"""Build the CP-SAT model of an event, solve it within a time limit, and turn the answer into a Result."""
+"""Build the CP-SAT model of an event, solve it within a time limit, and turn the answer into a Result.
+
+The solve is staged (see README.md for the measurements behind it):
+
+1. the *panel relaxation*: the panel rules and the panel terms only, no clock.  It solves in
+   moments, gives a bound on the whole score (time can only cost more) and ideal panels;
+2. *placing* those panels: the full model with the panels fixed, which finds times and rooms;
+3. on small events, the *exact model* (every rule, every term, a circuit per expert for the room
+   changes) starts from that schedule and proves the optimum;
+4. on large events, where the exact room-change circuits would not fit, the solve alternates
+   *staffing* (placement fixed, exact room changes along the fixed start times) and *placing*
+   (panels fixed) until the time is up.
+
+Every schedule found is scored by plain arithmetic (``objective.evaluate``) and the best is kept,
+so ``Result.score`` is the spec's score whatever model found it.  ``best_bound`` comes only from
+models that relax the whole problem (the panel relaxation, the exact model), so it is a true bound.
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import add_hard_rules
+from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
+from scheduler.construct import construct, meets_minimum_loads
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
-from scheduler.objective import ObjectiveTerms, build_objective, evaluate
+from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits
 from scheduler.replan import changes_between
+from scheduler.timeline import PitchOptions, pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
+
+# Share of the time limit the panel relaxation may take before its best answer is used.
+RELAXATION_SHARE = 0.15
+# Each staffing or placing step of the large-event loop gets this share of the time limit.
+STEP_SHARE = 0.1
 
 
 @dataclass(frozen=True)
 class ScheduleModel:
-    """The CP-SAT model of one event: its variables and objective terms."""
+    """One CP-SAT model of the event (whole or part): its variables and objective terms."""
 
     event: Event
     model: cp_model.CpModel
@@ -25,36 +49,111 @@ class ScheduleModel:
     terms: ObjectiveTerms
 
     @classmethod
-    def build(cls, event: Event, *, exact_room_changes: bool | None = None) -> ScheduleModel:
+    def build(cls, event: Event, *, options: dict[str, PitchOptions] | None = None,
+              panels: dict[str, tuple[str, ...]] | None = None,
+              exact_room_changes: bool | None = None) -> ScheduleModel:
+        """Every hard rule and every term; ``options``/``panels`` fix the placement or the panels."""
         model = cp_model.CpModel()
-        variables = ScheduleVariables.create(model, event)
-        add_hard_rules(model, event, variables)
+        variables = ScheduleVariables.create(model, event, options=options, panels=panels)
+        for rule in HARD_RULES:
+            rule(model, event, variables)
+        cap_loads_by_time(model, event, variables)
         terms = build_objective(model, event, variables, exact_room_changes)
         return cls(event, model, variables, terms)
 
+    @classmethod
+    def build_relaxation(cls, event: Event, options: dict[str, PitchOptions]) -> ScheduleModel:
+        """The panel rules and panel terms only: its optimum bounds the score of any schedule."""
+        model = cp_model.CpModel()
+        variables = ScheduleVariables.create(model, event, options=options)
+        for rule in PANEL_RULES:
+            rule(model, event, variables)
+        terms = build_objective(model, event, variables, timed=False)
+        return cls(event, model, variables, terms)
 
-class _BestSchedule(cp_model.CpSolverSolutionCallback):
-    """Keeps the schedule of best true score among the solver's solutions and reports each improvement."""
 
-    def __init__(self, built: ScheduleModel, started: float, on_progress: ProgressCallback | None):
-        super().__init__()
-        self._built = built
-        self._started = started
-        self._on_progress = on_progress
+class _Best:
+    """The best schedule found so far (by true score) and the best proved bound."""
+
+    def __init__(self, event: Event, started: float, on_progress: ProgressCallback | None):
+        self.event = event
+        self.started = started
+        self.on_progress = on_progress
         self.sessions: tuple[Session, ...] = ()
         self.score: int | None = None
+        self.bound: int | None = None
 
-    def on_solution_callback(self) -> None:
-        self.offer(self._built.variables.extract(self.value), math.floor(self.best_objective_bound + 1e-6))
-
-    def offer(self, sessions: tuple[Session, ...], bound: int) -> None:
-        """Keep the schedule if its true score beats the best so far."""
-        score = evaluate(self._built.event, sessions).total(self._built.event.objective_weights)
+    def offer(self, sessions: tuple[Session, ...]) -> None:
+        score = evaluate(self.event, sessions).total(self.event.objective_weights)
         if self.score is not None and score <= self.score:
             return
         self.sessions, self.score = sessions, score
-        if self._on_progress is not None:
-            self._on_progress(Progress(score, max(bound, score), time.perf_counter() - self._started))
+        if self.on_progress is not None:
+            bound = score if self.bound is None else max(self.bound, score)
+            self.on_progress(Progress(score, bound, time.perf_counter() - self.started))
+
+    def tighten(self, bound: float) -> None:
+        proved = math.floor(bound + 1e-6)
+        self.bound = proved if self.bound is None else min(self.bound, proved)
+
+    @property
+    def proved_optimal(self) -> bool:
+        return self.score is not None and self.bound is not None and self.score >= self.bound
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Hands every solution the solver finds to ``on_solution`` (given the callback's ``value``)."""
+
+    def __init__(self, on_solution: Callable[[Callable], None]):
+        super().__init__()
+        self._on_solution = on_solution
+
+    def on_solution_callback(self) -> None:
+        self._on_solution(self.value)
+
+
+def _run(model: cp_model.CpModel, seconds: float, workers: int | None,
+         on_solution: Callable[[Callable], None]) -> tuple[int, float]:
+    """Solve one model for at most ``seconds``: its status and best bound."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    if workers is not None:
+        solver.parameters.num_workers = workers
+    status = solver.solve(model, _Reporter(on_solution))
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
+    return status, solver.best_objective_bound
+
+
+def _search(built: ScheduleModel, best: _Best, seconds: float, workers: int | None,
+            hint: tuple[Session, ...] = ()) -> tuple[int, float]:
+    """Solve a schedule model from ``hint``, offering each schedule found to ``best``."""
+    if hint:
+        _hint_completely(built, hint)
+    return _run(built.model, seconds, workers, lambda value: best.offer(built.variables.extract(value)))
+
+
+def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> None:
+    """Hint every variable, auxiliary ones included, so the solver starts from the schedule at once.
+
+    A hint of the decision variables alone leaves CP-SAT to complete it by search, which on large
+    models takes seconds or fails.  Solving a copy with the schedule fixed gives every value.
+    """
+    probe = built.model.clone()
+    probe.clear_hints()
+    for var, value in built.variables.values_of(sessions):
+        probe.add(probe.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    status = solver.solve(probe)
+    built.model.clear_hints()
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for index, value in enumerate(solver.response_proto.solution):
+            built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+    else:
+        built.variables.hint(built.model, sessions)
 
 
 def _explain(event: Event, time_limit: float) -> tuple[Conflict, ...]:
@@ -70,31 +169,105 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
           on_progress: ProgressCallback | None = None) -> Result:
     """Schedule the event: the best schedule found in ``time_limit`` seconds, with the proved bound."""
     started = time.perf_counter()
-    built = ScheduleModel.build(event)
+    deadline = started + time_limit
+    best = _Best(event, started, on_progress)
+    options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    step = max(STEP_SHARE * time_limit, 0.2)
+    if event.previous and _is_complete(event, event.previous):
+        best.offer(event.previous)
+    relaxation = ScheduleModel.build_relaxation(event, options)
     if event.previous:
-        built.variables.hint(built.model, event.previous)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - started))
-    if workers is not None:
-        solver.parameters.num_workers = workers
-    best = _BestSchedule(built, started, on_progress)
-    status = solver.solve(built.model, best)
-    if status == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"invalid CP-SAT model: {built.model.validate()}")
+        relaxation.variables.hint(relaxation.model, event.previous)
+    status, bound = _run(relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers, lambda value: None)
     if status == cp_model.INFEASIBLE:
-        return Result(Status.INFEASIBLE, solve_seconds=time.perf_counter() - started,
-                      conflicts=_explain(event, time_limit))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _infeasible(event, started, time_limit)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best.tighten(bound)
+
+    if event.previous and not best.sessions:
+        _repair(event, options, best, min(left(), step), workers)
+    if not best.sessions:
+        _construct(event, options, best, min(left(), step), workers)
+
+    if exact_model_fits(event, options) or not best.sessions:
+        if not best.proved_optimal and left() > 0:
+            status, bound = _search(ScheduleModel.build(event, options=options), best, left(), workers,
+                                    hint=best.sessions)
+            if status == cp_model.INFEASIBLE:
+                return _infeasible(event, started, time_limit)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                best.tighten(bound)
+    else:
+        _alternate(event, options, best, deadline, step, workers)
+
+    if not best.sessions:
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
-    bound = math.floor(solver.best_objective_bound + 1e-6)
-    best.offer(built.variables.extract(solver.value), bound)
-    proved = best.score >= bound
     return Result(
-        status=Status.OPTIMAL if proved else Status.FEASIBLE,
+        status=Status.OPTIMAL if best.proved_optimal else Status.FEASIBLE,
         sessions=best.sessions,
         score=best.score,
         terms=evaluate(event, best.sessions),
-        best_bound=bound,
+        best_bound=best.bound,
         solve_seconds=time.perf_counter() - started,
         changes=changes_between(event.previous, best.sessions) if event.previous else (),
     )
+
+
+def _repair(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
+            workers: int | None) -> None:
+    """Re-staff the published placement, starting from its panels: the smallest repair of a re-plan."""
+    placed = {s.pitch for s in event.previous}
+    if placed != set(options):
+        return
+    staffing = ScheduleModel.build(event, options=placed_options(event, options, event.previous))
+    if any(not option.starts_by_day or not option.rooms for option in staffing.variables.options.values()):
+        return
+    staffing.variables.hint(staffing.model, event.previous)
+    _run(staffing.model, seconds, workers, lambda value: best.offer(staffing.variables.extract(value)))
+
+
+def _construct(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
+               workers: int | None) -> None:
+    """The greedy schedule; if it leaves a minimum load unmet, its placement re-staffed by CP-SAT."""
+    sessions = construct(event, options)
+    if sessions is None:
+        return
+    if meets_minimum_loads(event, sessions):
+        best.offer(sessions)
+        return
+    staffing = ScheduleModel.build(event, options=placed_options(event, options, sessions))
+    staffing.variables.hint(staffing.model, sessions)
+    _run(staffing.model, seconds, workers, lambda value: best.offer(staffing.variables.extract(value)))
+
+
+def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, deadline: float,
+               step: float, workers: int | None) -> None:
+    """Improve the best schedule by re-staffing its placement and re-placing its panels in turn."""
+    stalled = 0
+    while stalled < 2 and not best.proved_optimal and deadline - time.perf_counter() > 0.1:
+        before = best.score
+        staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
+        _search(staffing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
+        panels = {s.pitch: s.panel for s in best.sessions}
+        if deadline - time.perf_counter() > 0.1:
+            placing = ScheduleModel.build(event, options=options, panels=panels)
+            _search(placing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
+        stalled = stalled + 1 if best.score == before else 0
+
+
+def _is_complete(event: Event, sessions: tuple[Session, ...]) -> bool:
+    """Whether a schedule (such as ``previous``) places every pitch and breaks no hard rule."""
+    try:
+        from scheduler.validate import check_schedule
+    except ImportError:
+        return False
+    return {s.pitch for s in sessions} == {p.id for p in event.pitches} and not check_schedule(event, sessions)
+
+
+def _infeasible(event: Event, started: float, time_limit: float) -> Result:
+    return Result(Status.INFEASIBLE, solve_seconds=time.perf_counter() - started,
+                  conflicts=_explain(event, time_limit))

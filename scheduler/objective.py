@@ -19,7 +19,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from scheduler.data import Event, ScoreTerms, Session
-from scheduler.timeline import day_index_of, day_offset
+from scheduler.timeline import PitchOptions, day_index_of, day_offset, may_sit
 from scheduler.variables import ScheduleVariables
 
 EXACT_ROOM_CHANGES_MAX_ARCS = 60_000
@@ -101,17 +101,19 @@ def _may_follow(event: Event, v: ScheduleVariables, first: str, second: str) -> 
     return v.options[second].latest >= v.options[first].earliest + v.options[first].length + event.changeover
 
 
-def room_change_arcs(event: Event, v: ScheduleVariables) -> int:
-    """How many arcs the exact room-change circuits would need."""
-    return sum(len(seats) ** 2 for seats in v.expert_seats.values())
+def exact_model_fits(event: Event, options: dict[str, PitchOptions]) -> bool:
+    """Whether the exact room-change circuits stay small enough to build and solve."""
+    arcs = sum(sum(1 for option in options.values() if may_sit(event, expert, option)) ** 2
+               for expert in event.experts)
+    return arcs <= EXACT_ROOM_CHANGES_MAX_ARCS
 
 
-def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
-    """Over every expert and day, the moves between rooms from one judged pitch to the next.
+def _room_changes_on_circuits(model: cp_model.CpModel, event: Event,
+                              v: ScheduleVariables) -> cp_model.LinearExprT:
+    """Each expert's pitches form a path in time (a circuit through a depot).
 
-    Each expert's pitches form a path in time (a circuit through a depot); an arc between two pitches
-    costs a move unless both share a room or lie on different days.  The pair literals ``same_room``
-    and ``other_day`` belong to the pitches, so all experts share them.
+    An arc between two pitches costs a move unless both share a room or lie on different days.  The
+    pair literals ``same_room`` and ``other_day`` belong to the pitches, so all experts share them.
     """
     pair_literals: dict[tuple[str, str], tuple] = {}
 
@@ -139,13 +141,53 @@ def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables) ->
             arcs.append((nodes[first], nodes[second], arc))
             model.add(v.start[second] >= v.start[first] + v.options[first].length + event.changeover
                       ).only_enforce_if(arc)
-            same_room, other_day = pair(first, second)
-            excuses = [literal for literal in (same_room, other_day) if literal is not None]
+            excuses = [literal for literal in pair(first, second) if literal is not None]
             move = model.new_bool_var(f"move[{expert_id},{first},{second}]")
             model.add_bool_or([arc.Not(), move, *excuses])
             moves.append(move)
         model.add_circuit(arcs)
     return sum(moves)
+
+
+def _room_changes_at_fixed_times(model: cp_model.CpModel, event: Event,
+                                 v: ScheduleVariables) -> cp_model.LinearExprT:
+    """With every pitch's start and room fixed, follow each expert's room from one start time to the next.
+
+    ``where[k]`` is the room the expert is in at the day's k-th start time; a judged pitch forces it,
+    idle times leave it free, so the fewest moves the solver finds are exactly the expert's room changes.
+    """
+    moves = []
+    for expert_id, seats in v.expert_seats.items():
+        by_day = defaultdict(list)
+        for pitch_id, seat in seats.items():
+            option = v.options[pitch_id]
+            by_day[option.days[0]].append((option.earliest, option.rooms[0], seat))
+        for day, judged in by_day.items():
+            times = sorted({start for start, _, _ in judged})
+            rooms = sorted({room for _, room, _ in judged})
+            if len(times) < 2 or len(rooms) < 2:
+                continue
+            where = [model.new_int_var(0, len(rooms) - 1, f"where[{expert_id},{day},{k}]")
+                     for k in range(len(times))]
+            for start, room, seat in judged:
+                model.add(where[times.index(start)] == rooms.index(room)).only_enforce_if(seat)
+            for k in range(1, len(times)):
+                move = model.new_bool_var(f"move[{expert_id},{day},{k}]")
+                model.add(where[k] == where[k - 1]).only_enforce_if(move.Not())
+                moves.append(move)
+    return sum(moves)
+
+
+def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
+                 exact: bool) -> cp_model.LinearExprT:
+    """Over every expert and day, the moves between rooms from one judged pitch to the next.
+
+    With ``exact`` false the term is left at 0, a lower bound: the model then never scores a schedule
+    below its true score, so the solver's bound stays a bound.
+    """
+    if v.placement_is_fixed:
+        return _room_changes_at_fixed_times(model, event, v)
+    return _room_changes_on_circuits(model, event, v) if exact else 0
 
 
 def sector_clash(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
@@ -196,14 +238,24 @@ def changes_from_previous(model: cp_model.CpModel, event: Event,
 
 
 def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                    exact_room_changes: bool | None = None) -> ObjectiveTerms:
-    """Create every term and maximise the weighted score."""
+                    exact_room_changes: bool | None = None, timed: bool = True) -> ObjectiveTerms:
+    """Create every term and maximise the weighted score.
+
+    With ``timed`` false the terms that depend on time (room changes, sector clashes) are left at 0,
+    their lower bound, for the panel relaxation.
+    """
+    if not timed:
+        terms = ObjectiveTerms(topic_match(model, event, v), load_spread(model, event, v), 0, 0,
+                               changes_from_previous(model, event, v), room_changes_exact=False)
+        model.maximize(terms.score(event))
+        return terms
     if exact_room_changes is None:
-        exact_room_changes = room_change_arcs(event, v) <= EXACT_ROOM_CHANGES_MAX_ARCS
+        exact_room_changes = sum(len(seats) ** 2 for seats in v.expert_seats.values()) <= EXACT_ROOM_CHANGES_MAX_ARCS
+    exact_room_changes = exact_room_changes or v.placement_is_fixed
     terms = ObjectiveTerms(
         topic_match=topic_match(model, event, v),
         load_spread=load_spread(model, event, v),
-        room_changes=room_changes(model, event, v) if exact_room_changes else 0,
+        room_changes=room_changes(model, event, v, exact_room_changes),
         sector_clash=sector_clash(model, event, v),
         changes_from_previous=changes_from_previous(model, event, v),
         room_changes_exact=exact_room_changes,

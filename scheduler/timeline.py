@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.data import MINUTES_PER_DAY, Day, Event, Expert, PanelLock, Pitch, SlotLock, Window
+from scheduler.data import MINUTES_PER_DAY, Day, Event, Expert, PanelLock, Pitch, Session, SlotLock, Window
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,66 @@ def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
         and all(lock.room is None or lock.room == room.id for lock in locks)
     )
     return PitchOptions(pitch, length, tuple(starts_by_day), rooms)
+
+
+def placed_options(event: Event, options: dict[str, PitchOptions],
+                   sessions: tuple[Session, ...]) -> dict[str, PitchOptions]:
+    """The options narrowed to the start and room each pitch has in ``sessions`` (none if not allowed)."""
+    days = day_index_of(event)
+    narrowed = dict(options)
+    for session in sessions:
+        option = options[session.pitch]
+        absolute = day_offset(days[session.date]) + session.start if session.date in days else None
+        starts_by_day = tuple((day, (absolute,)) for day, starts in option.starts_by_day if absolute in starts)
+        rooms = (session.room,) if session.room in option.rooms else ()
+        narrowed[session.pitch] = PitchOptions(option.pitch, option.length, starts_by_day, rooms)
+    return narrowed
+
+
+def options_in_cells(options: dict[str, PitchOptions],
+                     cells: dict[str, tuple[int, str]]) -> dict[str, PitchOptions]:
+    """The options narrowed to a given (day index, room) per pitch."""
+    narrowed = dict(options)
+    for pitch_id, (day, room) in cells.items():
+        option = options[pitch_id]
+        narrowed[pitch_id] = PitchOptions(option.pitch, option.length,
+                                          tuple((d, starts) for d, starts in option.starts_by_day if d == day),
+                                          (room,) if room in option.rooms else ())
+    return narrowed
+
+
+def most_pitches(event: Event, expert: Expert) -> int:
+    """How many pitches the expert could judge at most, from the break-free time they are there.
+
+    A pitch lies inside one break-free stretch of a day and inside one of the expert's windows, and two
+    of one expert's pitches are a changeover apart: a stretch of ``m`` minutes holds at most
+    ``(m + changeover) // (shortest pitch + changeover)`` of them.
+    """
+    shortest = min((event.pitch_length(pitch) for pitch in event.pitches), default=1)
+    step = shortest + event.changeover
+    total = 0
+    for day in event.days:
+        for stretch_start, stretch_end in break_free_stretches(day):
+            windows = expert.available if expert.available is not None else (Window(day.date, day.start, day.end),)
+            for window in windows:
+                if window.date != day.date:
+                    continue
+                minutes = min(window.end, stretch_end) - max(window.start, stretch_start)
+                if minutes >= shortest:
+                    total += (minutes + event.changeover) // step
+    return total
+
+
+def break_free_stretches(day: Day) -> list[tuple[int, int]]:
+    """The parts of a day between its breaks, in order."""
+    stretches, cursor = [], day.start
+    for pause in sorted(day.breaks, key=lambda b: b.start):
+        if pause.start > cursor:
+            stretches.append((cursor, min(pause.start, day.end)))
+        cursor = max(cursor, pause.end)
+    if cursor < day.end:
+        stretches.append((cursor, day.end))
+    return stretches
 
 
 def expert_starts(event: Event, expert: Expert, options: PitchOptions) -> tuple[int, ...]:

@@ -33,8 +33,16 @@ class ScheduleVariables:
     expert_seats: dict[str, dict[str, cp_model.IntVar]]  # expert id -> pitch id -> seat
 
     @classmethod
-    def create(cls, model: cp_model.CpModel, event: Event) -> ScheduleVariables:
-        options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    def create(cls, model: cp_model.CpModel, event: Event, *,
+               options: dict[str, PitchOptions] | None = None,
+               panels: dict[str, tuple[str, ...]] | None = None) -> ScheduleVariables:
+        """Variables for the whole event, or for a part of it.
+
+        ``options`` narrows where and when pitches may go (a fixed placement has one start and one room);
+        ``panels`` fixes who judges what (then only those seats exist).
+        """
+        if options is None:
+            options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
         start, on_day, in_room = {}, {}, {}
         for pitch_id, option in options.items():
             starts = option.all_starts or (0,)
@@ -43,12 +51,14 @@ class ScheduleVariables:
             on_day[pitch_id] = {day: model.new_bool_var(f"on_day[{pitch_id},{day}]") for day in option.days}
             in_room[pitch_id] = {room: model.new_bool_var(f"in_room[{pitch_id},{room}]")
                                  for room in option.rooms}
-        seat = {
-            (expert.id, pitch_id): model.new_bool_var(f"seat[{expert.id},{pitch_id}]")
-            for expert in event.experts
-            for pitch_id, option in options.items()
-            if may_sit(event, expert, option)
-        }
+        experts = event.expert_by_id()
+        if panels is None:
+            pairs = [(expert.id, pitch_id) for expert in event.experts for pitch_id, option in options.items()
+                     if may_sit(event, expert, option)]
+        else:
+            pairs = [(expert_id, pitch_id) for pitch_id, panel in panels.items() for expert_id in panel
+                     if may_sit(event, experts[expert_id], options[pitch_id])]
+        seat = {pair: model.new_bool_var(f"seat[{pair[0]},{pair[1]}]") for pair in pairs}
         pitch_count = len(event.pitches)
         load = {expert.id: model.new_int_var(0, pitch_count, f"load[{expert.id}]") for expert in event.experts}
         panel_seats: dict[str, dict[str, cp_model.IntVar]] = {pitch.id: {} for pitch in event.pitches}
@@ -57,6 +67,11 @@ class ScheduleVariables:
             panel_seats[pitch_id][expert_id] = var
             expert_seats[expert_id][pitch_id] = var
         return cls(event, options, start, on_day, in_room, seat, load, panel_seats, expert_seats)
+
+    @property
+    def placement_is_fixed(self) -> bool:
+        """Whether every pitch has a single start and room (only the panels are to be chosen)."""
+        return all(len(option.all_starts) == 1 and len(option.rooms) == 1 for option in self.options.values())
 
     def extract(self, value: Value) -> tuple[Session, ...]:
         """Read a schedule from a solution (``value`` is ``solver.value`` or a callback's)."""
@@ -73,17 +88,26 @@ class ScheduleVariables:
                                     tuple(panels[pitch.id])))
         return tuple(sessions)
 
+    def fix(self, model: cp_model.CpModel, sessions: tuple[Session, ...]) -> None:
+        """Constrain the model to exactly this schedule."""
+        for var, value in self.values_of(sessions):
+            model.add(var == value)
+
     def hint(self, model: cp_model.CpModel, sessions: tuple[Session, ...]) -> None:
         """Suggest a schedule to the solver as its first solution (unknown parts are left free)."""
+        for var, value in self.values_of(sessions):
+            model.add_hint(var, value)
+
+    def values_of(self, sessions: tuple[Session, ...]) -> list[tuple[cp_model.IntVar, int]]:
+        """The decision variables' values that spell out a schedule (for the pitches it places)."""
         days = day_index_of(self.event)
+        values = []
         for session in sessions:
             if session.pitch not in self.start or session.date not in days:
                 continue
             day = days[session.date]
-            model.add_hint(self.start[session.pitch], day_offset(day) + session.start)
-            for index, var in self.on_day[session.pitch].items():
-                model.add_hint(var, index == day)
-            for room, var in self.in_room[session.pitch].items():
-                model.add_hint(var, room == session.room)
-            for expert, var in self.panel_seats[session.pitch].items():
-                model.add_hint(var, expert in session.panel)
+            values.append((self.start[session.pitch], day_offset(day) + session.start))
+            values += [(var, int(index == day)) for index, var in self.on_day[session.pitch].items()]
+            values += [(var, int(room == session.room)) for room, var in self.in_room[session.pitch].items()]
+            values += [(var, int(expert in session.panel)) for expert, var in self.panel_seats[session.pitch].items()]
+        return values

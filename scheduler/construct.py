@@ -1,0 +1,178 @@
+"""A fast greedy first schedule, built the way an organiser would: room juries that stay put.
+
+Time runs forward over a grid of start times shared by all rooms (every room's pitches back to
+back, plus the starts of pinned pitches).  At each start, each free room takes the most urgent
+pitch that suits the jury already sitting there (pitches whose allowed time is running out go
+first), then its panel keeps as much of that jury as the rules allow and fills the rest with the
+experts who share most topics with the pitch and have judged least.  It checks every hard rule
+as it goes and gives up (returns None) rather than break one, with one exception: an expert's
+``min_pitches`` may be left unmet (see ``meets_minimum_loads``), for the staffing stage to repair.
+The CP-SAT stages then improve the schedule.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from scheduler.data import MINUTES_PER_DAY, Event, Expert, Pitch, Session
+from scheduler.timeline import (
+    PitchOptions,
+    break_free_stretches,
+    day_offset,
+    expert_starts,
+    panel_locks,
+    split_absolute,
+)
+
+# Weights of the greedy choices, in points of the objective.
+STAY_IN_ROOM = 2  # a room change avoided is worth w_rc = 2
+URGENT_STARTS = 3  # a pitch with this few starts left goes before better-suited ones
+
+
+@dataclass
+class _State:
+    """What has been decided so far."""
+
+    busy: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    load: Counter = field(default_factory=Counter)
+    jury: dict[str, tuple[str, ...]] = field(default_factory=dict)  # room -> last panel there (today)
+    running: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, sector)
+    sessions: dict[str, Session] = field(default_factory=dict)
+
+    def free(self, key: tuple[str, str], start: int, end: int) -> bool:
+        """Whether a room (``("room", id)``) or an expert (``("expert", id)``) is free over [start, end)."""
+        return all(end <= other_start or other_end <= start for other_start, other_end in self.busy[key])
+
+
+def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, ...] | None:
+    """A schedule that keeps every hard rule, or None if the greedy gets stuck."""
+    if any(not option.starts_by_day or not option.rooms for option in options.values()):
+        return None
+    experts = event.expert_by_id()
+    pinned = defaultdict(set)
+    for lock in panel_locks(event):
+        pinned[lock.pitch].add(lock.expert)
+    allowed_starts = {
+        (expert.id, pitch_id): frozenset(expert_starts(event, expert, option))
+        for expert in event.experts for pitch_id, option in options.items()
+        if pitch_id not in expert.conflict_set
+    }
+    candidates = {pitch_id: [e for e in event.experts if allowed_starts.get((e.id, pitch_id))]
+                  for pitch_id in options}
+    shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
+    grid = _start_grid(event, options)
+    starts_of = {pitch_id: sorted(set(grid) & set(option.all_starts)) for pitch_id, option in options.items()}
+    start_sets = {pitch_id: frozenset(starts) for pitch_id, starts in starts_of.items()}
+    sectors = {p.id: p.sector for p in event.pitches}
+    state = _State()
+    unplaced = dict.fromkeys(options)  # in event order, so the greedy is deterministic
+    current_day = None
+    for time in grid:
+        state.running = [span for span in state.running if span[1] > time]
+        day = time // MINUTES_PER_DAY
+        if day != current_day:
+            state.jury.clear()
+            current_day = day
+        for room in sorted((r.id for r in event.rooms), key=lambda r: r not in state.jury):
+            fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms
+                       and state.free(("room", room), time, time + options[p].length + event.changeover)]
+            order = sorted(fitting, key=lambda p: _priority(p, time, room, state, starts_of, shared,
+                                                            sectors[p], time + options[p].length))
+            for pitch_id in order:
+                option = options[pitch_id]
+                panel = _panel(event, option.pitch, time, option.length, room, state, candidates[pitch_id],
+                               allowed_starts, shared, pinned[pitch_id], experts)
+                if panel is None:
+                    continue
+                _place(event, option, time, room, panel, state)
+                del unplaced[pitch_id]
+                break
+    if unplaced:
+        return None
+    return tuple(state.sessions[p.id] for p in event.pitches)
+
+
+def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
+    """Whether every expert judges at least their ``min_pitches`` (the one rule ``construct`` may miss)."""
+    load = Counter(expert for session in sessions for expert in session.panel)
+    return all(load[expert.id] >= expert.min_load for expert in event.experts)
+
+
+def _start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
+    """Every room's back-to-back starts in each break-free stretch, plus every pinned start."""
+    step = max(option.length for option in options.values()) + event.changeover
+    shortest = min(option.length for option in options.values())
+    grid = set()
+    for index, day in enumerate(event.days):
+        for stretch_start, stretch_end in break_free_stretches(day):
+            start = stretch_start
+            while start + shortest <= stretch_end:
+                grid.add(day_offset(index) + start)
+                start += step
+    grid.update(option.earliest for option in options.values() if len(option.all_starts) == 1)
+    return sorted(grid)
+
+
+def _priority(pitch_id: str, time: int, room: str, state: _State, starts_of: dict[str, list[int]],
+              shared: dict[tuple[str, str], int], sector: str, end: int) -> tuple:
+    """Urgent pitches first, then the best fit for the jury in the room (less any sector clash)."""
+    starts = starts_of[pitch_id]
+    left = len(starts) - bisect_left(starts, time)
+    fit = 10 * sum(shared[(expert, pitch_id)] for expert in state.jury.get(room, ()))
+    clashes = sum(1 for start, until, other in state.running if other == sector and start < end and time < until)
+    return (left > URGENT_STARTS, -(fit - 3 * clashes), left)
+
+
+def _panel(event: Event, pitch: Pitch, time: int, length: int, room: str, state: _State,
+           candidates: list[Expert], allowed_starts: dict[tuple[str, str], frozenset[int]],
+           shared: dict[tuple[str, str], int], pinned: set[str], experts: dict[str, Expert]) -> tuple[str, ...] | None:
+    """The best panel the rules allow for the pitch at that time, or None."""
+    end = time + length + event.changeover
+    jury = set(state.jury.get(room, ()))
+
+    def value(expert: Expert) -> float:
+        below_minimum = state.load[expert.id] < expert.min_load
+        return (10 * shared[(expert.id, pitch.id)] + STAY_IN_ROOM * (expert.id in jury)
+                + 40 * below_minimum - 5 * state.load[expert.id] / 2)
+
+    usable = [e for e in candidates
+              if time in allowed_starts[(e.id, pitch.id)]
+              and (e.max_pitches is None or state.load[e.id] < e.max_pitches)
+              and state.free(("expert", e.id), time, end)]
+    if any(experts[e] not in usable for e in pinned if e in experts) or len(pinned - experts.keys()):
+        return None
+    usable.sort(key=value, reverse=True)
+    panel = [experts[e] for e in pinned]
+    per_organisation = Counter(e.organisation for e in panel)
+    for organisation in event.panel.required_organisations:
+        if per_organisation[organisation]:
+            continue
+        pick = next((e for e in usable if e.organisation == organisation and e not in panel), None)
+        if pick is None:
+            return None
+        panel.append(pick)
+        per_organisation[organisation] += 1
+    for expert in usable:
+        if len(panel) >= event.panel.size:
+            break
+        if expert not in panel and per_organisation[expert.organisation] < event.panel.max_per_org:
+            panel.append(expert)
+            per_organisation[expert.organisation] += 1
+    if len(panel) != event.panel.size or max(per_organisation.values(), default=0) > event.panel.max_per_org:
+        return None
+    return tuple(e.id for e in panel)
+
+
+def _place(event: Event, option: PitchOptions, time: int, room: str, panel: tuple[str, ...],
+           state: _State) -> None:
+    end = time + option.length
+    state.busy[("room", room)].append((time, end + event.changeover))
+    state.running.append((time, end, option.pitch.sector))
+    for expert in panel:
+        state.busy[("expert", expert)].append((time, end + event.changeover))
+        state.load[expert] += 1
+    state.jury[room] = panel
+    date, minute = split_absolute(event, time)
+    state.sessions[option.pitch.id] = Session(option.pitch.id, date, minute, minute + option.length, room, panel)
