@@ -113,6 +113,33 @@ def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     return JurorSheet(session, criteria, values, comment.text if comment else "", is_locked(session))
 
 
+def current_session_id(sessions: list[ScheduledSession], now: datetime | None = None) -> int | None:
+    """The session under way in the event's time zone, else the next one to come, else None."""
+    now = now or now_utc()
+    upcoming = None
+    for session in sessions:
+        zone = ZoneInfo(session.pitch.event.timezone)
+        start = datetime.combine(session.date, time(session.start_min // 60, session.start_min % 60), tzinfo=zone)
+        end = datetime.combine(session.date, time(session.end_min // 60, session.end_min % 60), tzinfo=zone)
+        if start <= now < end:
+            return session.id
+        if now < start and upcoming is None:
+            upcoming = session.id
+    return upcoming
+
+
+def progress_of(expert: Expert) -> dict[int, int]:
+    """How many criteria the juror has marked, per pitch."""
+    rows = db.session.execute(
+        db.select(Score.pitch_id, db.func.count()).where(Score.expert_id == expert.id).group_by(Score.pitch_id))
+    return {pitch_id: count for pitch_id, count in rows}
+
+
+def criteria_count(expert: Expert) -> int:
+    return db.session.execute(
+        db.select(db.func.count()).select_from(Criterion).where(Criterion.event_id == expert.event_id)).scalar_one()
+
+
 # --- Saving marks -------------------------------------------------------------------------------
 
 def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None) -> dict:

@@ -1,0 +1,30 @@
+"""The juror's scoring form, built from the event's rubric."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from pitchday.models import Criterion
+from pitchday.services.scoring import MAX_COMMENT_LENGTH
+
+
+def field_name(criterion: Criterion) -> str:
+    return f"c{criterion.id}"
+
+
+def scoring_form(criteria: list[Criterion]) -> FlaskForm:
+    """One radio group per criterion (its whole scale), a comment, and the submission's client id."""
+
+    class ScoringForm(FlaskForm):
+        client_id = HiddenField()
+        comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
+
+    for criterion in criteria:
+        # The scale is checked by the scoring service, which refuses a wrong mark with its reason.
+        setattr(ScoringForm, field_name(criterion), RadioField(
+            criterion.label, choices=[str(v) for v in range(criterion.scale_min, criterion.scale_max + 1)],
+            validators=[Optional()], validate_choice=False))
+    return ScoringForm()
