@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from pitchday.services import accounts
 from pitchday.services.ratelimit import FixedWindowLimiter
@@ -67,6 +68,7 @@ def init_security(app: Flask) -> None:
     app.before_request(_count_unknown_juror_tokens)
     app.after_request(_count_login_result)
     app.after_request(_add_security_headers)
+    app.register_error_handler(RecursionError, _refuse_deep_nesting)
 
 
 def limiter(name: str) -> FixedWindowLimiter:
@@ -115,6 +117,13 @@ def _count_unknown_juror_tokens() -> None:
                    token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
     if _limits_on() and not limiter("juror_token").hit(request.remote_addr or "-"):
         abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
+
+
+def _refuse_deep_nesting(_error: RecursionError):  # noqa: ANN202
+    """JSON nested a thousand levels deep overflows Python's parser: that is bad input, not a crash."""
+    logger.warning("input nested too deep on %s", request.endpoint)
+    return current_app.handle_http_exception(BadRequest(
+        _("Le contenu envoyé est imbriqué trop profondément pour être lu. Vérifiez le fichier.")))
 
 
 def _add_security_headers(response):  # noqa: ANN001, ANN202

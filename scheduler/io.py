@@ -91,10 +91,24 @@ class ScheduleFormatError(EventFormatError):
 
 
 def _show(value: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except RecursionError:  # a value nested about a thousand levels deep
+        shown = "[[[…]]]" if isinstance(value, list) else "{…}"
+    # A lone surrogate ("\ud800" in the JSON) cannot be written out as UTF-8: show it escaped.
+    shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(shown) > _SHOWN_VALUE_LENGTH:
         shown = shown[:_SHOWN_VALUE_LENGTH - 1] + "…"
     return shown
+
+
+def _is_unicode(text: str) -> bool:
+    """False for text holding a lone surrogate, which no database or page can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- clock and dates ---------------------------------------------------------
@@ -150,7 +164,7 @@ class _Reader:
         return value
 
     def text(self, value: object, path: str, what: str, *, allow_empty: bool = True) -> str:
-        if not isinstance(value, str) or (not allow_empty and not value.strip()):
+        if not isinstance(value, str) or (not allow_empty and not value.strip()) or not _is_unicode(value):
             raise self.invalid(path, value, what)
         return value
 
