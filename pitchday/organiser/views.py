@@ -112,3 +112,5 @@ def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
+
+from pitchday.organiser import workspace  # noqa: E402,F401  (registers the planning pages on bp)

@@ -1,0 +1,319 @@
+"""The planning workspace: generate, look, lock, move, publish, and the day's delays and absences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from pitchday.extensions import db
+from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
+from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
+from pitchday.organiser.views import bp
+from pitchday.services import agenda, planning, schedules, solving
+
+
+def _event(slug: str) -> Event:
+    return db.one_or_404(db.select(Event).filter_by(slug=slug))
+
+
+def _version(event: Event, version_id: int) -> ScheduleVersion:
+    return db.one_or_404(db.select(ScheduleVersion).filter_by(id=version_id, event_id=event.id))
+
+
+def _of_event(model: type, event: Event, key: str):  # noqa: ANN202
+    """A pitch, expert or room of the event by its key, or a 404."""
+    return db.one_or_404(db.select(model).filter_by(event_id=event.id, key=key))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _flash_reasons(error: planning.PlanningError, headline: str) -> None:
+    flash(headline + " " + " ".join(error.reasons), "error")
+
+
+@bp.route("/evenements/<slug>/planning")
+@login_required
+def workspace(slug: str):
+    """The event's schedules: generate one, follow the solve, open a version."""
+    event = _event(slug)
+    job = solving.latest_job(event)
+    if job is not None:
+        solving.refresh(job)
+    return render_template("organiser/workspace.html", event=event, job=job, form=SolveForm(),
+                           confirm=ConfirmForm(), versions=planning.versions_of(event),
+                           published=agenda.latest_published(event))
+
+
+@bp.route("/evenements/<slug>/planning/generer", methods=["POST"])
+@login_required
+def generate(slug: str):
+    """Start a solve in the background."""
+    event = _event(slug)
+    form = SolveForm()
+    if form.validate_on_submit():
+        try:
+            solving.start_solve(event, time_limit=float(form.time_limit.data), note=_("Génération"))
+        except solving.SolveError as error:
+            flash(str(error), "error")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("organiser.workspace", slug=slug))
+
+
+@bp.route("/evenements/<slug>/calculs/<int:job_id>.json")
+@login_required
+def job_status(slug: str, job_id: int):
+    """The solve's progress, polled by the page every second."""
+    event = _event(slug)
+    job = solving.refresh(db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id)))
+    state = solving.job_state(job)
+    state["version_url"] = url_for("organiser.version", slug=slug, version_id=job.version_id) \
+        if job.version_id else None
+    return jsonify(state)
+
+
+@bp.route("/evenements/<slug>/calculs/<int:job_id>/arreter", methods=["POST"])
+@login_required
+def stop_job(slug: str, job_id: int):
+    """Stop the solve and keep the best schedule found so far."""
+    event = _event(slug)
+    job = db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id))
+    if ConfirmForm().validate_on_submit():
+        try:
+            solving.request_stop(job)
+        except solving.SolveError as error:
+            if _wants_json():
+                return jsonify({"error": str(error)}), 409
+            flash(str(error), "error")
+    if _wants_json():
+        return jsonify(solving.job_state(job))
+    return redirect(url_for("organiser.workspace", slug=slug))
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>")
+@login_required
+def version(slug: str, version_id: int):
+    """One schedule: a grid per day, the preferences it breaks, and what changed."""
+    event = _event(slug)
+    shown = _version(event, version_id)
+    published = agenda.latest_published(event)
+    compare_id = request.args.get("comparer", type=int)
+    compared = _version(event, compare_id) if compare_id else (
+        published if published and published.id != shown.id else None)
+    context = {
+        "event": event, "version": shown, "published": published, "compared": compared,
+        "grid": _grid(event, shown),
+        "breakdown": planning.soft_breakdown(event, shown) if shown.sessions else [],
+        "terms": planning.terms_table(event, shown) if shown.sessions else [],
+        "conflicts": planning.explain_conflicts(event, shown),
+        "changes": planning.version_changes(event, compared, shown) if compared and shown.sessions else [],
+        "versions": planning.versions_of(event),
+        "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
+        "locked_jurors": {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id},
+        "confirm": ConfirmForm(), "solve_form": SolveForm(time_limit=10),
+        "move_form": _move_form(event), "juror_lock_form": _juror_lock_form(event),
+        "delay_form": _delay_form(event), "absent_form": _absent_form(event),
+    }
+    return render_template("organiser/version.html", **context)
+
+
+def _grid(event: Event, shown: ScheduleVersion) -> list[dict]:
+    """Per day: the rooms as columns, one row per start time, each cell the sessions starting then."""
+    days = []
+    for day in agenda.agenda_by_day(shown):
+        starts = sorted({s.start_min for s in day.sessions})
+        rows = [(start, [[s for s in day.sessions if s.start_min == start and s.room_id == room.id]
+                         for room in event.rooms]) for start in starts]
+        days.append({"date": day.date, "rows": rows})
+    return days
+
+
+def _day_choices(event: Event) -> list[tuple[str, str]]:
+    return [(d.date.isoformat(), d.date.strftime("%d/%m/%Y")) for d in event.days]
+
+
+def _move_form(event: Event) -> MoveForm:
+    form = MoveForm()
+    form.pitch.choices = [(p.key, p.company) for p in event.pitches]
+    form.day.choices = _day_choices(event)
+    form.room.choices = [(r.key, r.name) for r in event.rooms]
+    return form
+
+
+def _juror_lock_form(event: Event) -> JurorLockForm:
+    form = JurorLockForm()
+    form.pitch.choices = [(p.key, p.company) for p in event.pitches]
+    form.expert.choices = [(e.key, e.name) for e in event.experts]
+    return form
+
+
+def _delay_form(event: Event) -> DelayForm:
+    form = DelayForm()
+    form.day.choices = _day_choices(event)
+    form.room.choices = [("", _("Toutes les salles"))] + [(r.key, r.name) for r in event.rooms]
+    return form
+
+
+def _absent_form(event: Event) -> AbsentForm:
+    form = AbsentForm()
+    form.expert.choices = [(e.key, e.name) for e in event.experts]
+    form.day.choices = _day_choices(event)
+    return form
+
+
+def _back(slug: str, version_id: int):  # noqa: ANN202
+    return redirect(url_for("organiser.version", slug=slug, version_id=version_id))
+
+
+def _form_errors(form) -> str:  # noqa: ANN001
+    return " ".join(f"{getattr(form, name).label.text} : {msg}" for name, msgs in form.errors.items()
+                    for msg in msgs)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/publier", methods=["POST"])
+@login_required
+def publish(slug: str, version_id: int):
+    """Publish a draft under the next version number."""
+    event = _event(slug)
+    draft = _version(event, version_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            schedules.publish(draft)
+            flash(_("Version %(number)d publiée.", number=draft.number), "success")
+        except schedules.ScheduleError as error:
+            flash(str(error), "error")
+    return _back(slug, version_id)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/replanifier", methods=["POST"])
+@login_required
+def replan(slug: str, version_id: int):
+    """Solve again around the locks, changing as little as possible from this version."""
+    event = _event(slug)
+    base = _version(event, version_id)
+    form = SolveForm()
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return _back(slug, version_id)
+    try:
+        solving.start_solve(event, time_limit=float(form.time_limit.data), spec=planning.replan_spec(event, base),
+                            note=_("Re-planification depuis la version %(id)d", id=base.id))
+    except solving.SolveError as error:
+        flash(str(error), "error")
+        return _back(slug, version_id)
+    return redirect(url_for("organiser.workspace", slug=slug))
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/deplacer", methods=["POST"])
+@login_required
+def move(slug: str, version_id: int):
+    """Move a pitch by hand: a new draft, refused if a hard rule breaks."""
+    event = _event(slug)
+    base = _version(event, version_id)
+    form = _move_form(event)
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return _back(slug, version_id)
+    try:
+        moved = planning.move_pitch(base, _of_event(Pitch, event, form.pitch.data),
+                                    day=date.fromisoformat(form.day.data), start=form.start.minutes,
+                                    room=_of_event(Room, event, form.room.data))
+    except planning.PlanningError as error:
+        _flash_reasons(error, _("Déplacement refusé :"))
+        return _back(slug, version_id)
+    flash(_("Pitch déplacé : nouveau brouillon créé."), "success")
+    return _back(slug, moved.id)
+
+
+@bp.route("/evenements/<slug>/seances/<int:session_id>/verrouiller", methods=["POST"])
+@login_required
+def lock_session(slug: str, session_id: int):
+    """Lock a pitch at its current time and room."""
+    event = _event(slug)
+    session = db.get_or_404(ScheduledSession, session_id)
+    if session.version.event_id != event.id:
+        return redirect(url_for("organiser.workspace", slug=slug))
+    if ConfirmForm().validate_on_submit():
+        planning.lock_session(session)
+        flash(_("%(pitch)s est verrouillé à cet horaire et dans cette salle.", pitch=session.pitch.company),
+              "success")
+    return _back(slug, session.version_id)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/verrouiller-jure", methods=["POST"])
+@login_required
+def lock_juror(slug: str, version_id: int):
+    """Lock a juror on a pitch's panel."""
+    event = _event(slug)
+    form = _juror_lock_form(event)
+    if form.validate_on_submit():
+        try:
+            planning.lock_juror(_of_event(Pitch, event, form.pitch.data), _of_event(Expert, event, form.expert.data))
+            flash(_("Juré verrouillé dans ce jury."), "success")
+        except planning.PlanningError as error:
+            _flash_reasons(error, "")
+    return _back(slug, version_id)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/verrous/<int:lock_id>/supprimer", methods=["POST"])
+@login_required
+def unlock(slug: str, version_id: int, lock_id: int):
+    """Remove a lock."""
+    event = _event(slug)
+    lock = db.one_or_404(db.select(Lock).filter_by(id=lock_id, event_id=event.id))
+    if ConfirmForm().validate_on_submit():
+        planning.unlock(lock)
+        flash(_("Verrou retiré."), "success")
+    return _back(slug, version_id)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/retard", methods=["POST"])
+@login_required
+def delay(slug: str, version_id: int):
+    """Shift the rest of a day by some minutes and publish the result."""
+    event = _event(slug)
+    base = _version(event, version_id)
+    form = _delay_form(event)
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return _back(slug, version_id)
+    room = _of_event(Room, event, form.room.data) if form.room.data else None
+    try:
+        shifted = planning.delay(base, day=date.fromisoformat(form.day.data), after=form.after.minutes,
+                                 minutes=form.minutes.data, room=room)
+    except planning.PlanningError as error:
+        _flash_reasons(error, _("Décalage refusé :"))
+        return _back(slug, version_id)
+    flash(_("Décalage appliqué et publié (version %(number)d).", number=shifted.number), "success")
+    return _back(slug, shifted.id)
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/absent", methods=["POST"])
+@login_required
+def absent(slug: str, version_id: int):
+    """An absent juror: their availability ends now, and a re-plan replaces them, changing little."""
+    event = _event(slug)
+    base = _version(event, version_id)
+    form = _absent_form(event)
+    if not form.validate_on_submit():
+        flash(_form_errors(form), "error")
+        return _back(slug, version_id)
+    if any(solving.refresh(job).is_active for job in solving.active_jobs(event)):
+        flash(_("Un calcul de planning est déjà en cours pour cet événement."), "error")
+        return _back(slug, version_id)
+    day, after = date.fromisoformat(form.day.data), form.after.minutes
+    expert = _of_event(Expert, event, form.expert.data)
+    planning.mark_absent(expert, day=day, from_min=after)
+    try:
+        solving.start_solve(event, time_limit=float(form.time_limit.data),
+                            spec=planning.replan_spec(event, base, frozen_before=(day, after)),
+                            note=_("Remplacement de %(name)s", name=expert.name))
+    except solving.SolveError as error:
+        flash(str(error), "error")
+        return _back(slug, version_id)
+    return redirect(url_for("organiser.workspace", slug=slug))

@@ -1,0 +1,143 @@
+"""The planning pages: generate in the background, look at a version, publish, lock, move, delay."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pitchday.extensions import db
+from pitchday.models import Lock, ScheduleVersion, SolveJob
+from pitchday.services import agenda, schedules
+from tests.helpers import create_organiser, import_event, login
+
+
+@pytest.fixture
+def organiser_client(client, ctx):
+    create_organiser()
+    login(client)
+    return client
+
+
+@pytest.fixture
+def draft(ctx, rouen):
+    event = import_event(rouen)
+    version = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    db.session.commit()
+    return version
+
+
+def url(event, tail: str = "") -> str:
+    return f"/organisation/evenements/{event.slug}{tail}"
+
+
+def wait_for_job(client, event, job_id: int) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = client.get(url(event, f"/calculs/{job_id}.json")).get_json()
+        if not state["active"]:
+            return state
+        time.sleep(0.2)
+    raise AssertionError("the solve did not end")
+
+
+def test_generate_runs_in_the_background_and_reports_progress(organiser_client, rouen):
+    event = import_event(rouen)
+    response = organiser_client.post(url(event, "/planning/generer"), data={"time_limit": "5"})
+    assert response.status_code == 302
+    job = db.session.execute(db.select(SolveJob)).scalar_one()
+
+    state = wait_for_job(organiser_client, event, job.id)
+
+    assert state["status"] == "done" and state["best_score"] is not None and state["gap"] == 0
+    assert state["version_url"]
+    page = organiser_client.get(url(event, "/planning")).get_data(as_text=True)
+    assert "Brouillon n°" in page
+    assert organiser_client.get(state["version_url"]).status_code == 200
+
+
+def test_generate_refuses_a_bad_time_limit(organiser_client, rouen):
+    event = import_event(rouen)
+    response = organiser_client.post(url(event, "/planning/generer"), data={"time_limit": "0"},
+                                     follow_redirects=True)
+    assert "Entre 1 et 600 secondes" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(SolveJob)).first() is None
+
+
+def test_version_page_shows_grid_costs_and_publishes(organiser_client, draft):
+    event = draft.event
+    page = organiser_client.get(url(event, f"/versions/{draft.id}")).get_data(as_text=True)
+    for pitch in event.pitches:
+        assert pitch.company in page
+    for room in event.rooms:
+        assert room.name in page
+    assert "Préférences non respectées" in page and "Thèmes en commun" in page
+
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/publier"), follow_redirects=True)
+
+    assert "Version 1 publiée" in response.get_data(as_text=True)
+    assert agenda.latest_published(event).id == draft.id
+
+
+def test_lock_then_move_is_refused_with_a_french_reason(organiser_client, draft):
+    event = draft.event
+    session = draft.sessions[0]
+    organiser_client.post(url(event, f"/seances/{session.id}/verrouiller"))
+    assert db.session.execute(db.select(Lock)).scalar_one().pitch_id == session.pitch_id
+
+    other_day = next(d for d in event.days if d.date != session.date)
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
+        "pitch": session.pitch.key, "day": other_day.date.isoformat(), "start": "09:00",
+        "room": session.room.key}, follow_redirects=True)
+
+    assert "Déplacement refusé" in response.get_data(as_text=True)
+    assert "verrouillé sur un autre horaire" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(ScheduleVersion.id))).scalar_one() == 1
+
+
+def test_a_move_to_a_bad_time_says_what_is_wrong(organiser_client, draft):
+    event = draft.event
+    session = draft.sessions[0]
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
+        "pitch": session.pitch.key, "day": session.date.isoformat(), "start": "23:00",
+        "room": session.room.key}, follow_redirects=True)
+    assert "déborde des horaires" in response.get_data(as_text=True)
+
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
+        "pitch": session.pitch.key, "day": session.date.isoformat(), "start": "9h",
+        "room": session.room.key}, follow_redirects=True)
+    assert "HH:MM" in response.get_data(as_text=True)
+
+
+def test_delay_publishes_a_shifted_version(organiser_client, draft):
+    event = draft.event
+    schedules.publish(draft)
+    db.session.commit()
+    day = draft.sessions[0].date
+    first = min(s.start_min for s in draft.sessions if s.date == day)
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/retard"), data={
+        "minutes": "15", "day": day.isoformat(), "after": f"{first // 60:02d}:{first % 60:02d}", "room": ""},
+        follow_redirects=True)
+    text = response.get_data(as_text=True)
+    latest = agenda.latest_published(event)
+    if latest.id == draft.id:  # the day was too full to shift: the refusal says why
+        assert "Décalage refusé" in text
+    else:
+        assert latest.number == 2
+        assert min(s.start_min for s in latest.sessions if s.date == day) == first + 15
+
+
+@pytest.mark.parametrize("path", ["/planning", "/versions/1", "/calculs/1.json"])
+def test_workspace_pages_need_a_login(client, ctx, rouen, path):
+    event = import_event(rouen)
+    response = client.get(url(event, path))
+    assert response.status_code == 302 and "/organisation/connexion" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ["/planning/generer", "/versions/1/publier", "/versions/1/deplacer",
+                                  "/versions/1/retard", "/versions/1/replanifier", "/calculs/1/arreter"])
+def test_workspace_actions_need_a_login(client, ctx, rouen, path):
+    event = import_event(rouen)
+    response = client.post(url(event, path), data={"time_limit": "5"})
+    assert response.status_code == 302 and "/organisation/connexion" in response.headers["Location"]
+    assert db.session.execute(db.select(SolveJob)).first() is None
