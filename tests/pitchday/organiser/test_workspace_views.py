@@ -141,3 +141,50 @@ def test_workspace_actions_need_a_login(client, ctx, rouen, path):
     response = client.post(url(event, path), data={"time_limit": "5"})
     assert response.status_code == 302 and "/organisation/connexion" in response.headers["Location"]
     assert db.session.execute(db.select(SolveJob)).first() is None
+
+
+def test_actions_without_a_csrf_token_are_refused(tmp_path, rouen):
+    from config import TestConfig
+    from pitchday import create_app
+    from tests.conftest import database_url, drop_everything
+
+    config = TestConfig(database_url(tmp_path))
+    config.WTF_CSRF_ENABLED = True
+    app = create_app(config)
+    with app.app_context():
+        drop_everything()
+        db.create_all()
+        try:
+            create_organiser()
+            event = import_event(rouen)
+            client = app.test_client()
+            login_page = client.get("/organisation/connexion").get_data(as_text=True)
+            token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+            client.post("/organisation/connexion", data={"email": "orga@example.org",
+                                                         "password": "correct horse battery", "csrf_token": token})
+            assert client.get(url(event, "/planning")).status_code == 200
+
+            response = client.post(url(event, "/planning/generer"), data={"time_limit": "5"})
+
+            assert response.status_code == 400
+            assert db.session.execute(db.select(SolveJob)).first() is None
+        finally:
+            db.session.remove()
+            drop_everything()
+            db.engine.dispose()
+
+
+def test_stop_keeps_the_job_consistent(organiser_client, rouen):
+    event = import_event(rouen)
+    organiser_client.post(url(event, "/planning/generer"), data={"time_limit": "5"})
+    job = db.session.execute(db.select(SolveJob)).scalar_one()
+
+    response = organiser_client.post(url(event, f"/calculs/{job.id}/arreter"),
+                                     headers={"Accept": "application/json"})
+
+    assert response.status_code in (200, 409)
+    state = wait_for_job(organiser_client, event, job.id)
+    assert state["status"] in ("stopped", "done", "failed")
+    assert state["status"] != "failed" or state["error"]
+    again = organiser_client.post(url(event, f"/calculs/{job.id}/arreter"), headers={"Accept": "application/json"})
+    assert again.status_code == 409
