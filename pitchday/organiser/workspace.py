@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from pitchday.extensions import db
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.views import bp
-from pitchday.services import agenda, planning, schedules, solving
+from pitchday.services import accounts, agenda, exports, planning, schedules, solving
 
 
 def _event(slug: str) -> Event:
@@ -317,3 +318,54 @@ def absent(slug: str, version_id: int):
         flash(str(error), "error")
         return _back(slug, version_id)
     return redirect(url_for("organiser.workspace", slug=slug))
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/planning.csv")
+@login_required
+def export_csv(slug: str, version_id: int):
+    """The schedule as a CSV file for spreadsheets."""
+    event = _event(slug)
+    body = exports.schedule_csv(event, _version(event, version_id))
+    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.csv"'}
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/planning.json")
+@login_required
+def export_schedule(slug: str, version_id: int):
+    """The schedule file (pitchday-schedule/1)."""
+    event = _event(slug)
+    body = json.dumps(exports.schedule_file(_version(event, version_id)), ensure_ascii=False, indent=2)
+    return body, 200, {"Content-Type": "application/json; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.json"'}
+
+
+@bp.route("/evenements/<slug>/versions/<int:version_id>/imprimer")
+@login_required
+def print_agenda(slug: str, version_id: int):
+    """The agenda laid out for A4 paper."""
+    event = _event(slug)
+    shown = _version(event, version_id)
+    return render_template("organiser/print_agenda.html", event=event, version=shown,
+                           days=agenda.agenda_by_day(shown))
+
+
+@bp.route("/evenements/<slug>/jures/<expert_key>.ics")
+@login_required
+def juror_calendar(slug: str, expert_key: str):
+    """A juror's pitches in the published schedule, as an iCalendar file."""
+    event = _event(slug)
+    expert = _of_event(Expert, event, expert_key)
+    body = exports.juror_calendar(expert, agenda.latest_published(event), domain=request.host.split(":")[0])
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"'}
+
+
+@bp.route("/evenements/<slug>/cartes")
+@login_required
+def access_cards(slug: str):
+    """Printable access cards: each juror's personal link and its QR code, several per A4 page."""
+    event = _event(slug)
+    cards = exports.access_cards(accounts.ensure_juror_links(event),
+                                 lambda token: url_for("juror.day", token=token, _external=True))
+    return render_template("organiser/cards.html", event=event, cards=cards)

@@ -1,0 +1,105 @@
+"""What leaves the workspace: the schedule as CSV and as a schedule file, each juror's calendar, access cards."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import qrcode
+import qrcode.image.svg
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from markupsafe import Markup
+from scheduler import data as sd
+from scheduler import io as sio
+
+from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
+from pitchday.services import schedules
+from pitchday.services.agenda import format_clock
+
+CSV_COLUMNS = ["date", "debut", "fin", "salle", "pitch", "entreprise", "titre", "secteur", "ville", "jury"]
+PRODUCT_ID = "-//PitchDay//Agenda du jury//FR"
+
+
+def schedule_csv(event: Event, version: ScheduleVersion) -> str:
+    """The schedule as a semicolon-separated file that French spreadsheets open as they are (BOM, ';')."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)):
+        writer.writerow([s.date.isoformat(), format_clock(s.start_min), format_clock(s.end_min), s.room.name,
+                         s.pitch.key, s.pitch.company, s.pitch.title, s.pitch.sector, s.pitch.city,
+                         ", ".join(seat.expert.name for seat in s.seats)])
+    return "\ufeff" + out.getvalue()
+
+
+def schedule_file(version: ScheduleVersion) -> dict:
+    """The version as a ``pitchday-schedule/1`` file."""
+    terms = sd.ScoreTerms(**version.terms) if version.terms else None
+    result = sd.Result(
+        status=sd.Status(version.status), sessions=schedules.to_scheduler_sessions(version),
+        score=version.score, terms=terms, best_bound=version.best_bound,
+        solve_seconds=version.solve_seconds or 0.0,
+        conflicts=tuple(sd.Conflict(c["rule"], c["message"], tuple(c.get("involves", ())))
+                        for c in version.conflicts or ()))
+    return sio.result_to_dict(result)
+
+
+def juror_calendar(expert: Expert, version: ScheduleVersion | None, *, domain: str) -> bytes:
+    """The pitches the expert judges in the version, as an iCalendar file for their phone."""
+    event = expert.event
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{event.name} — {expert.name}")
+    zone = ZoneInfo(event.timezone)
+    stamp = _as_utc((version.published_at or version.created_at) if version else datetime.now(timezone.utc))
+    for s in sorted(version.sessions if version else [], key=lambda s: (s.date, s.start_min)):
+        if not any(seat.expert_id == expert.id for seat in s.seats):
+            continue
+        entry = CalendarEvent()
+        # One UID per pitch and juror across versions: a re-published schedule moves the entry.
+        entry.add("uid", f"{s.pitch.key}.{expert.key}.{event.slug}@{domain}")
+        entry.add("sequence", version.number or 0)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.start_min))
+        entry.add("dtend", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.end_min))
+        entry.add("summary", f"Jury : {s.pitch.company}")
+        entry.add("location", f"{s.room.name}, {event.venue}")
+        others = ", ".join(seat.expert.name for seat in s.seats if seat.expert_id != expert.id)
+        entry.add("description", f"{s.pitch.title}\nSecteur : {s.pitch.sector}\nAvec : {others}")
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without their zone."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code as inline SVG (no image file, no script), scaled by CSS."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    return Markup(image.to_string(encoding="unicode"))
+
+
+@dataclass(frozen=True)
+class AccessCard:
+    expert: Expert
+    link: str
+    qr: Markup
+
+
+def access_cards(links: list[JurorAccess], url_for_token) -> list[AccessCard]:  # noqa: ANN001 (a url builder)
+    """One printable card per juror: name, organisation, personal link and its QR code."""
+    cards = []
+    for access in links:
+        link = url_for_token(access.token)
+        cards.append(AccessCard(expert=access.expert, link=link, qr=qr_svg(link)))
+    return cards
