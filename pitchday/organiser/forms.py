@@ -61,3 +61,7 @@ class AbsentForm(FlaskForm):
     after = StringField(_l("Absent à partir de"), validators=[InputRequired(_l("Indiquez une heure.")), _clock])
     time_limit = DecimalField(_l("Durée de calcul maximale (secondes)"), default=10, places=None,
                               validators=[InputRequired(), NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
+
+
+class CsvImportForm(FlaskForm):
+    csv_file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))])

@@ -114,3 +114,4 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 from pitchday.organiser import workspace  # noqa: E402,F401  (registers the planning pages on bp)
+from pitchday.organiser import imports  # noqa: E402,F401  (registers the CSV import pages on bp)
