@@ -42,10 +42,12 @@ def build_app(config: Config | None = None) -> Flask:
     from pitchday.juror.views import bp as juror_bp
     from pitchday.organiser.views import bp as organiser_bp
     from pitchday.public.views import bp as public_bp
+    from pitchday.scoreboard.views import bp as scoreboard_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organisation")
     app.register_blueprint(juror_bp, url_prefix="/jury")
+    app.register_blueprint(scoreboard_bp, url_prefix="/organisation/notes")
     register_commands(app)
     _register_error_pages(app)
     from pitchday.security import init_security

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from pitchday.extensions import db
 from pitchday.models import Event, Pitch, Score
-from pitchday.services import rubric
+from pitchday.services import agenda, rubric, scoring
 
 SCALE_MAX = 100.0
 MIN_PITCHES_FOR_CORRECTION = 3
@@ -178,3 +178,61 @@ def public_results(event: Event) -> list[PublicResult] | None:
     return [PublicResult(result.rank, pitches[result.pitch].company, pitches[result.pitch].title,
                          round(result.corrected or 0.0, 1), result.jurors)
             for result in event_ranking(event) if result.rank is not None]
+
+
+@dataclass(frozen=True)
+class JurorProfile:
+    """One juror's totals beside the other jurors' totals on the same pitches: is this juror harsh or lenient?"""
+
+    juror: int
+    name: str
+    own: list[float]
+    panel: list[float]
+
+
+def juror_profiles(event: Event) -> list[JurorProfile]:
+    totals = juror_totals(criteria_specs(event), marks_of(event.id))
+    profiles = []
+    for expert in event.experts:
+        pitches = {pitch for (pitch, juror) in totals if juror == expert.id}
+        if not pitches:
+            continue
+        own = sorted(total for (pitch, juror), total in totals.items() if juror == expert.id)
+        panel = sorted(total for (pitch, juror), total in totals.items() if pitch in pitches and juror != expert.id)
+        profiles.append(JurorProfile(expert.id, expert.name, own, panel))
+    return profiles
+
+
+def board(event: Event) -> dict:
+    """The organiser's live board as plain JSON data: per pitch, who scored, the ranking so far, the lock."""
+    version = agenda.latest_published(event)
+    sessions = {session.pitch_id: session for session in version.sessions} if version else {}
+    criteria = criteria_specs(event)
+    marks = marks_of(event.id)
+    counts: dict[tuple[int, int], int] = {}
+    for mark in marks:
+        counts[(mark.pitch, mark.juror)] = counts.get((mark.pitch, mark.juror), 0) + 1
+    pitches = [pitch for pitch in event.pitches if pitch.id in sessions]
+    results = rank_pitches({pitch.id: pitch.company for pitch in pitches}, criteria, marks)
+    by_id = {pitch.id: pitch for pitch in pitches}
+    rows = []
+    for result in results:
+        session = sessions[result.pitch]
+        panel = [seat.expert for seat in session.seats]
+        done = [e.name for e in panel if criteria and counts.get((result.pitch, e.id), 0) >= len(criteria)]
+        partial = [e.name for e in panel if 0 < counts.get((result.pitch, e.id), 0) < len(criteria)]
+        rows.append({
+            "id": result.pitch, "company": by_id[result.pitch].company, "rank": result.rank,
+            "when": f"{session.date.strftime('%d/%m')} {session.start_min // 60:02d}:{session.start_min % 60:02d}",
+            "room": session.room.name, "raw": _rounded(result.raw), "corrected": _rounded(result.corrected),
+            "median": _rounded(result.median), "spread": _rounded(result.spread),
+            "disagreement": result.disagreement, "jurors": result.jurors,
+            "scored": done, "partial": partial,
+            "missing": [e.name for e in panel if e.name not in done and e.name not in partial],
+            "locked": scoring.is_locked(session),
+        })
+    return {"published": event.results_published, "pitches": rows}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

@@ -1,0 +1,1 @@
+"""The organiser's scoring board: live ranking, locks, audit log, exports, publication of results."""

@@ -1,0 +1,60 @@
+"""CSV files for French Excel: UTF-8 with a BOM, semicolons, decimal commas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from pitchday.extensions import db
+from pitchday.models import Event, JurorComment, Score
+from pitchday.services import ranking, rubric
+
+# A cell starting with one of these is a formula to a spreadsheet: a juror's comment must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
+    return "\ufeff" + buffer.getvalue()
+
+
+def scores_csv(event: Event) -> str:
+    """One line per juror and pitch: each criterion's mark, the total out of 100, the comment."""
+    criteria = rubric.criteria_of(event)
+    experts = {expert.id: expert for expert in event.experts}
+    pitches = {pitch.id: pitch for pitch in event.pitches}
+    marks: dict[tuple[int, int], dict[int, int]] = {}
+    for score in db.session.execute(db.select(Score).where(Score.pitch_id.in_(pitches))).scalars():
+        marks.setdefault((score.pitch_id, score.expert_id), {})[score.criterion_id] = score.value
+    comments = {(c.pitch_id, c.expert_id): c.text
+                for c in db.session.execute(db.select(JurorComment).where(JurorComment.pitch_id.in_(pitches))).scalars()}
+    totals = ranking.juror_totals(ranking.criteria_specs(event), ranking.marks_of(event.id))
+    rows = []
+    for pitch_id, expert_id in sorted(set(marks) | set(comments),
+                                      key=lambda key: (pitches[key[0]].position, experts[key[1]].position)):
+        values = marks.get((pitch_id, expert_id), {})
+        rows.append([pitches[pitch_id].company, experts[expert_id].name, experts[expert_id].organisation.name,
+                     *[values.get(criterion.id) for criterion in criteria], totals.get((pitch_id, expert_id)),
+                     comments.get((pitch_id, expert_id), "")])
+    return _csv(["Projet", "Juré", "Organisation", *[c.label for c in criteria], "Total /100", "Commentaire"], rows)
+
+
+def ranking_csv(event: Event) -> str:
+    """The ranking as the board shows it."""
+    names = {pitch.id: pitch.company for pitch in event.pitches}
+    rows = [[result.rank, names[result.pitch], result.corrected, result.raw, result.median, result.spread,
+             result.jurors, "oui" if result.disagreement else "non"] for result in ranking.event_ranking(event)]
+    return _csv(["Rang", "Projet", "Score corrigé /100", "Moyenne brute /100", "Médiane /100", "Écart-type",
+                 "Jurés", "Désaccord"], rows)

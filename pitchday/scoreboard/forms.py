@@ -1,0 +1,17 @@
+"""The board's forms: buttons protected by the CSRF token, and the automatic lock delay."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that changes something."""
+
+
+class LockDelayForm(FlaskForm):
+    lock_after_min = IntegerField(_l("Verrouillage automatique (minutes après la fin du pitch)"),
+                                  validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)])

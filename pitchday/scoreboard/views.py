@@ -1,0 +1,144 @@
+"""The organiser's scoring board: live ranking, who has scored, locks, audit log, exports."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from pitchday.extensions import db
+from pitchday.models import Event, Pitch
+from pitchday.scoreboard import charts, exports
+from pitchday.scoreboard.forms import ActionForm, LockDelayForm
+from pitchday.services import live, ranking, rubric, scoring
+
+bp = Blueprint("scoreboard", __name__)
+
+
+def event_or_404(slug: str) -> Event:
+    return db.one_or_404(db.select(Event).filter_by(slug=slug))
+
+
+def board_payload(event_id: int) -> dict:
+    return ranking.board(db.session.get(Event, event_id))
+
+
+@bp.route("/<slug>")
+@login_required
+def board(slug: str):
+    """The live board of an event."""
+    event = event_or_404(slug)
+    strips = [(profile, charts.juror_strip(profile, _("Ses totaux"), _("Les autres jurés, mêmes pitchs")))
+              for profile in ranking.juror_profiles(event)]
+    return render_template(
+        "scoreboard/board.html", event=event, board=ranking.board(event), version=scoring.last_change(event.id),
+        strips=strips, form=ActionForm(),
+        delay_form=LockDelayForm(lock_after_min=scoring.settings_of(event).lock_after_min),
+        min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION, spread=ranking.DISAGREEMENT_SPREAD)
+
+
+@bp.route("/<slug>/flux")
+@login_required
+def stream(slug: str):
+    """Server-sent events: the board each time a mark or a lock changes."""
+    event = event_or_404(slug)
+    last_seen = request.headers.get("Last-Event-ID", "")
+    events = live.event_stream(
+        event.id, scoring.last_change, board_payload,
+        max_seconds=current_app.config.get("SCOREBOARD_STREAM_SECONDS", 300),
+        heartbeat_seconds=current_app.config.get("SCOREBOARD_HEARTBEAT_SECONDS", 15),
+        last_seen=int(last_seen) if last_seen.isdigit() else None)
+    return Response(stream_with_context(events), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@bp.route("/<slug>/pitchs/<int:pitch_id>/verrouiller", methods=["POST"])
+@login_required
+def lock(slug: str, pitch_id: int):
+    """Freeze the jurors' marks on a pitch."""
+    return _set_lock(slug, pitch_id, locked=True)
+
+
+@bp.route("/<slug>/pitchs/<int:pitch_id>/rouvrir", methods=["POST"])
+@login_required
+def unlock(slug: str, pitch_id: int):
+    """Let the jurors change their marks on a pitch again."""
+    return _set_lock(slug, pitch_id, locked=False)
+
+
+@bp.route("/<slug>/resultats", methods=["POST"])
+@login_required
+def publish_results(slug: str):
+    """Show the results on the public pages, or hide them again."""
+    event = event_or_404(slug)
+    if ActionForm().validate_on_submit():
+        scoring.set_results_published(event, not event.results_published)
+        flash(_("Résultats publiés.") if event.results_published else _("Résultats retirés des pages publiques."),
+              "success")
+    return redirect(url_for("scoreboard.board", slug=slug))
+
+
+@bp.route("/<slug>/delai", methods=["POST"])
+@login_required
+def lock_delay(slug: str):
+    """Change how long after a pitch the jurors may still change their marks."""
+    event = event_or_404(slug)
+    form = LockDelayForm()
+    if form.validate_on_submit():
+        scoring.set_lock_after(event, form.lock_after_min.data)
+        flash(_("Délai de verrouillage enregistré."), "success")
+    else:
+        flash(_("Le délai doit être un nombre de minutes entre 0 et 10080 (7 jours)."), "error")
+    return redirect(url_for("scoreboard.board", slug=slug))
+
+
+@bp.route("/<slug>/journal")
+@login_required
+def audit(slug: str):
+    """Every change of a mark, a comment or a lock, latest first (read-only)."""
+    event = event_or_404(slug)
+    return render_template("scoreboard/audit.html", event=event, entries=scoring.audit_log(event),
+                           experts={e.id: e for e in event.experts}, pitches={p.id: p for p in event.pitches},
+                           criteria={c.id: c for c in rubric.criteria_of(event)})
+
+
+@bp.route("/<slug>/notes.csv")
+@login_required
+def scores_csv(slug: str):
+    """Every juror's marks, for a spreadsheet."""
+    event = event_or_404(slug)
+    return _csv_response(exports.scores_csv(event), f"{event.slug}-notes.csv")
+
+
+@bp.route("/<slug>/classement.csv")
+@login_required
+def ranking_csv(slug: str):
+    """The ranking, for a spreadsheet."""
+    event = event_or_404(slug)
+    return _csv_response(exports.ranking_csv(event), f"{event.slug}-classement.csv")
+
+
+def _set_lock(slug: str, pitch_id: int, *, locked: bool):  # noqa: ANN202
+    event = event_or_404(slug)
+    pitch = db.one_or_404(db.select(Pitch).filter_by(id=pitch_id, event_id=event.id))
+    if ActionForm().validate_on_submit():
+        scoring.set_lock(pitch, locked, current_user.email)
+        flash(_("Notation de %(company)s verrouillée.", company=pitch.company) if locked
+              else _("Notation de %(company)s rouverte.", company=pitch.company), "success")
+    return redirect(url_for("scoreboard.board", slug=slug))
+
+
+def _csv_response(body: str, filename: str) -> Response:
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Content-Type": "text/csv; charset=utf-8"})

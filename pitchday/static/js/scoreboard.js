@@ -1,0 +1,56 @@
+// The organiser's board, live: the server sends the whole board at each change (server-sent events);
+// this script updates the rows in place and puts them in ranking order. EventSource reconnects by itself.
+(function () {
+  "use strict";
+
+  var status = document.getElementById("board-status");
+  var rows = document.getElementById("board-rows");
+  if (!status || !window.EventSource) { return; }
+
+  function dash(value) { return value === null || value === undefined ? "—" : String(value).replace(".", ","); }
+
+  function setField(row, name, text) {
+    var cell = row.querySelector('[data-field="' + name + '"]');
+    if (cell && cell.firstChild && cell.firstChild.nodeType === Node.TEXT_NODE) {
+      cell.firstChild.nodeValue = text;
+    } else if (cell) {
+      cell.insertBefore(document.createTextNode(text), cell.firstChild);
+    }
+  }
+
+  function update(board) {
+    if (!rows) { window.location.reload(); return; }  // the first published schedule: draw the table
+    board.pitches.forEach(function (pitch) {
+      var row = rows.querySelector('tr[data-pitch="' + pitch.id + '"]');
+      if (!row) { return; }
+      setField(row, "rank", pitch.rank ? String(pitch.rank) : "—");
+      setField(row, "scored", pitch.scored.join(", "));
+      setField(row, "waiting", pitch.partial.concat(pitch.missing).join(", "));
+      setField(row, "corrected", dash(pitch.corrected));
+      setField(row, "raw", dash(pitch.raw));
+      setField(row, "median", dash(pitch.median));
+      setField(row, "spread", dash(pitch.spread) + " ");
+      row.querySelector('[data-field="disagreement"]').hidden = !pitch.disagreement;
+      setField(row, "lock-state", pitch.locked ? "verrouillée" : "ouverte");
+      row.querySelector('form[data-lock="1"]').hidden = pitch.locked;
+      row.querySelector('form[data-lock="0"]').hidden = !pitch.locked;
+      rows.appendChild(row);  // in the server's ranking order
+    });
+  }
+
+  var source = new EventSource(status.getAttribute("data-stream"));
+  source.addEventListener("open", function () {
+    status.textContent = "En direct : le tableau se met à jour à chaque note.";
+    status.className = "board-status live";
+  });
+  source.addEventListener("board", function (event) {
+    update(JSON.parse(event.data));
+    status.setAttribute("data-version", event.lastEventId);
+    status.textContent = "En direct — mis à jour à " + new Date().toLocaleTimeString("fr-FR");
+    status.className = "board-status live";
+  });
+  source.addEventListener("error", function () {
+    status.textContent = "Connexion perdue, nouvelle tentative…";
+    status.className = "board-status lost";
+  });
+})();

@@ -1,0 +1,156 @@
+"""The organiser's board: who scored, the ranking, locks, results, audit log, exports, live stream."""
+
+from __future__ import annotations
+
+import json
+
+from pitchday.extensions import db
+from pitchday.models import Event, Pitch, ScoreAudit
+from pitchday.services import ranking, scoring
+from tests.helpers import create_organiser, login
+from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+
+
+def score_all(client, day, juror, pitch, value, client_id):  # noqa: F811
+    response = client.post(f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes",
+                           json={"client_id": client_id, "scores": {str(c): value for c in day.criteria}})
+    assert response.status_code == 200, response.json
+
+
+def logged_in(app, client):
+    with app.app_context():
+        create_organiser()
+    login(client)
+    return client
+
+
+def test_every_board_page_needs_a_login(client, day):  # noqa: F811
+    for path in ("", "/flux", "/journal", "/notes.csv", "/classement.csv"):
+        response = client.get(f"/organisation/notes/{day.slug}{path}")
+        assert response.status_code == 302 and "/organisation/connexion" in response.location
+    assert client.post(f"/organisation/notes/{day.slug}/resultats").status_code == 302
+
+
+def test_the_board_shows_who_scored_and_the_ranking(app, client, day):  # noqa: F811
+    score_all(client, day, "uimm-1", "aurthus-et-paole", 8, "b-000001")
+    score_all(client, day, "cetim-1", "aurthus-et-paole", 6, "b-000002")
+    score_all(client, day, "uimm-1", "touroul-chevalerie", 4, "b-000003")
+    logged_in(app, client)
+
+    page = client.get(f"/organisation/notes/{day.slug}").get_data(as_text=True)
+
+    assert page.index("Aurthus et Paole") < page.index("Touroul-Chevalerie") < page.index("Projet 4")
+    with app.app_context():
+        board = ranking.board(db.session.get(Event, day.event_id))
+    first = board["pitches"][0]
+    assert (first["company"], first["rank"], first["raw"], first["median"]) == ("Aurthus et Paole", 1, 70.0, 70.0)
+    assert first["scored"] == ["Expert UIMM 1", "Expert CETIM 1"]
+    assert first["missing"] == ["Expert Arts et Métiers 1"]
+    assert board["pitches"][-1]["rank"] is None
+    assert "moins de 3 pitchs" in page and "Départage" in page
+    assert "<svg" in page
+
+
+def test_lock_unlock_and_publish_from_the_board(app, client, day):  # noqa: F811
+    logged_in(app, client)
+    pitch_id = day.pitches["aurthus-et-paole"]
+
+    client.post(f"/organisation/notes/{day.slug}/pitchs/{pitch_id}/verrouiller")
+    refused = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
+                          json={"client_id": "locked-0001", "scores": {str(day.criteria[0]): 5}})
+    client.post(f"/organisation/notes/{day.slug}/pitchs/{pitch_id}/rouvrir")
+    accepted = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
+                           json={"client_id": "unlocked-01", "scores": {str(day.criteria[0]): 5}})
+
+    assert (refused.status_code, accepted.status_code) == (409, 200)
+    with app.app_context():
+        event = db.session.get(Event, day.event_id)
+        assert ranking.public_results(event) is None
+    client.post(f"/organisation/notes/{day.slug}/resultats")
+    with app.app_context():
+        event = db.session.get(Event, day.event_id)
+        assert event.results_published is True
+        assert ranking.public_results(event) == []  # one criterion of four marked: no complete total yet
+
+
+def test_the_audit_log_lists_every_change_read_only(app, client, day):  # noqa: F811
+    score_all(client, day, "uimm-1", "aurthus-et-paole", 8, "a-000001")
+    score_all(client, day, "uimm-1", "aurthus-et-paole", 9, "a-000002")
+    logged_in(app, client)
+    client.post(f"/organisation/notes/{day.slug}/pitchs/{day.pitches['aurthus-et-paole']}/verrouiller")
+
+    page = client.get(f"/organisation/notes/{day.slug}/journal").get_data(as_text=True)
+
+    assert page.count("juror:uimm-1") == 2 * len(day.criteria)
+    assert "organiser:orga@example.org" in page and "notation verrouillée" in page
+    assert "<form" not in page.split("<main", 1)[1].split("</main>")[0]
+    with app.app_context():
+        changes = db.session.execute(db.select(ScoreAudit).where(ScoreAudit.action == "score")
+                                     .order_by(ScoreAudit.id)).scalars().all()
+        assert [(c.before, c.after) for c in changes] == [(None, 8)] * 4 + [(8, 9)] * 4
+
+
+def test_csv_exports_are_made_for_french_excel(app, client, day):  # noqa: F811
+    score_all(client, day, "uimm-1", "aurthus-et-paole", 7, "c-000001")
+    client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
+                json={"client_id": "c-000002", "comment": "=HYPERLINK(\"x\")"})
+    logged_in(app, client)
+
+    scores = client.get(f"/organisation/notes/{day.slug}/notes.csv").data
+    ranking_file = client.get(f"/organisation/notes/{day.slug}/classement.csv").data
+
+    assert scores.startswith("\ufeff".encode()) and ranking_file.startswith("\ufeff".encode())
+    lines = scores.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Projet;Juré;Organisation;Potentiel de relocalisation;")
+    assert lines[1].startswith("Aurthus et Paole;") and ";7;7;7;7;70,0;" in lines[1]
+    assert lines[1].endswith(';"\'=HYPERLINK(""x"")"')
+    assert ranking_file.decode("utf-8-sig").splitlines()[1] == "1;Aurthus et Paole;70,0;70,0;70,0;0,0;1;non"
+
+
+def read_events(chunks, count):
+    """The next ``count`` server-sent events (comments included), as text blocks."""
+    events, buffer = [], ""
+    while len(events) < count:
+        buffer += next(chunks).decode()
+        while "\n\n" in buffer:
+            block, buffer = buffer.split("\n\n", 1)
+            events.append(block)
+    return events
+
+
+def test_the_stream_sends_a_first_ping_then_the_board_at_each_change(app, client, day):  # noqa: F811
+    app.config.update(SCOREBOARD_STREAM_SECONDS=5, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    logged_in(app, client)
+    response = client.get(f"/organisation/notes/{day.slug}/flux", buffered=False)
+    assert response.mimetype == "text/event-stream"
+    chunks = iter(response.response)
+
+    ping, first = read_events(chunks, 2)
+    juror = app.test_client()
+    score_all(juror, day, "uimm-1", "aurthus-et-paole", 9, "s-000001")
+    (update,) = read_events(chunks, 1)
+    response.close()
+
+    assert ping.startswith(":") and "retry: " in ping
+    assert first.startswith("id: 0\nevent: board\ndata: ")
+    lines = dict(line.split(": ", 1) for line in update.splitlines())
+    assert int(lines["id"]) > 0 and lines["event"] == "board"
+    board = json.loads(lines["data"])
+    assert board["pitches"][0]["company"] == "Aurthus et Paole" and board["pitches"][0]["raw"] == 90.0
+
+
+def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeypatch):  # noqa: F811
+    from pitchday.services import live
+
+    computed = []
+    with app.test_request_context():
+        feed = live.feed()
+        for _ in range(5):
+            feed.current(day.event_id, scoring.last_change, lambda event_id: computed.append(event_id) or {})
+        assert computed == [day.event_id]
+        pitch = db.session.get(Pitch, day.pitches["aurthus-et-paole"])
+        scoring.set_lock(pitch, True, "orga@example.org")
+        db.session.commit()  # the commit nudges the feed
+        for _ in range(5):
+            feed.current(day.event_id, scoring.last_change, lambda event_id: computed.append(event_id) or {})
+    assert computed == [day.event_id, day.event_id]
