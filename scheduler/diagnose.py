@@ -298,18 +298,18 @@ class _Counting:
     # Rule 2 with locks: pitches pinned to one time and room must not overlap.
     def check_pinned_pitches_clash(self) -> None:
         event, names = self.event, self.names
-        pinned = {pid: (p.starts[0], p.rooms[0]) for pid, p in self.placements.items()
+        pinned = {pid: (p.starts[0], p.rooms[0], p.length) for pid, p in self.placements.items()
                   if len(p.starts) == 1 and len(p.rooms) == 1 and _slot_locks(event, pid)}
         ordered = sorted(pinned.items(), key=lambda item: item[1])
-        for index, (first, ((day, start), room)) in enumerate(ordered):
-            for second, ((other_day, other_start), other_room) in ordered[index + 1:]:
+        changeover = f" (with the {event.changeover}-minute changeover)" if event.changeover else ""
+        for index, (first, ((day, start), room, length)) in enumerate(ordered):
+            for second, ((other_day, other_start), other_room, _) in ordered[index + 1:]:
                 if other_room != room or other_day != day:
                     continue
-                if start + self.placements[first].length + event.changeover > other_start:
+                if start + length + event.changeover > other_start:
                     self.add("lock", f"Locks pin {names.pitch(first)} and {names.pitch(second)} in room {room} "
                                      f"on {event.days[day].date.isoformat()} at {format_clock(start)} and "
-                                     f"{format_clock(other_start)}: they would overlap"
-                                     f"{f' (with the {event.changeover}-minute changeover)' if event.changeover else ''}.",
+                                     f"{format_clock(other_start)}: they would overlap{changeover}.",
                              [first, second, room])
                     for pid in (first, second):
                         self.placements.pop(pid, None)

@@ -102,6 +102,14 @@ def test_two_locks_pin_pitches_on_top_of_each_other():
     assert named(diagnose(tiny, time_limit=2.0)) == [("lock", {"a", "b", "room-1"})]
 
 
+def test_three_pinned_pitches_name_each_overlap_once():
+    locks = (SlotLock("a", DAY_ONE, clock("09:00"), "room-1"), SlotLock("b", DAY_ONE, clock("09:15"), "room-1"),
+             SlotLock("c", DAY_ONE, clock("09:40"), "room-1"))
+    tiny = event([pitch("a"), pitch("b"), pitch("c")], panel_of_two(), panel_size=1, locks=locks,
+                 changeover=5)
+    assert named(diagnose(tiny, time_limit=2.0)) == [("lock", {"a", "b", "room-1"}), ("lock", {"b", "c", "room-1"})]
+
+
 def test_lock_against_a_conflict_of_interest():
     experts = panel_of_two()
     experts[2] = expert("g", organisation="cna", conflicts=("a",))
