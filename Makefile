@@ -22,8 +22,14 @@ run: setup
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core, for the accessibility tests of tests/browser only (nothing of it is served). Without npm
+# those tests are skipped, except in CI (PITCHDAY_REQUIRE_BROWSER=1), which installs npm.
+node_modules/.package-lock.json: package.json
+	if command -v npm >/dev/null; then npm install --no-audit --no-fund; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 # After changing user-facing text: refresh the English catalogue, then translate its empty entries.
 i18n-update: $(VENV)/.installed

@@ -37,3 +37,29 @@ def test_language_switch_to_english_and_back(live_server, phone, demo_event):
 
     phone.get_by_role("link", name="Français").click()
     assert phone.locator("html").get_attribute("lang") == "fr"
+
+
+def test_agenda_filters_by_sector_at_once_and_keeps_the_address(live_server, phone, demo_event):
+    phone.goto(f"{live_server}/e/{demo_event}")
+    phone.evaluate("window.sameDocument = true")
+
+    phone.get_by_label("Secteur").select_option("textile")
+
+    visible = phone.locator(".agenda .pitch:visible .company").all_inner_texts()
+    assert sorted(visible) == ["Aurthus et Paole", "Mijuin-Malaunay", "Touroul-Chevalerie"]
+    assert phone.url.endswith("?secteur=textile")
+    assert phone.evaluate("window.sameDocument") is True  # filtered without loading a page
+    assert phone.locator(".agenda-break:visible").count() >= 1  # breaks stay in everyone's day
+
+
+def test_agenda_filter_works_without_javascript(live_server, browser, demo_event):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/e/{demo_event}")
+
+    page.get_by_label("Secteur").select_option("industrie")
+    page.get_by_role("button", name="Filtrer").click()
+
+    assert "secteur=industrie" in page.url
+    assert page.locator(".agenda .pitch:visible").count() == 4
+    context.close()
