@@ -29,6 +29,7 @@ from scheduler.timeline import (
 # Weights of the greedy choices, in points of the objective.
 STAY_IN_ROOM = 2  # a room change avoided is worth w_rc = 2
 URGENT_STARTS = 3  # a pitch with this few starts left goes before better-suited ones
+SHORT_OF_MINIMUM = 40  # per pitch an expert still needs to reach min_pitches: before any topic
 
 
 @dataclass
@@ -69,18 +70,24 @@ def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, 
     state = _State()
     unplaced = dict.fromkeys(options)  # in event order, so the greedy is deterministic
     current_day = None
-    for time in grid:
+    for position, time in enumerate(grid):
         state.running = [span for span in state.running if span[1] > time]
         day = time // MINUTES_PER_DAY
         if day != current_day:
             state.jury.clear()
             current_day = day
+        # Spread the pitches evenly over the event rather than packing the first hours: fewer
+        # pitches at once leaves experts (and the late-comers among them) more pitches to judge.
+        quota = -(-len(unplaced) // (len(grid) - position))
+        filled = 0
         for room in sorted((r.id for r in event.rooms), key=lambda r: r not in state.jury):
             fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms
                        and state.free(("room", room), time, time + options[p].length + event.changeover)]
             order = sorted(fitting, key=lambda p: _priority(p, time, room, state, starts_of, shared,
                                                             sectors[p], time + options[p].length))
             for pitch_id in order:
+                if filled >= quota and _priority(pitch_id, time, room, state, starts_of, shared, "", 0)[0]:
+                    break  # the quota is reached and this pitch is not urgent
                 option = options[pitch_id]
                 panel = _panel(event, option.pitch, time, option.length, room, state, candidates[pitch_id],
                                allowed_starts, shared, pinned[pitch_id], experts)
@@ -88,11 +95,50 @@ def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, 
                     continue
                 _place(event, option, time, room, panel, state)
                 del unplaced[pitch_id]
+                filled += 1
                 break
     if unplaced:
         return None
+    _meet_minimum_loads(event, options, state, allowed_starts, pinned)
     return tuple(state.sessions[p.id] for p in event.pitches)
 
+
+def _meet_minimum_loads(event: Event, options: dict[str, PitchOptions], state: _State,
+                        allowed_starts: dict[tuple[str, str], frozenset[int]], pinned: dict[str, set[str]]) -> None:
+    """Give experts short of ``min_pitches`` the seats of colleagues who can spare one, rules kept."""
+    experts = event.expert_by_id()
+    days = {day.date: index for index, day in enumerate(event.days)}
+    for short in event.experts:
+        for session in list(state.sessions.values()):
+            if state.load[short.id] >= short.min_load:
+                break
+            time = day_offset(days[session.date]) + session.start
+            end = time + options[session.pitch].length + event.changeover
+            if (short.id in session.panel or time not in allowed_starts.get((short.id, session.pitch), ())
+                    or (short.max_pitches is not None and state.load[short.id] >= short.max_pitches)
+                    or not state.free(("expert", short.id), time, end)):
+                continue
+            leaving = next((experts[e] for e in session.panel
+                            if e not in pinned[session.pitch] and state.load[e] > experts[e].min_load
+                            and _may_swap(event, session.panel, experts, experts[e], short)), None)
+            if leaving is None:
+                continue
+            state.busy[("expert", leaving.id)].remove((time, end))
+            state.busy[("expert", short.id)].append((time, end))
+            state.load[leaving.id] -= 1
+            state.load[short.id] += 1
+            panel = tuple(short.id if e == leaving.id else e for e in session.panel)
+            state.sessions[session.pitch] = Session(session.pitch, session.date, session.start, session.end,
+                                                    session.room, panel)
+
+
+def _may_swap(event: Event, panel: tuple[str, ...], experts: dict[str, Expert], leaving: Expert,
+              joining: Expert) -> bool:
+    """Whether the panel still keeps rule 3 with ``joining`` in place of ``leaving``."""
+    organisations = Counter(experts[e].organisation for e in panel if e != leaving.id)
+    organisations[joining.organisation] += 1
+    return (organisations[joining.organisation] <= event.panel.max_per_org
+            and all(organisations[required] for required in event.panel.required_organisations))
 
 def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
     """Whether every expert judges at least their ``min_pitches`` (the one rule ``construct`` may miss)."""
@@ -133,9 +179,9 @@ def _panel(event: Event, pitch: Pitch, time: int, length: int, room: str, state:
     jury = set(state.jury.get(room, ()))
 
     def value(expert: Expert) -> float:
-        below_minimum = state.load[expert.id] < expert.min_load
+        short_of_minimum = max(0, expert.min_load - state.load[expert.id])
         return (10 * shared[(expert.id, pitch.id)] + STAY_IN_ROOM * (expert.id in jury)
-                + 40 * below_minimum - 5 * state.load[expert.id] / 2)
+                + SHORT_OF_MINIMUM * short_of_minimum - 5 * state.load[expert.id] / 2)
 
     usable = [e for e in candidates
               if time in allowed_starts[(e.id, pitch.id)]

@@ -28,15 +28,20 @@ from ortools.sat.python import cp_model
 from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
 from scheduler.construct import construct, meets_minimum_loads
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
-from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits
+from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits, optimistic_score
 from scheduler.replan import changes_between
 from scheduler.timeline import PitchOptions, pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
 
 # Share of the time limit the panel relaxation may take before its best answer is used.
 RELAXATION_SHARE = 0.15
-# Each staffing or placing step of the large-event loop gets this share of the time limit.
+# Share for the exact model on small events (it proves Rouen at once) and for the topics stage.
+EXACT_SHARE = 0.3
+TOPICS_SHARE = 0.3
+# Each staffing or placing step of the alternation gets this share of the time limit.
 STEP_SHARE = 0.1
+# Time allowed to complete a hint (solving the model with a schedule fixed).
+PROBE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> Non
     for var, value in built.variables.values_of(sessions):
         probe.add(probe.get_int_var_from_proto_index(var.index) == value)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.max_time_in_seconds = PROBE_SECONDS
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
     status = solver.solve(probe)
@@ -172,6 +177,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     deadline = started + time_limit
     best = _Best(event, started, on_progress)
     options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    best.tighten(optimistic_score(event, options))
 
     def left() -> float:
         return deadline - time.perf_counter()
@@ -179,29 +185,37 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
         best.offer(event.previous)
+    if event.previous and not best.sessions:
+        _repair(event, options, best, min(left(), step), workers)
+    if not best.sessions:
+        _construct(event, options, best, min(left(), step), workers)
+
     relaxation = ScheduleModel.build_relaxation(event, options)
-    if event.previous:
-        relaxation.variables.hint(relaxation.model, event.previous)
+    if best.sessions:
+        relaxation.variables.hint(relaxation.model, best.sessions)
     status, bound = _run(relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers, lambda value: None)
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound)
 
-    if event.previous and not best.sessions:
-        _repair(event, options, best, min(left(), step), workers)
-    if not best.sessions:
-        _construct(event, options, best, min(left(), step), workers)
-
-    if exact_model_fits(event, options) or not best.sessions:
-        if not best.proved_optimal and left() > 0:
-            status, bound = _search(ScheduleModel.build(event, options=options), best, left(), workers,
-                                    hint=best.sessions)
-            if status == cp_model.INFEASIBLE:
-                return _infeasible(event, started, time_limit)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                best.tighten(bound)
-    else:
+    if exact_model_fits(event, options) and left() > 0:
+        exact = ScheduleModel.build(event, options=options, exact_room_changes=True)
+        status, bound = _search(exact, best, min(left(), EXACT_SHARE * time_limit), workers, hint=best.sessions)
+        if status == cp_model.INFEASIBLE:
+            return _infeasible(event, started, time_limit)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best.tighten(bound)
+    if not best.proved_optimal and left() > 0:
+        # Panels for topics first: the whole model without room changes proves its optimum fast
+        # (it equals the panel bound on every benchmark), then the alternation brings the moves down.
+        topics = ScheduleModel.build(event, options=options, exact_room_changes=False)
+        status, bound = _search(topics, best, min(left(), TOPICS_SHARE * time_limit), workers, hint=best.sessions)
+        if status == cp_model.INFEASIBLE:
+            return _infeasible(event, started, time_limit)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best.tighten(bound)
+    if best.sessions:
         _alternate(event, options, best, deadline, step, workers)
 
     if not best.sessions:

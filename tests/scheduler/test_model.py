@@ -42,3 +42,22 @@ def test_infeasible_event_is_a_result_not_an_exception(solve_and_check):
     result = solve_and_check(event([pitch("p")], []))
     assert result.status is Status.INFEASIBLE
     assert result.sessions == () and result.score is None and result.best_bound is None
+
+
+def test_large_event_path_gives_a_valid_schedule(solve_and_check, monkeypatch):
+    """Above the circuit size limit the solve alternates staffing and placing; force it on a small event."""
+    monkeypatch.setattr("scheduler.objective.EXACT_ROOM_CHANGES_MAX_ARCS", 0)
+    monkeypatch.setattr("scheduler.model.exact_model_fits", lambda event, options: False)
+    experts = [expert(f"u{n}", organisation="uimm", topics=("lin",) if n % 2 else ("coton",)) for n in range(3)]
+    experts += [expert(f"c{n}", organisation="cetim", topics=("textile",)) for n in range(3)]
+    pitches = [pitch(f"p{n}", topics=("lin", "textile") if n % 2 else ("coton",)) for n in range(6)]
+    tiny = event(pitches, experts, rooms=2, changeover=5, panel_size=2, required=("uimm", "cetim"))
+    result = solve_and_check(tiny, time_limit=3.0)
+    assert result.status.has_schedule
+    assert result.best_bound >= result.score
+
+
+def test_generated_event_gets_a_valid_schedule_quickly(solve_and_check):
+    generate = pytest.importorskip("bench.generate")
+    result = solve_and_check(generate.generate_event(26, 3, 24), time_limit=2.0)
+    assert result.status.has_schedule
