@@ -1,8 +1,28 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 
 class LoginForm(FlaskForm):
@@ -65,3 +85,79 @@ class AbsentForm(FlaskForm):
 
 class CsvImportForm(FlaskForm):
     csv_file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))])
+
+
+_REQUIRED = _l("Ce champ est obligatoire.")
+_WHOLE = _l("Indiquez un nombre entier.")
+
+
+def _key_field(label) -> StringField:  # noqa: ANN001 (a lazy string)
+    return StringField(label, validators=[
+        InputRequired(_REQUIRED), Length(max=80, message=_l("80 caractères au plus.")),
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+               message=_l("Lettres, chiffres, points et tirets seulement (pas d'espace)."))])
+
+
+class DayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    start = StringField(_l("Début (HH:MM)"), validators=[InputRequired(_REQUIRED), _clock])
+    end = StringField(_l("Fin (HH:MM)"), validators=[InputRequired(_REQUIRED), _clock])
+    breaks = TextAreaField(_l("Pauses, une par ligne : 12:30-14:00 Déjeuner"))
+
+
+class RoomForm(FlaskForm):
+    key = _key_field(_l("Identifiant"))
+    name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    capacity = IntegerField(_l("Capacité (places)"), validators=[Optional(), NumberRange(1, 100000, _WHOLE)])
+
+
+class OrganisationForm(FlaskForm):
+    key = _key_field(_l("Identifiant"))
+    name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    required = BooleanField(_l("Chaque jury doit compter un expert de cette organisation"))
+
+
+class PitchForm(FlaskForm):
+    key = _key_field(_l("Identifiant"))
+    company = StringField(_l("Entreprise"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    title = StringField(_l("Titre du pitch"), validators=[InputRequired(_REQUIRED)])
+    sector = StringField(_l("Secteur"), validators=[InputRequired(_REQUIRED), Length(max=80)])
+    city = StringField(_l("Ville"), validators=[Length(max=120)])
+    topics = StringField(_l("Thèmes (séparés par des virgules)"))
+    duration_min = IntegerField(_l("Durée de présentation (min, vide : celle de l'événement)"),
+                                validators=[Optional(), NumberRange(1, 600, _WHOLE)])
+    qa_min = IntegerField(_l("Durée des questions (min, vide : celle de l'événement)"),
+                          validators=[Optional(), NumberRange(0, 600, _WHOLE)])
+    rooms = SelectMultipleField(_l("Salles autorisées (aucune : toutes)"))
+    windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
+
+
+class ExpertForm(FlaskForm):
+    key = _key_field(_l("Identifiant"))
+    name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    organisation = SelectField(_l("Organisation"), validators=[InputRequired(_REQUIRED)])
+    topics = StringField(_l("Thèmes (séparés par des virgules)"))
+    min_pitches = IntegerField(_l("Minimum de pitchs"), validators=[Optional(), NumberRange(0, 1000, _WHOLE)])
+    max_pitches = IntegerField(_l("Maximum de pitchs"), validators=[Optional(), NumberRange(0, 1000, _WHOLE)])
+    conflicts = SelectMultipleField(_l("Conflits d'intérêts (projets qu'il ne juge pas)"))
+    windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
+
+
+class RulesForm(FlaskForm):
+    panel_size = IntegerField(_l("Jurés par jury"), validators=[InputRequired(_REQUIRED), NumberRange(1, 20, _WHOLE)])
+    max_per_organisation = IntegerField(_l("Au plus par organisation dans un jury (vide : sans limite)"),
+                                        validators=[Optional(), NumberRange(1, 20, _WHOLE)])
+    duration_min = IntegerField(_l("Durée d'une présentation (min)"),
+                                validators=[InputRequired(_REQUIRED), NumberRange(1, 600, _WHOLE)])
+    qa_min = IntegerField(_l("Durée des questions (min)"), validators=[Optional(), NumberRange(0, 600, _WHOLE)])
+    changeover_min = IntegerField(_l("Battement entre deux pitchs (min)"),
+                                  validators=[Optional(), NumberRange(0, 600, _WHOLE)])
+
+
+class CriterionForm(FlaskForm):
+    label = StringField(_l("Critère"), validators=[InputRequired(_REQUIRED), Length(max=200)])
+    description = TextAreaField(_l("Description"))
+    weight = DecimalField(_l("Poids"), places=None, validators=[
+        InputRequired(_REQUIRED), NumberRange(0.01, 1000, _l("Un poids positif."))])
+    scale_min = IntegerField(_l("Note la plus basse"), default=0, validators=[InputRequired(_REQUIRED)])
+    scale_max = IntegerField(_l("Note la plus haute"), default=10, validators=[InputRequired(_REQUIRED)])

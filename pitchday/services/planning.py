@@ -240,13 +240,13 @@ class ConflictView:
     heading: str
     text: str
     names: tuple[str, ...]
-    fix: str  # which part of the event to edit: rules, pitches, experts, rooms, days or locks
+    fix: str  # the section of the edit page that fixes it (rules, pitchs, jures, salles, jours) or locks
 
 
 _FIX_SECTION = {
-    "panel_size": "rules", "panel_organisations": "rules", "pitch_length": "rules", "pitch_rooms": "pitches",
-    "pitch_availability": "pitches", "lock": "locks", "room_time": "days",
-    "conflict_of_interest": "experts", "expert_availability": "experts", "expert_load": "experts",
+    "panel_size": "rules", "panel_organisations": "organisations", "pitch_length": "rules",
+    "pitch_rooms": "pitchs", "pitch_availability": "pitchs", "lock": "locks", "room_time": "jours",
+    "conflict_of_interest": "jures", "expert_availability": "jures", "expert_load": "jures",
 }
 
 

@@ -1,0 +1,289 @@
+"""Editing an event by hand: days and breaks, rooms, organisations, pitches, experts, panel rules, rubric.
+
+Each operation changes the models, then checks that the event is still a valid
+event file (``scheduler.io.parse_event``); if not, it raises EditError with the
+reason and the request rolls back. Deleting something a schedule uses is refused,
+so that no published agenda loses a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler import io as sio
+
+from pitchday.extensions import db
+from pitchday.models import (
+    AvailabilityWindow,
+    Criterion,
+    DayBreak,
+    Event,
+    EventDay,
+    Expert,
+    ExpertConflict,
+    Lock,
+    Organisation,
+    PanelSeat,
+    Pitch,
+    PitchRoom,
+    Room,
+    ScheduledSession,
+)
+from pitchday.services.event_io import to_scheduler_event
+
+_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
+_BREAK = re.compile(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*(.*)")
+
+
+class EditError(ValueError):
+    """An edit refused, with the reason in French."""
+
+
+def check_event(event: Event) -> None:
+    """Refuse an edit that leaves the event invalid (the same checks as an imported event file)."""
+    db.session.flush()
+    try:
+        sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
+    except (sio.EventFormatError, ValueError) as error:
+        raise EditError(f"Modification refusée : l'événement ne serait plus valide ({error}).") from None
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in re.split(r"[,|\n]", text or "") if item.strip()]
+
+
+def parse_windows(text: str) -> list[tuple[date, int, int]]:
+    """« 2023-11-30 14:00-17:30, ... » as (date, start, end); raises EditError on a bad part."""
+    windows = []
+    for part in split_list(text):
+        match = _WINDOW.fullmatch(part)
+        try:
+            if not match:
+                raise ValueError
+            windows.append((date.fromisoformat(match[1]), sio.parse_clock(match[2].zfill(5)),
+                            sio.parse_clock(match[3].zfill(5))))
+        except ValueError:
+            raise EditError(f"« {part} » : créneau attendu au format AAAA-MM-JJ HH:MM-HH:MM.") from None
+        if windows[-1][2] <= windows[-1][1]:
+            raise EditError(f"« {part} » : la fin doit venir après le début.")
+    return windows
+
+
+def format_windows(windows: list[AvailabilityWindow]) -> str:
+    return ", ".join(f"{w.date.isoformat()} {sio.format_clock(w.start_min)}-{sio.format_clock(w.end_min)}"
+                     for w in windows)
+
+
+def _windows(text: str) -> list[AvailabilityWindow]:
+    return [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
+            for i, (d, s, e) in enumerate(parse_windows(text))]
+
+
+def _unique_key(items: list, key: str, item: object, kind: str) -> None:
+    if any(other.key == key and other is not item for other in items):
+        raise EditError(f"L'identifiant « {key} » est déjà pris par un(e) autre {kind}.")
+
+
+def _position(items: list) -> int:
+    return max((item.position for item in items), default=-1) + 1
+
+
+# --- days and breaks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayInput:
+    date: date
+    start: int
+    end: int
+    breaks: str  # « 12:30-14:00 Déjeuner », one per line
+
+
+def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
+    if any(other.date == values.date and other is not day for other in event.days):
+        raise EditError(f"Le {values.date.strftime('%d/%m/%Y')} est déjà un jour de l'événement.")
+    breaks = []
+    for i, line in enumerate(line.strip() for line in values.breaks.splitlines() if line.strip()):
+        match = _BREAK.fullmatch(line)
+        try:
+            start, end = sio.parse_clock(match[1].zfill(5)), sio.parse_clock(match[2].zfill(5))
+        except (TypeError, ValueError):
+            raise EditError(f"« {line} » : pause attendue au format HH:MM-HH:MM libellé.") from None
+        breaks.append(DayBreak(position=i, start_min=start, end_min=end, label=match[3].strip()))
+    if day is None:
+        day = EventDay(position=_position(event.days), date=values.date, start_min=values.start,
+                       end_min=values.end)
+        event.days.append(day)
+    day.date, day.start_min, day.end_min = values.date, values.start, values.end
+    day.breaks = breaks
+    check_event(event)
+    return day
+
+
+def delete_day(day: EventDay) -> None:
+    event = day.event
+    if len(event.days) == 1:
+        raise EditError("Un événement garde au moins un jour.")
+    _refuse_if_scheduled(ScheduledSession.date == day.date, ScheduledSession.pitch.has(event_id=event.id),
+                         what=f"le {day.date.strftime('%d/%m/%Y')}")
+    event.days.remove(day)
+    check_event(event)
+
+
+# --- rooms and organisations ---------------------------------------------------------------------
+
+
+def save_room(event: Event, room: Room | None, *, key: str, name: str, capacity: int | None) -> Room:
+    _unique_key(event.rooms, key, room, "salle")
+    if room is None:
+        room = Room(position=_position(event.rooms), key=key, name=name)
+        event.rooms.append(room)
+    room.key, room.name, room.capacity = key, name, capacity
+    check_event(event)
+    return room
+
+
+def delete_room(room: Room) -> None:
+    event = room.event
+    _refuse_if_scheduled(ScheduledSession.room_id == room.id, what=f"la salle {room.name}")
+    if db.session.execute(db.select(Lock.id).filter_by(room_id=room.id)).first():
+        raise EditError(f"Un verrou utilise la salle {room.name} : retirez-le d'abord.")
+    event.rooms.remove(room)
+    check_event(event)
+
+
+def save_organisation(event: Event, organisation: Organisation | None, *, key: str, name: str,
+                      required: bool) -> Organisation:
+    _unique_key(event.organisations, key, organisation, "organisation")
+    if organisation is None:
+        organisation = Organisation(position=_position(event.organisations), key=key, name=name)
+        event.organisations.append(organisation)
+    organisation.key, organisation.name = key, name
+    if required and organisation.panel_required_rank is None:
+        organisation.panel_required_rank = max(
+            (o.panel_required_rank for o in event.organisations if o.panel_required_rank is not None),
+            default=-1) + 1
+    elif not required:
+        organisation.panel_required_rank = None
+    check_event(event)
+    return organisation
+
+
+def delete_organisation(organisation: Organisation) -> None:
+    if organisation.experts:
+        raise EditError(f"{organisation.name} a encore des jurés : changez-les d'organisation d'abord.")
+    organisation.event.organisations.remove(organisation)
+    check_event(organisation.event)
+
+
+# --- pitches and experts --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PitchInput:
+    key: str
+    company: str
+    title: str
+    sector: str
+    city: str
+    topics: str
+    duration_min: int | None
+    qa_min: int | None
+    rooms: list[str]
+    windows: str
+
+
+def save_pitch(event: Event, pitch: Pitch | None, values: PitchInput) -> Pitch:
+    _unique_key(event.pitches, values.key, pitch, "pitch")
+    rooms = {room.key: room for room in event.rooms}
+    if pitch is None:
+        pitch = Pitch(position=_position(event.pitches), key=values.key)
+        event.pitches.append(pitch)
+    pitch.key, pitch.company, pitch.title = values.key, values.company, values.title
+    pitch.sector, pitch.city, pitch.topics = values.sector, values.city, split_list(values.topics)
+    pitch.duration_min, pitch.qa_min = values.duration_min, values.qa_min
+    pitch.allowed_rooms = [PitchRoom(room=rooms[k], position=i) for i, k in enumerate(values.rooms) if k in rooms]
+    pitch.windows = _windows(values.windows)
+    check_event(event)
+    return pitch
+
+
+def delete_pitch(pitch: Pitch) -> None:
+    _refuse_if_scheduled(ScheduledSession.pitch_id == pitch.id, what=pitch.company)
+    pitch.event.pitches.remove(pitch)
+    check_event(pitch.event)
+
+
+@dataclass(frozen=True)
+class ExpertInput:
+    key: str
+    name: str
+    organisation: str
+    topics: str
+    min_pitches: int | None
+    max_pitches: int | None
+    conflicts: list[str]
+    windows: str
+
+
+def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Expert:
+    _unique_key(event.experts, values.key, expert, "juré")
+    if values.min_pitches is not None and values.max_pitches is not None and values.min_pitches > values.max_pitches:
+        raise EditError("Le maximum de pitchs doit être au moins égal au minimum.")
+    organisation = next((o for o in event.organisations if o.key == values.organisation), None)
+    if organisation is None:
+        raise EditError("Choisissez une organisation de l'événement.")
+    pitches = {pitch.key: pitch for pitch in event.pitches}
+    if expert is None:
+        expert = Expert(position=_position(event.experts), key=values.key, organisation=organisation)
+        event.experts.append(expert)
+    expert.key, expert.name, expert.organisation = values.key, values.name, organisation
+    expert.topics = split_list(values.topics)
+    expert.min_pitches, expert.max_pitches = values.min_pitches, values.max_pitches
+    expert.conflicts = [ExpertConflict(pitch=pitches[k], position=i)
+                        for i, k in enumerate(values.conflicts) if k in pitches]
+    expert.windows = _windows(values.windows)
+    check_event(event)
+    return expert
+
+
+def delete_expert(expert: Expert) -> None:
+    if db.session.execute(db.select(PanelSeat.session_id).filter_by(expert_id=expert.id)).first():
+        raise EditError(f"{expert.name} siège dans un jury d'un planning enregistré : "
+                        "indiquez plutôt son absence (re-planification).")
+    expert.event.experts.remove(expert)
+    check_event(expert.event)
+
+
+# --- panel rules and rubric -----------------------------------------------------------------------
+
+
+def save_rules(event: Event, *, panel_size: int, max_per_organisation: int | None, duration_min: int,
+               qa_min: int | None, changeover_min: int | None) -> None:
+    event.panel_size, event.panel_max_per_organisation = panel_size, max_per_organisation
+    event.duration_min, event.qa_min, event.changeover_min = duration_min, qa_min, changeover_min
+    check_event(event)
+
+
+def save_criterion(event: Event, criterion: Criterion | None, *, label: str, description: str, weight: float,
+                   scale_min: int, scale_max: int) -> Criterion:
+    if scale_min >= scale_max:
+        raise EditError("Le bas de l'échelle doit être plus petit que le haut.")
+    if weight <= 0:
+        raise EditError("Le poids d'un critère doit être positif.")
+    if criterion is None:
+        position = db.session.execute(
+            db.select(db.func.max(Criterion.position)).filter_by(event_id=event.id)).scalar_one()
+        criterion = Criterion(event=event, position=(position if position is not None else -1) + 1)
+        db.session.add(criterion)
+    criterion.label, criterion.description, criterion.weight = label, description, weight
+    criterion.scale_min, criterion.scale_max = scale_min, scale_max
+    db.session.flush()
+    return criterion
+
+
+def _refuse_if_scheduled(*conditions, what: str) -> None:  # noqa: ANN002 (SQL expressions)
+    if db.session.execute(db.select(ScheduledSession.id).where(*conditions)).first():
+        raise EditError(f"Impossible de supprimer {what} : un planning enregistré l'utilise.")
