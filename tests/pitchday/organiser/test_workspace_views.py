@@ -7,6 +7,7 @@ import time
 import pytest
 
 from pitchday.extensions import db
+from scheduler import data as sd
 from pitchday.models import Lock, ScheduleVersion, SolveJob
 from pitchday.services import agenda, schedules
 from tests.helpers import create_organiser, import_event, login
@@ -188,3 +189,62 @@ def test_stop_keeps_the_job_consistent(organiser_client, rouen):
     assert state["status"] != "failed" or state["error"]
     again = organiser_client.post(url(event, f"/calculs/{job.id}/arreter"), headers={"Accept": "application/json"})
     assert again.status_code == 409
+
+
+def test_an_infeasible_event_shows_the_diagnosis_with_links_to_fix_it(organiser_client, rouen):
+    event = import_event(rouen)
+    diagnosis = sd.Result(sd.Status.INFEASIBLE, conflicts=(
+        sd.Conflict("panel_size", "Panels need 12 experts but the event has only 9.", ()),
+        sd.Conflict("expert_availability", "uimm-2 is only available ...", ("uimm-2", "projet-7"))))
+    version = schedules.save_result(event, diagnosis)
+    db.session.commit()
+
+    page = organiser_client.get(url(event, f"/versions/{version.id}")).get_data(as_text=True)
+
+    assert "Aucun planning possible" in page
+    assert "Taille des jurys" in page and "Disponibilités des jurés" in page
+    assert f"/organisation/evenements/{event.slug}/modifier#rules" in page
+    assert f"/organisation/evenements/{event.slug}/modifier#jures" in page
+    assert "Projet 7" in page or "projet-7" not in page
+    assert "Publier ce planning" not in page
+
+
+def test_replan_starts_a_solve_with_the_previous_version(organiser_client, draft):
+    event = draft.event
+    organiser_client.post(url(event, f"/seances/{draft.sessions[0].id}/verrouiller"))
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/replanifier"), data={"time_limit": "5"})
+    assert response.status_code == 302
+    job = db.session.execute(db.select(SolveJob)).scalar_one()
+
+    state = wait_for_job(organiser_client, event, job.id)
+
+    assert state["status"] == "done"
+    new = db.session.get(ScheduleVersion, state["version_id"])
+    locked = {s.pitch_id: (s.date, s.start_min, s.room_id) for s in draft.sessions}
+    first = draft.sessions[0]
+    assert {s.pitch_id: (s.date, s.start_min, s.room_id) for s in new.sessions}[first.pitch_id] == \
+        locked[first.pitch_id]
+    page = organiser_client.get(url(event, f"/versions/{new.id}?comparer={draft.id}")).get_data(as_text=True)
+    assert "Changements depuis : brouillon n° %d" % draft.id in page
+
+
+def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_client, draft):
+    event = draft.event
+    schedules.publish(draft)
+    db.session.commit()
+    expert = draft.sessions[-1].seats[0].expert
+    last = draft.sessions[-1]
+    response = organiser_client.post(url(event, f"/versions/{draft.id}/absent"), data={
+        "expert": expert.key, "day": last.date.isoformat(),
+        "after": f"{last.start_min // 60:02d}:{last.start_min % 60:02d}", "time_limit": "5"})
+    assert response.status_code == 302
+    job = db.session.execute(db.select(SolveJob)).scalar_one()
+    state = wait_for_job(organiser_client, event, job.id)
+    db.session.expire_all()
+    assert all(w.date < last.date or w.end_min <= last.start_min for w in expert.windows)
+    assert state["status"] in ("done", "failed")
+    if state["version_id"]:
+        new = db.session.get(ScheduleVersion, state["version_id"])
+        if new.sessions:
+            replaced = next(s for s in new.sessions if s.pitch_id == last.pitch_id)
+            assert expert.id not in {seat.expert_id for seat in replaced.seats}
