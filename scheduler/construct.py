@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scheduler.data import MINUTES_PER_DAY, Event, Expert, Pitch, Session
 from scheduler.timeline import (
@@ -47,30 +47,108 @@ class _State:
         return all(end <= other_start or other_end <= start for other_start, other_end in self.busy[key])
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the greedy looks up again and again, worked out once."""
+
+    event: Event
+    options: dict[str, PitchOptions]
+    experts: dict[str, Expert]
+    pinned: dict[str, set[str]]  # pitch -> experts locked on its panel
+    allowed_starts: dict[tuple[str, str], frozenset[int]]  # (expert, pitch) -> starts they may judge it at
+    candidates: dict[str, list[Expert]]
+    shared: dict[tuple[str, str], int]  # (expert, pitch) -> topics in common
+    grid: list[int]
+
+    @classmethod
+    def of(cls, event: Event, options: dict[str, PitchOptions]) -> _Context:
+        pinned = defaultdict(set)
+        for lock in panel_locks(event):
+            pinned[lock.pitch].add(lock.expert)
+        allowed_starts = {
+            (expert.id, pitch_id): frozenset(expert_starts(event, expert, option))
+            for expert in event.experts for pitch_id, option in options.items()
+            if pitch_id not in expert.conflict_set
+        }
+        candidates = {pitch_id: [e for e in event.experts if allowed_starts.get((e.id, pitch_id))]
+                      for pitch_id in options}
+        shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
+        return cls(event, options, event.expert_by_id(), pinned, allowed_starts, candidates, shared,
+                   _start_grid(event, options))
+
+
 def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, ...] | None:
     """A schedule that keeps every hard rule, or None if the greedy gets stuck."""
     if any(not option.starts_by_day or not option.rooms for option in options.values()):
         return None
-    experts = event.expert_by_id()
-    pinned = defaultdict(set)
-    for lock in panel_locks(event):
-        pinned[lock.pitch].add(lock.expert)
-    allowed_starts = {
-        (expert.id, pitch_id): frozenset(expert_starts(event, expert, option))
-        for expert in event.experts for pitch_id, option in options.items()
-        if pitch_id not in expert.conflict_set
-    }
-    candidates = {pitch_id: [e for e in event.experts if allowed_starts.get((e.id, pitch_id))]
-                  for pitch_id in options}
-    shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
-    grid = _start_grid(event, options)
-    starts_of = {pitch_id: sorted(set(grid) & set(option.all_starts)) for pitch_id, option in options.items()}
-    start_sets = {pitch_id: frozenset(starts) for pitch_id, starts in starts_of.items()}
-    sectors = {p.id: p.sector for p in event.pitches}
+    context = _Context.of(event, options)
     state = _State()
     unplaced = dict.fromkeys(options)  # in event order, so the greedy is deterministic
+    _fill(context, state, unplaced, spread=True)
+    if unplaced:
+        return None
+    _meet_minimum_loads(context, state)
+    return tuple(state.sessions[p.id] for p in event.pitches)
+
+
+def repair(event: Event, options: dict[str, PitchOptions], previous: tuple[Session, ...]) -> tuple[Session, ...] | None:
+    """The published schedule with only what broke changed: lost seats refilled, stranded pitches re-placed.
+
+    Every seat that still keeps the rules is reserved first, so a refill never takes an expert away
+    from another panel that had them.
+    """
+    if any(not option.starts_by_day or not option.rooms for option in options.values()):
+        return None
+    context = _Context.of(event, options)
+    days = {day.date: index for index, day in enumerate(event.days)}
+    state = _State()
+    kept: dict[str, tuple[Session, int, set[str]]] = {}
+    for session in sorted(previous, key=lambda s: (s.date, s.start, s.room)):
+        option = options.get(session.pitch)
+        if option is None or session.date not in days or session.pitch in kept:
+            continue
+        time = day_offset(days[session.date]) + session.start
+        end = time + option.length + event.changeover
+        if (time not in option.all_starts or session.room not in option.rooms
+                or not state.free(("room", session.room), time, end)):
+            continue
+        state.busy[("room", session.room)].append((time, end))
+        seated = set()
+        for expert_id in session.panel:
+            expert = context.experts.get(expert_id)
+            if (expert is not None and time in context.allowed_starts.get((expert_id, session.pitch), ())
+                    and _below_maximum(expert, state) and state.free(("expert", expert_id), time, end)):
+                state.busy[("expert", expert_id)].append((time, end))
+                state.load[expert_id] += 1
+                seated.add(expert_id)
+        kept[session.pitch] = (session, time, seated)
+    for pitch_id, (session, time, seated) in kept.items():
+        option = options[pitch_id]
+        end = time + option.length + event.changeover
+        panel = _panel(context, option, time, session.room, state, context.pinned[pitch_id] - seated, seated)
+        if panel is None:
+            return None
+        for expert_id in set(panel) - seated:
+            state.busy[("expert", expert_id)].append((time, end))
+            state.load[expert_id] += 1
+        state.running.append((time, time + option.length, option.pitch.sector))
+        state.sessions[pitch_id] = replace(session, panel=panel)
+    unplaced = dict.fromkeys(p.id for p in event.pitches if p.id not in kept)
+    _fill(context, state, unplaced, spread=False)
+    if unplaced:
+        return None
+    _meet_minimum_loads(context, state)
+    return tuple(state.sessions[p.id] for p in event.pitches)
+
+
+def _fill(context: _Context, state: _State, unplaced: dict[str, None], spread: bool) -> None:
+    """Walk the start grid and give each free room the most fitting pitch still unplaced."""
+    event, options = context.event, context.options
+    starts_of = {pitch_id: sorted(set(context.grid) & set(options[pitch_id].all_starts)) for pitch_id in unplaced}
+    start_sets = {pitch_id: frozenset(starts) for pitch_id, starts in starts_of.items()}
+    sectors = {p.id: p.sector for p in event.pitches}
     current_day = None
-    for position, time in enumerate(grid):
+    for position, time in enumerate(context.grid):
         state.running = [span for span in state.running if span[1] > time]
         day = time // MINUTES_PER_DAY
         if day != current_day:
@@ -78,35 +156,29 @@ def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, 
             current_day = day
         # Spread the pitches evenly over the event rather than packing the first hours: fewer
         # pitches at once leaves experts (and the late-comers among them) more pitches to judge.
-        quota = -(-len(unplaced) // (len(grid) - position))
+        quota = -(-len(unplaced) // (len(context.grid) - position)) if spread else len(event.rooms)
         filled = 0
         for room in sorted((r.id for r in event.rooms), key=lambda r: r not in state.jury):
             fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms
                        and state.free(("room", room), time, time + options[p].length + event.changeover)]
-            order = sorted(fitting, key=lambda p: _priority(p, time, room, state, starts_of, shared,
+            order = sorted(fitting, key=lambda p: _priority(context, p, time, room, state, starts_of,
                                                             sectors[p], time + options[p].length))
             for pitch_id in order:
-                if filled >= quota and _priority(pitch_id, time, room, state, starts_of, shared, "", 0)[0]:
+                if filled >= quota and _priority(context, pitch_id, time, room, state, starts_of, "", 0)[0]:
                     break  # the quota is reached and this pitch is not urgent
-                option = options[pitch_id]
-                panel = _panel(event, option.pitch, time, option.length, room, state, candidates[pitch_id],
-                               allowed_starts, shared, pinned[pitch_id], experts)
+                panel = _panel(context, options[pitch_id], time, room, state, context.pinned[pitch_id])
                 if panel is None:
                     continue
-                _place(event, option, time, room, panel, state)
+                _place(event, options[pitch_id], time, room, panel, state)
                 del unplaced[pitch_id]
                 filled += 1
                 break
-    if unplaced:
-        return None
-    _meet_minimum_loads(event, options, state, allowed_starts, pinned)
-    return tuple(state.sessions[p.id] for p in event.pitches)
 
 
-def _meet_minimum_loads(event: Event, options: dict[str, PitchOptions], state: _State,
-                        allowed_starts: dict[tuple[str, str], frozenset[int]], pinned: dict[str, set[str]]) -> None:
+def _meet_minimum_loads(context: _Context, state: _State) -> None:
     """Give experts short of ``min_pitches`` the seats of colleagues who can spare one, rules kept."""
-    experts = event.expert_by_id()
+    event, options, experts = context.event, context.options, context.experts
+    allowed_starts, pinned = context.allowed_starts, context.pinned
     days = {day.date: index for index, day in enumerate(event.days)}
     for short in event.experts:
         for session in list(state.sessions.values()):
@@ -140,6 +212,7 @@ def _may_swap(event: Event, panel: tuple[str, ...], experts: dict[str, Expert], 
     return (organisations[joining.organisation] <= event.panel.max_per_org
             and all(organisations[required] for required in event.panel.required_organisations))
 
+
 def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
     """Whether every expert judges at least their ``min_pitches`` (the one rule ``construct`` may miss)."""
     load = Counter(expert for session in sessions for expert in session.panel)
@@ -161,36 +234,42 @@ def _start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
     return sorted(grid)
 
 
-def _priority(pitch_id: str, time: int, room: str, state: _State, starts_of: dict[str, list[int]],
-              shared: dict[tuple[str, str], int], sector: str, end: int) -> tuple:
+def _priority(context: _Context, pitch_id: str, time: int, room: str, state: _State,
+              starts_of: dict[str, list[int]], sector: str, end: int) -> tuple:
     """Urgent pitches first, then the best fit for the jury in the room (less any sector clash)."""
     starts = starts_of[pitch_id]
     left = len(starts) - bisect_left(starts, time)
-    fit = 10 * sum(shared[(expert, pitch_id)] for expert in state.jury.get(room, ()))
+    fit = 10 * sum(context.shared[(expert, pitch_id)] for expert in state.jury.get(room, ()))
     clashes = sum(1 for start, until, other in state.running if other == sector and start < end and time < until)
     return (left > URGENT_STARTS, -(fit - 3 * clashes), left)
 
 
-def _panel(event: Event, pitch: Pitch, time: int, length: int, room: str, state: _State,
-           candidates: list[Expert], allowed_starts: dict[tuple[str, str], frozenset[int]],
-           shared: dict[tuple[str, str], int], pinned: set[str], experts: dict[str, Expert]) -> tuple[str, ...] | None:
-    """The best panel the rules allow for the pitch at that time, or None."""
-    end = time + length + event.changeover
+def _below_maximum(expert: Expert, state: _State) -> bool:
+    return expert.max_pitches is None or state.load[expert.id] < expert.max_pitches
+
+
+def _panel(context: _Context, option: PitchOptions, time: int, room: str, state: _State,
+           pinned: set[str], seated: set[str] = frozenset()) -> tuple[str, ...] | None:
+    """The best panel the rules allow for the pitch at that time, or None.
+
+    ``pinned`` experts must be on it and free; ``seated`` ones are on it already (a re-plan's kept seats).
+    """
+    event, experts, pitch = context.event, context.experts, option.pitch
+    end = time + option.length + event.changeover
     jury = set(state.jury.get(room, ()))
 
     def value(expert: Expert) -> float:
         short_of_minimum = max(0, expert.min_load - state.load[expert.id])
-        return (10 * shared[(expert.id, pitch.id)] + STAY_IN_ROOM * (expert.id in jury)
+        return (10 * context.shared[(expert.id, pitch.id)] + STAY_IN_ROOM * (expert.id in jury)
                 + SHORT_OF_MINIMUM * short_of_minimum - 5 * state.load[expert.id] / 2)
 
-    usable = [e for e in candidates
-              if time in allowed_starts[(e.id, pitch.id)]
-              and (e.max_pitches is None or state.load[e.id] < e.max_pitches)
-              and state.free(("expert", e.id), time, end)]
-    if any(experts[e] not in usable for e in pinned if e in experts) or len(pinned - experts.keys()):
+    usable = [e for e in context.candidates[pitch.id]
+              if time in context.allowed_starts[(e.id, pitch.id)]
+              and _below_maximum(e, state) and state.free(("expert", e.id), time, end)]
+    if any(experts.get(e) not in usable for e in pinned):
         return None
     usable.sort(key=value, reverse=True)
-    panel = [experts[e] for e in pinned]
+    panel = [experts[e] for e in sorted(pinned | seated)]
     per_organisation = Counter(e.organisation for e in panel)
     for organisation in event.panel.required_organisations:
         if per_organisation[organisation]:

@@ -26,7 +26,7 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
-from scheduler.construct import construct, meets_minimum_loads
+from scheduler.construct import construct, meets_minimum_loads, repair
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits, optimistic_score
 from scheduler.replan import changes_between
@@ -185,10 +185,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
         best.offer(event.previous)
-    if event.previous and not best.sessions:
-        _repair(event, options, best, min(left(), step), workers)
     if not best.sessions:
-        _construct(event, options, best, min(left(), step), workers)
+        _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
     if best.sessions:
@@ -231,23 +229,12 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     )
 
 
-def _repair(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
-            workers: int | None) -> None:
-    """Re-staff the published placement, starting from its panels: the smallest repair of a re-plan."""
-    placed = {s.pitch for s in event.previous}
-    if placed != set(options):
-        return
-    staffing = ScheduleModel.build(event, options=placed_options(event, options, event.previous))
-    if any(not option.starts_by_day or not option.rooms for option in staffing.variables.options.values()):
-        return
-    staffing.variables.hint(staffing.model, event.previous)
-    _run(staffing.model, seconds, workers, lambda value: best.offer(staffing.variables.extract(value)))
-
-
-def _construct(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
-               workers: int | None) -> None:
-    """The greedy schedule; if it leaves a minimum load unmet, its placement re-staffed by CP-SAT."""
-    sessions = construct(event, options)
+def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
+                    workers: int | None) -> None:
+    """The greedy schedule (a repair of ``previous`` in a re-plan); if it leaves a minimum load unmet,
+    its placement re-staffed by CP-SAT."""
+    sessions = repair(event, options, event.previous) if event.previous else None
+    sessions = sessions or construct(event, options)
     if sessions is None:
         return
     if meets_minimum_loads(event, sessions):
