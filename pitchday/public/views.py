@@ -164,9 +164,13 @@ def _filter_from_query(event: Event) -> AgendaFilter:
 
 
 def _page_key(event: Event, version, *parts: object) -> list[object]:  # noqa: ANN001 (a ScheduleVersion or None)
-    """What a public page's content depends on, for its ETag."""
-    public_data = version.id if version else [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
-    return [event.id, event.name, event.venue, event.results_published, public_data, str(get_locale()), *parts]
+    """What a public page's content depends on, for its ETag: the published version, and what the
+    organisers may still edit under it (a company's name, a room's, a break's label)."""
+    public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
+    public_data += [(r.key, r.name) for r in event.rooms]
+    public_data += [(b.start_min, b.end_min, b.label) for day in event.days for b in day.breaks]
+    return [event.id, event.name, event.venue, event.results_published, version.id if version else None,
+            public_data, str(get_locale()), *parts]
 
 
 def _last_modified(event: Event, version):  # noqa: ANN001, ANN202 (a ScheduleVersion or None; a datetime)

@@ -23,7 +23,7 @@ def slug(app, rouen) -> str:
         return event.slug
 
 
-def delay_thursday_morning(app, slug: str) -> None:
+def delay_thursday_from_ten(app, slug: str) -> None:
     with app.app_context():
         publish_delay(db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one(), THURSDAY, "10:00")
 
@@ -41,7 +41,7 @@ def test_now_next_follows_a_delay_without_reload(app, live_server, phone, slug):
     assert phone.locator("[data-live-clock]").inner_text() == "10:02"
     phone.evaluate("window.sameDocument = true")
 
-    delay_thursday_morning(app, slug)
+    delay_thursday_from_ten(app, slug)
 
     expect(amphi_next).to_contain_text("10:20–10:50", timeout=10_000)
     assert phone.evaluate("window.sameDocument") is True
@@ -51,10 +51,10 @@ def test_room_board_follows_a_delay(app, live_server, browser, slug):
     screen = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR").new_page()
     fast_polling(screen)
     screen.goto(f"{live_server}/e/{slug}/salle/salle-b?now={MOMENT}")
-    assert "Projet 5" in screen.locator('[data-slot="next"]').inner_text()
+    assert "Touroul-Chevalerie" in screen.locator('[data-slot="next"]').inner_text()
     assert float(screen.locator(".slot-company").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 40
 
-    delay_thursday_morning(app, slug)
+    delay_thursday_from_ten(app, slug)
 
-    expect(screen.locator('[data-slot="next"]')).to_contain_text("10:20–10:50", timeout=10_000)
+    expect(screen.locator('[data-slot="next"]')).to_contain_text("14:15–14:45", timeout=10_000)
     screen.context.close()

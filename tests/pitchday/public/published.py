@@ -6,20 +6,22 @@ from datetime import date
 
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
-from pitchday.services import agenda, schedules
+from pitchday.services import agenda, planning, schedules
 
 THURSDAY = date(2023, 11, 30)
 FRIDAY = date(2023, 12, 1)
 
-# (pitch, room, date, start "HH:MM"): every pitch of the Rouen demo, 30 minutes each.
+MORNING_PANEL = ("uimm-2", "cetim-1", "am-1", "cna-1")
+# (pitch, room, date, start "HH:MM", panel): every pitch of the Rouen demo, 30 minutes each, a valid
+# schedule (availabilities, conflicts, loads), so that the organiser's own operations accept it.
 ROUEN_PLACEMENTS = [
-    ("mijuin-malaunay", "amphi", THURSDAY, "09:30"),
-    ("touroul-chevalerie", "salle-b", THURSDAY, "09:30"),
-    ("aurthus-et-paole", "amphi", THURSDAY, "10:05"),
-    ("projet-5", "salle-b", THURSDAY, "10:05"),
-    ("projet-4", "amphi", THURSDAY, "14:00"),
-    ("projet-6", "amphi", FRIDAY, "09:00"),
-    ("projet-7", "salle-b", FRIDAY, "09:00"),
+    ("mijuin-malaunay", "amphi", THURSDAY, "09:30", MORNING_PANEL),
+    ("aurthus-et-paole", "amphi", THURSDAY, "10:05", MORNING_PANEL),
+    ("projet-5", "amphi", THURSDAY, "10:40", MORNING_PANEL),
+    ("projet-4", "amphi", THURSDAY, "14:00", ("uimm-1", "cetim-1", "am-2", "cci-p-1")),
+    ("touroul-chevalerie", "salle-b", THURSDAY, "14:00", ("uimm-2", "cetim-2", "am-1", "cci-n-1")),
+    ("projet-6", "amphi", FRIDAY, "09:00", ("uimm-1", "cetim-2", "am-2", "cna-1")),
+    ("projet-7", "salle-b", FRIDAY, "09:35", ("uimm-1", "cetim-2", "am-2", "cci-n-1")),
 ]
 
 
@@ -29,16 +31,17 @@ def minutes(clock: str) -> int:
 
 
 def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersion:  # noqa: ANN001
-    """Publish the given placements, each pitch with a panel of the event's first four experts."""
+    """Publish the given placements as the event's next version."""
     pitches = {pitch.key: pitch for pitch in event.pitches}
     rooms = {room.key: room for room in event.rooms}
+    experts = {expert.key: expert for expert in event.experts}
     version = ScheduleVersion(event=event, status="feasible", note="test")
-    for pitch_key, room_key, day, start in placements:
+    for pitch_key, room_key, day, start, panel in placements:
         pitch = pitches[pitch_key]
         length = (pitch.duration_min or event.duration_min) + (pitch.qa_min or event.qa_min or 0)
         version.sessions.append(ScheduledSession(
             pitch=pitch, room=rooms[room_key], date=day, start_min=minutes(start), end_min=minutes(start) + length,
-            seats=[PanelSeat(expert=expert, position=i) for i, expert in enumerate(event.experts[:4])]))
+            seats=[PanelSeat(expert=experts[key], position=i) for i, key in enumerate(panel)]))
     db.session.add(version)
     db.session.flush()
     schedules.publish(version)
@@ -47,20 +50,7 @@ def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersio
 
 
 def publish_delay(event: Event, day: date, after: str, delay_min: int = 15) -> ScheduleVersion:
-    """A copy of the latest published version with every session of ``day`` from ``after`` on moved later.
-
-    Stands in for the organiser's "apply a delay" operation: a delay is just a newer published version.
-    """
-    latest = agenda.latest_published(event)
-    version = ScheduleVersion(event=event, status=latest.status, note=f"retard de {delay_min} min")
-    for session in latest.sessions:
-        shift = delay_min if session.date == day and session.start_min >= minutes(after) else 0
-        version.sessions.append(ScheduledSession(
-            pitch=session.pitch, room=session.room, date=session.date,
-            start_min=session.start_min + shift, end_min=session.end_min + shift,
-            seats=[PanelSeat(expert=seat.expert, position=seat.position) for seat in session.seats]))
-    db.session.add(version)
-    db.session.flush()
-    schedules.publish(version)
+    """The organiser's "apply a delay": every session of ``day`` from ``after`` on moves later, published."""
+    version = planning.delay(agenda.latest_published(event), day=day, after=minutes(after), minutes=delay_min)
     db.session.commit()
     return version

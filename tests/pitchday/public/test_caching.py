@@ -78,3 +78,15 @@ def test_versioned_static_files_are_cached_for_long(client, event):
     assert response.status_code == 200
     assert response.cache_control.max_age == 365 * 24 * 3600
     response.close()
+
+
+def test_an_edit_under_the_same_version_changes_the_etag(client, event):
+    from pitchday.extensions import db
+
+    etag = client.get(f"/e/{event.slug}").headers["ETag"]
+    event.pitches[0].company = "Mijuin SAS"
+    db.session.commit()
+
+    response = client.get(f"/e/{event.slug}", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Mijuin SAS" in response.get_data(as_text=True)

@@ -55,7 +55,8 @@ def test_room_and_sector_feeds(client, event):
     amphi = read_feed(client, f"/e/{event.slug}/agenda/salle/amphi.ics")
     textile = read_feed(client, f"/e/{event.slug}/agenda/secteur/textile.ics")
 
-    assert {uid.split(".")[0] for uid in amphi} == {"mijuin-malaunay", "aurthus-et-paole", "projet-4", "projet-6"}
+    assert {uid.split(".")[0] for uid in amphi} == {"mijuin-malaunay", "aurthus-et-paole", "projet-5", "projet-4",
+                                                    "projet-6"}
     assert {uid.split(".")[0] for uid in textile} == {"mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie"}
 
 

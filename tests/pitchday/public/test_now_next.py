@@ -46,7 +46,8 @@ def test_current_and_next_per_room(event):
 
     assert rooms["amphi"].current.pitch.key == "mijuin-malaunay"
     assert rooms["amphi"].next.pitch.key == "aurthus-et-paole"
-    assert rooms["salle-b"].current.pitch.key == "touroul-chevalerie"
+    assert rooms["salle-b"].current is None
+    assert rooms["salle-b"].next.pitch.key == "touroul-chevalerie"  # this afternoon
 
 
 def test_between_pitches_and_at_the_end(event):
@@ -78,3 +79,12 @@ def test_a_delay_changes_what_is_next(event):
 
     assert rooms["amphi"].current is None
     assert rooms["amphi"].next.pitch.key == "aurthus-et-paole" and rooms["amphi"].next.start_min == 10 * 60 + 20
+
+
+def test_the_test_schedule_breaks_no_hard_rule(event):
+    from pitchday.services import schedules
+    from pitchday.services.agenda import latest_published
+    from pitchday.services.event_io import to_scheduler_event
+    from scheduler.validate import check_schedule
+
+    assert check_schedule(to_scheduler_event(event), schedules.to_scheduler_sessions(latest_published(event))) == []

@@ -72,7 +72,7 @@ def test_now_page_with_a_chosen_moment(client, published):
 
     assert "10:10" in page and "jeudi 30 novembre 2023" in page
     amphi = page[page.index('data-room="amphi"'):page.index('data-room="salle-b"')]
-    assert amphi.index("Aurthus et Paole") < amphi.index("À suivre") < amphi.index("Projet 4")
+    assert amphi.index("Aurthus et Paole") < amphi.index("À suivre") < amphi.index("Projet 5")
     assert "Heure choisie dans l’adresse" in page
 
 
@@ -90,11 +90,11 @@ def test_a_bad_moment_is_a_clear_400(client, published):
 
 
 def test_room_board(client, published):
-    page = client.get(f"/e/{published.slug}/salle/salle-b?now=2023-11-30T09:45").get_data(as_text=True)
+    page = client.get(f"/e/{published.slug}/salle/salle-b?now=2023-11-30T14:10").get_data(as_text=True)
 
     assert '<body class="board">' in page
-    assert "Salle B" in page and "Touroul-Chevalerie" in page and "Projet 5" in page
-    assert "Mijuin-Malaunay" not in page  # the other room's pitch
+    assert "Salle B" in page and "Touroul-Chevalerie" in page and "Projet 7" in page
+    assert "Projet 4" not in page  # the other room's pitch
 
 
 def test_results_hidden_until_published(client, published):
@@ -120,3 +120,22 @@ def test_english_by_the_switch(client, published):
     page = client.get(f"/e/{published.slug}").get_data(as_text=True)
 
     assert '<html lang="en">' in page
+
+
+def test_unpublished_event_has_no_now_next_and_no_private_data(client, event):
+    feed = client.get(f"/e/{event.slug}/maintenant.json?now=2023-11-30T10:00").json
+    board = client.get(f"/e/{event.slug}/salle/amphi?now=2023-11-30T10:00").get_data(as_text=True)
+
+    assert feed["version"] is None
+    assert all(room["current"] is None and room["next"] is None for room in feed["rooms"])
+    assert "pas encore publié" in board
+    assert not [name for name in private_names(event) if name in board]
+
+
+def test_every_public_page_keeps_panels_and_jurors_private(client, published):
+    published.results_published = True
+    db.session.commit()
+    for path in ("", "/maintenant?now=2023-11-30T10:00", "/maintenant.json?now=2023-11-30T10:00",
+                 "/salle/amphi?now=2023-11-30T10:00", "/resultats", "/agenda.ics"):
+        body = client.get(f"/e/{published.slug}{path}").get_data(as_text=True)
+        assert not [name for name in private_names(published) if name in body], path
