@@ -39,9 +39,15 @@ class BoardFeed:
     check_every: float = 1.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
+    # Streams open in this process (for the status of the server, and for tests that wait for them to end).
+    open_streams: int = 0
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition(self._lock)
+
+    def count_stream(self, delta: int) -> None:
+        with self._lock:
+            self.open_streams += delta
 
     def current(self, event_id: int, stamp_of: Callable[[int], int],
                 payload_of: Callable[[int], dict]) -> tuple[int, dict]:
@@ -57,7 +63,7 @@ class BoardFeed:
                         entry.stamp = stamp
                         self._changed.notify_all()
                 finally:
-                    db.session.rollback()  # end the read, so the next check sees new commits
+                    db.session.remove()  # give the connection back: a stream holds none while it waits
             return entry.stamp or 0, entry.payload or {}
 
     def nudge(self, event_id: int) -> None:
@@ -108,18 +114,22 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
     so that workers free up; the browser's EventSource reconnects after ``retry_ms``.
     """
     board_feed = feed()
-    yield f": flux du tableau des notes\nretry: {retry_ms}\n\n"
-    started = last_sent = time.monotonic()
-    sent = last_seen
-    while True:
-        stamp, payload = board_feed.current(event_id, stamp_of, payload_of)
-        now = time.monotonic()
-        if stamp != sent:
-            sent, last_sent = stamp, now
-            yield f"id: {stamp}\nevent: board\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
-        elif now - last_sent >= heartbeat_seconds:
-            last_sent = now
-            yield ": heartbeat\n\n"
-        if now - started >= max_seconds:
-            return
-        board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))
+    board_feed.count_stream(+1)
+    try:
+        yield f": flux du tableau des notes\nretry: {retry_ms}\n\n"
+        started = last_sent = time.monotonic()
+        sent = last_seen
+        while True:
+            stamp, payload = board_feed.current(event_id, stamp_of, payload_of)
+            now = time.monotonic()
+            if stamp != sent:
+                sent, last_sent = stamp, now
+                yield f"id: {stamp}\nevent: board\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+            elif now - last_sent >= heartbeat_seconds:
+                last_sent = now
+                yield ": heartbeat\n\n"
+            if now - started >= max_seconds:
+                return
+            board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))
+    finally:
+        board_feed.count_stream(-1)

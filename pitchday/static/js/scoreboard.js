@@ -7,7 +7,7 @@
   var rows = document.getElementById("board-rows");
   if (!status || !window.EventSource) { return; }
 
-  function dash(value) { return value === null || value === undefined ? "—" : String(value).replace(".", ","); }
+  function dash(value) { return value === null || value === undefined ? "—" : value.toFixed(1).replace(".", ","); }
 
   function setField(row, name, text) {
     var cell = row.querySelector('[data-field="' + name + '"]');

@@ -1,0 +1,84 @@
+"""A juror scores on a tablet, loses Wi-Fi for one pitch, and the organiser's board follows live."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from pitchday.extensions import db
+from pitchday.models import ScoreAudit
+from pitchday.services import live
+from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser
+from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+PITCHES = ["mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie"]
+
+
+def wait_for_streams_to_end(app) -> None:
+    """The board's stream notices the closed page at its next heartbeat; the database must outlive it."""
+    with app.app_context():
+        feed = live.feed()
+    deadline = time.monotonic() + 10
+    while feed.open_streams and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert feed.open_streams == 0
+
+
+def score_pitch(page, criteria: list[int], value: int) -> None:
+    for criterion in criteria:
+        page.locator(f'input[name="c{criterion}"][value="{value}"]').check()
+
+
+def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
+        app, live_server, browser, day):  # noqa: F811
+    app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    with app.app_context():
+        create_organiser()
+
+    organiser = browser.new_context(locale="fr-FR")
+    board = organiser.new_page()
+    board.goto(f"{live_server}/organisation/connexion")
+    board.fill('input[name="email"]', ORGANISER_EMAIL)
+    board.fill('input[name="password"]', ORGANISER_PASSWORD)
+    board.locator('form button[type="submit"]').last.click()
+    board.goto(f"{live_server}/organisation/notes/{day.slug}")
+    expect(board.locator("#board-status")).to_contain_text("En direct")
+    board.evaluate("window.notReloaded = true")
+
+    tablet = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR", has_touch=True)
+    juror = tablet.new_page()
+    base = f"{live_server}/jury/{day.tokens['uimm-1']}/pitchs"
+    for key, value in zip(PITCHES[:2], (8, 6)):
+        juror.goto(f"{base}/{day.pitches[key]}")
+        score_pitch(juror, day.criteria, value)
+        expect(juror.locator("#save-status")).to_have_text("enregistré")
+
+    juror.goto(f"{base}/{day.pitches[PITCHES[2]]}")
+    tablet.set_offline(True)
+    score_pitch(juror, day.criteria, 4)
+    expect(juror.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria)} notes en attente")
+    tablet.set_offline(False)
+    expect(juror.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+
+    for key in PITCHES:
+        row = board.locator(f'tr[data-pitch="{day.pitches[key]}"]')
+        expect(row.locator('[data-field="scored"]')).to_have_text("Expert UIMM 1", timeout=10000)
+    ranks = board.locator("#board-rows tr td[data-field=rank]").all_inner_texts()
+    assert ranks[:3] == ["1", "2", "3"]
+    first_row = board.locator("#board-rows tr").first
+    expect(first_row).to_contain_text("Mijuin-Malaunay")
+    assert board.evaluate("window.notReloaded") is True
+    assert juror.evaluate("JSON.parse(localStorage.getItem(document.querySelector('form').dataset.queueKey))") == []
+
+    tablet.close()
+    organiser.close()
+    wait_for_streams_to_end(app)
+    with app.app_context():
+        audit = db.session.execute(db.select(ScoreAudit.pitch_id, ScoreAudit.after)).all()
+    # Each mark sent once: no loss, no duplicate, even for the pitch scored offline.
+    assert sorted(audit) == sorted((day.pitches[key], value) for key, value in zip(PITCHES, (8, 6, 4))
+                                   for _ in day.criteria)
