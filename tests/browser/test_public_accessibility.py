@@ -49,7 +49,7 @@ def serious_violations(page, axe_source: str) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
-@pytest.mark.parametrize("path", [
+PUBLIC_PAGES = [
     "/",
     "/e/{published}",
     "/e/{published}?secteur=textile",
@@ -60,14 +60,19 @@ def serious_violations(page, axe_source: str) -> list[str]:
     "/e/{published}/resultats",
     "/e/{upcoming}/resultats",
     "/e/nulle-part",
-])
-def test_public_page_has_no_serious_violation(live_server, browser, slugs, axe_source, path):
+]
+
+
+def test_public_pages_have_no_serious_violation(live_server, browser, slugs, axe_source):
     # axe is injected as an inline script, which the Content-Security-Policy rightly refuses.
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True,
                                   bypass_csp=True)
     page = context.new_page()
     page.add_init_script("window.pitchdayPollSeconds = 3600;")  # axe checks a still page
-    page.goto(live_server + path.format(**slugs))
-
-    assert serious_violations(page, axe_source) == []
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + path.format(**slugs))
+        found[path] = serious_violations(page, axe_source)
     context.close()
+
+    assert found == {path: [] for path in PUBLIC_PAGES}
