@@ -74,7 +74,7 @@ def _sheet_or_abort(expert: Expert, pitch_id: int) -> scoring.JurorSheet:
         abort(refusal.status, refusal.message)
 
 
-def _render_sheet(expert: Expert, token: str, sheet: scoring.JurorSheet, form, refusal: str = "") -> str:  # noqa: ANN001
+def _render_sheet(expert: Expert, token: str, sheet: scoring.JurorSheet, form, refusal: str = "") -> str:
     form.client_id.data = str(uuid.uuid4())  # a new id per rendering: a browser resubmit is applied once
     return render_template("juror/pitch.html", expert=expert, token=token, sheet=sheet, form=form,
                            pitch=sheet.session.pitch, refusal=refusal)

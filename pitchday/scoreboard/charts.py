@@ -17,8 +17,8 @@ def _x(total: float) -> float:
 
 def juror_strip(profile: JurorProfile, own_label: str, panel_label: str) -> Markup:
     """Two rows of dots on a 0-100 axis: this juror's totals, and the other jurors' on the same pitches."""
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(profile.name)}"><title>{escape(profile.name)}</title>']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+              f'aria-label="{escape(profile.name)}"><title>{escape(profile.name)}</title>')]
     for y in (20, 46):
         parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{y}" x2="{RIGHT}" y2="{y}"/>')
     for row_y, values, dot, mean in ((20, profile.own, "chart-own", "chart-mean-own"),

@@ -128,7 +128,7 @@ def ranking_csv(slug: str):
     return _csv_response(exports.ranking_csv(event), f"{event.slug}-classement.csv")
 
 
-def _set_lock(slug: str, pitch_id: int, *, locked: bool):  # noqa: ANN202
+def _set_lock(slug: str, pitch_id: int, *, locked: bool):
     event = event_or_404(slug)
     pitch = db.one_or_404(db.select(Pitch).filter_by(id=pitch_id, event_id=event.id))
     if ActionForm().validate_on_submit():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -57,7 +57,7 @@ class JurorSheet:
 
 def now_utc() -> datetime:
     """The current time (a function, so that tests can move the clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def juror_actor(expert: Expert) -> str:

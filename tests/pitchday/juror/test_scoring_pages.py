@@ -22,7 +22,7 @@ def test_the_day_lists_the_jurors_pitches_with_the_current_one_highlighted(clien
 
     companies = re.findall(r'class="company"[^>]*><strong>([^<]+)</strong>', page)
     assert companies == ["Mijuin-Malaunay", "Aurthus et Paole", "Touroul-Chevalerie"]
-    current = re.search(r'<li class="pitch current".*?</li>', page, re.S).group(0)
+    current = re.search(r'<li class="pitch current".*?</li>', page, re.DOTALL).group(0)
     assert "Aurthus et Paole" in current and "en cours" in current
 
 
@@ -30,7 +30,7 @@ def test_scoring_through_the_real_form(app, client, day):  # noqa: F811
     pitch_url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}"
     page = client.get(pitch_url).get_data(as_text=True)
     client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
-    assert 'type="radio" name="c%d"' % day.criteria[0] in page
+    assert f'type="radio" name="c{day.criteria[0]}"' in page
 
     form = {"client_id": client_id, "comment": "Très solide"} | {f"c{cid}": "7" for cid in day.criteria}
     response = client.post(pitch_url, data=form)

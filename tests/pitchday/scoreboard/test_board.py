@@ -154,3 +154,44 @@ def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeyp
         for _ in range(5):
             feed.current(day.event_id, scoring.last_change, lambda event_id: computed.append(event_id) or {})
     assert computed == [day.event_id, day.event_id]
+
+
+def next_board(chunks) -> dict[str, str]:
+    """The next board event, skipping heartbeats."""
+    while True:
+        (block,) = read_events(chunks, 1)
+        if not block.startswith(":"):
+            return dict(line.split(": ", 1) for line in block.splitlines())
+
+
+def test_the_stream_sees_a_change_committed_by_another_worker_process(app, client, day):  # noqa: F811
+    app.config.update(SCOREBOARD_STREAM_SECONDS=10, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    logged_in(app, client)
+    response = client.get(f"/organisation/notes/{day.slug}/flux", buffered=False)
+    chunks = iter(response.response)
+    first = next_board(chunks)
+
+    # A commit this process never hears of, as from another gunicorn worker: only the database knows.
+    with app.app_context():
+        db.session.add(ScoreAudit(event_id=day.event_id, pitch_id=day.pitches["projet-4"],
+                                  actor="organiser:autre@example.org", action="lock"))
+        db.session.commit()
+    update = next_board(chunks)
+    response.close()
+
+    assert int(update["id"]) > int(first["id"]) == 0
+
+
+def test_public_results_once_published(app, client, day):  # noqa: F811
+    score_all(client, day, "uimm-1", "aurthus-et-paole", 6, "p-000001")
+    score_all(client, day, "uimm-1", "touroul-chevalerie", 9, "p-000002")
+    with app.app_context():
+        event = db.session.get(Event, day.event_id)
+        assert ranking.public_results(event) is None
+        scoring.set_results_published(event, True)
+        db.session.commit()
+
+        results = ranking.public_results(event)
+
+    assert results == [ranking.PublicResult(1, "Touroul-Chevalerie", results[0].title, 90.0, 1),
+                       ranking.PublicResult(2, "Aurthus et Paole", results[1].title, 60.0, 1)]
