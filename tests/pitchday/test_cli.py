@@ -53,3 +53,13 @@ def test_create_organiser(app, runner):
 
     assert result.exit_code == 0, result.output
     assert "chef@cci.fr" in result.output
+
+
+def test_demo_organiser_can_log_in_with_the_printed_password(app, runner, client):
+    runner.invoke(args=["demo"])
+
+    response = client.post("/organisation/connexion",
+                           data={"email": "organisation@pitchday.local", "password": "rouen-2023-demo"})
+
+    assert response.status_code == 302
+    assert client.get("/organisation/").status_code == 200
