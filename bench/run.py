@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as a script: make `scheduler` and `bench` i
 from bench.baseline import solve_baseline
 from bench.generate import BENCH_SIZES, REPLAN_SIZES, generate, parse_size, replan_scenario
 from scheduler import solve
-from scheduler.data import Event, Progress, Result, Session
+from scheduler.data import Event, Progress, Result, Session, Status
 from scheduler.validate import check_schedule, score, score_terms
 
 
@@ -94,14 +94,16 @@ def ratio(baseline: Row, real: Row) -> str:
     return f"×{baseline.first_valid / max(real.first_valid, 1e-3):.1f}"
 
 
-def print_table(rows: list[tuple[Row, Row]], *, replan: bool) -> None:
+def print_table(rows: list[tuple[Row, ...]], *, replan: bool) -> None:
+    """Each group starts with the real model's row and the baseline's, then any reference rows."""
     first_column = "re-plan event" if replan else "event (pitches×rooms×experts)"
     extra = " changes |" if replan else ""
     print(f"| {first_column} | model |{extra} first valid (s) | proof / gap at limit | score | best bound | valid |"
           f" first valid: baseline / real |")
     print("|---|---|" + ("---|" if replan else "") + "---|---|---|---|---|---|")
-    for real, baseline in rows:
-        for row in (real, baseline):
+    for group in rows:
+        real, baseline = group[:2]
+        for row in group:
             valid = "—" if row.violations is None else ("yes" if row.violations == 0 else
                                                         f"NO ({row.violations} violations)")
             changes = f" {'—' if row.changes is None else row.changes} |" if replan else ""
@@ -135,9 +137,11 @@ def main(argv: list[str] | None = None) -> None:
         print_table([(real, baseline)], replan=False)
         if size in REPLAN_SIZES and not args.no_replan:
             published = real.sessions if real.violations == 0 else generated.witness
-            scenario = replan_scenario(generated.event, published).event
-            replans.append((run_real(label, scenario, args.time_limit, args.workers),
-                            run_baseline(label, scenario, args.time_limit, args.workers)))
+            scenario = replan_scenario(generated.event, published)
+            repair = Result(Status.FEASIBLE, sessions=scenario.witness)
+            replans.append((run_real(label, scenario.event, args.time_limit, args.workers),
+                            run_baseline(label, scenario.event, args.time_limit, args.workers),
+                            summarise(label, "greedy repair (reference)", scenario.event, repair, [])))
     print("\n## New events\n")
     print_table(rows, replan=False)
     if replans:
