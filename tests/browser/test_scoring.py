@@ -72,7 +72,7 @@ def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
     first_row = board.locator("#board-rows tr").first
     expect(first_row).to_contain_text("Mijuin-Malaunay")
     assert board.evaluate("window.notReloaded") is True
-    assert juror.evaluate("JSON.parse(localStorage.getItem(document.querySelector('form').dataset.queueKey))") == []
+    assert juror.evaluate("JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey))") == []
 
     tablet.close()
     organiser.close()

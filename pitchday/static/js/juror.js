@@ -4,14 +4,18 @@
 (function () {
   "use strict";
 
-  var form = document.querySelector("form.scoring[data-autosave]");
-  if (!form || !window.localStorage || !window.fetch) { return; }  // the plain form still works
-
+  // The status line carries the queue's key and the messages in the page's language.
   var statusLine = document.getElementById("save-status");
+  if (!statusLine || !window.localStorage || !window.fetch) { return; }  // the plain form still works
+  var form = document.querySelector("form.scoring[data-autosave]");
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
-  var queueKey = form.getAttribute("data-queue-key");
-  var pitch = form.getAttribute("data-pitch");
+  var queueKey = statusLine.getAttribute("data-queue-key");
+  var pitch = form ? form.getAttribute("data-pitch") : null;
+
+  function message(name, count) {
+    return (statusLine.getAttribute("data-msg-" + name) || "").replace("%(count)s", String(count));
+  }
   var FIRST_DELAY_MS = 1000;
   var MAX_DELAY_MS = 30000;
   var retryDelay = FIRST_DELAY_MS;
@@ -44,12 +48,12 @@
       statusLine.textContent = lastRefusal;
       statusLine.classList.add("refused");
     } else if (waiting && (unreachable || !navigator.onLine)) {
-      statusLine.textContent = "hors ligne — " + waiting + (waiting > 1 ? " notes en attente" : " note en attente");
+      statusLine.textContent = message(waiting > 1 ? "offline-many" : "offline-one", waiting);
       statusLine.classList.add("offline");
     } else if (waiting) {
-      statusLine.textContent = "envoi en cours…";
+      statusLine.textContent = message("sending", waiting);
     } else if (savedOnce) {
-      statusLine.textContent = "enregistré";
+      statusLine.textContent = message("saved", 0);
       statusLine.classList.add("saved");
     }
   }
@@ -107,7 +111,7 @@
       }
       // Refused for good (locked, not on the panel, revoked link): retrying would not help.
       response.json().catch(function () { return {}; }).then(function (answer) {
-        lastRefusal = answer.error || "Note refusée par le serveur.";
+        lastRefusal = answer.error || message("refused", 0);
         showStatus();
         flush();
       });
@@ -117,6 +121,16 @@
       showStatus();
     });
   }
+
+  window.addEventListener("online", function () {
+    clearTimeout(retryTimer);
+    retryDelay = FIRST_DELAY_MS;
+    flush();
+  });
+  window.addEventListener("offline", showStatus);
+  flush();  // what an earlier page left in the queue goes first, from any page of the juror
+
+  if (!form) { return; }
 
   // What was typed but not yet sent shows again after a reload.
   loadQueue().forEach(function (item) {
@@ -153,12 +167,4 @@
     enqueue({ scores: scores, comment: form.elements.comment.value });
   });
 
-  window.addEventListener("online", function () {
-    clearTimeout(retryTimer);
-    retryDelay = FIRST_DELAY_MS;
-    flush();
-  });
-  window.addEventListener("offline", showStatus);
-
-  flush();
 })();

@@ -7,6 +7,8 @@
   var rows = document.getElementById("board-rows");
   if (!status || !window.EventSource) { return; }
 
+  function message(name) { return status.getAttribute("data-msg-" + name) || ""; }
+
   function dash(value) { return value === null || value === undefined ? "—" : value.toFixed(1).replace(".", ","); }
 
   function setField(row, name, text) {
@@ -31,7 +33,7 @@
       setField(row, "median", dash(pitch.median));
       setField(row, "spread", dash(pitch.spread) + " ");
       row.querySelector('[data-field="disagreement"]').hidden = !pitch.disagreement;
-      setField(row, "lock-state", pitch.locked ? "verrouillée" : "ouverte");
+      setField(row, "lock-state", message(pitch.locked ? "locked" : "open"));
       row.querySelector('form[data-lock="1"]').hidden = pitch.locked;
       row.querySelector('form[data-lock="0"]').hidden = !pitch.locked;
       rows.appendChild(row);  // in the server's ranking order
@@ -40,17 +42,17 @@
 
   var source = new EventSource(status.getAttribute("data-stream"));
   source.addEventListener("open", function () {
-    status.textContent = "En direct : le tableau se met à jour à chaque note.";
+    status.textContent = message("live");
     status.className = "board-status live";
   });
   source.addEventListener("board", function (event) {
     update(JSON.parse(event.data));
     status.setAttribute("data-version", event.lastEventId);
-    status.textContent = "En direct — mis à jour à " + new Date().toLocaleTimeString("fr-FR");
+    status.textContent = message("updated").replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang));
     status.className = "board-status live";
   });
   source.addEventListener("error", function () {
-    status.textContent = "Connexion perdue, nouvelle tentative…";
+    status.textContent = message("lost");
     status.className = "board-status lost";
   });
 })();
