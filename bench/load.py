@@ -1,0 +1,226 @@
+"""PitchDay under load: jurors scoring, students polling the programme, organisers watching the board.
+
+Run by hand from the repository root (not part of the tests)::
+
+    python bench/load.py                                  # SQLite, 50 then 200 jurors
+    DATABASE_URL=postgresql://user@127.0.0.1:5432/pitchday_load python bench/load.py --jurors 200
+
+The app runs under gunicorn on loopback (``--workers`` processes of ``--threads`` threads;
+server-sent events hold a thread each, so the board streams need threads).  Each juror
+sends every mark of their three panels ``--rounds`` times as autosaves, and resends some
+earlier submissions with the same client id (a tablet retrying); ``--students`` students
+poll the programme and the now/next feed; ``--boards`` organisers keep the live board's
+stream open.  Prints throughput and latency per endpoint, then checks the database: every
+acknowledged score stored exactly once, with its audit rows.  THE DATABASE IS EMPTIED.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `pitchday` and `tests` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.conftest import ROUEN
+from tests.faults.server import (
+    CONNECTION_LOST,
+    GunicornServer,
+    JurorClient,
+    Outcome,
+    ScoringDayPlan,
+    Submission,
+    check_scores,
+    planned_submissions,
+    seed_scoring_day,
+)
+
+ORGANISER_EMAIL = "bench@example.org"
+ORGANISER_PASSWORD = "bench-password-2023"
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class Recorder:
+    """Latencies and failures per endpoint, from every thread."""
+
+    def __init__(self) -> None:
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.lock = threading.Lock()
+
+    def add(self, endpoint: str, outcome: Outcome, ok: bool) -> None:
+        with self.lock:
+            self.latencies[endpoint].append(outcome.seconds)
+            if not ok:
+                self.errors[endpoint][outcome.status] += 1
+
+    def table(self, wall_seconds: float) -> str:
+        lines = ["| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---|---:|---:|---:|"]
+        for endpoint, values in sorted(self.latencies.items()):
+            ordered = sorted(values)
+            cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+            errors = ", ".join(f"{count}×{'lost' if status == CONNECTION_LOST else status}"
+                               for status, count in sorted(self.errors[endpoint].items())) or "0"
+            lines.append(f"| {endpoint} | {len(values)} | {len(values) / wall_seconds:.0f} | {errors} | "
+                         f"{cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | {cut[98] * 1000:.0f} |")
+        return "\n".join(lines)
+
+
+def create_organiser(database_url: str) -> None:
+    from config import TestConfig
+    from pitchday import create_app
+    from pitchday.extensions import db
+    from pitchday.services import accounts
+
+    app = create_app(TestConfig(database_url))
+    with app.app_context():
+        accounts.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Bench")
+        db.session.commit()
+        db.engine.dispose()
+
+
+def juror_tablet(base_url: str, plan: ScoringDayPlan, juror: str, queue: list[Submission], resend_share: float,
+                 think_seconds: float, recorder: Recorder, acknowledged: dict[str, dict], rng: random.Random) -> None:
+    """Send the queue in order; a refused or lost submission is retried with its client id, like the real tablet."""
+    client = JurorClient(base_url, plan.tokens[juror])
+    recorder.add("GET juror sheet", client.open_sheet(queue[0].pitch_id), True)
+    sent: list[Submission] = []
+    for submission in queue:
+        for _attempt in range(10):
+            outcome = client.submit(submission)
+            ok = outcome.acknowledged
+            recorder.add("POST autosave", outcome, ok)
+            if ok:
+                acknowledged.setdefault(submission.client_id, outcome.body)
+                break
+            time.sleep(0.2)
+        sent.append(submission)
+        if rng.random() < resend_share:
+            again = rng.choice(sent)
+            outcome = client.submit(again)
+            recorder.add("POST autosave (resent id)", outcome, outcome.status == 200 and outcome.body.get("replayed"))
+        time.sleep(rng.uniform(0, 2 * think_seconds))
+
+
+def student_phone(base_url: str, slug: str, stop: threading.Event, poll_seconds: float, recorder: Recorder,
+                  rng: random.Random) -> None:
+    """A student's phone: the programme now and then, the now/next feed with its validators."""
+    client = JurorClient(base_url, "")
+    time.sleep(rng.uniform(0, poll_seconds))
+    while not stop.is_set():
+        path, label = rng.choice([(f"/e/{slug}", "GET programme"), (f"/e/{slug}/maintenant.json", "GET now.json")])
+        outcome = client.request(path)
+        recorder.add(label, outcome, outcome.status in (200, 304))
+        stop.wait(rng.uniform(0.5, 1.5) * poll_seconds)
+
+
+def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: Recorder, updates: list[int]) -> None:
+    """An organiser's board: log in, then read the live stream until the jurors are done."""
+    client = JurorClient(base_url, "")
+    page = client.request("/organisation/connexion")
+    token = CSRF_INPUT.search(page.body.get("html", ""))
+    request = urllib.request.Request(
+        base_url + "/organisation/connexion", method="POST",
+        data=urllib.parse.urlencode({"csrf_token": token.group(1) if token else "", "email": ORGANISER_EMAIL,
+                                     "password": ORGANISER_PASSWORD}).encode())
+    started = time.perf_counter()
+    with client.opener.open(request, timeout=30) as response:
+        recorder.add("POST login", Outcome(response.status, seconds=time.perf_counter() - started), True)
+    received = 0
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            with client.opener.open(base_url + f"/organisation/notes/{slug}/flux", timeout=20) as stream:
+                recorder.add("GET board stream (first byte)",
+                             Outcome(stream.status, seconds=time.perf_counter() - started), True)
+                for line in stream:
+                    if line.startswith(b"event: board"):
+                        received += 1
+                    if stop.is_set():
+                        break
+        except OSError as error:
+            if not stop.is_set():
+                recorder.add("GET board stream (first byte)", Outcome(CONNECTION_LOST), False)
+                print("board stream:", error, file=sys.stderr)
+    updates.append(received)
+
+
+def run(database_url: str, jurors: int, students: int, boards: int, rounds: int, workers: int, threads: int,
+        think_seconds: float, poll_seconds: float, seed: int) -> bool:
+    plan = seed_scoring_day(database_url, ROUEN, jurors)
+    create_organiser(database_url)
+    planned = planned_submissions(plan, rounds)
+    total = sum(len(queue) for queue in planned.values())
+    recorder = Recorder()
+    acknowledged: dict[str, dict] = {}
+    stop = threading.Event()
+    updates: list[int] = []
+    with tempfile.TemporaryDirectory() as directory:
+        server = GunicornServer(database_url, Path(directory) / "gunicorn.log", workers=workers, threads=threads)
+        server.start()
+        try:
+            background = ThreadPoolExecutor(students + boards)
+            for number in range(students):
+                background.submit(student_phone, server.url, plan.slug, stop, poll_seconds, recorder,
+                                  random.Random(seed + number))
+            for _ in range(boards):
+                background.submit(organiser_board, server.url, plan.slug, stop, recorder, updates)
+            started = time.perf_counter()
+            with ThreadPoolExecutor(jurors) as tablets:
+                for number, (juror, queue) in enumerate(planned.items()):
+                    tablets.submit(juror_tablet, server.url, plan, juror, queue, 0.1, think_seconds, recorder,
+                                   acknowledged, random.Random(seed * 1000 + number))
+            wall = time.perf_counter() - started
+            stop.set()
+            background.shutdown(wait=False, cancel_futures=True)
+        finally:
+            server.stop()
+    check = check_scores(database_url, planned, acknowledged)
+    requests = sum(len(values) for values in recorder.latencies.values())
+    print(f"\n### {jurors} jurors, {students} students, {boards} boards — {database_url.split(':')[0]}, "
+          f"gunicorn {workers} workers × {threads} threads\n")
+    print(recorder.table(wall))
+    print(f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
+          f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
+          f"{min(updates, default=0)}–{max(updates, default=0)}")
+    print(f"database: {check.submissions_stored} submissions stored, {check.audit_rows} audit rows, "
+          f"{len(check.problems)} problems {list(check.problems[:5])}")
+    return not check.problems and len(acknowledged) == total
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jurors", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--students", type=int, default=500)
+    parser.add_argument("--boards", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2, help="times each juror sets each mark")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
+    parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/load.db"
+    good = True
+    for jurors in args.jurors:
+        good &= run(database_url, jurors, args.students, args.boards, args.rounds, args.workers, args.threads,
+                    args.think, args.poll, args.seed)
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
