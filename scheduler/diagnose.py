@@ -91,6 +91,12 @@ class _Names:
         expert = self.experts[expert_id]
         return f"{expert.name} ({self.org(expert.organisation)})"
 
+    def pitch_list(self, pitch_ids: Iterable[str], most: int = 8) -> str:
+        """'"Tissage Lemaire", "Fonderie Duval" and 3 more'."""
+        companies = [f'"{self.pitches[p].company}"' if p in self.pitches else f'"{p}"' for p in pitch_ids]
+        shown = ", ".join(companies[:most])
+        return shown if len(companies) <= most else f"{shown} and {len(companies) - most} more"
+
     def pitch(self, pitch_id: str) -> str:
         return f'pitch "{self.pitches[pitch_id].company}"' if pitch_id in self.pitches else f'pitch "{pitch_id}"'
 
@@ -153,6 +159,17 @@ class _Placement:
     length: int
     starts: tuple[tuple[int, int], ...]  # (day index, minute)
     rooms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _ShortPanel:
+    """Why a pitch cannot get a full panel: a required organisation missing, or too few experts."""
+
+    rule: str
+    missing: tuple[str, ...]  # required organisations with no usable expert
+    size: int | None  # the most experts that can sit together, when no organisation is missing
+    conflicted: tuple[str, ...]
+    unavailable: tuple[str, ...]
 
 
 # --- stage 1: counting ----------------------------------------------------------------------------
@@ -349,7 +366,7 @@ class _Counting:
                 need = sum(self.placements[pid].length for pid in group) + co * (len(group) - 1)
                 if only_rooms is not None:
                     message = (f"{len(group)} pitches may only use room {only_rooms[0]}, which can hold at most "
-                               f"{capacity} of them over the days ({_ids(sorted(group))}).")
+                               f"{capacity} of them over the days ({self.names.pitch_list(sorted(group))}).")
                     involves = [*sorted(group), only_rooms[0]]
                 elif window is None:
                     message = (f"Total room time: the {len(group)} pitches need {_hours(need)} with changeovers, "
@@ -358,8 +375,8 @@ class _Counting:
                     involves = list(rooms)
                 else:
                     message = (f"{len(group)} pitches can only take place during {label} "
-                               f"({_ids(sorted(group))}), but the {len(rooms)} room(s) can hold at most "
-                               f"{capacity} of them then.")
+                               f"({self.names.pitch_list(sorted(group))}), but the {len(rooms)} room(s) can "
+                               f"hold at most {capacity} of them then.")
                     involves = [*sorted(group), *rooms]
                 failing.append((len(group), message, involves))
         if failing:
@@ -407,7 +424,9 @@ class _Counting:
 
     # Rules 3 and 4, per pitch: are there enough experts at one time?
     def check_panels_per_pitch(self) -> None:
+        """Pitches short of experts for the same reason are named together in one conflict."""
         event, panel = self.event, self.event.panel
+        short: dict[_ShortPanel, list[str]] = defaultdict(list)
         for pitch_id, placement in self.placements.items():
             def seats(use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement) -> tuple:
                 best_size = 0
@@ -427,14 +446,18 @@ class _Counting:
             size, met = seats(True, True)
             if met:
                 continue
-            self.explain_short_panel(pitch_id, placement, size, fixed_without_conflicts=seats(False, True)[1],
-                                     fixed_without_availability=seats(True, False)[1])
+            reason = self.short_panel(pitch_id, placement, size, fixed_without_conflicts=seats(False, True)[1],
+                                      fixed_without_availability=seats(True, False)[1])
+            short[reason].append(pitch_id)
             self.placements[pitch_id] = _Placement(placement.length, (), placement.rooms)
+        for reason, pitch_ids in short.items():
+            self.add(reason.rule, self.describe_short_panel(reason, pitch_ids),
+                     [*pitch_ids, *reason.missing, *reason.conflicted, *reason.unavailable])
 
-    def explain_short_panel(self, pitch_id: str, placement: _Placement, size: int, *,
-                            fixed_without_conflicts: bool, fixed_without_availability: bool) -> None:
-        """Name the experts that conflicts of interest or availability keep off the pitch's panel."""
-        event, names, panel = self.event, self.names, self.event.panel
+    def short_panel(self, pitch_id: str, placement: _Placement, size: int, *,
+                    fixed_without_conflicts: bool, fixed_without_availability: bool) -> _ShortPanel:
+        """Which experts conflicts of interest or availability keep off the pitch's panel."""
+        event, panel = self.event, self.event.panel
         conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
         unavailable = [e.id for e in event.experts
                        if not any(_inside(e.available, event.days[i].date, t, t + placement.length)
@@ -450,25 +473,41 @@ class _Counting:
                               for e in event.experts)]
         if missing and size >= panel.size:
             organisation_of = {e.id: e.organisation for e in event.experts}
-            conflicted = [e for e in conflicted if organisation_of[e] in missing]
-            unavailable = [e for e in unavailable if organisation_of[e] in missing]
+            return _ShortPanel(rule, tuple(missing), None,
+                               tuple(e for e in conflicted if organisation_of[e] in missing),
+                               tuple(e for e in unavailable if organisation_of[e] in missing))
+        return _ShortPanel(rule, (), size, tuple(conflicted), tuple(unavailable))
+
+    def describe_short_panel(self, reason: _ShortPanel, pitch_ids: list[str]) -> str:
+        names, experts = self.names, self.event.expert_by_id()
+        one = len(pitch_ids) == 1
         excluded = []
-        if conflicted:
-            excluded.append(f"{_ids(map(names.expert, conflicted))} "
-                            f"{'has' if len(conflicted) == 1 else 'have'} a conflict of interest with it")
-        if unavailable:
-            excluded.append(f"{_ids(map(names.expert, unavailable))} "
-                            f"{'is' if len(unavailable) == 1 else 'are'} not available when it can take place")
+        if reason.conflicted:
+            excluded.append(f"{_ids(map(names.expert, reason.conflicted))} "
+                            f"{'has' if len(reason.conflicted) == 1 else 'have'} a conflict of interest with "
+                            f"{'it' if one else 'them'}")
+        if reason.unavailable:
+            windows = {experts[e].available for e in reason.unavailable}
+            when = f"only available {_windows(windows.pop() or ())}" if len(windows) == 1 else "not available"
+            excluded.append(f"{_ids(map(names.expert, reason.unavailable))} "
+                            f"{'is' if len(reason.unavailable) == 1 else 'are'} {when}")
         why = "; ".join(excluded)
-        name = names.pitch(pitch_id)
-        if missing and size >= panel.size:
-            message = (f"The panel of {name} needs an expert from {_ids(map(names.org, missing))}, but none is "
-                       f"available and free of conflicts of interest when it can take place ({why}).")
-        else:
-            message = (f"{_sentence(name)}: at any time it can take place, at most {_count(size, 'expert')} "
-                       f"can sit on its panel (available and free of conflicts of interest), the panel "
-                       f"needs {panel.size} ({why}).")
-        self.add(rule, message, [pitch_id, *(missing if size >= panel.size else []), *conflicted, *unavailable])
+        pitches = names.pitch(pitch_ids[0]) if one else names.pitch_list(pitch_ids)
+        if reason.size is None:
+            organisations = _ids(map(names.org, reason.missing))
+            if one:
+                return (f"The panel of {pitches} needs an expert from {organisations}, but none is available and "
+                        f"free of conflicts of interest when it can take place ({why}).")
+            return (f"The panels of {len(pitch_ids)} pitches ({pitches}) need an expert from {organisations}, "
+                    f"but none is available and free of conflicts of interest when they can take place ({why}).")
+        panel_size = self.event.panel.size
+        if one:
+            return (f"{_sentence(pitches)}: at any time it can take place, at most {_count(reason.size, 'expert')} "
+                    f"can sit on its panel (available and free of conflicts of interest), the panel needs "
+                    f"{panel_size} ({why}).")
+        return (f"{len(pitch_ids)} pitches ({pitches}): at any time they can take place, at most "
+                f"{_count(reason.size, 'expert')} can sit on their panels (available and free of conflicts of "
+                f"interest), a panel needs {panel_size} ({why}).")
 
     # Rule 5, counted.
     def check_loads(self) -> None:

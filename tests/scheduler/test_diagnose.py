@@ -96,6 +96,17 @@ def test_required_organisation_away_when_the_pitch_can_run():
     assert "UIMM" in conflict.message
 
 
+def test_pitches_short_for_the_same_reason_are_named_together():
+    afternoon = (window("11:00", "12:00"),)
+    experts = [expert("u1", organisation="uimm", available=(window("09:00", "10:00"),)),
+               expert("c1", organisation="cetim"), expert("c2", organisation="cna")]
+    tiny = event([pitch("a", available=afternoon), pitch("b", available=afternoon), pitch("c")], experts,
+                 rooms=2, panel_size=2, required=("uimm",))
+    [conflict] = diagnose(tiny, time_limit=2.0)
+    assert named((conflict,)) == [("expert_availability", {"a", "b", "uimm", "u1"})]
+    assert "2 pitches" in conflict.message and "only available 2024-03-14 09:00-10:00" in conflict.message
+
+
 def test_two_locks_pin_pitches_on_top_of_each_other():
     locks = (SlotLock("a", DAY_ONE, clock("09:00"), "room-1"), SlotLock("b", DAY_ONE, clock("09:15"), "room-1"))
     tiny = event([pitch("a"), pitch("b"), pitch("c")], panel_of_two(), rooms=2, panel_size=1, locks=locks)
