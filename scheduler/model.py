@@ -18,6 +18,7 @@ models that relax the whole problem (the panel relaxation, the exact model), so 
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact
 from scheduler.replan import changes_between
 from scheduler.timeline import PitchOptions, pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
+
+log = logging.getLogger(__name__)
 
 # Share of the time limit the panel relaxation may take before its best answer is used.
 RELAXATION_SHARE = 0.15
@@ -93,6 +96,7 @@ class _Best:
         if self.score is not None and score <= self.score:
             return
         self.sessions, self.score = sessions, score
+        log.debug("better schedule %d at %.2f s", score, time.perf_counter() - self.started)
         if self.on_progress is not None:
             bound = score if self.bound is None else max(self.bound, score)
             self.on_progress(Progress(score, bound, time.perf_counter() - self.started))
@@ -117,25 +121,36 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self._on_solution(self.value)
 
 
-def _run(model: cp_model.CpModel, seconds: float, workers: int | None,
-         on_solution: Callable[[Callable], None]) -> tuple[int, float]:
-    """Solve one model for at most ``seconds``: its status and best bound."""
+def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | None,
+         on_solution: Callable[[Callable], None], light_presolve: bool = False) -> tuple[int, float]:
+    """Solve one model for at most ``seconds``: its status and best bound.
+
+    ``light_presolve`` skips probing and inclusion checks: on the hinted models of large events they
+    took the whole time limit (6 s of presolve on 150 pitches) before the search even began.
+    """
+    began = time.perf_counter()
     solver = cp_model.CpSolver()
+    if light_presolve:
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.presolve_inclusion_work_limit = 0
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     if workers is not None:
         solver.parameters.num_workers = workers
     status = solver.solve(model, _Reporter(on_solution))
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
+    log.debug("%s: %s in %.2f s of %.2f s, bound %s", stage, solver.status_name(status),
+              time.perf_counter() - began, seconds, solver.best_objective_bound)
     return status, solver.best_objective_bound
 
 
-def _search(built: ScheduleModel, best: _Best, seconds: float, workers: int | None,
-            hint: tuple[Session, ...] = ()) -> tuple[int, float]:
+def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, workers: int | None,
+            hint: tuple[Session, ...] = (), light_presolve: bool = True) -> tuple[int, float]:
     """Solve a schedule model from ``hint``, offering each schedule found to ``best``."""
     if hint:
         _hint_completely(built, hint)
-    return _run(built.model, seconds, workers, lambda value: best.offer(built.variables.extract(value)))
+    return _run(stage, built.model, seconds, workers, lambda value: best.offer(built.variables.extract(value)),
+                light_presolve=light_presolve)
 
 
 def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> None:
@@ -152,7 +167,10 @@ def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> Non
     solver.parameters.max_time_in_seconds = PROBE_SECONDS
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.presolve_inclusion_work_limit = 0
     status = solver.solve(probe)
+    log.debug("hint completed: %s in %.2f s", solver.status_name(status), solver.wall_time)
     built.model.clear_hints()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for index, value in enumerate(solver.response_proto.solution):
@@ -189,9 +207,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
-    if best.sessions:
-        relaxation.variables.hint(relaxation.model, best.sessions)
-    status, bound = _run(relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers, lambda value: None)
+    status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers, lambda value: None)
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -199,7 +215,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
 
     if exact_model_fits(event, options) and left() > 0:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=True)
-        status, bound = _search(exact, best, min(left(), EXACT_SHARE * time_limit), workers, hint=best.sessions)
+        status, bound = _search("exact model", exact, best, min(left(), EXACT_SHARE * time_limit), workers,
+                                hint=best.sessions, light_presolve=False)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -208,7 +225,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         # Panels for topics first: the whole model without room changes proves its optimum fast
         # (it equals the panel bound on every benchmark), then the alternation brings the moves down.
         topics = ScheduleModel.build(event, options=options, exact_room_changes=False)
-        status, bound = _search(topics, best, min(left(), TOPICS_SHARE * time_limit), workers, hint=best.sessions)
+        status, bound = _search("topics", topics, best, min(left(), TOPICS_SHARE * time_limit), workers, hint=best.sessions)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -242,7 +259,8 @@ def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best,
         return
     staffing = ScheduleModel.build(event, options=placed_options(event, options, sessions))
     staffing.variables.hint(staffing.model, sessions)
-    _run(staffing.model, seconds, workers, lambda value: best.offer(staffing.variables.extract(value)))
+    _run("greedy re-staffing", staffing.model, seconds, workers,
+         lambda value: best.offer(staffing.variables.extract(value)))
 
 
 def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, deadline: float,
@@ -252,11 +270,11 @@ def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, dead
     while stalled < 2 and not best.proved_optimal and deadline - time.perf_counter() > 0.1:
         before = best.score
         staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
-        _search(staffing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
+        _search("staffing", staffing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
         panels = {s.pitch: s.panel for s in best.sessions}
         if deadline - time.perf_counter() > 0.1:
             placing = ScheduleModel.build(event, options=options, panels=panels)
-            _search(placing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
+            _search("placing", placing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
         stalled = stalled + 1 if best.score == before else 0
 
 
