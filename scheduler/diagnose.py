@@ -336,13 +336,14 @@ class _Counting:
         event = self.event
         co = event.changeover
         failing: list[tuple[int, str, list[str]]] = []
-        regions: list[tuple[str, Window | None, tuple[str, ...] | None]] = [("the days", None, None)]
-        regions += [(f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None)
-                    for day in event.days]
-        windows = {w for p in event.pitches for w in p.available or ()}
-        regions += [(_span(w.date, w.start, w.end), w, None) for w in sorted(windows, key=lambda w: (
-            w.date, w.start, w.end))]
-        regions += [(f"room {room.id}", None, (room.id,)) for room in event.rooms]
+        # The most specific regions first: on a tie in pitches involved, the first failing one is named.
+        windows = sorted({w for p in event.pitches for w in p.available or ()}, key=lambda w: (w.date, w.start, w.end))
+        regions: list[tuple[str, Window | None, tuple[str, ...] | None]] = [
+            *((f"room {room.id}", None, (room.id,)) for room in event.rooms if len(event.rooms) > 1),
+            *((_span(w.date, w.start, w.end), w, None) for w in windows),
+            *((f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None) for day in event.days),
+            ("the days", None, None),
+        ]
         for label, window, only_rooms in regions:
             group = [pid for pid, p in self.placements.items()
                      if (window is None or all(window.contains(event.days[i].date, t, t + p.length)

@@ -67,6 +67,15 @@ def test_rooms_too_small_for_the_pitches():
     assert named((conflict,)) == [("room_time", {"room-1"})]
 
 
+def test_pitches_that_all_need_the_one_busy_room():
+    in_amphi = ("room-1",)
+    tiny = event([pitch("a", rooms=in_amphi), pitch("b", rooms=in_amphi), pitch("c", rooms=in_amphi), pitch("d")],
+                 panel_of_two(), days=(day("09:00", "10:00"),), rooms=2, panel_size=1)
+    [conflict] = diagnose(tiny, time_limit=2.0)
+    assert named((conflict,)) == [("room_time", {"a", "b", "c", "room-1"})]
+    assert "may only use room room-1" in conflict.message
+
+
 def test_conflicts_of_interest_leave_too_few_experts():
     experts = panel_of_two()
     experts[1] = expert("f", organisation="cetim", conflicts=("b",))
