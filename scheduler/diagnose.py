@@ -341,7 +341,8 @@ class _Counting:
         regions: list[tuple[str, Window | None, tuple[str, ...] | None]] = [
             *((f"room {room.id}", None, (room.id,)) for room in event.rooms if len(event.rooms) > 1),
             *((_span(w.date, w.start, w.end), w, None) for w in windows),
-            *((f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None) for day in event.days),
+            *((f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None) for day in event.days
+              if len(event.days) > 1),
             ("the days", None, None),
         ]
         for label, window, only_rooms in regions:
