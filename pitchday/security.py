@@ -51,6 +51,10 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 UNKNOWN_TOKENS_ALLOWED = 20
 UNKNOWN_TOKEN_WINDOW_SECONDS = 10 * 60
 
+# A refused upload is read to its end (up to this much) so that the browser gets the 413 page:
+# a server that closes with the body unread makes the client see a reset connection instead.
+DRAIN_REFUSED_UPLOAD_BYTES = 64 * 1024 * 1024
+
 # How much of an unknown token the log shows: enough to tell attempts apart, useless to replay.
 TOKEN_PREFIX_LOGGED = 4
 
@@ -68,6 +72,7 @@ def init_security(app: Flask) -> None:
     app.before_request(_count_unknown_juror_tokens)
     app.after_request(_count_login_result)
     app.after_request(_add_security_headers)
+    app.after_request(_drain_refused_upload)
     app.register_error_handler(RecursionError, _refuse_deep_nesting)
 
 
@@ -124,6 +129,20 @@ def _refuse_deep_nesting(_error: RecursionError):  # noqa: ANN202
     logger.warning("input nested too deep on %s", request.endpoint)
     return current_app.handle_http_exception(BadRequest(
         _("Le contenu envoyé est imbriqué trop profondément pour être lu. Vérifiez le fichier.")))
+
+
+def _drain_refused_upload(response):  # noqa: ANN001, ANN202
+    """Read the rest of a too-large body: the sender then gets the page, not a broken pipe."""
+    length = request.content_length
+    if response.status_code == 413 and length and length <= DRAIN_REFUSED_UPLOAD_BYTES:
+        stream = request.environ.get("wsgi.input")
+        left = length
+        while stream is not None and left > 0:
+            chunk = stream.read(min(64 * 1024, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+    return response
 
 
 def _add_security_headers(response):  # noqa: ANN001, ANN202
