@@ -94,7 +94,8 @@ class BaselineModel:
         co = event.changeover
         self.length = {p.id: event.pitch_length(p) for p in event.pitches}
         self.starts = {p.id: allowed_starts(event, p) for p in event.pitches}
-        self.start = {p.id: model.new_int_var_from_domain(cp_model.Domain.from_values(self.starts[p.id]),
+        # A pitch with no allowed start gets a dummy one, and ``add_exactly_one`` over its no days fails.
+        self.start = {p.id: model.new_int_var_from_domain(cp_model.Domain.from_values(self.starts[p.id] or [0]),
                                                           f"start[{p.id}]")
                       for p in event.pitches}
         self.day_of = {}
@@ -298,6 +299,8 @@ def solve_baseline(event: Event, *, time_limit: float, workers: int = 2) -> Base
     solver.parameters.num_workers = workers
     times = _SolutionTimes(started)
     status = solver.solve(baseline.model, times)
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"invalid baseline model: {baseline.model.validate()}")
     elapsed = time.monotonic() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result = Result(Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,

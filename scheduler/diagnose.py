@@ -412,6 +412,12 @@ class _Counting:
             if len(set(locked)) > panel.size:
                 self.add("lock", f"Locks put {len(set(locked))} experts on the panel of {names.pitch(pitch_id)}, "
                                  f"which has {panel.size} seats.", [pitch_id, *locked])
+            uncovered = [org for org in panel.required_organisations if org not in per_org]
+            if len(set(locked)) <= panel.size < len(set(locked)) + len(uncovered):
+                self.add("lock", f"Locks put {_ids(map(names.expert, sorted(set(locked))))} on the panel of "
+                                 f"{names.pitch(pitch_id)}, which has {_count(panel.size, 'seat')} and needs an "
+                                 f"expert from {_ids(map(names.org, uncovered))} too.",
+                         [pitch_id, *sorted(set(locked)), *uncovered])
             for org, count in per_org.items():
                 if count > panel.max_per_org:
                     self.add("lock", f"Locks put {count} experts from {names.org(org)} on the panel of "
@@ -511,6 +517,20 @@ class _Counting:
                 f"{_count(reason.size, 'expert')} can sit on their panels (available and free of conflicts of "
                 f"interest), a panel needs {panel_size} ({why}).")
 
+    def time_capacity(self, expert: Expert, shortest: int) -> int:
+        """How many pitches of ``shortest`` minutes the expert could judge one after another."""
+        event, co = self.event, self.event.changeover
+        total = 0
+        for day in event.days:
+            windows = [(day.start, day.end)] if expert.available is None else [
+                (w.start, w.end) for w in expert.available if w.date == day.date]
+            for low, high in windows:
+                for a, b in day_stretches(day):
+                    a, b = max(a, low), min(b, high)
+                    if b - a >= shortest:
+                        total += (b - a + co) // (shortest + co)
+        return total
+
     # Rule 5, counted.
     def check_loads(self) -> None:
         event, names, panel = self.event, self.names, self.event.panel
@@ -518,8 +538,10 @@ class _Counting:
         if len(placed) < len(event.pitches):
             return  # some pitch is already impossible: loads would only echo it
         n = len(event.pitches)
-        can_judge = {e.id: sum(1 for pid, p in placed.items() if pid not in e.conflict_set and any(
-            _inside(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts))
+        shortest = min(p.length for p in placed.values())
+        can_judge = {e.id: min(self.time_capacity(e, shortest), sum(
+            1 for pid, p in placed.items() if pid not in e.conflict_set and any(
+                _inside(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts)))
             for e in event.experts}
         cap = {e.id: can_judge[e.id] if e.max_pitches is None else min(e.max_pitches, can_judge[e.id])
                for e in event.experts}
@@ -531,7 +553,7 @@ class _Counting:
             elif expert.min_load > can_judge[expert.id]:
                 self.add("expert_load", f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
                                         f"(min_pitches), but only {can_judge[expert.id]} fit their availability "
-                                        f"and conflicts of interest.", [expert.id])
+                                        f"and conflicts of interest, one pitch at a time.", [expert.id])
         if self.found:
             return
         members: dict[str, list[Expert]] = defaultdict(list)
@@ -543,14 +565,15 @@ class _Counting:
                 limited = [e.id for e in members[org] if e.max_pitches is not None]
                 self.add("expert_load", f"The {_count(len(members[org]), 'expert')} from {names.org(org)} "
                                         f"can judge {_count(total, 'pitch', 'pitches')} at most (max_pitches, "
-                                        f"availability, conflicts of interest), but all {n} pitches need one.",
+                                        f"availability, conflicts of interest, one pitch at a time), but all {n} "
+                                        f"pitches need one.",
                          [org, *(limited or [e.id for e in members[org]])])
         if self.found:
             return
         seats = sum(min(sum(cap[e.id] for e in group), panel.max_per_org * n) for group in members.values())
         if seats < n * panel.size:
             self.add("expert_load", f"The experts can fill {seats} panel seats at most (max_pitches, availability, "
-                                    f"conflicts of interest), but {n} panels of {panel.size} need "
+                                    f"conflicts of interest, one pitch at a time), but {n} panels of {panel.size} need "
                                     f"{n * panel.size}.", [e.id for e in event.experts if cap[e.id] < n])
         minimum = sum(e.min_load for e in event.experts)
         if minimum > n * panel.size:
@@ -672,7 +695,7 @@ class _CoreSearch:
             model.add_no_overlap(intervals)
 
         size_holds = self.assume("panel_size", lambda: Conflict(
-            "panel_size", f"Every panel has {panel.size} experts.", ()))
+            "panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ()))
         required = {org: self.assume(f"required[{org}]", lambda o=org: Conflict(
             "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)))
             for org in panel.required_organisations}
@@ -684,8 +707,7 @@ class _CoreSearch:
         orgs = {e.organisation for e in event.experts}
         for pitch in event.pitches:
             seats = [seat[pitch.id, e.id] for e in event.experts]
-            model.add(sum(seats) <= panel.size)
-            model.add(sum(seats) >= panel.size).only_enforce_if(size_holds)
+            model.add(sum(seats) == panel.size).only_enforce_if(size_holds)
             for org in orgs | set(required):
                 members = [seat[pitch.id, e.id] for e in event.experts if e.organisation == org]
                 if org in required:

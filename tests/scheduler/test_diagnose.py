@@ -143,6 +143,23 @@ def test_lock_outside_the_pitch_window():
     assert named(diagnose(tiny, time_limit=2.0)) == [("lock", {"a"})]
 
 
+def test_lock_takes_the_seat_a_required_organisation_needs():
+    tiny = event([pitch("a"), pitch("b")], panel_of_two(), rooms=2, panel_size=1, required=("uimm",),
+                 locks=(PanelLock("a", "g"),))
+    assert named(diagnose(tiny, time_limit=2.0)) == [("lock", {"a", "g", "uimm"})]
+
+
+def test_only_expert_of_a_required_organisation_cannot_be_everywhere():
+    """One UIMM expert, one pitch at a time: four 30-minute slots for five pitches in two rooms."""
+    experts = [expert("u1", organisation="uimm"), expert("c1", organisation="cetim"),
+               expert("c2", organisation="cna")]
+    tiny = event([pitch(name) for name in "abcde"], experts, days=(day("09:00", "11:00"),), rooms=2,
+                 panel_size=1, required=("uimm",))
+    [conflict] = diagnose(tiny, time_limit=2.0)
+    assert named((conflict,)) == [("expert_load", {"uimm", "u1"})]
+    assert "one pitch at a time" in conflict.message
+
+
 def test_minimum_loads_exceed_the_seats():
     experts = [expert("e", min_pitches=2), expert("f", min_pitches=2), expert("g")]
     tiny = event([pitch("a"), pitch("b")], experts, rooms=2, panel_size=1)
