@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import http.client
 import http.cookiejar
+import itertools
 import json
 import os
 import re
@@ -296,7 +297,7 @@ def check_scores(database_url: str, planned: dict[str, list[Submission]],
                 chain = by_cell[cell]
                 if len(chain) != count[cell]:
                     problems.append(f"{cell}: {len(chain)} audit rows for {count[cell]} changes (duplicates?)")
-                for earlier, later in zip(chain, chain[1:]):
+                for earlier, later in itertools.pairwise(chain):
                     if earlier.after != later.before:
                         problems.append(f"{cell}: audit chain broken at row {later.id}")
         db.session.remove()

@@ -51,7 +51,7 @@ def example_url(rule: Rule, values: dict[str, object]) -> str:
     """The rule's URL with each argument taken from ``values`` (by name), else a plausible dummy."""
     arguments = {}
     for name in rule.arguments:
-        converter = rule._converters[name]  # noqa: SLF001 (werkzeug keeps converters there)
+        converter = rule._converters[name]
         arguments[name] = values.get(name, DUMMY_ARGUMENTS.get(type(converter).__name__, "x"))
     return rule.build(arguments, append_unknown=False)[1]
 

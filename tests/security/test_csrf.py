@@ -5,7 +5,14 @@ from __future__ import annotations
 from pitchday.extensions import db
 from pitchday.services import accounts
 from tests.helpers import create_organiser, import_event
-from tests.security.support import CHANGING_METHODS, app_rules, example_url, log_in_as, strict_app, table_row_counts
+from tests.security.support import (
+    CHANGING_METHODS,
+    app_rules,
+    example_url,
+    log_in_as,
+    strict_app,
+    table_row_counts,
+)
 
 
 def test_every_changing_route_refuses_a_request_without_token(tmp_path, rouen):

@@ -50,7 +50,7 @@ def test_limiter_sweeps_expired_keys(monkeypatch):
         limiter.hit(f"old-{number}")
     clock.now += 61
     limiter.hit("new")
-    assert len(limiter._windows) == 1  # noqa: SLF001
+    assert len(limiter._windows) == 1
 
 
 def test_limiter_refuses_nonsense_settings():
