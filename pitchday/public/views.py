@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from pitchday.extensions import db
-from pitchday.models import Event, Pitch, Room, ScheduledSession, Score
+from pitchday.models import Event, Pitch, Room, ScheduledSession, ScheduleVersion, Score
 from pitchday.public.caching import asset_stamp, cached_response, content_etag_response
 from pitchday.services import agenda, calendar, now_next, ranking
 from pitchday.services.agenda import AgendaFilter, format_clock
@@ -29,7 +40,7 @@ def asset_url(filename: str) -> str:
 
 
 @bp.after_app_request
-def cache_versioned_assets(response):  # noqa: ANN001, ANN201
+def cache_versioned_assets(response: Response) -> Response:
     """A static file asked for with its hash never changes under that URL."""
     if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
         response.cache_control.public = True
@@ -98,7 +109,7 @@ def now_feed(slug: str):
 def calendar_all(slug: str):
     """The whole published agenda, to subscribe to in a calendar app."""
     event = _event_or_404(slug)
-    return _calendar_response(event, AgendaFilter(), event.name)
+    return _calendar_response(event, agenda.EVERYTHING, event.name)
 
 
 @bp.route("/e/<slug>/agenda/salle/<room_key>.ics")
@@ -163,7 +174,7 @@ def _filter_from_query(event: Event) -> AgendaFilter:
                         room=room if any(r.key == room for r in event.rooms) else "")
 
 
-def _page_key(event: Event, version, *parts: object) -> list[object]:  # noqa: ANN001 (a ScheduleVersion or None)
+def _page_key(event: Event, version: ScheduleVersion | None, *parts: object) -> list[object]:
     """What a public page's content depends on, for its ETag: the published version, and what the
     organisers may still edit under it (a company's name, a room's, a break's label)."""
     public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
@@ -173,11 +184,11 @@ def _page_key(event: Event, version, *parts: object) -> list[object]:  # noqa: A
             public_data, str(get_locale()), *parts]
 
 
-def _last_modified(event: Event, version):  # noqa: ANN001, ANN202 (a ScheduleVersion or None; a datetime)
+def _last_modified(event: Event, version: ScheduleVersion | None) -> datetime:
     return (version.published_at if version else None) or event.created_at
 
 
-def _clock(event: Event):  # noqa: ANN202 (a datetime)
+def _clock(event: Event) -> datetime:
     try:
         return now_next.event_clock(event, request.args.get("now"))
     except now_next.ClockError as error:
@@ -210,7 +221,7 @@ def _now_next_json(state: now_next.NowNext) -> dict:
     }
 
 
-def _calendar_response(event: Event, only: AgendaFilter, name: str):  # noqa: ANN202 (a Response)
+def _calendar_response(event: Event, only: AgendaFilter, name: str) -> Response:
     version = agenda.latest_published(event)
     domain = urlsplit(os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")).hostname or "pitchday"
     body = calendar.calendar_feed(event, version, domain=domain, name=name, only=only)

@@ -53,6 +53,9 @@ class AgendaFilter:
                 and (not self.room or session.room.key == self.room))
 
 
+EVERYTHING = AgendaFilter()
+
+
 def latest_published(event: Event) -> ScheduleVersion | None:
     """The schedule the public sees: the published version with the highest number."""
     return db.session.execute(

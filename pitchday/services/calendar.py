@@ -14,7 +14,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from pitchday.models import Event, ScheduledSession, ScheduleVersion
-from pitchday.services.agenda import AgendaFilter
+from pitchday.services.agenda import EVERYTHING, AgendaFilter
 
 PRODUCT_ID = "-//PitchDay//Agenda public//FR"
 
@@ -24,12 +24,12 @@ def pitch_uid(event: Event, session: ScheduledSession, domain: str) -> str:
     return f"{session.pitch.key}.{event.slug}@{domain}"
 
 
-def local_datetime(event: Event, session_date, minutes: int) -> datetime:  # noqa: ANN001 (a date)
+def local_datetime(event: Event, session_date, minutes: int) -> datetime:
     return datetime.combine(session_date, time(0, 0), ZoneInfo(event.timezone)) + timedelta(minutes=minutes)
 
 
 def calendar_feed(event: Event, version: ScheduleVersion | None, *, domain: str, name: str,
-                  only: AgendaFilter = AgendaFilter()) -> bytes:
+                  only: AgendaFilter = EVERYTHING) -> bytes:
     """The pitches of the version that the filter keeps, as an .ics file (empty before publication)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)

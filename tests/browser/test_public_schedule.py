@@ -50,6 +50,7 @@ def test_agenda_filters_by_sector_at_once_and_keeps_the_address(live_server, pho
     assert phone.url.endswith("?secteur=textile")
     assert phone.evaluate("window.sameDocument") is True  # filtered without loading a page
     assert phone.locator(".agenda-break:visible").count() >= 1  # breaks stay in everyone's day
+    assert phone.get_by_role("status").inner_text() == "3 pitchs affichés"  # said to screen readers
 
 
 def test_agenda_filter_works_without_javascript(live_server, browser, demo_event):

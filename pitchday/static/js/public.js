@@ -25,6 +25,12 @@
       });
       var empty = document.querySelector("[data-agenda-empty]");
       if (empty) { empty.hidden = anyShown; }
+      var status = document.querySelector("[data-filter-status]");
+      if (status) {
+        var count = document.querySelectorAll("[data-agenda-day] li.pitch:not([hidden])").length;
+        status.textContent = count === 1 ? status.dataset.labelOne
+                                         : status.dataset.labelMany.replace("{n}", String(count));
+      }
       var query = new URLSearchParams();
       if (sector.value) { query.set("secteur", sector.value); }
       if (room.value) { query.set("salle", room.value); }

@@ -30,7 +30,7 @@ def minutes(clock: str) -> int:
     return int(hours) * 60 + int(mins)
 
 
-def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersion:  # noqa: ANN001
+def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersion:
     """Publish the given placements as the event's next version."""
     pitches = {pitch.key: pitch for pitch in event.pitches}
     rooms = {room.key: room for room in event.rooms}
