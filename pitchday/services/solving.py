@@ -7,8 +7,9 @@ writes each better score to the job row, and saves the result as a draft
 schedule version. A unique column on the job (``running_event_id``) lets only
 one solve run per event, whoever presses the button.
 
-Stopping: the web page sends SIGINT to the child; CP-SAT catches it and ends its
-search as if the time limit were reached, so the best schedule found is kept.
+Stopping: the web page sends SIGINT to the child. While CP-SAT searches, it
+catches SIGINT itself and ends that search as if its time limit were reached,
+so the best schedule found is kept; see ``_StopOnSignal`` for the limits.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ MAX_TIME_LIMIT = 600.0
 JOB_VISIBLE_TIMEOUT = 30.0
 # Progress is written at most this often: a fast solve finds dozens of schedules a second.
 PROGRESS_INTERVAL = 0.3
+# After a stop request, how long the solve may take to hand back its best schedule before it is abandoned.
+STOP_GRACE = 5.0
 
 
 class SolveError(ValueError):
@@ -173,6 +176,7 @@ def _run(job_id: int, event_id: int, event_file: dict, time_limit: float, worker
     recorder = _ProgressRecorder(job_id)
     result: sd.Result | None = None
     error = ""
+    stopper = _StopOnSignal(job_id)
     try:
         if not job.stop_requested:
             result = scheduler.solve(sio.parse_event(event_file), time_limit=time_limit, workers=workers,
@@ -181,8 +185,49 @@ def _run(job_id: int, event_id: int, event_file: dict, time_limit: float, worker
         pass  # stopped before the search began: nothing to keep
     except Exception as exc:  # noqa: BLE001 (the job row must say why, whatever went wrong)
         error = f"Le calcul a échoué : {exc}"
+    finally:
+        stopper.done()
     recorder.flush()
     _finish(job_id, event_id, result, error)
+
+
+class _StopOnSignal:
+    """Turns SIGINT/SIGTERM into an end of the solve within STOP_GRACE seconds.
+
+    During a CP-SAT search, CP-SAT itself catches SIGINT and ends that search, keeping its best
+    schedule: a one-search solve then returns at once. The scheduler may run several searches in a
+    row, and CP-SAT exits the process at a third SIGINT within one search, so the signal is not
+    repeated: if the solve has not returned STOP_GRACE seconds after the request, the job is closed
+    as stopped without a schedule and the process ends.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self._job_id = job_id
+        self._engine = db.engine
+        self._finished = threading.Event()
+        self._requested = False
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        if not self._requested:
+            self._requested = True
+            threading.Thread(target=self._give_up_after_grace, daemon=True).start()
+
+    def _give_up_after_grace(self) -> None:
+        if self._finished.wait(STOP_GRACE):
+            return
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(SolveJob.__table__).where(SolveJob.__table__.c.id == self._job_id)
+                .values(status="stopped", running_event_id=None, finished_at=datetime.now(timezone.utc),
+                        error="Calcul arrêté : le planning en cours de recherche n'a pas pu être gardé. "
+                              "Relancez avec une durée plus courte."))
+        os._exit(0)  # the solver's threads cannot be joined from here
+
+    def done(self) -> None:
+        self._finished.set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _wait_for_job(job_id: int) -> SolveJob | None:

@@ -70,3 +70,35 @@ def test_a_dead_process_frees_the_event(ctx, rouen):
     solving.refresh(job)
 
     assert job.status == "failed" and job.running_event_id is None
+
+
+def test_stop_ends_a_long_solve_promptly(ctx):
+    from bench.generate import generate_event
+    from scheduler import io as sio
+
+    from pitchday.services import event_io
+
+    event = event_io.import_event(sio.event_to_dict(generate_event(60, 4, 30, seed=1)))
+    job = solving.start_solve(event, time_limit=60)
+    db.session.commit()
+    deadline = time.monotonic() + 50
+    while job.best_score is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        db.session.commit()
+        solving.refresh(job)
+    assert job.best_score is not None, job.error
+
+    try:
+        solving.request_stop(job)
+        db.session.commit()
+    except solving.SolveError:  # proved optimal in the meantime: nothing left to stop
+        pass
+    wait_for(job)
+
+    assert job.status in ("stopped", "done"), job.error
+    assert job.running_event_id is None
+    assert (job.finished_at.replace(tzinfo=None) - job.started_at.replace(tzinfo=None)).total_seconds() < 50
+    if job.version is not None:  # the search running when the stop came handed back its best schedule
+        assert job.version.status in ("feasible", "optimal") and len(job.version.sessions) == 60
+    else:
+        assert job.error
