@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     Response,
@@ -108,6 +110,7 @@ def audit(slug: str):
     """Every change of a mark, a comment or a lock, latest first (read-only)."""
     event = event_or_404(slug)
     return render_template("scoreboard/audit.html", event=event, entries=scoring.audit_log(event),
+                           local_time=partial(scoring.event_local_time, event),
                            experts={e.id: e for e in event.experts}, pitches={p.id: p for p in event.pitches},
                            criteria={c.id: c for c in rubric.criteria_of(event)})
 

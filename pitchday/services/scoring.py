@@ -299,6 +299,13 @@ def set_results_published(event: Event, published: bool) -> None:
     db.session.flush()
 
 
+def event_local_time(event: Event, moment: datetime) -> datetime:
+    """A stored moment (UTC, naive from the database) on the event's clock."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(event.timezone))
+
+
 def audit_log(event: Event, limit: int = 1000) -> list[ScoreAudit]:
     """The latest changes first (read-only)."""
     return list(db.session.execute(
