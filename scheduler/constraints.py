@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
@@ -119,6 +120,33 @@ def cap_loads_by_time(model: cp_model.CpModel, event: Event, v: ScheduleVariable
             model.add(v.load[expert.id] <= most_pitches(event, expert))
 
 
+def share_a_time_on_each_panel(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rules 1 and 4, stated for the panel relaxation: a panel's experts share a start.
+
+    Experts with the same windows can judge a pitch at the same starts, so the check runs per group
+    of windows: two groups with no start in common never sit on one panel together.
+    """
+    experts = event.expert_by_id()
+    for pitch_id, seats in v.panel_seats.items():
+        groups: dict[object, list[cp_model.IntVar]] = {}
+        starts: dict[object, frozenset[int]] = {}
+        for expert_id, seat in seats.items():
+            windows = experts[expert_id].available
+            if windows not in starts:
+                starts[windows] = frozenset(expert_starts(event, experts[expert_id], v.options[pitch_id]))
+            groups.setdefault(windows, []).append(seat)
+        used = {}
+        for one, other in combinations(groups, 2):
+            if starts[one] & starts[other]:
+                continue
+            for windows in (one, other):
+                if windows not in used:
+                    used[windows] = model.new_bool_var(f"panel_uses_windows[{pitch_id},{len(used)}]")
+                    for seat in groups[windows]:
+                        model.add_implication(seat, used[windows])
+            model.add(used[one] + used[other] <= 1)
+
+
 HARD_RULES = (
     place_every_pitch,
     keep_rooms_apart,
@@ -129,7 +157,7 @@ HARD_RULES = (
 )
 
 # The rules that do not depend on time: with them alone the model is a relaxation that bounds the score.
-PANEL_RULES = (compose_panels, bound_expert_loads, hold_locks, cap_loads_by_time)
+PANEL_RULES = (compose_panels, bound_expert_loads, hold_locks, cap_loads_by_time, share_a_time_on_each_panel)
 
 
 def add_hard_rules(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:

@@ -2,14 +2,14 @@
 
 The solve is staged (see README.md for the measurements behind it):
 
-1. the *panel relaxation*: the panel rules and the panel terms only, no clock.  It solves in
-   moments, gives a bound on the whole score (time can only cost more) and ideal panels;
-2. *placing* those panels: the full model with the panels fixed, which finds times and rooms;
+1. a *greedy* schedule (``construct.py``), or a greedy *repair* of ``previous`` in a re-plan;
+2. the *panel relaxation*: the panel rules and the panel terms only, no clock.  It gives a bound
+   on the whole score (time can only cost more) and the panels with the most topics;
 3. on small events, the *exact model* (every rule, every term, a circuit per expert for the room
-   changes) starts from that schedule and proves the optimum;
-4. on large events, where the exact room-change circuits would not fit, the solve alternates
-   *staffing* (placement fixed, exact room changes along the fixed start times) and *placing*
-   (panels fixed) until the time is up.
+   changes) starts from the best schedule and proves the optimum (Rouen);
+4. *placing* the relaxation's panels: the full model with the panels fixed finds times and rooms;
+5. the *alternation* of *staffing* (placement fixed, exact room changes along the fixed start
+   times) and *placing* (panels fixed) until the time is up.
 
 Every schedule found is scored by plain arithmetic (``objective.evaluate``) and the best is kept,
 so ``Result.score`` is the spec's score whatever model found it.  ``best_bound`` comes only from
@@ -38,9 +38,9 @@ log = logging.getLogger(__name__)
 
 # Share of the time limit the panel relaxation may take before its best answer is used.
 RELAXATION_SHARE = 0.15
-# Share for the exact model on small events (it proves Rouen at once) and for the topics stage.
+# Share for the exact model on small events (it proves Rouen at once) and for placing the relaxation's panels.
 EXACT_SHARE = 0.3
-TOPICS_SHARE = 0.3
+PLACING_SHARE = 0.3
 # Each staffing or placing step of the alternation gets this share of the time limit.
 STEP_SHARE = 0.1
 # Time allowed to complete a hint (solving the model with a schedule fixed).
@@ -68,6 +68,11 @@ class ScheduleModel:
         cap_loads_by_time(model, event, variables)
         terms = build_objective(model, event, variables, exact_room_changes)
         return cls(event, model, variables, terms)
+
+    def panels(self, value: Callable) -> dict[str, tuple[str, ...]]:
+        """The panels of a solution."""
+        return {pitch: tuple(e for e, seat in seats.items() if value(seat))
+                for pitch, seats in self.variables.panel_seats.items()}
 
     @classmethod
     def build_relaxation(cls, event: Event, options: dict[str, PitchOptions]) -> ScheduleModel:
@@ -111,18 +116,20 @@ class _Best:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Hands every solution the solver finds to ``on_solution`` (given the callback's ``value``)."""
+    """Hands every solution the solver finds to ``on_solution`` (given the callback's ``value``),
+    and stops the search when it answers True (the bound of another model is reached)."""
 
-    def __init__(self, on_solution: Callable[[Callable], None]):
+    def __init__(self, on_solution: Callable[[Callable], bool | None]):
         super().__init__()
         self._on_solution = on_solution
 
     def on_solution_callback(self) -> None:
-        self._on_solution(self.value)
+        if self._on_solution(self.value):
+            self.stop_search()
 
 
 def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | None,
-         on_solution: Callable[[Callable], None], light_presolve: bool = False) -> tuple[int, float]:
+         on_solution: Callable[[Callable], bool | None], light_presolve: bool = False) -> tuple[int, float]:
     """Solve one model for at most ``seconds``: its status and best bound.
 
     ``light_presolve`` skips probing and inclusion checks: on the hinted models of large events they
@@ -149,8 +156,11 @@ def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, worke
     """Solve a schedule model from ``hint``, offering each schedule found to ``best``."""
     if hint:
         _hint_completely(built, hint)
-    return _run(stage, built.model, seconds, workers, lambda value: best.offer(built.variables.extract(value)),
-                light_presolve=light_presolve)
+    def offer(value: Callable) -> bool:
+        best.offer(built.variables.extract(value))
+        return best.proved_optimal
+
+    return _run(stage, built.model, seconds, workers, offer, light_presolve=light_presolve)
 
 
 def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> None:
@@ -207,7 +217,9 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
-    status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers, lambda value: None)
+    relaxed: list[dict[str, tuple[str, ...]]] = []
+    status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers,
+                         lambda value: relaxed.append(relaxation.panels(value)))
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -221,15 +233,15 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best.tighten(bound)
-    if not best.proved_optimal and left() > 0:
-        # Panels for topics first: the whole model without room changes proves its optimum fast
-        # (it equals the panel bound on every benchmark), then the alternation brings the moves down.
-        topics = ScheduleModel.build(event, options=options, exact_room_changes=False)
-        status, bound = _search("topics", topics, best, min(left(), TOPICS_SHARE * time_limit), workers, hint=best.sessions)
+    if relaxed and not best.proved_optimal and left() > 0:
+        # The relaxation's panels have the most topics a schedule can have; placing them (times
+        # and rooms, room changes exact) is a small model and starts the alternation near the bound.
+        placing = ScheduleModel.build(event, options=options, panels=relaxed[-1])
+        _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit), workers)
+    if not best.sessions and left() > 0:
+        status, bound = _search("whole model", ScheduleModel.build(event, options=options), best, left(), workers)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best.tighten(bound)
     if best.sessions:
         _alternate(event, options, best, deadline, step, workers)
 
