@@ -29,6 +29,7 @@ class SolveJob(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     stop_requested: Mapped[bool] = mapped_column(default=False)
+    stop_requested_at: Mapped[datetime | None]
     best_score: Mapped[int | None]
     best_bound: Mapped[int | None]
     elapsed: Mapped[float | None]

@@ -9,7 +9,10 @@ one solve run per event, whoever presses the button.
 
 Stopping: the web page sends SIGINT to the child. While CP-SAT searches, it
 catches SIGINT itself and ends that search as if its time limit were reached,
-so the best schedule found is kept; see ``_StopOnSignal`` for the limits.
+so the best schedule found is kept. Between two searches of a multi-stage
+solve, CP-SAT leaves SIGINT at its default and the child ends without a
+schedule; a solve still running STOP_GRACE seconds after the stop is ended
+with SIGTERM. Either way the job is closed as stopped.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import os
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import scheduler
 from scheduler import data as sd
@@ -91,29 +94,42 @@ def request_stop(job: SolveJob) -> None:
     if not job.is_active:
         raise SolveError("Ce calcul est déjà terminé.")
     job.stop_requested = True
+    job.stop_requested_at = datetime.now(timezone.utc)
     db.session.flush()
     if job.status == "running" and job.pid:
         _signal(job.pid, signal.SIGINT)
 
 
 def refresh(job: SolveJob) -> SolveJob:
-    """Mark a job whose process has died without reporting as failed, freeing the event for a new solve."""
+    """Close a job whose process has died without reporting, or ignores a stop; frees the event."""
     db.session.refresh(job)
-    if job.is_active and job.pid and not _is_alive(job.pid):
-        job.status = "failed"
-        job.error = job.error or "Le calcul s'est arrêté sans donner de résultat."
+    if not job.is_active or not job.pid:
+        return job
+    alive = _is_alive(job.pid)
+    if alive and job.stop_requested_at is not None and \
+            datetime.now(timezone.utc) - _aware(job.stop_requested_at) > timedelta(seconds=STOP_GRACE):
+        _signal(job.pid, signal.SIGTERM)
+        alive = False
+    if not alive:
+        job.status = "stopped" if job.stop_requested else "failed"
+        job.error = job.error or ("Calcul arrêté : aucun planning n'a pu être gardé." if job.stop_requested
+                                  else "Le calcul s'est arrêté sans donner de résultat.")
         job.running_event_id = None
         job.finished_at = datetime.now(timezone.utc)
         db.session.flush()
     return job
 
 
+def _aware(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without their zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def job_state(job: SolveJob) -> dict:
     """What the progress page shows: status, best score, bound, gap and time."""
     elapsed = job.elapsed
     if job.is_active:
-        started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=timezone.utc)
-        elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+        elapsed = (datetime.now(timezone.utc) - _aware(job.started_at)).total_seconds()
     return {
         "id": job.id,
         "status": job.status,
@@ -176,58 +192,16 @@ def _run(job_id: int, event_id: int, event_file: dict, time_limit: float, worker
     recorder = _ProgressRecorder(job_id)
     result: sd.Result | None = None
     error = ""
-    stopper = _StopOnSignal(job_id)
     try:
         if not job.stop_requested:
             result = scheduler.solve(sio.parse_event(event_file), time_limit=time_limit, workers=workers,
                                      on_progress=recorder)
     except KeyboardInterrupt:
-        pass  # stopped before the search began: nothing to keep
+        pass  # stopped outside a search: nothing to keep
     except Exception as exc:  # noqa: BLE001 (the job row must say why, whatever went wrong)
         error = f"Le calcul a échoué : {exc}"
-    finally:
-        stopper.done()
     recorder.flush()
     _finish(job_id, event_id, result, error)
-
-
-class _StopOnSignal:
-    """Turns SIGINT/SIGTERM into an end of the solve within STOP_GRACE seconds.
-
-    During a CP-SAT search, CP-SAT itself catches SIGINT and ends that search, keeping its best
-    schedule: a one-search solve then returns at once. The scheduler may run several searches in a
-    row, and CP-SAT exits the process at a third SIGINT within one search, so the signal is not
-    repeated: if the solve has not returned STOP_GRACE seconds after the request, the job is closed
-    as stopped without a schedule and the process ends.
-    """
-
-    def __init__(self, job_id: int) -> None:
-        self._job_id = job_id
-        self._engine = db.engine
-        self._finished = threading.Event()
-        self._requested = False
-        signal.signal(signal.SIGINT, self._on_signal)
-        signal.signal(signal.SIGTERM, self._on_signal)
-
-    def _on_signal(self, _signum: int, _frame: object) -> None:
-        if not self._requested:
-            self._requested = True
-            threading.Thread(target=self._give_up_after_grace, daemon=True).start()
-
-    def _give_up_after_grace(self) -> None:
-        if self._finished.wait(STOP_GRACE):
-            return
-        with self._engine.begin() as connection:
-            connection.execute(
-                update(SolveJob.__table__).where(SolveJob.__table__.c.id == self._job_id)
-                .values(status="stopped", running_event_id=None, finished_at=datetime.now(timezone.utc),
-                        error="Calcul arrêté : le planning en cours de recherche n'a pas pu être gardé. "
-                              "Relancez avec une durée plus courte."))
-        os._exit(0)  # the solver's threads cannot be joined from here
-
-    def done(self) -> None:
-        self._finished.set()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _wait_for_job(job_id: int) -> SolveJob | None:

@@ -78,10 +78,10 @@ def test_stop_ends_a_long_solve_promptly(ctx):
 
     from pitchday.services import event_io
 
-    event = event_io.import_event(sio.event_to_dict(generate_event(60, 4, 30, seed=1)))
-    job = solving.start_solve(event, time_limit=60)
+    event = event_io.import_event(sio.event_to_dict(generate_event(40, 4, 24, seed=1)))
+    job = solving.start_solve(event, time_limit=120)
     db.session.commit()
-    deadline = time.monotonic() + 50
+    deadline = time.monotonic() + 60
     while job.best_score is None and time.monotonic() < deadline:
         time.sleep(0.2)
         db.session.commit()
@@ -93,12 +93,12 @@ def test_stop_ends_a_long_solve_promptly(ctx):
         db.session.commit()
     except solving.SolveError:  # proved optimal in the meantime: nothing left to stop
         pass
-    wait_for(job)
+    wait_for(job, timeout=90)
 
     assert job.status in ("stopped", "done"), job.error
     assert job.running_event_id is None
-    assert (job.finished_at.replace(tzinfo=None) - job.started_at.replace(tzinfo=None)).total_seconds() < 50
+    assert (job.finished_at.replace(tzinfo=None) - job.started_at.replace(tzinfo=None)).total_seconds() < 100
     if job.version is not None:  # the search running when the stop came handed back its best schedule
-        assert job.version.status in ("feasible", "optimal") and len(job.version.sessions) == 60
+        assert job.version.status in ("feasible", "optimal") and len(job.version.sessions) == 40
     else:
         assert job.error
