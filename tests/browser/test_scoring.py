@@ -82,3 +82,19 @@ def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
     # Each mark sent once: no loss, no duplicate, even for the pitch scored offline.
     assert sorted(audit) == sorted((day.pitches[key], value) for key, value in zip(PITCHES, (8, 6, 4))
                                    for _ in day.criteria)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 768, "height": 1024}, {"width": 390, "height": 844}])
+def test_every_mark_is_a_big_touch_target_on_tablets_and_phones(live_server, browser, day, viewport):  # noqa: F811
+    context = browser.new_context(viewport=viewport, locale="fr-FR", has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}")
+
+    boxes = [mark.bounding_box() for mark in page.locator(".mark span").all()]
+
+    assert len(boxes) == 11 * len(day.criteria)
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.locator(f'.mark:has(input[name="c{day.criteria[0]}"][value="10"])').tap()
+    expect(page.locator("#save-status")).to_have_text("enregistré")
+    context.close()
