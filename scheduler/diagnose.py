@@ -601,10 +601,16 @@ class _CoreSearch:
         self.model = cp_model.CpModel()
         self.reasons: dict[int, Callable[[], Conflict]] = {}
         self.literals: dict[int, cp_model.IntVar] = {}  # assumption literals by index, in creation order
+        self.rule_of: dict[int, tuple] = {}
+        self.in_room: dict[str, dict[str, cp_model.IntVar]] = {}
+        self.overflow: dict[str, cp_model.IntVar] = {}
+        self.seat: dict[tuple[str, str], cp_model.IntVar] = {}
         self.build()
 
-    def assume(self, label: str, reason: Callable[[], Conflict]) -> cp_model.IntVar:
-        literal = self.model.new_bool_var(label)
+    def assume(self, rule: tuple, reason: Callable[[], Conflict]) -> cp_model.IntVar:
+        """A literal that enforces ``rule`` (a key such as ("pitch_window", pitch id)) when assumed."""
+        literal = self.model.new_bool_var(str(rule))
+        self.rule_of[literal.index] = rule
         self.reasons[literal.index] = reason
         self.literals[literal.index] = literal
         return literal
@@ -616,7 +622,7 @@ class _CoreSearch:
         self.start: dict[str, cp_model.IntVar] = {}
         room_ids = [r.id for r in event.rooms]
         room_intervals: dict[str, list] = defaultdict(list)
-        rooms_hold_one = self.assume("room_time", lambda: Conflict(
+        rooms_hold_one = self.assume(("room_time",), lambda: Conflict(
             "room_time", f"Each of the {len(room_ids)} room(s) holds one pitch at a time, with "
                          f"{co} min of changeover, during the days' hours "
                          f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).", tuple(room_ids)))
@@ -632,7 +638,7 @@ class _CoreSearch:
             if pitch.available is not None:
                 inside = [i * MINUTES_PER_DAY + t for i, t in starts
                           if _inside(pitch.available, event.days[i].date, t, t + length)]
-                literal = self.assume(f"available[{pitch.id}]", lambda p=pitch: Conflict(
+                literal = self.assume(("pitch_window", pitch.id), lambda p=pitch: Conflict(
                     "pitch_availability", f"{_sentence(names.pitch(p.id))} is only available "
                                           f"{_windows(p.available or ())}.", (p.id,)))
                 model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(inside)) \
@@ -643,17 +649,18 @@ class _CoreSearch:
                 room_intervals[room].append(model.new_optional_fixed_size_interval_var(
                     start, length + co, in_room[room], f"in[{pitch.id},{room}]"))
             overflow = model.new_bool_var(f"overflow[{pitch.id}]")
+            self.in_room[pitch.id], self.overflow[pitch.id] = in_room, overflow
             model.add_implication(overflow, ~rooms_hold_one)
             model.add_exactly_one([*in_room.values(), overflow])
             if pitch.rooms is not None:
-                literal = self.assume(f"rooms[{pitch.id}]", lambda p=pitch: Conflict(
+                literal = self.assume(("pitch_rooms", pitch.id), lambda p=pitch: Conflict(
                     "pitch_rooms", f"{_sentence(names.pitch(p.id))} may only use room(s) "
                                    f"{_ids(p.rooms or ())}.", (p.id, *(p.rooms or ()))))
                 for room, lit in in_room.items():
                     if room not in pitch.rooms:
                         model.add_implication(literal, ~lit)
-            for index, lock in enumerate(_slot_locks(event, pitch.id)):
-                literal = self.assume(f"lock[{pitch.id},{index}]", lambda lk=lock: Conflict(
+            for lock in _slot_locks(event, pitch.id):
+                literal = self.assume(("slot_lock", lock), lambda lk=lock: Conflict(
                     "lock", _sentence(_describe_lock(names, lk)) + ".",
                     tuple(x for x in (lk.pitch, lk.room) if x)))
                 allowed = [i * MINUTES_PER_DAY + t for i, t in starts if _lock_allows(event, lock, i, t)]
@@ -668,12 +675,12 @@ class _CoreSearch:
         for intervals in room_intervals.values():
             model.add_no_overlap(intervals)
 
-        seat: dict[tuple[str, str], cp_model.IntVar] = {}
+        seat = self.seat
         expert_intervals: dict[str, list] = defaultdict(list)
         for expert in event.experts:
             windows = None
             if expert.available is not None:
-                windows = self.assume(f"available[{expert.id}]", lambda e=expert: Conflict(
+                windows = self.assume(("expert_window", expert.id), lambda e=expert: Conflict(
                     "expert_availability", f"{names.expert(e.id)} is only available "
                                            f"{_windows(e.available or ())}.", (e.id,)))
             for pitch in event.pitches:
@@ -682,7 +689,7 @@ class _CoreSearch:
                 expert_intervals[expert.id].append(model.new_optional_fixed_size_interval_var(
                     self.start[pitch.id], lengths[pitch.id] + co, lit, f"judge[{pitch.id},{expert.id}]"))
                 if pitch.id in expert.conflict_set:
-                    conflict = self.assume(f"conflict[{expert.id},{pitch.id}]", lambda e=expert, p=pitch: Conflict(
+                    conflict = self.assume(("conflict", expert.id, pitch.id), lambda e=expert, p=pitch: Conflict(
                         "conflict_of_interest", f"{names.expert(e.id)} has a conflict of interest with "
                                                 f"{names.pitch(p.id)}.", (e.id, p.id)))
                     model.add_implication(conflict, ~lit)
@@ -694,14 +701,14 @@ class _CoreSearch:
         for intervals in expert_intervals.values():
             model.add_no_overlap(intervals)
 
-        size_holds = self.assume("panel_size", lambda: Conflict(
+        size_holds = self.assume(("panel_size",), lambda: Conflict(
             "panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ()))
-        required = {org: self.assume(f"required[{org}]", lambda o=org: Conflict(
+        required = {org: self.assume(("required", org), lambda o=org: Conflict(
             "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)))
             for org in panel.required_organisations}
         max_per_org = None
         if panel.max_per_org < panel.size:
-            max_per_org = self.assume("max_per_organisation", lambda: Conflict(
+            max_per_org = self.assume(("max_per_organisation",), lambda: Conflict(
                 "panel_organisations", f"A panel has at most {panel.max_per_org} expert(s) from any one "
                                        f"organisation.", ()))
         orgs = {e.organisation for e in event.experts}
@@ -717,29 +724,133 @@ class _CoreSearch:
         for expert in event.experts:
             load = sum(seat[p.id, expert.id] for p in event.pitches)
             if expert.max_pitches is not None:
-                literal = self.assume(f"max[{expert.id}]", lambda e=expert: Conflict(
+                literal = self.assume(("max", expert.id), lambda e=expert: Conflict(
                     "expert_load", f"{names.expert(e.id)} judges at most {e.max_pitches} pitches "
                                    f"(max_pitches).", (e.id,)))
                 model.add(load <= expert.max_pitches).only_enforce_if(literal)
             if expert.min_load:
-                literal = self.assume(f"min[{expert.id}]", lambda e=expert: Conflict(
+                literal = self.assume(("min", expert.id), lambda e=expert: Conflict(
                     "expert_load", f"{names.expert(e.id)} judges at least {e.min_load} pitches "
                                    f"(min_pitches).", (e.id,)))
                 model.add(load >= expert.min_load).only_enforce_if(literal)
-        for index, lock in enumerate(_panel_locks(event)):
+        for lock in _panel_locks(event):
             if (lock.pitch, lock.expert) not in seat:
                 continue
-            literal = self.assume(f"panel_lock[{index}]", lambda lk=lock: Conflict(
+            literal = self.assume(("panel_lock", lock), lambda lk=lock: Conflict(
                 "lock", _sentence(_describe_lock(names, lk)) + ".", (lk.pitch, lk.expert)))
             model.add_implication(literal, seat[lock.pitch, lock.expert])
 
+    def greedy_schedule(self, enforced: set[int]) -> list[tuple[cp_model.IntVar, int]]:
+        """A schedule keeping the ``enforced`` rules, built greedily (most constrained pitch first), as a hint.
+
+        The relaxations tried while shrinking the core are mostly feasible, but the single-thread
+        search takes seconds to find a schedule from nothing; from a valid hint it takes none.
+        Pitches the greedy cannot place are left to the solver.
+        """
+        event, panel, co = self.event, self.event.panel, self.event.changeover
+        on = {self.rule_of[index] for index in enforced}
+        size = panel.size if ("panel_size",) in on else 0
+        required = [org for org in panel.required_organisations if ("required", org) in on]
+        per_org_cap = panel.max_per_org if ("max_per_organisation",) in on else panel.size
+        pinned: dict[str, list[str]] = defaultdict(list)
+        for lock in _panel_locks(event):
+            if ("panel_lock", lock) in on:
+                pinned[lock.pitch].append(lock.expert)
+        experts = event.expert_by_id()
+        room_busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        expert_busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        load: Counter[str] = Counter()
+
+        def free(busy: list[tuple[int, int]], start: int, end: int) -> bool:
+            return all(end + co <= a or b + co <= start for a, b in busy)
+
+        def options(pitch: Pitch) -> list[tuple[int, int]]:
+            length = event.pitch_length(pitch)
+            locks = [lock for lock in _slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
+            return [(i, t) for i, t in _day_starts(event, length)
+                    if (("pitch_window", pitch.id) not in on
+                        or _inside(pitch.available, event.days[i].date, t, t + length))
+                    and all(_lock_allows(event, lock, i, t) for lock in locks)]
+
+        def rooms(pitch: Pitch) -> list[str]:
+            locks = [lock for lock in _slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
+            return [room for room in self.in_room[pitch.id]
+                    if (("pitch_rooms", pitch.id) not in on or room in (pitch.rooms or ()))
+                    and all(lock.room in (None, room) for lock in locks)]
+
+        def can_sit(expert: Expert, pitch: Pitch, day: date, start: int, absolute: int, length: int) -> bool:
+            return (("conflict", expert.id, pitch.id) not in on
+                    and (("expert_window", expert.id) not in on
+                         or _inside(expert.available, day, start, start + length))
+                    and (("max", expert.id) not in on or load[expert.id] < (expert.max_pitches or 0))
+                    and free(expert_busy[expert.id], absolute, absolute + length))
+
+        def choose_panel(pitch: Pitch, day: date, start: int, absolute: int, length: int) -> list[str] | None:
+            eligible = sorted((e for e in event.experts if can_sit(e, pitch, day, start, absolute, length)),
+                              key=lambda e: (load[e.id] - e.min_load, e.id))
+            usable = {e.id for e in eligible}
+            if any(expert_id not in usable for expert_id in pinned[pitch.id]):
+                return None
+            chosen = list(dict.fromkeys(pinned[pitch.id]))
+            per_org = Counter(experts[e].organisation for e in chosen)
+            for org in required:
+                if per_org[org] == 0:
+                    member = next((e for e in eligible if e.organisation == org and e.id not in chosen), None)
+                    if member is None:
+                        return None
+                    chosen.append(member.id)
+                    per_org[org] += 1
+            for expert in eligible:
+                if len(chosen) >= size:
+                    break
+                if expert.id not in chosen and per_org[expert.organisation] < per_org_cap:
+                    chosen.append(expert.id)
+                    per_org[expert.organisation] += 1
+            if size and len(chosen) != size or any(count > per_org_cap for count in per_org.values()):
+                return None
+            return chosen
+
+        hint: list[tuple[cp_model.IntVar, int]] = []
+        placements = {p.id: options(p) for p in event.pitches}
+        for pitch in sorted(event.pitches, key=lambda p: (len(placements[p.id]), p.id)):
+            length, allowed = event.pitch_length(pitch), rooms(pitch)
+            for i, t in placements[pitch.id]:
+                absolute = i * MINUTES_PER_DAY + t
+                room = next((r for r in allowed if free(room_busy[r], absolute, absolute + length)), None)
+                if room is None and ("room_time",) in on:
+                    continue
+                chosen = choose_panel(pitch, event.days[i].date, t, absolute, length)
+                if chosen is None:
+                    continue
+                if room is not None:
+                    room_busy[room].append((absolute, absolute + length))
+                hint.append((self.start[pitch.id], absolute))
+                hint += [(lit, int(r == room)) for r, lit in self.in_room[pitch.id].items()]
+                hint.append((self.overflow[pitch.id], int(room is None)))
+                for expert_id in experts:
+                    hint.append((self.seat[pitch.id, expert_id], int(expert_id in chosen)))
+                for expert_id in chosen:
+                    expert_busy[expert_id].append((absolute, absolute + length))
+                    load[expert_id] += 1
+                break
+        return hint
+
     def solve(self, assumed: list[int], time_limit: float) -> tuple[int, set[int]]:
         """The status with only the ``assumed`` literals enforced, and a core when infeasible."""
+        started = time.monotonic()
         self.model.clear_assumptions()
         self.model.add_assumptions([self.literals[index] for index in assumed])
+        self.model.clear_hints()
+        enforced = set(assumed)
+        for index, literal in self.literals.items():  # the rules not assumed are best relaxed
+            self.model.add_hint(literal, index in enforced)
+        for variable, value in self.greedy_schedule(enforced):
+            self.model.add_hint(variable, value)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit - (time.monotonic() - started))
         solver.parameters.num_workers = 1  # cores come back from the single-thread search
+        solver.parameters.repair_hint = True
+        solver.parameters.cp_model_probing_level = 0  # probing costs seconds per solve on large events
         status = solver.solve(self.model)
         core = set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
         return status, core
