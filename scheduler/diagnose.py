@@ -10,7 +10,9 @@ its own assumption literal (one pitch's windows, one expert's windows, one confl
 interest, one lock, one organisation required on panels...).  The solver returns a set
 of assumptions that cannot hold together; deleting them one at a time while the rest
 stays infeasible shrinks it to a minimal set, and each literal left is read back as a
-sentence naming its data.
+sentence naming its data.  Each check starts from a greedy schedule of the rules it keeps,
+so that the feasible relaxations are found quickly and the set is proved minimal;
+a check that runs out of time keeps its literal (the set stays sufficient, perhaps not minimal).
 """
 
 from __future__ import annotations
