@@ -48,7 +48,9 @@ def pitch(token: str, pitch_id: int):
         flash(_("Notes enregistrées."), "success")
         return redirect(url_for("juror.pitch", token=token, pitch_id=pitch_id))
     if form.is_submitted():
-        return _render_sheet(expert, token, sheet, form, _("Formulaire incomplet : rechargez la page.")), 422
+        why = (_("La page a expiré : rechargez-la puis notez à nouveau.") if "csrf_token" in form.errors
+               else _("Le commentaire est trop long (5000 caractères au plus)."))
+        return _render_sheet(expert, token, sheet, form, why), 422
     return _render_sheet(expert, token, sheet, form)
 
 

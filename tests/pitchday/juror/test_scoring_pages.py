@@ -103,3 +103,15 @@ def test_the_autosave_endpoint_needs_the_csrf_token_of_the_page(app, client, day
 
     assert refused.status_code == 400
     assert accepted.status_code == 200
+
+
+def test_a_too_long_comment_in_the_form_is_refused_with_its_reason(app, client, day):  # noqa: F811
+    pitch_url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}"
+
+    response = client.post(pitch_url, data={"client_id": "long-comment-1", "comment": "x" * 5001,
+                                            f"c{day.criteria[0]}": "5"})
+
+    assert response.status_code == 422
+    assert "trop long" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Score)).scalar_one() == 0
