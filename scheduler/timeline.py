@@ -7,7 +7,9 @@ no-overlap constraint per room or expert covers the whole event.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from scheduler.data import MINUTES_PER_DAY, Day, Event, Expert, PanelLock, Pitch, Session, SlotLock, Window
@@ -22,7 +24,7 @@ class PitchOptions:
     starts_by_day: tuple[tuple[int, tuple[int, ...]], ...]  # (day index, absolute starts), days with a start
     rooms: tuple[str, ...]
 
-    @property
+    @cached_property
     def all_starts(self) -> tuple[int, ...]:
         return tuple(start for _, starts in self.starts_by_day for start in starts)
 
@@ -160,14 +162,16 @@ def expert_starts(event: Event, expert: Expert, options: PitchOptions) -> tuple[
     """The starts of a pitch at which the expert may judge it (rule 4's availability part)."""
     if expert.available is None:
         return options.all_starts
-    allowed = []
+    allowed = set()
     for day_index, starts in options.starts_by_day:
         day = event.days[day_index].date
-        for start in starts:
-            minute = start - day_offset(day_index)
-            if _inside_some_window(expert.available, day, minute, minute + options.length):
-                allowed.append(start)
-    return tuple(allowed)
+        offset = day_offset(day_index)
+        for window in expert.available:
+            if window.date == day:
+                first = bisect_left(starts, offset + window.start)
+                last = bisect_right(starts, offset + window.end - options.length)
+                allowed.update(starts[first:last])
+    return tuple(sorted(allowed))
 
 
 def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:
