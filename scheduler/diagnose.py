@@ -187,6 +187,13 @@ class _Counting:
         self.placements: dict[str, _Placement] = {}
 
     def conflicts(self) -> list[Conflict]:
+        if not self.event.pitches:
+            return []
+        if not self.event.days or not self.event.rooms:
+            missing = "day" if not self.event.days else "room"
+            self.add("room_time", f"The event has no {missing}: its {len(self.event.pitches)} pitches cannot "
+                                  f"take place.", [])
+            return self.found
         panel_possible = self.check_panel_rules()
         for pitch in self.event.pitches:
             placement = self.place(pitch)

@@ -205,3 +205,9 @@ def test_generated_event_with_a_starved_organisation():
     uimm = {e.id for e in capped.experts if e.organisation == "uimm"}
     assert named((conflict,)) == [("expert_load", {"uimm"} | uimm)]
     assert diagnose(realistic, time_limit=2.0) == ()
+
+
+def test_event_without_rooms_or_pitches():
+    tiny = event([pitch("a")], panel_of_two(), rooms=(), panel_size=1)
+    assert named(diagnose(tiny, time_limit=2.0)) == [("room_time", set())]
+    assert diagnose(event([], panel_of_two(), panel_size=1), time_limit=2.0) == ()
