@@ -249,7 +249,10 @@ class GeneratedEvent:
 def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile) -> dict[str, int]:
     """How many experts each organisation sends: enough of each required one for every room."""
     required = profile.required_organisations
-    per_required = max(n_rooms, math.ceil(n_experts * (0.66 if len(required) == 3 else 0.5) / len(required)))
+    # As in Rouen, the required organisations send about two thirds of the experts (half when
+    # two are required), and never fewer each than there are rooms running at once.
+    share = 0.66 if len(required) == 3 else 0.5
+    per_required = max(n_rooms, math.ceil(n_experts * share / len(required)))
     if per_required * len(required) + (profile.panel_size - len(required)) * n_rooms > n_experts:
         raise ValueError(f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
                          f"{profile.panel_size}")
