@@ -224,6 +224,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound)
+    if status != cp_model.OPTIMAL:
+        relaxed.clear()  # unproved panels placed badly (300 pitches: nothing placed in 36 s)
 
     if exact_model_fits(event, options) and left() > 0:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=True)

@@ -52,12 +52,12 @@ def test_large_event_path_gives_a_valid_schedule(solve_and_check, monkeypatch):
     experts += [expert(f"c{n}", organisation="cetim", topics=("textile",)) for n in range(3)]
     pitches = [pitch(f"p{n}", topics=("lin", "textile") if n % 2 else ("coton",)) for n in range(6)]
     tiny = event(pitches, experts, rooms=2, changeover=5, panel_size=2, required=("uimm", "cetim"))
-    result = solve_and_check(tiny, time_limit=3.0)
+    result = solve_and_check(tiny, time_limit=1.5)
     assert result.status.has_schedule
     assert result.best_bound >= result.score
 
 
 def test_generated_event_gets_a_valid_schedule_quickly(solve_and_check):
     generate = pytest.importorskip("bench.generate")
-    result = solve_and_check(generate.generate_event(26, 3, 24), time_limit=2.0)
+    result = solve_and_check(generate.generate_event(26, 3, 24), time_limit=1.0)
     assert result.status.has_schedule
