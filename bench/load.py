@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    # A SIGTERM (``timeout``, a closed terminal) still stops gunicorn through the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/load.db"
     good = True
     for jurors in args.jurors:
