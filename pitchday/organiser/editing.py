@@ -29,7 +29,7 @@ def _event(slug: str) -> Event:
     return db.one_or_404(db.select(Event).filter_by(slug=slug))
 
 
-def _item(kind: str, event: Event, item_id: int | None):  # noqa: ANN202
+def _item(kind: str, event: Event, item_id: int | None):
     if kind not in KINDS:
         abort(404)
     if item_id is None:
@@ -37,7 +37,7 @@ def _item(kind: str, event: Event, item_id: int | None):  # noqa: ANN202
     return db.one_or_404(db.select(KINDS[kind][0]).filter_by(id=item_id, event_id=event.id))
 
 
-def _choices(kind: str, event: Event, form) -> None:  # noqa: ANN001
+def _choices(kind: str, event: Event, form) -> None:
     if kind == "pitchs":
         form.rooms.choices = [(r.key, r.name) for r in event.rooms]
     if kind == "jures":
@@ -45,7 +45,7 @@ def _choices(kind: str, event: Event, form) -> None:  # noqa: ANN001
         form.conflicts.choices = [(p.key, p.company) for p in event.pitches]
 
 
-def _prefill(kind: str, item, form) -> None:  # noqa: ANN001
+def _prefill(kind: str, item, form) -> None:
     """The form's fields from the stored item (on GET)."""
     if kind == "jours":
         form.day.data, form.start.data, form.end.data = item.date, format_clock(item.start_min), \
@@ -72,7 +72,7 @@ def _prefill(kind: str, item, form) -> None:  # noqa: ANN001
         form.process(obj=item)
 
 
-def _save(kind: str, event: Event, item, form):  # noqa: ANN001, ANN202
+def _save(kind: str, event: Event, item, form):
     data = form.data
     if kind == "jours":
         return editing.save_day(event, item, editing.DayInput(

@@ -45,7 +45,7 @@ class SolveForm(FlaskForm):
                                           NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
 
 
-def _clock(form, field) -> None:  # noqa: ANN001 (WTForms validator signature)
+def _clock(form, field) -> None:
     """An HH:MM clock time, kept in field.minutes."""
     text = (field.data or "").strip()
     hours, _sep, minutes = text.partition(":")
@@ -92,7 +92,7 @@ _REQUIRED = _l("Ce champ est obligatoire.")
 _WHOLE = _l("Indiquez un nombre entier.")
 
 
-def _key_field(label) -> StringField:  # noqa: ANN001 (a lazy string)
+def _key_field(label) -> StringField:
     return StringField(label, validators=[
         InputRequired(_REQUIRED), Length(max=80, message=_l("80 caractères au plus.")),
         Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",

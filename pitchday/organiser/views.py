@@ -113,6 +113,8 @@ def _safe_next(target: str | None) -> str | None:
         return target
     return None
 
-from pitchday.organiser import workspace  # noqa: E402,F401  (registers the planning pages on bp)
-from pitchday.organiser import imports  # noqa: E402,F401  (registers the CSV import pages on bp)
-from pitchday.organiser import editing  # noqa: E402,F401  (registers the editing pages on bp)
+from pitchday.organiser import (
+    editing,  # noqa: F401  (registers the editing pages on bp)
+    imports,  # noqa: F401  (registers the CSV import pages on bp)
+    workspace,  # noqa: F401  (registers the planning pages on bp)
+)

@@ -24,7 +24,7 @@ def _version(event: Event, version_id: int) -> ScheduleVersion:
     return db.one_or_404(db.select(ScheduleVersion).filter_by(id=version_id, event_id=event.id))
 
 
-def _of_event(model: type, event: Event, key: str):  # noqa: ANN202
+def _of_event(model: type, event: Event, key: str):
     """A pitch, expert or room of the event by its key, or a 404."""
     return db.one_or_404(db.select(model).filter_by(event_id=event.id, key=key))
 
@@ -112,6 +112,7 @@ def version(slug: str, version_id: int):
         "breakdown": planning.soft_breakdown(event, shown) if shown.sessions else [],
         "terms": planning.terms_table(event, shown) if shown.sessions else [],
         "conflicts": planning.explain_conflicts(event, shown),
+        "term_labels": planning.TERM_LABELS,
         "changes": planning.version_changes(event, compared, shown) if compared and shown.sessions else [],
         "versions": planning.versions_of(event),
         "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
@@ -167,11 +168,11 @@ def _absent_form(event: Event) -> AbsentForm:
     return form
 
 
-def _back(slug: str, version_id: int):  # noqa: ANN202
+def _back(slug: str, version_id: int):
     return redirect(url_for("organiser.version", slug=slug, version_id=version_id))
 
 
-def _form_errors(form) -> str:  # noqa: ANN001
+def _form_errors(form) -> str:
     return " ".join(f"{getattr(form, name).label.text} : {msg}" for name, msgs in form.errors.items()
                     for msg in msgs)
 

@@ -15,11 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler import io as sio
-
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, ExpertConflict, Organisation, Pitch, PitchRoom
 from pitchday.services.event_io import to_scheduler_event
+from scheduler import io as sio
 
 # (column, required, what it holds) — shown on the import page.
 PITCH_COLUMNS = [

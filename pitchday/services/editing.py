@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler import io as sio
-
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -32,6 +30,7 @@ from pitchday.models import (
     ScheduledSession,
 )
 from pitchday.services.event_io import to_scheduler_event
+from scheduler import io as sio
 
 _WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
 _BREAK = re.compile(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*(.*)")
@@ -284,6 +283,6 @@ def save_criterion(event: Event, criterion: Criterion | None, *, label: str, des
     return criterion
 
 
-def _refuse_if_scheduled(*conditions, what: str) -> None:  # noqa: ANN002 (SQL expressions)
+def _refuse_if_scheduled(*conditions, what: str) -> None:
     if db.session.execute(db.select(ScheduledSession.id).where(*conditions)).first():
         raise EditError(f"Impossible de supprimer {what} : un planning enregistré l'utilise.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -13,12 +13,12 @@ import qrcode.image.svg
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from markupsafe import Markup
-from scheduler import data as sd
-from scheduler import io as sio
 
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
 from pitchday.services import schedules
 from pitchday.services.agenda import format_clock
+from scheduler import data as sd
+from scheduler import io as sio
 
 CSV_COLUMNS = ["date", "debut", "fin", "salle", "pitch", "entreprise", "titre", "secteur", "ville", "jury"]
 PRODUCT_ID = "-//PitchDay//Agenda du jury//FR"
@@ -57,7 +57,7 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None, *, domain: s
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{event.name} — {expert.name}")
     zone = ZoneInfo(event.timezone)
-    stamp = _as_utc((version.published_at or version.created_at) if version else datetime.now(timezone.utc))
+    stamp = _as_utc((version.published_at or version.created_at) if version else datetime.now(UTC))
     for s in sorted(version.sessions if version else [], key=lambda s: (s.date, s.start_min)):
         if not any(seat.expert_id == expert.id for seat in s.seats):
             continue
@@ -79,7 +79,7 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None, *, domain: s
 
 def _as_utc(moment: datetime) -> datetime:
     """Stored times are UTC; SQLite hands them back without their zone."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def qr_svg(text: str) -> Markup:
@@ -96,7 +96,7 @@ class AccessCard:
     qr: Markup
 
 
-def access_cards(links: list[JurorAccess], url_for_token) -> list[AccessCard]:  # noqa: ANN001 (a url builder)
+def access_cards(links: list[JurorAccess], url_for_token) -> list[AccessCard]:
     """One printable card per juror: name, organisation, personal link and its QR code."""
     cards = []
     for access in links:

@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, pairwise
 
-from scheduler import data as sd
-from scheduler.replan import changes_between
-from scheduler.validate import Violation, check_schedule, score_terms
-
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -31,6 +27,9 @@ from pitchday.models import (
 from pitchday.services import schedules
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
+from scheduler import data as sd
+from scheduler.replan import changes_between
+from scheduler.validate import Violation, check_schedule, score_terms
 
 
 class PlanningError(ValueError):

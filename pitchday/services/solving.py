@@ -22,18 +22,18 @@ import os
 import signal
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-import scheduler
-from scheduler import data as sd
-from scheduler import io as sio
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+import scheduler
 from pitchday.extensions import db
 from pitchday.models import Event, SolveJob
 from pitchday.services import schedules
 from pitchday.services.event_io import to_scheduler_event
+from scheduler import data as sd
+from scheduler import io as sio
 
 MIN_TIME_LIMIT = 1.0
 MAX_TIME_LIMIT = 600.0
@@ -94,7 +94,7 @@ def request_stop(job: SolveJob) -> None:
     if not job.is_active:
         raise SolveError("Ce calcul est déjà terminé.")
     job.stop_requested = True
-    job.stop_requested_at = datetime.now(timezone.utc)
+    job.stop_requested_at = datetime.now(UTC)
     db.session.flush()
     if job.status == "running" and job.pid:
         _signal(job.pid, signal.SIGINT)
@@ -107,7 +107,7 @@ def refresh(job: SolveJob) -> SolveJob:
         return job
     alive = _is_alive(job.pid)
     if alive and job.stop_requested_at is not None and \
-            datetime.now(timezone.utc) - _aware(job.stop_requested_at) > timedelta(seconds=STOP_GRACE):
+            datetime.now(UTC) - _aware(job.stop_requested_at) > timedelta(seconds=STOP_GRACE):
         _signal(job.pid, signal.SIGTERM)
         alive = False
     if not alive:
@@ -115,21 +115,21 @@ def refresh(job: SolveJob) -> SolveJob:
         job.error = job.error or ("Calcul arrêté : aucun planning n'a pu être gardé." if job.stop_requested
                                   else "Le calcul s'est arrêté sans donner de résultat.")
         job.running_event_id = None
-        job.finished_at = datetime.now(timezone.utc)
+        job.finished_at = datetime.now(UTC)
         db.session.flush()
     return job
 
 
 def _aware(moment: datetime) -> datetime:
     """Stored times are UTC; SQLite hands them back without their zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def job_state(job: SolveJob) -> dict:
     """What the progress page shows: status, best score, bound, gap and time."""
     elapsed = job.elapsed
     if job.is_active:
-        elapsed = (datetime.now(timezone.utc) - _aware(job.started_at)).total_seconds()
+        elapsed = (datetime.now(UTC) - _aware(job.started_at)).total_seconds()
     return {
         "id": job.id,
         "status": job.status,
@@ -218,7 +218,7 @@ def _wait_for_job(job_id: int) -> SolveJob | None:
 def _finish(job_id: int, event_id: int, result: sd.Result | None, error: str) -> None:
     job = db.session.get(SolveJob, job_id, populate_existing=True)
     event = db.session.get(Event, event_id)
-    job.finished_at = datetime.now(timezone.utc)
+    job.finished_at = datetime.now(UTC)
     job.running_event_id = None
     stopped = job.stop_requested
     if result is not None:
@@ -235,7 +235,7 @@ def _finish(job_id: int, event_id: int, result: sd.Result | None, error: str) ->
     elif not error and stopped:
         error = "Calcul arrêté avant qu'un planning soit trouvé."
     job.error = error
-    job.status = "failed" if error and job.version is None else ("stopped" if stopped else "done")
+    job.status = "stopped" if stopped else ("failed" if error and job.version is None else "done")
     db.session.commit()
 
 

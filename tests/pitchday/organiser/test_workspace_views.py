@@ -7,9 +7,9 @@ import time
 import pytest
 
 from pitchday.extensions import db
-from scheduler import data as sd
 from pitchday.models import Lock, ScheduleVersion, SolveJob
 from pitchday.services import agenda, schedules
+from scheduler import data as sd
 from tests.helpers import create_organiser, import_event, login
 
 
@@ -225,7 +225,7 @@ def test_replan_starts_a_solve_with_the_previous_version(organiser_client, draft
     assert {s.pitch_id: (s.date, s.start_min, s.room_id) for s in new.sessions}[first.pitch_id] == \
         locked[first.pitch_id]
     page = organiser_client.get(url(event, f"/versions/{new.id}?comparer={draft.id}")).get_data(as_text=True)
-    assert "Changements depuis : brouillon n° %d" % draft.id in page
+    assert f"Changements depuis : brouillon n° {draft.id}" in page
 
 
 def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_client, draft):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import scheduler
 
+import scheduler
 from pitchday.extensions import db
 from pitchday.services import planning, schedules
 from scheduler import data as sd

@@ -74,9 +74,8 @@ def test_a_dead_process_frees_the_event(ctx, rouen):
 
 def test_stop_ends_a_long_solve_promptly(ctx):
     from bench.generate import generate_event
-    from scheduler import io as sio
-
     from pitchday.services import event_io
+    from scheduler import io as sio
 
     event = event_io.import_event(sio.event_to_dict(generate_event(40, 4, 24, seed=1)))
     job = solving.start_solve(event, time_limit=120)
