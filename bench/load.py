@@ -195,7 +195,7 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
           f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
           f"{min(updates, default=0)}–{max(updates, default=0)}")
     failures = Counter(line.split(": ")[0] for line in log_file.read_text(errors="replace").splitlines()
-                       if re.match(r"^[a-z_.]*(Error|Exception)\b", line))
+                       if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line))
     print(f"server errors logged: {dict(failures) or 'none'} (log: {log_file})")
     print(f"database: {check.submissions_stored} submissions stored, {check.audit_rows} audit rows, "
           f"{len(check.problems)} problems {list(check.problems[:5])}")
