@@ -45,7 +45,7 @@ def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables
 def compose_panels(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
     """Rule 3: panel size, one expert at least from each required organisation, a cap per organisation."""
     organisation = {expert.id: expert.organisation for expert in event.experts}
-    for pitch_id, seats in v.panel_seats.items():
+    for seats in v.panel_seats.values():
         model.add(sum(seats.values()) == event.panel.size)
         by_organisation = defaultdict(list)
         for expert_id, var in seats.items():

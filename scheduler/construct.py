@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from scheduler.data import MINUTES_PER_DAY, Event, Expert, Pitch, Session
+from scheduler.data import MINUTES_PER_DAY, Event, Expert, Session
 from scheduler.timeline import (
     PitchOptions,
     break_free_stretches,
@@ -59,9 +59,11 @@ class _Context:
     candidates: dict[str, list[Expert]]
     shared: dict[tuple[str, str], int]  # (expert, pitch) -> topics in common
     grid: list[int]
+    panels: dict[str, tuple[str, ...]] | None = None  # given panels: only times and rooms to choose
 
     @classmethod
-    def of(cls, event: Event, options: dict[str, PitchOptions]) -> _Context:
+    def of(cls, event: Event, options: dict[str, PitchOptions],
+           panels: dict[str, tuple[str, ...]] | None = None) -> _Context:
         pinned = defaultdict(set)
         for lock in panel_locks(event):
             pinned[lock.pitch].add(lock.expert)
@@ -74,7 +76,7 @@ class _Context:
                       for pitch_id in options}
         shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
         return cls(event, options, event.expert_by_id(), pinned, allowed_starts, candidates, shared,
-                   _start_grid(event, options))
+                   _start_grid(event, options), panels)
 
 
 def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, ...] | None:
@@ -89,6 +91,21 @@ def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, 
         return None
     _meet_minimum_loads(context, state)
     return tuple(state.sessions[p.id] for p in event.pitches)
+
+
+def place_panels(event: Event, options: dict[str, PitchOptions],
+                 panels: dict[str, tuple[str, ...]]) -> tuple[Session, ...] | None:
+    """Times and rooms for given panels, each pitch going where most of its panel sat last."""
+    if any(not option.starts_by_day or not option.rooms for option in options.values()):
+        return None
+    context = _Context.of(event, options, panels)
+    for spread in (True, False):
+        state = _State()
+        unplaced = dict.fromkeys(options)
+        _fill(context, state, unplaced, spread)
+        if not unplaced:
+            return tuple(state.sessions[p.id] for p in event.pitches)
+    return None
 
 
 def repair(event: Event, options: dict[str, PitchOptions], previous: tuple[Session, ...]) -> tuple[Session, ...] | None:
@@ -144,7 +161,7 @@ def repair(event: Event, options: dict[str, PitchOptions], previous: tuple[Sessi
 def _fill(context: _Context, state: _State, unplaced: dict[str, None], spread: bool) -> None:
     """Walk the start grid and give each free room the most fitting pitch still unplaced."""
     event, options = context.event, context.options
-    starts_of = {pitch_id: sorted(set(context.grid) & set(options[pitch_id].all_starts)) for pitch_id in unplaced}
+    starts_of = {pitch_id: sorted(_possible_starts(context, pitch_id)) for pitch_id in unplaced}
     start_sets = {pitch_id: frozenset(starts) for pitch_id, starts in starts_of.items()}
     sectors = {p.id: p.sector for p in event.pitches}
     current_day = None
@@ -157,22 +174,40 @@ def _fill(context: _Context, state: _State, unplaced: dict[str, None], spread: b
         # Spread the pitches evenly over the event rather than packing the first hours: fewer
         # pitches at once leaves experts (and the late-comers among them) more pitches to judge.
         quota = -(-len(unplaced) // (len(context.grid) - position)) if spread else len(event.rooms)
-        filled = 0
+        # The pitches whose starts are running out first, in the fewest rooms they accept, so that
+        # an ordinary pitch in another room does not take the expert or room they need.
+        urgent = sorted((p for p in unplaced if time in start_sets[p]
+                         and len(starts_of[p]) - bisect_left(starts_of[p], time) <= URGENT_STARTS),
+                        key=lambda p: (len(starts_of[p]) - bisect_left(starts_of[p], time), len(options[p].rooms)))
+        for pitch_id in urgent:
+            for room in options[pitch_id].rooms:
+                if _try_place(context, state, pitch_id, time, room):
+                    del unplaced[pitch_id]
+                    break
+        filled = len(urgent) - sum(1 for p in urgent if p in unplaced)
         for room in sorted((r.id for r in event.rooms), key=lambda r: r not in state.jury):
-            fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms
-                       and state.free(("room", room), time, time + options[p].length + event.changeover)]
+            if filled >= quota:
+                break
+            fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms]
             order = sorted(fitting, key=lambda p: _priority(context, p, time, room, state, starts_of,
                                                             sectors[p], time + options[p].length))
             for pitch_id in order:
-                if filled >= quota and _priority(context, pitch_id, time, room, state, starts_of, "", 0)[0]:
-                    break  # the quota is reached and this pitch is not urgent
-                panel = _panel(context, options[pitch_id], time, room, state, context.pinned[pitch_id])
-                if panel is None:
-                    continue
-                _place(event, options[pitch_id], time, room, panel, state)
-                del unplaced[pitch_id]
-                filled += 1
-                break
+                if _try_place(context, state, pitch_id, time, room):
+                    del unplaced[pitch_id]
+                    filled += 1
+                    break
+
+
+def _try_place(context: _Context, state: _State, pitch_id: str, time: int, room: str) -> bool:
+    """Place the pitch there if the room is free and a panel can be found."""
+    option = context.options[pitch_id]
+    if not state.free(("room", room), time, time + option.length + context.event.changeover):
+        return False
+    panel = _panel(context, option, time, room, state, context.pinned[pitch_id])
+    if panel is None:
+        return False
+    _place(context.event, option, time, room, panel, state)
+    return True
 
 
 def _meet_minimum_loads(context: _Context, state: _State) -> None:
@@ -234,12 +269,27 @@ def _start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
     return sorted(grid)
 
 
+def _possible_starts(context: _Context, pitch_id: str) -> set[int]:
+    """The grid starts of a pitch, and with a given panel only those every member may judge at."""
+    starts = set(context.grid) & set(context.options[pitch_id].all_starts)
+    for expert in (context.panels or {}).get(pitch_id, ()):
+        starts &= context.allowed_starts.get((expert, pitch_id), frozenset())
+    return starts
+
+
 def _priority(context: _Context, pitch_id: str, time: int, room: str, state: _State,
               starts_of: dict[str, list[int]], sector: str, end: int) -> tuple:
-    """Urgent pitches first, then the best fit for the jury in the room (less any sector clash)."""
+    """Urgent pitches first, then the best fit for the jury in the room (less any sector clash).
+
+    With given panels the fit is the jury members on the pitch's panel (each a room change saved).
+    """
     starts = starts_of[pitch_id]
     left = len(starts) - bisect_left(starts, time)
-    fit = 10 * sum(context.shared[(expert, pitch_id)] for expert in state.jury.get(room, ()))
+    jury = state.jury.get(room, ())
+    if context.panels is not None:
+        fit = 10 * len(set(jury) & set(context.panels[pitch_id]))
+    else:
+        fit = 10 * sum(context.shared[(expert, pitch_id)] for expert in jury)
     clashes = sum(1 for start, until, other in state.running if other == sector and start < end and time < until)
     return (left > URGENT_STARTS, -(fit - 3 * clashes), left)
 
@@ -266,6 +316,9 @@ def _panel(context: _Context, option: PitchOptions, time: int, room: str, state:
     usable = [e for e in context.candidates[pitch.id]
               if time in context.allowed_starts[(e.id, pitch.id)]
               and _below_maximum(e, state) and state.free(("expert", e.id), time, end)]
+    if context.panels is not None:
+        given = context.panels[pitch.id]
+        return given if all(experts[e] in usable for e in given) else None
     if any(experts.get(e) not in usable for e in pinned):
         return None
     usable.sort(key=value, reverse=True)

@@ -21,13 +21,13 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
 from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
-from scheduler.construct import construct, meets_minimum_loads, repair
+from scheduler.construct import construct, meets_minimum_loads, place_panels, repair
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits, optimistic_score
 from scheduler.replan import changes_between
@@ -230,8 +230,12 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
         # and rooms, room changes exact) is a small model and starts the alternation near the bound.
+        greedy = place_panels(event, options, relaxed[-1])
+        if greedy is not None:
+            best.offer(greedy)
         placing = ScheduleModel.build(event, options=options, panels=relaxed[-1])
-        _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit), workers)
+        _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit), workers,
+                hint=greedy or ())
     if exact_model_fits(event, options) and not best.proved_optimal and left() > 0:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=True)
         status, bound = _search("exact model", exact, best, min(left(), EXACT_SHARE * time_limit), workers,

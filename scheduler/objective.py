@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from ortools.sat.python import cp_model
 
@@ -34,7 +34,6 @@ class ObjectiveTerms:
     room_changes: cp_model.LinearExprT
     sector_clash: cp_model.LinearExprT
     changes_from_previous: cp_model.LinearExprT
-    room_changes_exact: bool
 
     def score(self, event: Event) -> cp_model.LinearExprT:
         weights = event.objective_weights
@@ -247,7 +246,7 @@ def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
     """
     if not timed:
         terms = ObjectiveTerms(topic_match(model, event, v), load_spread(model, event, v), 0, 0,
-                               changes_from_previous(model, event, v), room_changes_exact=False)
+                               changes_from_previous(model, event, v))
         model.maximize(terms.score(event))
         return terms
     if exact_room_changes is None:
@@ -259,7 +258,6 @@ def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
         room_changes=room_changes(model, event, v, exact_room_changes),
         sector_clash=sector_clash(model, event, v),
         changes_from_previous=changes_from_previous(model, event, v),
-        room_changes_exact=exact_room_changes,
     )
     model.maximize(terms.score(event))
     return terms
@@ -269,7 +267,7 @@ def optimistic_score(event: Event, options: dict[str, PitchOptions]) -> int:
     """A bound known before any solving: each panel of the experts sharing most topics, no penalty."""
     weights = event.objective_weights
     total = 0
-    for pitch_id, option in options.items():
+    for option in options.values():
         topics = set(option.pitch.topics)
         shared = sorted((len(topics & set(e.topics)) for e in event.experts if may_sit(event, e, option)),
                         reverse=True)
@@ -292,7 +290,7 @@ def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
     moves = 0
     for judged in days_of_expert.values():
         judged.sort(key=lambda s: s.start)
-        moves += sum(1 for one, other in zip(judged, judged[1:]) if one.room != other.room)
+        moves += sum(1 for one, other in pairwise(judged) if one.room != other.room)
     clashes = sum(1 for one, other in combinations(sessions, 2)
                   if pitches[one.pitch].sector == pitches[other.pitch].sector and one.date == other.date
                   and one.start < other.end and other.start < one.end)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from scheduler.data import MINUTES_PER_DAY, Day, Event, Expert, PanelLock, Pitch, Session, SlotLock, Window
 
@@ -109,18 +109,6 @@ def placed_options(event: Event, options: dict[str, PitchOptions],
         starts_by_day = tuple((day, (absolute,)) for day, starts in option.starts_by_day if absolute in starts)
         rooms = (session.room,) if session.room in option.rooms else ()
         narrowed[session.pitch] = PitchOptions(option.pitch, option.length, starts_by_day, rooms)
-    return narrowed
-
-
-def options_in_cells(options: dict[str, PitchOptions],
-                     cells: dict[str, tuple[int, str]]) -> dict[str, PitchOptions]:
-    """The options narrowed to a given (day index, room) per pitch."""
-    narrowed = dict(options)
-    for pitch_id, (day, room) in cells.items():
-        option = options[pitch_id]
-        narrowed[pitch_id] = PitchOptions(option.pitch, option.length,
-                                          tuple((d, starts) for d, starts in option.starts_by_day if d == day),
-                                          (room,) if room in option.rooms else ())
     return narrowed
 
 

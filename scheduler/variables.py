@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -87,11 +87,6 @@ class ScheduleVariables:
             sessions.append(Session(pitch.id, day, minute, minute + self.options[pitch.id].length, room,
                                     tuple(panels[pitch.id])))
         return tuple(sessions)
-
-    def fix(self, model: cp_model.CpModel, sessions: tuple[Session, ...]) -> None:
-        """Constrain the model to exactly this schedule."""
-        for var, value in self.values_of(sessions):
-            model.add(var == value)
 
     def hint(self, model: cp_model.CpModel, sessions: tuple[Session, ...]) -> None:
         """Suggest a schedule to the solver as its first solution (unknown parts are left free)."""

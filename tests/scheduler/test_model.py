@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import solve
 from scheduler.data import Status
 from tests.scheduler.builders import event, expert, pitch
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from scheduler.data import PanelLock, SlotLock, Status
 from tests.scheduler.builders import DAY_TWO, clock, day, event, expert, pitch, window
 
-
 # Rule 1: each pitch once, inside its day, clear of breaks, in its windows and rooms.
 
 def test_pitch_fits_between_break_and_end_of_day(solve_and_check):
