@@ -5,11 +5,14 @@ The solve is staged (see README.md for the measurements behind it):
 1. a *greedy* schedule (``construct.py``), or a greedy *repair* of ``previous`` in a re-plan;
 2. the *panel relaxation*: the panel rules and the panel terms only, no clock.  It gives a bound
    on the whole score (time can only cost more) and the panels with the most topics;
-3. on small events, the *exact model* (every rule, every term, a circuit per expert for the room
-   changes) starts from the best schedule and proves the optimum (Rouen);
-4. *placing* the relaxation's panels: the full model with the panels fixed finds times and rooms;
+3. *placing* those panels (when the relaxation is proved): a greedy placement, then the full
+   model with the panels fixed, which finds times and rooms with exact room changes;
+4. on small events, the *exact model* (every rule, every term, a circuit per expert for the room
+   changes) starts from the best schedule and tries to prove the optimum;
 5. the *alternation* of *staffing* (placement fixed, exact room changes along the fixed start
    times) and *placing* (panels fixed) until the time is up.
+
+A stage stops as soon as a schedule reaches the best bound (Rouen: proved in the third stage).
 
 Every schedule found is scored by plain arithmetic (``objective.evaluate``) and the best is kept,
 so ``Result.score`` is the spec's score whatever model found it.  ``best_bound`` comes only from
@@ -36,8 +39,10 @@ from scheduler.variables import ScheduleVariables
 
 log = logging.getLogger(__name__)
 
-# Share of the time limit the panel relaxation may take before its best answer is used.
+# Share of the time limit the panel relaxation may take before its best answer is used, and how
+# far from its bound its panels may be and still be placed.
 RELAXATION_SHARE = 0.15
+RELAXATION_GAP = 0.01
 # Share for the exact model on small events (it proves Rouen at once) and for placing the relaxation's panels.
 EXACT_SHARE = 0.3
 PLACING_SHARE = 0.3
@@ -217,23 +222,24 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
-    relaxed: list[dict[str, tuple[str, ...]]] = []
+    relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
     status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers,
-                         lambda value: relaxed.append(relaxation.panels(value)))
+                         lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))))
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound)
-    if status != cp_model.OPTIMAL:
-        relaxed.clear()  # unproved panels placed badly (300 pitches: nothing placed in 36 s)
+    if relaxed and bound - relaxed[-1][1] > RELAXATION_GAP * abs(bound):
+        relaxed.clear()  # panels far from the most topics are not worth placing
 
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
         # and rooms, room changes exact) is a small model and starts the alternation near the bound.
-        greedy = place_panels(event, options, relaxed[-1])
+        panels = relaxed[-1][0]
+        greedy = place_panels(event, options, panels)
         if greedy is not None:
             best.offer(greedy)
-        placing = ScheduleModel.build(event, options=options, panels=relaxed[-1])
+        placing = ScheduleModel.build(event, options=options, panels=panels)
         _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit), workers,
                 hint=greedy or ())
     if exact_model_fits(event, options) and not best.proved_optimal and left() > 0:

@@ -26,6 +26,7 @@ def check_result(event: Event, result: Result) -> None:
     if validate is not None:
         assert validate.check_schedule(event, result.sessions) == []
         assert validate.score_terms(event, result.sessions) == result.terms
+        assert validate.score(event, result.sessions) == result.score
 
 
 @pytest.fixture
