@@ -17,6 +17,9 @@ class Config:
     TESTING = False
     SECRET_KEY: str | None = DEMO_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'pitchday.db'}"
+    # A server thread holds a connection for its whole request, and a live board's stream holds a
+    # thread: the pool must be at least as large as a worker's threads, or requests wait for a
+    # connection and time out. PITCHDAY_DB_POOL sizes it (gunicorn's --threads plus a margin).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -33,6 +36,7 @@ class Config:
         url = os.environ.get("DATABASE_URL")
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
 
 
 class ProductionConfig(Config):
@@ -60,6 +64,7 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret"
         if database_url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+            self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
 
 
 def normalise_database_url(url: str) -> str:
@@ -68,6 +73,14 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def engine_options(database_uri: str) -> dict:
+    """Connection pool sized for a threaded worker (an in-memory SQLite has a single connection)."""
+    if database_uri in ("sqlite://", "sqlite:///:memory:"):
+        return {}
+    pool = int(os.environ.get("PITCHDAY_DB_POOL", "40"))
+    return {"pool_pre_ping": True, "pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
 
 
 def config_from_environment() -> Config:

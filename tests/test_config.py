@@ -35,3 +35,11 @@ def test_default_is_embedded_sqlite(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
     assert Config().SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
+
+
+def test_pool_is_sized_for_threaded_workers(monkeypatch):
+    monkeypatch.setenv("PITCHDAY_DB_POOL", "24")
+
+    options = Config().SQLALCHEMY_ENGINE_OPTIONS
+
+    assert (options["pool_size"], options["max_overflow"]) == (24, 12)

@@ -164,15 +164,17 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         raise ScoringError(422, f"Le commentaire est trop long ({len(comment)} caractères, "
                                 f"{MAX_COMMENT_LENGTH} au plus).")
     actor = juror_actor(expert)
-    changed = _apply_marks(expert, session.pitch, wanted, actor, client_id)
-    if comment is not None:
-        changed += _apply_comment(expert, session.pitch, comment.strip(), actor, client_id)
-    current = {str(score.criterion_id): score.value for score in _scores(expert.id, pitch_id).values()}
-    saved_comment = _comment(expert.id, pitch_id)
-    response = {"status": "saved", "pitch": pitch_id, "changed": changed, "scores": current,
-                "comment": saved_comment.text if saved_comment else "", "saved_at": now_utc().isoformat()}
-    db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
     try:
+        # Inside the try: the queries below flush the new marks, which is where a twin request
+        # that got there first shows up as a unique-key violation.
+        changed = _apply_marks(expert, session.pitch, wanted, actor, client_id)
+        if comment is not None:
+            changed += _apply_comment(expert, session.pitch, comment.strip(), actor, client_id)
+        current = {str(score.criterion_id): score.value for score in _scores(expert.id, pitch_id).values()}
+        saved_comment = _comment(expert.id, pitch_id)
+        response = {"status": "saved", "pitch": pitch_id, "changed": changed, "scores": current,
+                    "comment": saved_comment.text if saved_comment else "", "saved_at": now_utc().isoformat()}
+        db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
         db.session.flush()
     except IntegrityError:
         # The same submission arrived twice at once: the other request saved it, ours keeps nothing.
