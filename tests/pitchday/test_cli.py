@@ -63,3 +63,24 @@ def test_demo_organiser_can_log_in_with_the_printed_password(app, runner, client
 
     assert response.status_code == 302
     assert client.get("/organisation/").status_code == 200
+
+
+def test_demo_jurors_can_score_although_the_event_is_in_2023(app, runner, client):
+    from pitchday.models import Expert, ScoreSubmission
+    from pitchday.services import accounts, agenda, rubric
+
+    runner.invoke(args=["demo"])
+    with app.app_context():
+        expert = db.session.execute(db.select(Expert).filter_by(key="uimm-1")).scalar_one()
+        token = accounts.current_juror_link(expert).token
+        pitch_id = agenda.sessions_of_expert(expert)[0].pitch_id
+        criterion_id = rubric.criteria_of(expert.event)[0].id
+    client.get(f"/jury/{token}")
+
+    response = client.post(f"/jury/{token}/pitchs/{pitch_id}/notes",
+                           json={"client_id": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+                                 "scores": {str(criterion_id): 7}})
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(ScoreSubmission)).scalar_one() == 1
