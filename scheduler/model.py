@@ -159,16 +159,19 @@ def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | Non
 def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, workers: int | None,
             hint: tuple[Session, ...] = (), light_presolve: bool = True) -> tuple[int, float]:
     """Solve a schedule model from ``hint``, offering each schedule found to ``best``."""
+    began = time.perf_counter()
     if hint:
-        _hint_completely(built, hint)
+        _hint_completely(built, hint, seconds / 2)
+
     def offer(value: Callable) -> bool:
         best.offer(built.variables.extract(value))
         return best.proved_optimal
 
-    return _run(stage, built.model, seconds, workers, offer, light_presolve=light_presolve)
+    return _run(stage, built.model, seconds - (time.perf_counter() - began), workers, offer,
+                light_presolve=light_presolve)
 
 
-def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> None:
+def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...], seconds: float) -> None:
     """Hint every variable, auxiliary ones included, so the solver starts from the schedule at once.
 
     A hint of the decision variables alone leaves CP-SAT to complete it by search, which on large
@@ -179,7 +182,7 @@ def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...]) -> Non
     for var, value in built.variables.values_of(sessions):
         probe.add(probe.get_int_var_from_proto_index(var.index) == value)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = PROBE_SECONDS
+    solver.parameters.max_time_in_seconds = min(PROBE_SECONDS, max(0.05, seconds))
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
     solver.parameters.cp_model_probing_level = 0
@@ -210,6 +213,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     deadline = started + time_limit
     best = _Best(event, started, on_progress)
     options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    if any(not option.starts_by_day or not option.rooms for option in options.values()):
+        return _infeasible(event, started, time_limit)  # rule 1 (or a slot lock) leaves a pitch nowhere to go
     best.tighten(optimistic_score(event, options))
 
     def left() -> float:
