@@ -256,6 +256,8 @@ def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
 
 def _start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
     """Every room's back-to-back starts in each break-free stretch, plus every pinned start."""
+    if not options:
+        return []
     step = max(option.length for option in options.values()) + event.changeover
     shortest = min(option.length for option in options.values())
     grid = set()

@@ -223,7 +223,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
         best.offer(event.previous)
-    if not best.sessions:
+    if best.score is None:
         _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
@@ -255,14 +255,14 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best.tighten(bound)
-    if not best.sessions and left() > 0:
+    if best.score is None and left() > 0:
         status, bound = _search("whole model", ScheduleModel.build(event, options=options), best, left(), workers)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
-    if best.sessions:
+    if best.score is not None:
         _alternate(event, options, best, deadline, step, workers)
 
-    if not best.sessions:
+    if best.score is None:
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
     return Result(
         status=Status.OPTIMAL if best.proved_optimal else Status.FEASIBLE,

@@ -60,3 +60,8 @@ def test_generated_event_gets_a_valid_schedule_quickly(solve_and_check):
     generate = pytest.importorskip("bench.generate")
     result = solve_and_check(generate.generate_event(26, 3, 24), time_limit=1.0)
     assert result.status.has_schedule
+
+
+def test_event_without_pitches_is_an_empty_optimal_schedule(solve_and_check):
+    result = solve_and_check(event([], [expert("e")]))
+    assert result.status is Status.OPTIMAL and result.sessions == () and result.score == 0
