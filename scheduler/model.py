@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 RELAXATION_SHARE = 0.15
 RELAXATION_GAP = 0.01
 # Share for the exact model on small events (it proves Rouen at once) and for placing the relaxation's panels.
-EXACT_SHARE = 0.3
+EXACT_SHARE = 0.2
 PLACING_SHARE = 0.3
 # Each staffing or placing step of the alternation gets this share of the time limit.
 STEP_SHARE = 0.1
@@ -250,7 +250,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     if exact_model_fits(event, options) and not best.proved_optimal and left() > 0:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=True)
         status, bound = _search("exact model", exact, best, min(left(), EXACT_SHARE * time_limit), workers,
-                                hint=best.sessions, light_presolve=False)
+                                hint=best.sessions)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
