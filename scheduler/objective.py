@@ -5,9 +5,10 @@
 
 Every term is exact in the model except ``room_changes`` on large events: following each expert
 from pitch to pitch needs a circuit per expert, whose arcs grow with the square of the pitches.
-Above ``EXACT_ROOM_CHANGES_MAX_ARCS`` the model counts a lower bound instead (the rooms an
-expert uses on a day, minus one), so the model's objective is never below the true score and the
-solver's bound stays a true bound.  The score reported is always recomputed by :func:`evaluate`.
+Above ``EXACT_ROOM_CHANGES_MAX_ARCS`` the model leaves the term at 0, a lower bound, so the model's
+objective is never below the true score and the solver's bound stays a true bound.  (With the
+placement fixed, or the panels fixed, the term is exact again at any size.)  The score reported is
+always recomputed by :func:`evaluate`.
 """
 
 from __future__ import annotations
