@@ -37,6 +37,10 @@ class Config:
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        # Behind one reverse proxy (nginx, Caddy...): trust its X-Forwarded-For/-Proto/-Host, so that
+        # rate limits see the visitor's address and redirects keep https. Never without a proxy:
+        # anyone could then choose the address the limits see.
+        self.PROXY_FIX = os.environ.get("PITCHDAY_PROXY_FIX", "") == "1"
 
 
 class ProductionConfig(Config):

@@ -4,6 +4,7 @@ Run by hand from the repository root (not part of the tests)::
 
     python bench/load.py                                  # SQLite, 50 then 200 jurors
     DATABASE_URL=postgresql://user@127.0.0.1:5432/pitchday_load python bench/load.py --jurors 200
+    python bench/load.py --scenario public --seconds 20   # the programme alone, as fast as it goes
 
 The app runs under gunicorn on loopback (``--workers`` processes of ``--threads`` threads;
 server-sent events hold a thread each, so the board streams need threads).  Each juror
@@ -12,11 +13,20 @@ earlier submissions with the same client id (a tablet retrying); ``--students`` 
 poll the programme and the now/next feed; ``--boards`` organisers keep the live board's
 stream open.  Prints throughput and latency per endpoint, then checks the database: every
 acknowledged score stored exactly once, with its audit rows.  THE DATABASE IS EMPTIED.
+
+``--scenario public`` measures the programme page alone: ``--clients`` processes (outside the
+server's, so that the client's own Python does not share a GIL with it) of ``--client-threads``
+keep-alive connections each ask for it back to back for ``--seconds``, revalidating with the
+ETag they got, as students' browsers do (``--fresh`` of the requests without it), and prints
+requests per second by status.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import multiprocessing
+import os
 import random
 import re
 import signal
@@ -193,7 +203,7 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     print(recorder.table(wall))
     print(f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
           f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
-          f"{min(updates, default=0)}–{max(updates, default=0)}")
+          f"{min(updates, default=0)}–{max(updates, default=0)}; load average {os.getloadavg()[0]:.1f}")
     failures = Counter(line.split(": ")[0] for line in log_file.read_text(errors="replace").splitlines()
                        if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line))
     print(f"server errors logged: {dict(failures) or 'none'} (log: {log_file})")
@@ -202,9 +212,79 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     return not check.problems and len(acknowledged) == total
 
 
-def main(argv: list[str] | None = None) -> int:
-    import os
+def programme_client(port: int, path: str, threads: int, seconds: float, fresh_share: float, seed: int,
+                     results: multiprocessing.Queue) -> None:
+    """One client process: ``threads`` keep-alive connections asking for the programme back to back."""
+    latencies: dict[int, list[float]] = defaultdict(list)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
 
+    def connection(rng: random.Random) -> None:
+        link = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        etag = ""
+        while time.perf_counter() < deadline:
+            headers = {"Accept-Language": "fr"}
+            if etag and rng.random() >= fresh_share:
+                headers["If-None-Match"] = etag
+            started = time.perf_counter()
+            try:
+                link.request("GET", path, headers=headers)
+                response = link.getresponse()
+                response.read()
+                status = response.status
+                etag = response.getheader("ETag") or etag
+                if response.getheader("Connection", "").lower() == "close":
+                    link.close()
+            except (OSError, http.client.HTTPException):
+                status = CONNECTION_LOST
+                link.close()
+            with lock:
+                latencies[status].append(time.perf_counter() - started)
+
+    workers = [threading.Thread(target=connection, args=(random.Random(seed * 100 + n),)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    results.put(dict(latencies))
+
+
+def run_public(database_url: str, clients: int, client_threads: int, seconds: float, fresh_share: float,
+               workers: int, threads: int) -> bool:
+    """The programme page alone, as many requests a second as the server answers."""
+    plan = seed_scoring_day(database_url, ROUEN, 50)
+    log_file = Path(tempfile.mkdtemp()) / "gunicorn.log"
+    server = GunicornServer(database_url, log_file, workers=workers, threads=threads)
+    server.start()
+    path = f"/e/{plan.slug}"
+    try:
+        results: multiprocessing.Queue = multiprocessing.Queue()
+        processes = [multiprocessing.Process(target=programme_client, args=(
+            server.port, path, client_threads, seconds, fresh_share, number, results)) for number in range(clients)]
+        for process in processes:
+            process.start()
+        merged: dict[int, list[float]] = defaultdict(list)
+        for _ in processes:
+            for status, values in results.get(timeout=seconds + 120).items():
+                merged[status].extend(values)
+        for process in processes:
+            process.join()
+    finally:
+        server.stop()
+    total = sum(len(values) for values in merged.values())
+    everything = sorted(value for values in merged.values() for value in values)
+    cut = statistics.quantiles(everything, n=100) if len(everything) > 1 else everything * 99
+    by_status = ", ".join(f"{'lost' if status == CONNECTION_LOST else status}: {len(values)}"
+                          for status, values in sorted(merged.items()))
+    print(f"\n### programme only — {database_url.split(':')[0]}, gunicorn {workers} workers × {threads} threads, "
+          f"{clients} client processes × {client_threads} connections, {fresh_share:.0%} without ETag\n")
+    print(f"{total} requests in {seconds:.0f} s: {total / seconds:.0f} req/s ({by_status}); "
+          f"p50 {cut[49] * 1000:.1f} ms, p95 {cut[94] * 1000:.1f} ms, p99 {cut[98] * 1000:.1f} ms; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return set(merged) <= {200, 304}
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jurors", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--students", type=int, default=500)
@@ -215,10 +295,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scenario", choices=["day", "public"], default="day",
+                        help="day: jurors, students and boards together; public: the programme alone")
+    parser.add_argument("--seconds", type=float, default=20.0, help="public: how long to ask")
+    parser.add_argument("--clients", type=int, default=2, help="public: client processes")
+    parser.add_argument("--client-threads", type=int, default=8, help="public: connections per client process")
+    parser.add_argument("--fresh", type=float, default=0.1, help="public: share of requests without the ETag")
     args = parser.parse_args(argv)
     # A SIGTERM (``timeout``, a closed terminal) still stops gunicorn through the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/load.db"
+    if args.scenario == "public":
+        return 0 if run_public(database_url, args.clients, args.client_threads, args.seconds, args.fresh,
+                               args.workers, args.threads) else 1
     good = True
     for jurors in args.jurors:
         good &= run(database_url, jurors, args.students, args.boards, args.rounds, args.workers, args.threads,

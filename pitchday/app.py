@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_environment
 from pitchday.extensions import babel, csrf, db, login_manager, migrate
@@ -24,6 +25,8 @@ def build_app(config: Config | None = None) -> Flask:
     )
     app.config.from_object(config or config_from_environment())
     Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -61,7 +64,7 @@ def build_app(config: Config | None = None) -> Flask:
     return app
 
 
-def _commit_request(response):  # noqa: ANN001, ANN202
+def _commit_request(response):
     """One commit per request: services only flush, and a failed request keeps nothing."""
     if response.status_code < 400:
         db.session.commit()
@@ -84,11 +87,22 @@ def _template_globals() -> dict:
     return {"current_lang": str(get_locale() or "fr")}
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def _tune_sqlite(engine: Engine) -> None:
-    """WAL lets readers go on while a juror's score is written; the busy timeout makes writers queue."""
+    """WAL lets readers go on while a juror's score is written; write requests queue for the write lock.
+
+    The driver starts a transaction only at the first INSERT/UPDATE/DELETE, so a request's reads
+    before it see no snapshot and never meet "database is locked" (SQLITE_BUSY_SNAPSHOT). But two
+    requests could then both read a mark before either writes it, and the audit trail would record
+    the same "before" twice. So a POST/PUT/PATCH/DELETE takes the write lock with its first
+    statement (BEGIN IMMEDIATE; the busy timeout makes it wait its turn): its reads and writes are
+    one unit. Pages that only read keep the driver's behaviour.
+    """
 
     @sa_event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+    def _on_connect(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
@@ -96,13 +110,18 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        if has_request_context() and request.method in WRITE_METHODS:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     engine.dispose()  # connections opened before the listener must not be reused
 
 
 def _register_error_pages(app: Flask) -> None:
     """Every error is a page in the visitor's language, never a stack trace."""
 
-    def render_error(error):  # noqa: ANN001, ANN202
+    def render_error(error):
         code = getattr(error, "code", 500) or 500
         if code >= 500:
             db.session.rollback()

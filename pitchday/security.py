@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from pitchday.models import Expert
 from pitchday.services import accounts
 from pitchday.services.ratelimit import FixedWindowLimiter
 
@@ -116,12 +117,20 @@ def _count_unknown_juror_tokens() -> None:
     and one person's typing errors must not lock the whole jury out.
     """
     token = (request.view_args or {}).get("token")
-    if not isinstance(token, str) or accounts.juror_from_token(token) is not None:
+    if not isinstance(token, str) or juror_of_link(token) is not None:
         return
     logger.warning("unknown juror link %s… (%d characters) from %s on %s",
                    token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
     if _limits_on() and not limiter("juror_token").hit(request.remote_addr or "-"):
         abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
+
+
+def juror_of_link(token: str) -> Expert | None:
+    """The expert a juror link belongs to, looked up once per request (this check, then the view)."""
+    known: dict[str, Expert | None] = request.environ.setdefault("pitchday.juror_links", {})
+    if token not in known:
+        known[token] = accounts.juror_from_token(token)
+    return known[token]
 
 
 def _refuse_deep_nesting(_error: RecursionError):

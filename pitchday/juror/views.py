@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 
 from pitchday.juror.forms import field_name, scoring_form
 from pitchday.models import Expert
-from pitchday.services import accounts, agenda, scoring
+from pitchday.security import juror_of_link
+from pitchday.services import agenda, scoring
 
 bp = Blueprint("juror", __name__)
 
 
 def juror_or_403(token: str) -> Expert:
     """The expert who holds this link; an unknown or revoked link is refused."""
-    expert = accounts.juror_from_token(token)
+    expert = juror_of_link(token)
     if expert is None:
         abort(403, _("Ce lien de juré n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation."))
     return expert

@@ -2,29 +2,129 @@
 
 A page's ETag is computed before it is rendered, from what decides its content (published
 version, language, filters...), so an unchanged page costs a 304 and no rendering.
+
+Hundreds of phones ask for the same programme: each server process also remembers, for
+about a second, what the pages are made of (``PublicMemo``), and keeps the rendered
+anonymous pages by ETag, so most requests cost no query and no rendering. A commit in
+this process that changes anything but marks forgets the memo at once; other processes
+see the change within ``PUBLIC_MEMO_SECONDS``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from flask import Response, current_app, make_response, request
+from flask import Response, current_app, has_app_context, make_response, request, session
 from flask_login import current_user
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from pitchday.models import JurorComment, Score, ScoreAudit, ScoreSubmission
+
+PUBLIC_MEMO_SECONDS = 1.0
+MEMO_ENTRIES = 1024
+RENDERED_PAGES = 256
+# Written at every autosave, shown on no memoised page: their commits keep the memo.
+_UNSHOWN_MODELS = (Score, ScoreAudit, ScoreSubmission, JurorComment)
+_EXTENSION_KEY = "pitchday_public_memo"
+_CHANGED_KEY = "pitchday_public_changed"
+_CREATE_LOCK = threading.Lock()
+
+
+class PublicMemo:
+    """Values computed from the database, reused for ``seconds``; bounded, thread-safe."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            found = self._values.get(key)
+        if found is not None and now - found[0] < self.seconds:
+            return found[1]
+        value = compute()  # outside the lock: a slow query must not hold up the other threads
+        with self._lock:
+            self._values[key] = (now, value)
+            while len(self._values) > MEMO_ENTRIES:
+                self._values.popitem(last=False)
+        return value
+
+    def page(self, etag: str, render: Callable[[], str | bytes]) -> bytes:
+        """The page rendered for this ETag (the ETag names its whole content)."""
+        with self._lock:
+            body = self._pages.get(etag)
+            if body is not None:
+                self._pages.move_to_end(etag)
+                return body
+        rendered = render()
+        body = rendered.encode() if isinstance(rendered, str) else rendered
+        with self._lock:
+            self._pages[etag] = body
+            while len(self._pages) > RENDERED_PAGES:
+                self._pages.popitem(last=False)
+        return body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._pages.clear()
+
+
+def public_memo() -> PublicMemo:
+    """This app's memo (one per app: test apps on other databases never share it)."""
+    extensions = current_app.extensions
+    if _EXTENSION_KEY not in extensions:
+        with _CREATE_LOCK:
+            extensions.setdefault(_EXTENSION_KEY, PublicMemo(
+                current_app.config.get("PUBLIC_MEMO_SECONDS", PUBLIC_MEMO_SECONDS)))
+    return extensions[_EXTENSION_KEY]
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _note_public_change(session: Session, _context) -> None:
+    if any(not isinstance(instance, _UNSHOWN_MODELS)
+           for instance in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED_KEY] = True
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED_KEY, False) and has_app_context():
+        public_memo().clear()
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _keep_after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED_KEY, None)
 
 
 def cached_response(key: Iterable[object], last_modified: datetime | None,
                     build: Callable[[], Response | str | bytes]) -> Response:
-    """The response ``build`` makes, with validators; a 304 without calling it when the visitor has it."""
+    """The response ``build`` makes, with validators; a 304 without calling it when the visitor has it.
+
+    A visitor's page is rendered once per ETag and process; an organiser's (their menu, their
+    form token) or one carrying a flashed message is rendered for them alone.
+    """
     parts = [*key, templates_stamp(), _viewer()]
     etag = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
-    else:
+    elif current_user.is_authenticated or session.get("_flashes"):
         response = make_response(build())
+    else:
+        response = current_app.response_class(public_memo().page(etag, build), mimetype="text/html")
     response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified

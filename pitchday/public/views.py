@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -20,10 +22,11 @@ from flask import (
 )
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from pitchday.extensions import db
-from pitchday.models import Event, Pitch, Room, ScheduledSession, ScheduleVersion, Score
-from pitchday.public.caching import asset_stamp, cached_response, content_etag_response
+from pitchday.models import Event, EventDay, Pitch, Room, ScheduledSession, ScheduleVersion, Score
+from pitchday.public.caching import asset_stamp, cached_response, content_etag_response, public_memo
 from pitchday.services import agenda, calendar, now_next, ranking
 from pitchday.services.agenda import AgendaFilter, format_clock
 
@@ -57,20 +60,45 @@ def home():
     return render_template("public/home.html", events=events)
 
 
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """What the programme's ETag and filters depend on, remembered for a second per process."""
+
+    event_id: int
+    version_id: int | None
+    content_stamp: str
+    last_modified: datetime
+    sectors: tuple[str, ...]
+    room_keys: frozenset[str]
+
+
 @bp.route("/e/<slug>")
 def event(slug: str):
     """An event's programme: the published agenda, or the pitches until one is published."""
-    event = _event_or_404(slug)
-    version = agenda.latest_published(event)
-    only = _filter_from_query(event)
+    facts: ProgrammeFacts = public_memo().get(("programme", slug), lambda: _programme_facts(slug))
+    sector, room = request.args.get("secteur", ""), request.args.get("salle", "")
+    only = AgendaFilter(sector=sector if sector in facts.sectors else "", room=room if room in facts.room_keys else "")
 
     def render() -> str:
+        event = db.session.get(Event, facts.event_id, options=[
+            selectinload(Event.pitches), selectinload(Event.rooms), selectinload(Event.days).selectinload(EventDay.breaks)])
+        version = db.session.get(ScheduleVersion, facts.version_id, options=[
+            selectinload(ScheduleVersion.sessions).options(joinedload(ScheduledSession.pitch),
+                                                           joinedload(ScheduledSession.room))]) if facts.version_id else None
         days = agenda.public_agenda(version) if version else []
         return render_template("public/event.html", event=event, version=version, only=only, days=days,
-                               sectors=agenda.sectors(event), any_shown=any(day.shows_any(only) for day in days))
+                               sectors=list(facts.sectors), any_shown=any(day.shows_any(only) for day in days))
 
-    return cached_response(_page_key(event, version, "agenda", only.sector, only.room),
-                           _last_modified(event, version), render)
+    return cached_response([facts.content_stamp, str(get_locale()), "agenda", only.sector, only.room],
+                           facts.last_modified, render)
+
+
+def _programme_facts(slug: str) -> ProgrammeFacts:
+    event = _event_or_404(slug)
+    version = agenda.latest_published(event)
+    return ProgrammeFacts(event.id, version.id if version else None, _content_stamp(event, version),
+                          _last_modified(event, version), tuple(agenda.sectors(event)),
+                          frozenset(room.key for room in event.rooms))
 
 
 @bp.route("/e/<slug>/maintenant")
@@ -99,9 +127,14 @@ def room_board(slug: str, room_key: str):
 def now_feed(slug: str):
     """Now and next in every room, as JSON for the pages that refresh themselves (304 when unchanged)."""
     event = _event_or_404(slug)
-    version = agenda.latest_published(event)
-    state = now_next.now_next(event, version, _clock(event))
-    body = json.dumps(_now_next_json(state), ensure_ascii=False, separators=(",", ":")).encode()
+    clock = _clock(event)
+
+    def build() -> bytes:
+        state = now_next.now_next(event, agenda.latest_published(event), clock)
+        return json.dumps(_now_next_json(state), ensure_ascii=False, separators=(",", ":")).encode()
+
+    # Every phone polls this: one computation per event, minute and language each second, per process.
+    body = public_memo().get(("now", event.id, clock.replace(second=0, microsecond=0), str(get_locale())), build)
     return content_etag_response(body, "application/json")
 
 
@@ -166,22 +199,18 @@ def _room_or_404(event: Event, room_key: str) -> Room:
     return room
 
 
-def _filter_from_query(event: Event) -> AgendaFilter:
-    """The sector and room asked for in the address; an unknown value shows everything."""
-    sector = request.args.get("secteur", "")
-    room = request.args.get("salle", "")
-    return AgendaFilter(sector=sector if sector in agenda.sectors(event) else "",
-                        room=room if any(r.key == room for r in event.rooms) else "")
-
-
 def _page_key(event: Event, version: ScheduleVersion | None, *parts: object) -> list[object]:
+    return [_content_stamp(event, version), str(get_locale()), *parts]
+
+
+def _content_stamp(event: Event, version: ScheduleVersion | None) -> str:
     """What a public page's content depends on, for its ETag: the published version, and what the
     organisers may still edit under it (a company's name, a room's, a break's label)."""
     public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
     public_data += [(r.key, r.name) for r in event.rooms]
     public_data += [(b.start_min, b.end_min, b.label) for day in event.days for b in day.breaks]
-    return [event.id, event.name, event.venue, event.results_published, version.id if version else None,
-            public_data, str(get_locale()), *parts]
+    facts = [event.id, event.name, event.venue, event.results_published, version.id if version else None, public_data]
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:24]
 
 
 def _last_modified(event: Event, version: ScheduleVersion | None) -> datetime:

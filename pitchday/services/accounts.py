@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import joinedload
 
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorAccess, Organiser
@@ -88,7 +89,10 @@ def juror_from_token(token: str) -> Expert | None:
     """The expert a link belongs to, or None for an unknown or revoked link."""
     if not token or len(token) > 64:
         return None
-    access = db.session.execute(db.select(JurorAccess).filter_by(token=token)).scalar_one_or_none()
+    # One query: every juror request needs the expert and their event next.
+    access = db.session.execute(
+        db.select(JurorAccess).filter_by(token=token)
+        .options(joinedload(JurorAccess.expert).joinedload(Expert.event))).scalar_one_or_none()
     if access is None or not access.is_valid:
         return None
     return access.expert

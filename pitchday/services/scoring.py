@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from pitchday.extensions import db
 from pitchday.models import (
@@ -20,6 +21,7 @@ from pitchday.models import (
     Expert,
     ExpertConflict,
     JurorComment,
+    PanelSeat,
     Pitch,
     ScheduledSession,
     Score,
@@ -76,9 +78,14 @@ def scorable_session(expert: Expert, pitch_id: int) -> ScheduledSession:
     if conflict is not None:
         raise ScoringError(403, "Vous avez déclaré un conflit d'intérêts avec ce projet : "
                                 "vous ne pouvez ni le voir ni le noter.")
-    for session in agenda.sessions_of_expert(expert):
-        if session.pitch_id == pitch_id:
-            return session
+    version = agenda.latest_published(expert.event)
+    session = None if version is None else db.session.execute(
+        db.select(ScheduledSession).join(PanelSeat)
+        .where(ScheduledSession.version_id == version.id, ScheduledSession.pitch_id == pitch_id,
+               PanelSeat.expert_id == expert.id)
+        .options(joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room))).scalars().first()
+    if session is not None:
+        return session
     raise ScoringError(403, "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
                             "vous ne pouvez pas le noter.")
 
@@ -167,13 +174,16 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     try:
         # Inside the try: the queries below flush the new marks, which is where a twin request
         # that got there first shows up as a unique-key violation.
-        changed = _apply_marks(expert, session.pitch, wanted, actor, client_id)
+        changed, marks = _apply_marks(expert, session.pitch, wanted, actor, client_id)
         if comment is not None:
             changed += _apply_comment(expert, session.pitch, comment.strip(), actor, client_id)
-        current = {str(score.criterion_id): score.value for score in _scores(expert.id, pitch_id).values()}
-        saved_comment = _comment(expert.id, pitch_id)
-        response = {"status": "saved", "pitch": pitch_id, "changed": changed, "scores": current,
-                    "comment": saved_comment.text if saved_comment else "", "saved_at": now_utc().isoformat()}
+            saved_comment = comment.strip()
+        else:
+            stored_comment = _comment(expert.id, pitch_id)
+            saved_comment = stored_comment.text if stored_comment else ""
+        response = {"status": "saved", "pitch": pitch_id, "changed": changed,
+                    "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
+                    "comment": saved_comment, "saved_at": now_utc().isoformat()}
         db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
         db.session.flush()
     except IntegrityError:
@@ -230,8 +240,11 @@ def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
         db.select(JurorComment).filter_by(expert_id=expert_id, pitch_id=pitch_id)).scalar_one_or_none()
 
 
-def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], actor: str, client_id: str) -> int:
+def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], actor: str,
+                 client_id: str) -> tuple[int, dict[int, int]]:
+    """Change the marks asked for; how many changed, and every mark of the juror on the pitch now."""
     existing = _scores(expert.id, pitch.id)
+    marks = {criterion_id: score.value for criterion_id, score in existing.items()}
     changed = 0
     for criterion_id, value in wanted.items():
         score = existing.get(criterion_id)
@@ -247,8 +260,12 @@ def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], ac
         db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=expert.id,
                                   criterion_id=criterion_id, actor=actor, action="score",
                                   before=before, after=value, submission_id=client_id, at=now_utc()))
+        if value is None:
+            marks.pop(criterion_id, None)
+        else:
+            marks[criterion_id] = value
         changed += 1
-    return changed
+    return changed, marks
 
 
 def _apply_comment(expert: Expert, pitch: Pitch, text: str, actor: str, client_id: str) -> int:
