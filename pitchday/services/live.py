@@ -4,7 +4,8 @@ Each worker process keeps one ``BoardFeed`` per app. A stream never queries the 
 itself: it asks the feed, which checks the event's last change (one indexed ``max``) at
 most once per ``check_every`` seconds for the whole process, recomputes the board only
 when that number moved, and wakes every waiting stream. A commit in this process that
-changed marks nudges the feed at once; other worker processes see it at their next check.
+changed marks nudges the feed (at once, unless the board is costly and was just computed);
+other worker processes see it at their next check.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class _Entry:
     stamp: int | None = None
     payload: dict | None = None
     checked_at: float = float("-inf")
+    nudged: bool = False
+    cost: float = 0.0  # seconds the last computation of the board took
 
 
 @dataclass
@@ -37,6 +40,10 @@ class BoardFeed:
     """The cached board of each event in this process, and a condition that streams wait on."""
 
     check_every: float = 1.0
+    # A nudge (a local commit) brings the next check forward, but never closer to the previous one
+    # than this many times what it cost: with jurors committing many marks a second, a costly board
+    # must not take a whole core; the streams still get it within ``check_every``.
+    cost_factor: float = 4.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     # Streams open in this process (for the status of the server, and for tests that wait for them to end).
@@ -54,12 +61,17 @@ class BoardFeed:
         """The event's (stamp, payload); at most one database check per interval, whoever asks."""
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
-            if time.monotonic() - entry.checked_at >= self.check_every or entry.payload is None:
+            since = time.monotonic() - entry.checked_at
+            if (entry.payload is None or since >= self.check_every
+                    or (entry.nudged and since >= entry.cost * self.cost_factor)):
                 entry.checked_at = time.monotonic()
+                entry.nudged = False
                 try:
                     stamp = stamp_of(event_id)
                     if stamp != entry.stamp or entry.payload is None:
+                        started = time.monotonic()
                         entry.payload = payload_of(event_id)
+                        entry.cost = time.monotonic() - started
                         entry.stamp = stamp
                         self._changed.notify_all()
                 finally:
@@ -67,9 +79,9 @@ class BoardFeed:
             return entry.stamp or 0, entry.payload or {}
 
     def nudge(self, event_id: int) -> None:
-        """A change was committed here: check again now and wake the streams."""
+        """A change was committed here: check again soon (see ``cost_factor``) and wake the streams."""
         with self._lock:
-            self._entries.setdefault(event_id, _Entry()).checked_at = float("-inf")
+            self._entries.setdefault(event_id, _Entry()).nudged = True
             self._changed.notify_all()
 
     def wait(self, timeout: float) -> None:

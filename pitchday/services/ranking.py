@@ -28,8 +28,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from pitchday.extensions import db
-from pitchday.models import Event, Pitch, Score
+from pitchday.models import Event, PanelSeat, Pitch, ScheduledSession, Score
 from pitchday.services import agenda, rubric, scoring
 
 SCALE_MAX = 100.0
@@ -206,7 +208,12 @@ def juror_profiles(event: Event) -> list[JurorProfile]:
 def board(event: Event) -> dict:
     """The organiser's live board as plain JSON data: per pitch, who scored, the ranking so far, the lock."""
     version = agenda.latest_published(event)
-    sessions = {session.pitch_id: session for session in version.sessions} if version else {}
+    loaded = db.session.execute(
+        db.select(ScheduledSession).where(ScheduledSession.version_id == version.id)
+        .options(selectinload(ScheduledSession.seats).joinedload(PanelSeat.expert),
+                 joinedload(ScheduledSession.room), joinedload(ScheduledSession.pitch))).scalars().all() if version else []
+    sessions = {session.pitch_id: session for session in loaded}
+    locked = scoring.locks_of(event, loaded)
     criteria = criteria_specs(event)
     marks = marks_of(event.id)
     counts: dict[tuple[int, int], int] = {}
@@ -229,7 +236,7 @@ def board(event: Event) -> dict:
             "disagreement": result.disagreement, "jurors": result.jurors,
             "scored": done, "partial": partial,
             "missing": [e.name for e in panel if e.name not in done and e.name not in partial],
-            "locked": scoring.is_locked(session),
+            "locked": locked[result.pitch],
         })
     return {"published": event.results_published, "pitches": rows}
 

@@ -111,6 +111,16 @@ def is_locked(session: ScheduledSession, now: datetime | None = None) -> bool:
     return (now or now_utc()) >= automatic_lock_at(session, lock_after)
 
 
+def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | None = None) -> dict[int, bool]:
+    """``is_locked`` for many pitches of one event at once (pitch id -> locked), in two queries."""
+    decisions = dict(db.session.execute(
+        db.select(ScoringLock.pitch_id, ScoringLock.locked).where(ScoringLock.event_id == event.id)).all())
+    lock_after = settings_of(event).lock_after_min
+    now = now or now_utc()
+    return {session.pitch_id: decisions[session.pitch_id] if session.pitch_id in decisions
+            else now >= automatic_lock_at(session, lock_after) for session in sessions}
+
+
 def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     """The juror's own marks on a pitch they may score (never anyone else's)."""
     session = scorable_session(expert, pitch_id)
