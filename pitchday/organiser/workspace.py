@@ -173,8 +173,8 @@ def _back(slug: str, version_id: int):
 
 
 def _form_errors(form) -> str:
-    return " ".join(f"{getattr(form, name).label.text} : {msg}" for name, msgs in form.errors.items()
-                    for msg in msgs)
+    return " ".join(_("%(field)s : %(error)s", field=getattr(form, name).label.text, error=msg)
+                    for name, msgs in form.errors.items() for msg in msgs)
 
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/publier", methods=["POST"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from flask_babel import gettext as _
+
 from pitchday.extensions import db
 from pitchday.models import Event, JurorComment, Score
 from pitchday.services import ranking, rubric
@@ -48,13 +50,14 @@ def scores_csv(event: Event) -> str:
         rows.append([pitches[pitch_id].company, experts[expert_id].name, experts[expert_id].organisation.name,
                      *[values.get(criterion.id) for criterion in criteria], totals.get((pitch_id, expert_id)),
                      comments.get((pitch_id, expert_id), "")])
-    return _csv(["Projet", "Juré", "Organisation", *[c.label for c in criteria], "Total /100", "Commentaire"], rows)
+    return _csv([_("Projet"), _("Juré"), _("Organisation"), *[c.label for c in criteria], _("Total /100"),
+                 _("Commentaire")], rows)
 
 
 def ranking_csv(event: Event) -> str:
     """The ranking as the board shows it."""
     names = {pitch.id: pitch.company for pitch in event.pitches}
     rows = [[result.rank, names[result.pitch], result.corrected, result.raw, result.median, result.spread,
-             result.jurors, "oui" if result.disagreement else "non"] for result in ranking.event_ranking(event)]
-    return _csv(["Rang", "Projet", "Score corrigé /100", "Moyenne brute /100", "Médiane /100", "Écart-type",
-                 "Jurés", "Désaccord"], rows)
+             result.jurors, _("oui") if result.disagreement else _("non")] for result in ranking.event_ranking(event)]
+    return _csv([_("Rang"), _("Projet"), _("Score corrigé /100"), _("Moyenne brute /100"), _("Médiane /100"),
+                 _("Écart-type"), _("Jurés"), _("Désaccord")], rows)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, ExpertConflict, Organisation, Pitch, PitchRoom
 from pitchday.services.event_io import to_scheduler_event
@@ -22,26 +24,26 @@ from scheduler import io as sio
 
 # (column, required, what it holds) — shown on the import page.
 PITCH_COLUMNS = [
-    ("id", True, "identifiant unique du projet (lettres, chiffres, tirets), ex. projet-8"),
-    ("entreprise", True, "nom de l'entreprise"),
-    ("titre", True, "titre du pitch"),
-    ("secteur", True, "secteur d'activité"),
-    ("ville", False, "ville"),
-    ("themes", False, "thèmes séparés par des virgules"),
-    ("duree_min", False, "durée de la présentation en minutes (sinon celle de l'événement)"),
-    ("questions_min", False, "durée des questions en minutes (sinon celle de l'événement)"),
-    ("salles", False, "identifiants des salles autorisées, séparés par des virgules (vide : toutes)"),
-    ("disponibilites", False, "créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)"),
+    ("id", True, _l("identifiant unique du projet (lettres, chiffres, tirets), ex. projet-8")),
+    ("entreprise", True, _l("nom de l'entreprise")),
+    ("titre", True, _l("titre du pitch")),
+    ("secteur", True, _l("secteur d'activité")),
+    ("ville", False, _l("ville")),
+    ("themes", False, _l("thèmes séparés par des virgules")),
+    ("duree_min", False, _l("durée de la présentation en minutes (sinon celle de l'événement)")),
+    ("questions_min", False, _l("durée des questions en minutes (sinon celle de l'événement)")),
+    ("salles", False, _l("identifiants des salles autorisées, séparés par des virgules (vide : toutes)")),
+    ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
 ]
 EXPERT_COLUMNS = [
-    ("id", True, "identifiant unique du juré (lettres, chiffres, tirets), ex. uimm-3"),
-    ("nom", True, "nom du juré"),
-    ("organisation", True, "identifiant ou nom de l'organisation partenaire"),
-    ("themes", False, "thèmes séparés par des virgules"),
-    ("min_pitchs", False, "nombre minimum de pitchs à juger"),
-    ("max_pitchs", False, "nombre maximum de pitchs à juger"),
-    ("conflits", False, "identifiants des projets qu'il ne doit pas juger, séparés par des virgules"),
-    ("disponibilites", False, "créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)"),
+    ("id", True, _l("identifiant unique du juré (lettres, chiffres, tirets), ex. uimm-3")),
+    ("nom", True, _l("nom du juré")),
+    ("organisation", True, _l("identifiant ou nom de l'organisation partenaire")),
+    ("themes", False, _l("thèmes séparés par des virgules")),
+    ("min_pitchs", False, _l("nombre minimum de pitchs à juger")),
+    ("max_pitchs", False, _l("nombre maximum de pitchs à juger")),
+    ("conflits", False, _l("identifiants des projets qu'il ne doit pas juger, séparés par des virgules")),
+    ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
 ]
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

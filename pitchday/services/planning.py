@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, pairwise
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -221,16 +224,16 @@ def explain_violation(violation: Violation, names: Names) -> str:
 
 
 CONFLICT_HEADINGS = {
-    "panel_size": "Taille des jurys",
-    "panel_organisations": "Organisations requises dans les jurys",
-    "pitch_length": "Durée d'un pitch",
-    "pitch_rooms": "Salles autorisées",
-    "pitch_availability": "Disponibilités d'un pitch",
-    "lock": "Verrous",
-    "room_time": "Place dans les salles",
-    "conflict_of_interest": "Conflits d'intérêts",
-    "expert_availability": "Disponibilités des jurés",
-    "expert_load": "Charge des jurés (minimum et maximum de pitchs)",
+    "panel_size": _l("Taille des jurys"),
+    "panel_organisations": _l("Organisations requises dans les jurys"),
+    "pitch_length": _l("Durée d'un pitch"),
+    "pitch_rooms": _l("Salles autorisées"),
+    "pitch_availability": _l("Disponibilités d'un pitch"),
+    "lock": _l("Verrous"),
+    "room_time": _l("Place dans les salles"),
+    "conflict_of_interest": _l("Conflits d'intérêts"),
+    "expert_availability": _l("Disponibilités des jurés"),
+    "expert_load": _l("Charge des jurés (minimum et maximum de pitchs)"),
 }
 
 
@@ -257,10 +260,13 @@ def explain_conflicts(event: Event, version: ScheduleVersion) -> list[ConflictVi
         rule = conflict.get("rule", "")
         involved = tuple(names.any(key) for key in conflict.get("involves", ()))
         heading = CONFLICT_HEADINGS.get(rule, rule)
-        text = f"Cette règle ne peut pas être tenue en même temps que les autres : {heading.lower()}"
         if involved:
-            text += f" (concerne : {', '.join(involved)})"
-        views.append(ConflictView(heading=heading, text=text + ".", names=involved,
+            text = _("Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s "
+                     "(concerne : %(names)s).", rule=heading.lower(), names=", ".join(involved))
+        else:
+            text = _("Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s.",
+                     rule=heading.lower())
+        views.append(ConflictView(heading=heading, text=text, names=involved,
                                   fix=_FIX_SECTION.get(rule, "rules")))
     return views
 

@@ -40,8 +40,7 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalogue() -> None:
+def compile_catalogue() -> None:
     """The app reads the .mo, which is not committed: compile it when the .po is newer (as `make translations`)."""
     if MO_FILE.exists() and MO_FILE.stat().st_mtime >= PO_FILE.stat().st_mtime:
         return
@@ -49,6 +48,11 @@ def compiled_catalogue() -> None:
     with os.fdopen(handle, "wb") as mo:
         write_mo(mo, read_catalogue())
     os.replace(temporary, MO_FILE)  # atomic: a test run in parallel never reads half a file
+
+
+# At collection, before any test renders a page: public pages are memoised per process, so a page
+# rendered in English before the catalogue was compiled would be served again untranslated.
+compile_catalogue()
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
@@ -115,8 +119,13 @@ def test_organiser_pages_in_english(client, published):
     dashboard = english(client, "/organisation/")
     event_page = english(client, f"/organisation/evenements/{published.slug}")
 
+    csv_page = english(client, f"/organisation/evenements/{published.slug}/importer-csv")
+    ranking_file = english(client, f"/organisation/notes/{published.slug}/classement.csv")
+
     assert "Import an event file" in dashboard
     assert "Jurors and personal links" in event_page and "Juror access cards (QR)" in event_page
+    assert "company name" in csv_page and "nom de l'entreprise" not in csv_page
+    assert ranking_file.splitlines()[0].startswith("\ufeffRank;Project;Corrected score /100;")
 
 
 def test_error_page_in_english(client):
