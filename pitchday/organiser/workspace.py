@@ -47,7 +47,8 @@ def workspace(slug: str):
         solving.refresh(job)
     return render_template("organiser/workspace.html", event=event, job=job, form=SolveForm(),
                            confirm=ConfirmForm(), versions=planning.versions_of(event),
-                           published=agenda.latest_published(event))
+                           published=agenda.latest_published(event),
+                           idle_experts=planning.experts_who_cannot_sit(event))
 
 
 @bp.route("/evenements/<slug>/planning/generer", methods=["POST"])

@@ -31,6 +31,7 @@ from pitchday.services import schedules
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
+from scheduler import timeline
 from scheduler.replan import changes_between
 from scheduler.validate import Violation, check_schedule, score_terms
 
@@ -423,6 +424,19 @@ def _save_checked(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event
     result = sd.Result(status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights),
                        terms=terms)
     return schedules.save_result(event, result, note=note)
+
+
+def experts_who_cannot_sit(event: Event) -> list[Expert]:
+    """Experts no pitch can have on its panel (availability, conflicts of interest, max_pitches 0).
+
+    The spec's load_spread counts them as judging 0 pitches, so one such expert makes every
+    schedule look unbalanced: the organiser is warned and can fix their data or remove them.
+    """
+    spec = to_scheduler_event(event)
+    options = [timeline.pitch_options(spec, pitch) for pitch in spec.pitches]
+    stuck = {expert.id for expert in spec.experts
+             if expert.max_pitches == 0 or not any(timeline.may_sit(spec, expert, o) for o in options)}
+    return [expert for expert in event.experts if expert.key in stuck]
 
 
 def versions_of(event: Event) -> list[ScheduleVersion]:

@@ -248,3 +248,18 @@ def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_clie
         if new.sessions:
             replaced = next(s for s in new.sessions if s.pitch_id == last.pitch_id)
             assert expert.id not in {seat.expert_id for seat in replaced.seats}
+
+
+def test_workspace_warns_about_an_expert_who_can_never_sit(app, client, rouen):
+    from tests.helpers import create_organiser, import_event, login
+
+    rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
+    with app.app_context():
+        create_organiser()
+        slug = import_event(rouen).slug
+    login(client)
+
+    page = client.get(f"/organisation/evenements/{slug}/planning").get_data(as_text=True)
+
+    assert 'id="idle-experts"' in page
+    assert "Conseiller CCI Paris Île-de-France" in page

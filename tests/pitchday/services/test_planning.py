@@ -143,3 +143,17 @@ def test_an_absent_juror_is_replaced_touching_only_what_must_change(draft):
                     (old.date, old.start, old.room, set(old.panel))
     else:
         assert result.status is sd.Status.INFEASIBLE
+
+
+def test_experts_who_can_never_sit_are_named(ctx, rouen):
+    # Available only during the lunch break: no pitch can ever have them on its panel.
+    rouen["experts"][6]["available"] = [{"date": "2023-11-30", "start": "12:30", "end": "14:00"}]
+    # Conflicts with every pitch.
+    rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
+    event = import_event(rouen)
+
+    assert [expert.key for expert in planning.experts_who_cannot_sit(event)] == ["cna-1", "cci-p-1"]
+
+
+def test_rouen_has_no_idle_expert(ctx, rouen):
+    assert planning.experts_who_cannot_sit(import_event(rouen)) == []
