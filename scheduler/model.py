@@ -5,8 +5,8 @@ The solve is staged (see README.md for the measurements behind it):
 1. a *greedy* schedule (``construct.py``), or a greedy *repair* of ``previous`` in a re-plan;
 2. the *panel relaxation*: the panel rules and the panel terms only, no clock.  It gives a bound
    on the whole score (time can only cost more) and the panels with the most topics;
-3. *placing* those panels (when the relaxation is proved): a greedy placement, then the full
-   model with the panels fixed, which finds times and rooms with exact room changes;
+3. *placing* those panels (when their score beats the best schedule): a greedy placement, then
+   the full model with the panels fixed, which finds times and rooms with exact room changes;
 4. on small events, the *exact model* (every rule, every term, a circuit per expert for the room
    changes) starts from the best schedule and tries to prove the optimum;
 5. the *alternation* of *staffing* (placement fixed, exact room changes along the fixed start
@@ -39,10 +39,8 @@ from scheduler.variables import ScheduleVariables
 
 log = logging.getLogger(__name__)
 
-# Share of the time limit the panel relaxation may take before its best answer is used, and how
-# far from its bound its panels may be and still be placed.
-RELAXATION_SHARE = 0.15
-RELAXATION_GAP = 0.01
+# Share of the time limit the panel relaxation may take before its best answer is used.
+RELAXATION_SHARE = 0.25
 # Share for the exact model on small events (it proves Rouen at once) and for placing the relaxation's panels.
 EXACT_SHARE = 0.2
 PLACING_SHARE = 0.3
@@ -227,6 +225,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
+    if best.score is not None:
+        relaxation.variables.hint(relaxation.model, best.sessions)
     relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
     status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers,
                          lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))))
@@ -234,8 +234,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound)
-    if relaxed and bound - relaxed[-1][1] > RELAXATION_GAP * abs(bound):
-        relaxed.clear()  # panels far from the most topics are not worth placing
+    if relaxed and best.score is not None and relaxed[-1][1] <= best.score:
+        relaxed.clear()  # placing can only lose points from the relaxation's score: nothing to gain
 
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
