@@ -61,7 +61,10 @@ def load_spread(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> 
     if not event.experts:
         return 0
     seats = event.panel.size * len(event.pitches)
-    most = model.new_int_var(-(-seats // len(event.experts)), len(event.pitches), "most_pitches")
+    # min(): with panels larger than the whole jury the ceiling exceeds the pitch count; the panel
+    # rule already makes such an event infeasible, and an empty domain would make the model invalid.
+    most = model.new_int_var(min(-(-seats // len(event.experts)), len(event.pitches)), len(event.pitches),
+                             "most_pitches")
     fewest = model.new_int_var(0, seats // len(event.experts), "fewest_pitches")
     for load in v.load.values():
         model.add(most >= load)

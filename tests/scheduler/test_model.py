@@ -9,15 +9,15 @@ import pytest
 from scheduler.data import Status
 from tests.scheduler.builders import event, expert, pitch
 
-ROUEN = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "rouen-2023.json"
+from scheduler.io import load_event
+
+# The copy of shared/examples/rouen-2023.json that the project ships (the app's demo).
+ROUEN = Path(__file__).resolve().parents[2] / "pitchday" / "demo" / "rouen-2023.json"
 
 
 @pytest.fixture
 def rouen():
-    io = pytest.importorskip("scheduler.io")
-    if not ROUEN.exists():
-        pytest.skip("the shared Rouen example is not beside the repository")
-    return io.load_event(ROUEN)
+    return load_event(ROUEN)
 
 
 def test_rouen_solves_to_optimal(solve_and_check, rouen):
@@ -41,6 +41,12 @@ def test_infeasible_event_is_a_result_not_an_exception(solve_and_check):
     result = solve_and_check(event([pitch("p")], []))
     assert result.status is Status.INFEASIBLE
     assert result.sessions == () and result.score is None and result.best_bound is None
+
+
+def test_panel_larger_than_the_whole_jury_is_infeasible_with_its_reason(solve_and_check):
+    result = solve_and_check(event([pitch("p")], [expert("e1"), expert("e2")], panel_size=3))
+    assert result.status is Status.INFEASIBLE
+    assert [conflict.rule for conflict in result.conflicts] == ["panel_size"]
 
 
 def test_large_event_path_gives_a_valid_schedule(solve_and_check, monkeypatch):
