@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ PLACING_SHARE = 0.3
 STEP_SHARE = 0.1
 # Time allowed to complete a hint (solving the model with a schedule fixed).
 PROBE_SECONDS = 5.0
+# How often a running search asks ``should_stop``: the stop button answers within this.
+STOP_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,13 @@ class ScheduleModel:
 class _Best:
     """The best schedule found so far (by true score) and the best proved bound."""
 
-    def __init__(self, event: Event, started: float, on_progress: ProgressCallback | None):
+    def __init__(self, event: Event, started: float, on_progress: ProgressCallback | None,
+                 should_stop: Callable[[], bool] | None = None):
         self.event = event
         self.started = started
         self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.stopped = False
         self.sessions: tuple[Session, ...] = ()
         self.score: int | None = None
         self.bound: int | None = None
@@ -108,6 +114,12 @@ class _Best:
         if self.on_progress is not None:
             bound = score if self.bound is None else max(self.bound, score)
             self.on_progress(Progress(score, bound, time.perf_counter() - self.started))
+
+    def stop_requested(self) -> bool:
+        """Whether the caller asked to stop; once asked, the answer stays yes."""
+        if not self.stopped and self.should_stop is not None and self.should_stop():
+            self.stopped = True
+        return self.stopped
 
     def tighten(self, bound: float) -> None:
         proved = math.floor(bound + 1e-6)
@@ -132,7 +144,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | None,
-         on_solution: Callable[[Callable], bool | None], light_presolve: bool = False) -> tuple[int, float]:
+         on_solution: Callable[[Callable], bool | None], light_presolve: bool = False,
+         should_stop: Callable[[], bool] | None = None) -> tuple[int, float]:
     """Solve one model for at most ``seconds``: its status and best bound.
 
     ``light_presolve`` skips probing and inclusion checks: on the hinted models of large events they
@@ -146,7 +159,20 @@ def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | Non
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     if workers is not None:
         solver.parameters.num_workers = workers
-    status = solver.solve(model, _Reporter(on_solution))
+    done = threading.Event()
+    if should_stop is not None:
+        # A search may go on for long without a new solution: a watcher ends it when asked to stop.
+        def watch() -> None:
+            while not done.wait(STOP_POLL_SECONDS):
+                if should_stop():
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, name=f"stop watcher: {stage}", daemon=True).start()
+    try:
+        status = solver.solve(model, _Reporter(on_solution))
+    finally:
+        done.set()
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
     log.debug("%s: %s in %.2f s of %.2f s, bound %s", stage, solver.status_name(status),
@@ -166,7 +192,7 @@ def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, worke
         return best.proved_optimal
 
     return _run(stage, built.model, seconds - (time.perf_counter() - began), workers, offer,
-                light_presolve=light_presolve)
+                light_presolve=light_presolve, should_stop=best.stop_requested)
 
 
 def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...], seconds: float) -> None:
@@ -205,18 +231,22 @@ def _explain(event: Event, time_limit: float) -> tuple[Conflict, ...]:
 
 
 def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
-          on_progress: ProgressCallback | None = None) -> Result:
-    """Schedule the event: the best schedule found in ``time_limit`` seconds, with the proved bound."""
+          on_progress: ProgressCallback | None = None, should_stop: Callable[[], bool] | None = None) -> Result:
+    """Schedule the event: the best schedule found in ``time_limit`` seconds, with the proved bound.
+
+    ``should_stop`` (polled a few times a second) ends the solve early, keeping the best schedule
+    found so far: the organiser's "stop" button.
+    """
     started = time.perf_counter()
     deadline = started + time_limit
-    best = _Best(event, started, on_progress)
+    best = _Best(event, started, on_progress, should_stop)
     options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
     if any(not option.starts_by_day or not option.rooms for option in options.values()):
         return _infeasible(event, started, time_limit)  # rule 1 (or a slot lock) leaves a pitch nowhere to go
     best.tighten(optimistic_score(event, options))
 
     def left() -> float:
-        return deadline - time.perf_counter()
+        return 0.0 if best.stop_requested() else deadline - time.perf_counter()
 
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
@@ -229,7 +259,8 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         relaxation.variables.hint(relaxation.model, best.sessions)
     relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
     status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers,
-                         lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))))
+                         lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))),
+                         should_stop=best.stop_requested)
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -289,7 +320,7 @@ def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best,
     staffing = ScheduleModel.build(event, options=placed_options(event, options, sessions))
     staffing.variables.hint(staffing.model, sessions)
     _run("greedy re-staffing", staffing.model, seconds, workers,
-         lambda value: best.offer(staffing.variables.extract(value)))
+         lambda value: best.offer(staffing.variables.extract(value)), should_stop=best.stop_requested)
 
 
 def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, deadline: float,
@@ -299,12 +330,12 @@ def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, dead
     A round that brings nothing doubles the next steps' time: CP-SAT's neighbourhoods need longer
     once the easy gains are made (stopping there left a quarter of the time unused on 60 pitches).
     """
-    while not best.proved_optimal and deadline - time.perf_counter() > 0.1:
+    while not best.proved_optimal and not best.stop_requested() and deadline - time.perf_counter() > 0.1:
         before = best.score
         staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
         _search("staffing", staffing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
         panels = {s.pitch: s.panel for s in best.sessions}
-        if deadline - time.perf_counter() > 0.1:
+        if deadline - time.perf_counter() > 0.1 and not best.stop_requested():
             placing = ScheduleModel.build(event, options=options, panels=panels)
             _search("placing", placing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
         if best.score == before:

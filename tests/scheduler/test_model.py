@@ -71,3 +71,16 @@ def test_generated_event_gets_a_valid_schedule_quickly(solve_and_check):
 def test_event_without_pitches_is_an_empty_optimal_schedule(solve_and_check):
     result = solve_and_check(event([], [expert("e")]))
     assert result.status is Status.OPTIMAL and result.sessions == () and result.score == 0
+
+
+def test_should_stop_ends_the_solve_and_keeps_the_best_schedule(solve_and_check):
+    """The organiser's stop button: asked after the first schedule, the solve returns it long before its limit."""
+    from bench.generate import generate_event
+
+    reports = []
+    event_of_26 = generate_event(26, 3, 24, seed=0)
+    result = solve_and_check(event_of_26, time_limit=120.0, on_progress=reports.append,
+                             should_stop=lambda: bool(reports))
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert result.score == reports[-1].score
+    assert result.solve_seconds < 60.0  # far below the limit: the stop, not the clock, ended it
