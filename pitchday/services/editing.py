@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -46,7 +48,7 @@ def check_event(event: Event) -> None:
     try:
         sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
     except (sio.EventFormatError, ValueError) as error:
-        raise EditError(f"Modification refusée : l'événement ne serait plus valide ({error}).") from None
+        raise EditError(_("Modification refusée : l'événement ne serait plus valide (%(why)s).", why=error)) from None
 
 
 def split_list(text: str) -> list[str]:
@@ -64,9 +66,9 @@ def parse_windows(text: str) -> list[tuple[date, int, int]]:
             windows.append((date.fromisoformat(match[1]), sio.parse_clock(match[2].zfill(5)),
                             sio.parse_clock(match[3].zfill(5))))
         except ValueError:
-            raise EditError(f"« {part} » : créneau attendu au format AAAA-MM-JJ HH:MM-HH:MM.") from None
+            raise EditError(_("« %(part)s » : créneau attendu au format AAAA-MM-JJ HH:MM-HH:MM.", part=part)) from None
         if windows[-1][2] <= windows[-1][1]:
-            raise EditError(f"« {part} » : la fin doit venir après le début.")
+            raise EditError(_("« %(part)s » : la fin doit venir après le début.", part=part))
     return windows
 
 
@@ -82,7 +84,7 @@ def _windows(text: str) -> list[AvailabilityWindow]:
 
 def _unique_key(items: list, key: str, item: object, kind: str) -> None:
     if any(other.key == key and other is not item for other in items):
-        raise EditError(f"L'identifiant « {key} » est déjà pris par un(e) autre {kind}.")
+        raise EditError(_("L'identifiant « %(key)s » est déjà pris par un(e) autre %(kind)s.", key=key, kind=kind))
 
 
 def _position(items: list) -> int:
@@ -102,14 +104,14 @@ class DayInput:
 
 def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
     if any(other.date == values.date and other is not day for other in event.days):
-        raise EditError(f"Le {values.date.strftime('%d/%m/%Y')} est déjà un jour de l'événement.")
+        raise EditError(_("Le %(date)s est déjà un jour de l'événement.", date=values.date.strftime("%d/%m/%Y")))
     breaks = []
     for i, line in enumerate(line.strip() for line in values.breaks.splitlines() if line.strip()):
         match = _BREAK.fullmatch(line)
         try:
             start, end = sio.parse_clock(match[1].zfill(5)), sio.parse_clock(match[2].zfill(5))
         except (TypeError, ValueError):
-            raise EditError(f"« {line} » : pause attendue au format HH:MM-HH:MM libellé.") from None
+            raise EditError(_("« %(line)s » : pause attendue au format HH:MM-HH:MM libellé.", line=line)) from None
         breaks.append(DayBreak(position=i, start_min=start, end_min=end, label=match[3].strip()))
     if day is None:
         day = EventDay(position=_position(event.days), date=values.date, start_min=values.start,
@@ -124,9 +126,9 @@ def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
 def delete_day(day: EventDay) -> None:
     event = day.event
     if len(event.days) == 1:
-        raise EditError("Un événement garde au moins un jour.")
+        raise EditError(_("Un événement garde au moins un jour."))
     _refuse_if_scheduled(ScheduledSession.date == day.date, ScheduledSession.pitch.has(event_id=event.id),
-                         what=f"le {day.date.strftime('%d/%m/%Y')}")
+                         what=_("le %(date)s", date=day.date.strftime("%d/%m/%Y")))
     event.days.remove(day)
     check_event(event)
 
@@ -135,7 +137,7 @@ def delete_day(day: EventDay) -> None:
 
 
 def save_room(event: Event, room: Room | None, *, key: str, name: str, capacity: int | None) -> Room:
-    _unique_key(event.rooms, key, room, "salle")
+    _unique_key(event.rooms, key, room, _("salle"))
     if room is None:
         room = Room(position=_position(event.rooms), key=key, name=name)
         event.rooms.append(room)
@@ -146,16 +148,16 @@ def save_room(event: Event, room: Room | None, *, key: str, name: str, capacity:
 
 def delete_room(room: Room) -> None:
     event = room.event
-    _refuse_if_scheduled(ScheduledSession.room_id == room.id, what=f"la salle {room.name}")
+    _refuse_if_scheduled(ScheduledSession.room_id == room.id, what=_("la salle %(room)s", room=room.name))
     if db.session.execute(db.select(Lock.id).filter_by(room_id=room.id)).first():
-        raise EditError(f"Un verrou utilise la salle {room.name} : retirez-le d'abord.")
+        raise EditError(_("Un verrou utilise la salle %(room)s : retirez-le d'abord.", room=room.name))
     event.rooms.remove(room)
     check_event(event)
 
 
 def save_organisation(event: Event, organisation: Organisation | None, *, key: str, name: str,
                       required: bool) -> Organisation:
-    _unique_key(event.organisations, key, organisation, "organisation")
+    _unique_key(event.organisations, key, organisation, _("organisation"))
     if organisation is None:
         organisation = Organisation(position=_position(event.organisations), key=key, name=name)
         event.organisations.append(organisation)
@@ -172,7 +174,7 @@ def save_organisation(event: Event, organisation: Organisation | None, *, key: s
 
 def delete_organisation(organisation: Organisation) -> None:
     if organisation.experts:
-        raise EditError(f"{organisation.name} a encore des jurés : changez-les d'organisation d'abord.")
+        raise EditError(_("%(name)s a encore des jurés : changez-les d'organisation d'abord.", name=organisation.name))
     organisation.event.organisations.remove(organisation)
     check_event(organisation.event)
 
@@ -195,7 +197,7 @@ class PitchInput:
 
 
 def save_pitch(event: Event, pitch: Pitch | None, values: PitchInput) -> Pitch:
-    _unique_key(event.pitches, values.key, pitch, "pitch")
+    _unique_key(event.pitches, values.key, pitch, _("pitch"))
     rooms = {room.key: room for room in event.rooms}
     if pitch is None:
         pitch = Pitch(position=_position(event.pitches), key=values.key)
@@ -228,12 +230,12 @@ class ExpertInput:
 
 
 def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Expert:
-    _unique_key(event.experts, values.key, expert, "juré")
+    _unique_key(event.experts, values.key, expert, _("juré"))
     if values.min_pitches is not None and values.max_pitches is not None and values.min_pitches > values.max_pitches:
-        raise EditError("Le maximum de pitchs doit être au moins égal au minimum.")
+        raise EditError(_("Le maximum de pitchs doit être au moins égal au minimum."))
     organisation = next((o for o in event.organisations if o.key == values.organisation), None)
     if organisation is None:
-        raise EditError("Choisissez une organisation de l'événement.")
+        raise EditError(_("Choisissez une organisation de l'événement."))
     pitches = {pitch.key: pitch for pitch in event.pitches}
     if expert is None:
         expert = Expert(position=_position(event.experts), key=values.key, organisation=organisation)
@@ -250,8 +252,8 @@ def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Exp
 
 def delete_expert(expert: Expert) -> None:
     if db.session.execute(db.select(PanelSeat.session_id).filter_by(expert_id=expert.id)).first():
-        raise EditError(f"{expert.name} siège dans un jury d'un planning enregistré : "
-                        "indiquez plutôt son absence (re-planification).")
+        raise EditError(_("%(name)s siège dans un jury d'un planning enregistré : "
+                          "indiquez plutôt son absence (re-planification).", name=expert.name))
     expert.event.experts.remove(expert)
     check_event(expert.event)
 
@@ -269,9 +271,9 @@ def save_rules(event: Event, *, panel_size: int, max_per_organisation: int | Non
 def save_criterion(event: Event, criterion: Criterion | None, *, label: str, description: str, weight: float,
                    scale_min: int, scale_max: int) -> Criterion:
     if scale_min >= scale_max:
-        raise EditError("Le bas de l'échelle doit être plus petit que le haut.")
+        raise EditError(_("Le bas de l'échelle doit être plus petit que le haut."))
     if weight <= 0:
-        raise EditError("Le poids d'un critère doit être positif.")
+        raise EditError(_("Le poids d'un critère doit être positif."))
     if criterion is None:
         position = db.session.execute(
             db.select(db.func.max(Criterion.position)).filter_by(event_id=event.id)).scalar_one()
@@ -285,4 +287,4 @@ def save_criterion(event: Event, criterion: Criterion | None, *, label: str, des
 
 def _refuse_if_scheduled(*conditions, what: str) -> None:
     if db.session.execute(db.select(ScheduledSession.id).where(*conditions)).first():
-        raise EditError(f"Impossible de supprimer {what} : un planning enregistré l'utilise.")
+        raise EditError(_("Impossible de supprimer %(what)s : un planning enregistré l'utilise.", what=what))

@@ -133,3 +133,14 @@ def test_error_page_in_english(client):
     page = client.get("/e/no-such-event").get_data(as_text=True)
 
     assert "Page not found" in page and "There is no page at this address" in page
+
+
+def test_a_refused_edit_is_explained_in_english(client, published):
+    create_organiser()
+    login(client)
+    client.get("/langue/en")
+    response = client.post(f"/organisation/evenements/{published.slug}/modifier/salles/nouveau",
+                           data={"key": "amphi", "name": "Duplicate"})
+
+    assert response.status_code == 422
+    assert "The ID “amphi” is already used by another room." in response.get_data(as_text=True)
