@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, render_template, request, session
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -87,18 +87,15 @@ def _template_globals() -> dict:
     return {"current_lang": str(get_locale() or "fr")}
 
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
 def _tune_sqlite(engine: Engine) -> None:
-    """WAL lets readers go on while a juror's score is written; write requests queue for the write lock.
+    """WAL lets readers go on while a juror's score is written; the busy timeout makes writers queue.
 
-    The driver starts a transaction only at the first INSERT/UPDATE/DELETE, so a request's reads
-    before it see no snapshot and never meet "database is locked" (SQLITE_BUSY_SNAPSHOT). But two
-    requests could then both read a mark before either writes it, and the audit trail would record
-    the same "before" twice. So a POST/PUT/PATCH/DELETE takes the write lock with its first
-    statement (BEGIN IMMEDIATE; the busy timeout makes it wait its turn): its reads and writes are
-    one unit. Pages that only read keep the driver's behaviour.
+    The driver opens a transaction only at a request's first INSERT/UPDATE/DELETE: its reads before
+    that hold no snapshot, so a writer never meets the immediate "database is locked" of a stale
+    snapshot (SQLITE_BUSY_SNAPSHOT), and the write lock is held only from the first write to the
+    commit. (Taking it with BEGIN IMMEDIATE at a POST's first statement instead was measured with
+    bench/load.py: it holds the lock through all the request's Python work, and 200 jurors then
+    queued past the busy timeout.)
     """
 
     @sa_event.listens_for(engine, "connect")
@@ -109,11 +106,6 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    @sa_event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
-        if has_request_context() and request.method in WRITE_METHODS:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     engine.dispose()  # connections opened before the listener must not be reused
 

@@ -1,7 +1,8 @@
 """Many tablets autosaving at once on a file database: every mark stored once, never a 500.
 
 On SQLite in WAL mode a transaction that read, then writes after another writer committed,
-fails at once with "database is locked" unless write requests take the lock first (app.py).
+fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT); the busy timeout only helps
+writers whose reads held no snapshot (see app.py ``_tune_sqlite``).
 """
 
 from __future__ import annotations
