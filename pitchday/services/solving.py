@@ -7,12 +7,11 @@ writes each better score to the job row, and saves the result as a draft
 schedule version. A unique column on the job (``running_event_id``) lets only
 one solve run per event, whoever presses the button.
 
-Stopping: the web page sends SIGINT to the child. While CP-SAT searches, it
-catches SIGINT itself and ends that search as if its time limit were reached,
-so the best schedule found is kept. Between two searches of a multi-stage
-solve, CP-SAT leaves SIGINT at its default and the child ends without a
-schedule; a solve still running STOP_GRACE seconds after the stop is ended
-with SIGTERM. Either way the job is closed as stopped.
+Stopping: the web request sets ``stop_requested`` on the job. The child passes
+the scheduler a ``should_stop`` that reads that flag (at most every
+STOP_CHECK_INTERVAL), so the solve ends within a second and its best schedule is
+saved as usual. A solve still running STOP_GRACE seconds after the stop (a
+child that hangs) is ended with SIGTERM and the job closed as stopped.
 """
 
 from __future__ import annotations
@@ -43,6 +42,8 @@ JOB_VISIBLE_TIMEOUT = 30.0
 PROGRESS_INTERVAL = 0.3
 # After a stop request, how long the solve may take to hand back its best schedule before it is abandoned.
 STOP_GRACE = 5.0
+# How often the child reads the job's stop flag: one tiny query, never more often than this.
+STOP_CHECK_INTERVAL = 0.5
 
 
 class SolveError(ValueError):
@@ -96,8 +97,6 @@ def request_stop(job: SolveJob) -> None:
     job.stop_requested = True
     job.stop_requested_at = datetime.now(UTC)
     db.session.flush()
-    if job.status == "running" and job.pid:
-        _signal(job.pid, signal.SIGINT)
 
 
 def refresh(job: SolveJob) -> SolveJob:
@@ -195,9 +194,9 @@ def _run(job_id: int, event_id: int, event_file: dict, time_limit: float, worker
     try:
         if not job.stop_requested:
             result = scheduler.solve(sio.parse_event(event_file), time_limit=time_limit, workers=workers,
-                                     on_progress=recorder)
+                                     on_progress=recorder, should_stop=_StopFlag(job_id))
     except KeyboardInterrupt:
-        pass  # stopped outside a search: nothing to keep
+        pass  # Ctrl-C in the server's terminal reaches its children too: nothing to keep
     except Exception as exc:  # noqa: BLE001 (the job row must say why, whatever went wrong)
         error = f"Le calcul a échoué : {exc}"
     recorder.flush()
@@ -237,6 +236,26 @@ def _finish(job_id: int, event_id: int, result: sd.Result | None, error: str) ->
     job.error = error
     job.status = "stopped" if stopped else ("failed" if error and job.version is None else "done")
     db.session.commit()
+
+
+class _StopFlag:
+    """Whether the organiser pressed "stop": the job row's flag, read at most every STOP_CHECK_INTERVAL."""
+
+    def __init__(self, job_id: int) -> None:
+        self._job_id = job_id
+        self._engine = db.engine  # the solver's threads call this: no Flask context, no session
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self._stop = False
+
+    def __call__(self) -> bool:
+        with self._lock:
+            if not self._stop and time.monotonic() - self._checked_at >= STOP_CHECK_INTERVAL:
+                self._checked_at = time.monotonic()
+                with self._engine.connect() as connection:
+                    self._stop = bool(connection.execute(
+                        db.select(SolveJob.stop_requested).where(SolveJob.id == self._job_id)).scalar())
+            return self._stop
 
 
 class _ProgressRecorder:
