@@ -4,8 +4,8 @@ Each worker process keeps one ``BoardFeed`` per app. A stream never queries the 
 itself: it asks the feed, which checks the event's last change (one indexed ``max``) at
 most once per ``check_every`` seconds for the whole process, recomputes the board only
 when that number moved, and wakes every waiting stream. A commit in this process that
-changed marks nudges the feed (at once, unless the board is costly and was just computed);
-other worker processes see it at their next check.
+changed marks nudges the feed (at once, unless the board is costly and was just computed:
+see ``cost_factor``); other worker processes see it at their next check.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ class BoardFeed:
     """The cached board of each event in this process, and a condition that streams wait on."""
 
     check_every: float = 1.0
-    # A nudge (a local commit) brings the next check forward, but never closer to the previous one
-    # than this many times what it cost: with jurors committing many marks a second, a costly board
-    # must not take a whole core; the streams still get it within ``check_every``.
-    cost_factor: float = 4.0
+    # A nudge (a local commit) brings the next check forward; but checks are never closer together
+    # than this many times what the board last cost to compute: with jurors committing many marks a
+    # second, a board that takes 0.2 s is recomputed every 2 s, using a tenth of a core.
+    cost_factor: float = 10.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     # Streams open in this process (for the status of the server, and for tests that wait for them to end).
@@ -62,8 +62,8 @@ class BoardFeed:
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
             since = time.monotonic() - entry.checked_at
-            if (entry.payload is None or since >= self.check_every
-                    or (entry.nudged and since >= entry.cost * self.cost_factor)):
+            interval = max(0.0 if entry.nudged else self.check_every, entry.cost * self.cost_factor)
+            if entry.payload is None or since >= interval:
                 entry.checked_at = time.monotonic()
                 entry.nudged = False
                 try:
