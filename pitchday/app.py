@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -75,6 +75,8 @@ def _commit_request(response):
 
 def select_locale() -> str:
     """French unless the visitor switched language (kept in the session) or only reads English."""
+    if not has_request_context():
+        return "fr"  # the CLI, background solves and service tests: French, the app's first language
     chosen = session.get("lang")
     if chosen in ("fr", "en"):
         return chosen
