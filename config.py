@@ -17,10 +17,6 @@ class Config:
     TESTING = False
     SECRET_KEY: str | None = DEMO_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'pitchday.db'}"
-    # A server thread holds a connection for its whole request, and a live board's stream holds a
-    # thread: the pool must be at least as large as a worker's threads, or requests wait for a
-    # connection and time out. PITCHDAY_DB_POOL sizes it (gunicorn's --threads plus a margin).
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
@@ -36,6 +32,9 @@ class Config:
         url = os.environ.get("DATABASE_URL")
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        # A server thread holds a connection for its whole request, and a live board's stream holds a
+        # thread: the pool must be at least as large as a worker's threads, or requests wait for a
+        # connection and time out. PITCHDAY_DB_POOL sizes it (gunicorn's --threads plus a margin).
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         # Behind one reverse proxy (nginx, Caddy...): trust its X-Forwarded-For/-Proto/-Host, so that
         # rate limits see the visitor's address and redirects keep https. Never without a proxy:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from scheduler.model import solve  # noqa: F401
 
 
-def __getattr__(name: str):  # noqa: ANN202
+def __getattr__(name: str):
     """Load OR-Tools only when a solve is asked for: reading and checking files stays fast."""
     if name == "solve":
         from scheduler.model import solve

@@ -9,9 +9,10 @@ they were absent, so that an event read from a file writes back the same file.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from typing import ClassVar
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -181,7 +182,7 @@ class Weights:
     changes_from_previous: int = 20
 
     # The file format names the weights w_tm, w_ls, ...
-    FILE_KEYS = {
+    FILE_KEYS: ClassVar[dict[str, str]] = {
         "w_tm": "topic_match",
         "w_ls": "load_spread",
         "w_rc": "room_changes",

@@ -14,7 +14,6 @@ from pitchday.models.event import (  # noqa: F401
     Room,
 )
 from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersion  # noqa: F401
-from pitchday.models.solving import SolveJob  # noqa: F401
 from pitchday.models.scoring import (  # noqa: F401
     Criterion,
     JurorComment,
@@ -24,4 +23,5 @@ from pitchday.models.scoring import (  # noqa: F401
     ScoringLock,
     ScoringSettings,
 )
+from pitchday.models.solving import SolveJob  # noqa: F401
 from pitchday.models.users import JurorAccess, Organiser  # noqa: F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -81,7 +81,7 @@ def current_juror_link(expert: Expert) -> JurorAccess | None:
 
 def revoke_juror_link(access: JurorAccess) -> None:
     if access.revoked_at is None:
-        access.revoked_at = datetime.now(timezone.utc)
+        access.revoked_at = datetime.now(UTC)
         db.session.flush()
 
 

@@ -11,10 +11,6 @@ import re
 import unicodedata
 from dataclasses import fields
 
-from scheduler import data as sd
-from scheduler import io as sio
-from scheduler.io import EventFormatError  # noqa: F401  (re-exported for the views)
-
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -29,6 +25,9 @@ from pitchday.models import (
     PitchRoom,
     Room,
 )
+from scheduler import data as sd
+from scheduler import io as sio
+from scheduler.io import EventFormatError  # noqa: F401  (re-exported for the views)
 
 
 def import_event(data: object) -> Event:

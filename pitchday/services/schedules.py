@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import scheduler
-from scheduler import data as sd
-
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
 from pitchday.services.event_io import to_scheduler_event
+from scheduler import data as sd
 
 
 class ScheduleError(ValueError):
@@ -57,7 +56,7 @@ def publish(version: ScheduleVersion) -> ScheduleVersion:
         db.select(db.func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == version.event_id)
     ).scalar_one()
     version.number = (last or 0) + 1
-    version.published_at = datetime.now(timezone.utc)
+    version.published_at = datetime.now(UTC)
     db.session.flush()
     return version
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from scheduler.data import Status
-from tests.scheduler.builders import event, expert, pitch
-
 from scheduler.io import load_event
+from tests.scheduler.builders import event, expert, pitch
 
 # The copy of shared/examples/rouen-2023.json that the project ships (the app's demo).
 ROUEN = Path(__file__).resolve().parents[2] / "pitchday" / "demo" / "rouen-2023.json"

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-26 04:20:24.693481
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '201175b6700e'

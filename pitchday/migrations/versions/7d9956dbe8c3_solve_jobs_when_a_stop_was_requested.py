@@ -5,9 +5,8 @@ Revises: cde18c9c4694
 Create Date: 2026-11-26 05:08:05.420103
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d9956dbe8c3'

@@ -5,9 +5,8 @@ Revises: 201175b6700e
 Create Date: 2026-11-26 04:26:39.427327
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c259626b7591'

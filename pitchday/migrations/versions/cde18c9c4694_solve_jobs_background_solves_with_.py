@@ -5,9 +5,8 @@ Revises: c259626b7591
 Create Date: 2026-11-26 04:26:49.605053
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'cde18c9c4694'
