@@ -177,6 +177,8 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     wanted = _checked_values(scores, criteria)
     if comment is not None and not isinstance(comment, str):
         raise ScoringError(422, "Le commentaire doit être un texte.")
+    if comment is not None and "\x00" in comment:  # PostgreSQL refuses it in text: a clear 422, not a 500
+        raise ScoringError(422, "Le commentaire contient un caractère invisible interdit (NUL) : retirez-le.")
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         raise ScoringError(422, f"Le commentaire est trop long ({len(comment)} caractères, "
                                 f"{MAX_COMMENT_LENGTH} au plus).")
