@@ -67,18 +67,25 @@ class Recorder:
 
     def __init__(self) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.answered_at: dict[str, list[float]] = defaultdict(list)  # seconds since the recorder was made
         self.errors: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.lock = threading.Lock()
+        self.started = time.perf_counter()
 
     def add(self, endpoint: str, outcome: Outcome, ok: bool) -> None:
         with self.lock:
             self.latencies[endpoint].append(outcome.seconds)
+            self.answered_at[endpoint].append(time.perf_counter() - self.started)
             if not ok:
                 self.errors[endpoint][outcome.status] += 1
 
-    def table(self, wall_seconds: float) -> str:
+    def table(self, wall_seconds: float, after: float = 0.0) -> str:
+        """Per endpoint; ``after``: only the requests answered that many seconds after the start."""
         lines = ["| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---|---:|---:|---:|"]
-        for endpoint, values in sorted(self.latencies.items()):
+        for endpoint, every in sorted(self.latencies.items()):
+            values = [value for value, at in zip(every, self.answered_at[endpoint], strict=True) if at >= after]
+            if not values:
+                continue
             ordered = sorted(values)
             cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
             errors = ", ".join(f"{count}×{'lost' if status == CONNECTION_LOST else status}"
@@ -167,7 +174,7 @@ def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: R
 
 
 def run(database_url: str, jurors: int, students: int, boards: int, rounds: int, workers: int, threads: int,
-        think_seconds: float, poll_seconds: float, seed: int) -> bool:
+        think_seconds: float, poll_seconds: float, seed: int, warmup: float = 0.0) -> bool:
     plan = seed_scoring_day(database_url, ROUEN, jurors)
     create_organiser(database_url)
     planned = planned_submissions(plan, rounds)
@@ -179,6 +186,7 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     log_file = Path(tempfile.mkdtemp()) / "gunicorn.log"
     server = GunicornServer(database_url, log_file, workers=workers, threads=threads)
     server.start()
+    recorder.started = time.perf_counter()
     try:
         background = ThreadPoolExecutor(students + boards)
         for number in range(students):
@@ -201,6 +209,10 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     print(f"\n### {jurors} jurors, {students} students, {boards} boards — {database_url.split(':')[0]}, "
           f"gunicorn {workers} workers × {threads} threads\n")
     print(recorder.table(wall))
+    if warmup > 0:
+        print(f"\nAfter the first {warmup:.0f} s (everyone opening their page at once, the organisers' "
+              f"logins), errors counted over the whole run:\n")
+        print(recorder.table(wall - warmup, after=warmup))
     print(f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
           f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
           f"{min(updates, default=0)}–{max(updates, default=0)}; load average {os.getloadavg()[0]:.1f}")
@@ -295,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warmup", type=float, default=0.0,
+                        help="also print the latencies of the requests answered after this many seconds")
     parser.add_argument("--scenario", choices=["day", "public"], default="day",
                         help="day: jurors, students and boards together; public: the programme alone")
     parser.add_argument("--seconds", type=float, default=20.0, help="public: how long to ask")
@@ -311,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     good = True
     for jurors in args.jurors:
         good &= run(database_url, jurors, args.students, args.boards, args.rounds, args.workers, args.threads,
-                    args.think, args.poll, args.seed)
+                    args.think, args.poll, args.seed, args.warmup)
     return 0 if good else 1
 
 
