@@ -29,7 +29,6 @@ from ortools.sat.python import cp_model
 from scheduler.data import (
     MINUTES_PER_DAY,
     Conflict,
-    Day,
     Event,
     Expert,
     PanelLock,
@@ -38,6 +37,7 @@ from scheduler.data import (
     Window,
 )
 from scheduler.io import format_clock
+from scheduler.timeline import break_free_stretches
 
 
 def diagnose(event: Event, *, time_limit: float = 10.0) -> tuple[Conflict, ...]:
@@ -104,18 +104,6 @@ class _Names:
 
 
 # --- where and when a pitch may run --------------------------------------------------------------
-
-
-def day_stretches(day: Day) -> list[tuple[int, int]]:
-    """The break-free stretches of a day."""
-    stretches, cursor = [], day.start
-    for pause in sorted(day.breaks, key=lambda b: b.start):
-        if pause.start > cursor:
-            stretches.append((cursor, min(pause.start, day.end)))
-        cursor = max(cursor, pause.end)
-    if cursor < day.end:
-        stretches.append((cursor, day.end))
-    return stretches
 
 
 def _day_starts(event: Event, length: int) -> list[tuple[int, int]]:
@@ -247,7 +235,7 @@ class _Counting:
         length = event.pitch_length(pitch)
         in_days = _day_starts(event, length)
         if not in_days:
-            longest = max((b - a for day in event.days for a, b in day_stretches(day)), default=0)
+            longest = max((b - a for day in event.days for a, b in break_free_stretches(day)), default=0)
             self.add("pitch_length", f"{_sentence(names.pitch(pitch.id))} lasts {length} min, longer than "
                                      f"any stretch of a day between breaks (the longest is {longest} min).",
                      [pitch.id])
@@ -365,7 +353,7 @@ class _Counting:
             shortest = min(self.placements[pid].length for pid in group)
             per_room = 0
             for day in event.days:
-                for a, b in day_stretches(day):
+                for a, b in break_free_stretches(day):
                     if window is not None:
                         if window.date != day.date:
                             continue
@@ -534,7 +522,7 @@ class _Counting:
             windows = [(day.start, day.end)] if expert.available is None else [
                 (w.start, w.end) for w in expert.available if w.date == day.date]
             for low, high in windows:
-                for a, b in day_stretches(day):
+                for a, b in break_free_stretches(day):
                     a, b = max(a, low), min(b, high)
                     if b - a >= shortest:
                         total += (b - a + co) // (shortest + co)

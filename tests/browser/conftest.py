@@ -39,6 +39,19 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture
+def demo_event(app, rouen) -> str:
+    """The Rouen demo as `flask demo` prepares it (rubric, published agenda); yields its slug."""
+    from pitchday.extensions import db
+    from pitchday.services import demo, event_io
+
+    with app.app_context():
+        event = event_io.import_event(rouen)
+        demo.prepare(event)
+        db.session.commit()
+        return event.slug
+
+
+@pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pitchday.extensions import db
-from pitchday.services import demo, event_io
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_event(app, rouen) -> str:
-    with app.app_context():
-        event = event_io.import_event(rouen)
-        demo.prepare(event)
-        db.session.commit()
-        return event.slug
 
 
 def test_agenda_filter_speaks_english(live_server, phone, demo_event):
