@@ -83,7 +83,12 @@ def engine_options(database_uri: str) -> dict:
     if database_uri in ("sqlite://", "sqlite:///:memory:"):
         return {}
     pool = int(os.environ.get("PITCHDAY_DB_POOL", "40"))
-    return {"pool_pre_ping": True, "pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
+    options = {"pool_pre_ping": True, "pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
+    if database_uri.startswith("sqlite"):
+        from pitchday.sqlite_writes import QueuedWritesConnection
+
+        options["connect_args"] = {"factory": QueuedWritesConnection}  # writers queue instead of polling
+    return options
 
 
 def config_from_environment() -> Config:

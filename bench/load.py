@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import random
 import re
+import runpy
 import signal
 import statistics
 import sys
@@ -39,6 +40,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `pitchday` and `tests` importable
@@ -93,6 +95,42 @@ class Recorder:
             lines.append(f"| {endpoint} | {len(values)} | {len(values) / wall_seconds:.0f} | {errors} | "
                          f"{cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | {cut[98] * 1000:.0f} |")
         return "\n".join(lines)
+
+
+SERVER_ENDPOINTS = [  # (method, path pattern, the client's name for it)
+    ("POST", re.compile(r"^/jury/[^/]+/pitchs/\d+/notes$"), "POST autosave (both)"),
+    ("GET", re.compile(r"^/jury/[^/]+/pitchs/\d+$"), "GET juror sheet"),
+    ("GET", re.compile(r"^/e/[^/]+/maintenant\.json$"), "GET now.json"),
+    ("GET", re.compile(r"^/e/[^/]+$"), "GET programme"),
+    ("POST", re.compile(r"^/organisation/connexion$"), "POST login"),
+]
+
+
+def server_table(access_log: Path, after: float = 0.0) -> str:
+    """The same endpoints timed inside the worker (gunicorn's access log): without the client's own waiting
+    nor the time a request queued for a free thread. ``after``: seconds after the first request."""
+    timed: dict[str, list[float]] = defaultdict(list)
+    first = None
+    for line in access_log.read_text(errors="replace").splitlines():
+        match = re.match(r"^\[([^]]+)\] (\S+) (\S+) (\d+) (\d+)$", line)
+        if not match:
+            continue
+        moment = datetime.strptime(match.group(1), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+        first = moment if first is None else min(first, moment)
+        if moment - first < after:
+            continue
+        method, path = match.group(2), match.group(3)
+        name = next((label for verb, pattern, label in SERVER_ENDPOINTS
+                     if verb == method and pattern.match(path)), None)
+        if name:
+            timed[name].append(int(match.group(5)) / 1e6)
+    lines = ["| endpoint (in the worker) | requests | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
+    for name, values in sorted(timed.items()):
+        ordered = sorted(values)
+        cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+        lines.append(f"| {name} | {len(values)} | {cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | "
+                     f"{cut[98] * 1000:.0f} | {ordered[-1] * 1000:.0f} |")
+    return "\n".join(lines)
 
 
 def create_organiser(database_url: str) -> None:
@@ -184,7 +222,8 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     stop = threading.Event()
     updates: list[int] = []
     log_file = Path(tempfile.mkdtemp()) / "gunicorn.log"
-    server = GunicornServer(database_url, log_file, workers=workers, threads=threads)
+    access_log = log_file.with_name("access.log")
+    server = GunicornServer(database_url, log_file, workers=workers, threads=threads, access_log=access_log)
     server.start()
     recorder.started = time.perf_counter()
     try:
@@ -213,6 +252,9 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
         print(f"\nAfter the first {warmup:.0f} s (everyone opening their page at once, the organisers' "
               f"logins), errors counted over the whole run:\n")
         print(recorder.table(wall - warmup, after=warmup))
+    print("\nThe same requests timed by the server, from the worker's first byte read to its last byte "
+          "written" + (f" (after the first {warmup:.0f} s)" if warmup > 0 else "") + ":\n")
+    print(server_table(access_log, after=warmup))
     print(f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
           f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
           f"{min(updates, default=0)}–{max(updates, default=0)}; load average {os.getloadavg()[0]:.1f}")
@@ -302,8 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=500)
     parser.add_argument("--boards", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="times each juror sets each mark")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py's)")
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
@@ -316,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-threads", type=int, default=8, help="public: connections per client process")
     parser.add_argument("--fresh", type=float, default=0.1, help="public: share of requests without the ETag")
     args = parser.parse_args(argv)
+    production = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    args.workers = args.workers or production["workers"]
+    args.threads = args.threads or production["threads"]
     # A SIGTERM (``timeout``, a closed terminal) still stops gunicorn through the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/load.db"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from pitchday.extensions import db
@@ -85,14 +86,16 @@ def revoke_juror_link(access: JurorAccess) -> None:
         db.session.flush()
 
 
+# One query, built once: every juror request (each autosave) needs the expert and their event next.
+_ACCESS_BY_TOKEN = (db.select(JurorAccess).where(JurorAccess.token == bindparam("token"))
+                    .options(joinedload(JurorAccess.expert).joinedload(Expert.event)))
+
+
 def juror_from_token(token: str) -> Expert | None:
     """The expert a link belongs to, or None for an unknown or revoked link."""
     if not token or len(token) > 64:
         return None
-    # One query: every juror request needs the expert and their event next.
-    access = db.session.execute(
-        db.select(JurorAccess).filter_by(token=token)
-        .options(joinedload(JurorAccess.expert).joinedload(Expert.event))).scalar_one_or_none()
+    access = db.session.execute(_ACCESS_BY_TOKEN, {"token": token}).scalar_one_or_none()
     if access is None or not access.is_valid:
         return None
     return access.expert

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
+
 from pitchday.extensions import db
 from pitchday.models import Criterion, Event
 
@@ -14,9 +16,13 @@ DEFAULT_RUBRIC = (
 )
 
 
+# Built once: each autosave checks its marks against the rubric.
+_CRITERIA_OF_EVENT = (db.select(Criterion).where(Criterion.event_id == bindparam("event_id"))
+                      .order_by(Criterion.position))
+
+
 def criteria_of(event: Event) -> list[Criterion]:
-    return list(db.session.execute(
-        db.select(Criterion).filter_by(event_id=event.id).order_by(Criterion.position)).scalars())
+    return list(db.session.execute(_CRITERIA_OF_EVENT, {"event_id": event.id}).scalars())
 
 
 def ensure_default_rubric(event: Event) -> list[Criterion]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -72,22 +73,50 @@ def organiser_actor(email: str) -> str:
 
 # --- Who may score what -------------------------------------------------------------------------
 
-def scorable_session(expert: Expert, pitch_id: int) -> ScheduledSession:
-    """The juror's session for this pitch in the latest published schedule; refused otherwise."""
-    conflict = db.session.get(ExpertConflict, (expert.id, pitch_id))
-    if conflict is not None:
+@dataclass(frozen=True)
+class ScoringRight:
+    """A juror's seat for one pitch on the latest published agenda, and what decides its lock."""
+
+    session_id: int
+    date: date
+    end_min: int
+    decision: bool | None  # the organiser locked (True) or reopened (False) it; None: the automatic lock
+    lock_after_min: int
+
+    def locked(self, timezone: str, now: datetime | None = None) -> bool:
+        if self.decision is not None:
+            return self.decision
+        return (now or now_utc()) >= automatic_lock_at(self.date, self.end_min, timezone, self.lock_after_min)
+
+
+# Built once: an autosave asks this on every request, and building the statement costs as much as running it.
+_RIGHT_TO_SCORE = (
+    select(
+        exists().where(ExpertConflict.expert_id == bindparam("expert_id"),
+                       ExpertConflict.pitch_id == Pitch.id).label("conflict"),
+        ScheduledSession.id, ScheduledSession.date, ScheduledSession.end_min,
+        select(ScoringLock.locked).where(ScoringLock.pitch_id == Pitch.id).scalar_subquery().label("decision"),
+        select(ScoringSettings.lock_after_min).where(ScoringSettings.event_id == Pitch.event_id)
+        .scalar_subquery().label("lock_after_min"))
+    .select_from(Pitch)
+    .outerjoin(ScheduledSession, and_(
+        ScheduledSession.pitch_id == Pitch.id, ScheduledSession.version_id == agenda.latest_published_id(bindparam("event_id")),
+        exists().where(PanelSeat.session_id == ScheduledSession.id, PanelSeat.expert_id == bindparam("expert_id"))))
+    .where(Pitch.id == bindparam("pitch_id"), Pitch.event_id == bindparam("event_id")))
+
+
+def right_to_score(expert: Expert, pitch_id: int) -> ScoringRight:
+    """The juror's seat for this pitch in the latest published schedule, in one query; refused otherwise."""
+    row = db.session.execute(_RIGHT_TO_SCORE, {
+        "expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id}).first()
+    if row is not None and row.conflict:
         raise ScoringError(403, "Vous avez déclaré un conflit d'intérêts avec ce projet : "
                                 "vous ne pouvez ni le voir ni le noter.")
-    version = agenda.latest_published(expert.event)
-    session = None if version is None else db.session.execute(
-        db.select(ScheduledSession).join(PanelSeat)
-        .where(ScheduledSession.version_id == version.id, ScheduledSession.pitch_id == pitch_id,
-               PanelSeat.expert_id == expert.id)
-        .options(joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room))).scalars().first()
-    if session is not None:
-        return session
-    raise ScoringError(403, "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
-                            "vous ne pouvez pas le noter.")
+    if row is None or row.id is None:
+        raise ScoringError(403, "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
+                                "vous ne pouvez pas le noter.")
+    lock_after = DEFAULT_LOCK_AFTER_MIN if row.lock_after_min is None else row.lock_after_min
+    return ScoringRight(row.id, row.date, row.end_min, row.decision, lock_after)
 
 
 def settings_of(event: Event) -> ScoringSettings:
@@ -95,20 +124,10 @@ def settings_of(event: Event) -> ScoringSettings:
         event_id=event.id, lock_after_min=DEFAULT_LOCK_AFTER_MIN)
 
 
-def automatic_lock_at(session: ScheduledSession, lock_after_min: int) -> datetime:
+def automatic_lock_at(day: date, end_min: int, timezone: str, lock_after_min: int) -> datetime:
     """When the jurors' marks freeze by themselves: the end of the pitch, in the event's time zone, plus the delay."""
-    zone = ZoneInfo(session.pitch.event.timezone)
-    end = datetime.combine(session.date, time(session.end_min // 60, session.end_min % 60), tzinfo=zone)
+    end = datetime.combine(day, time(end_min // 60, end_min % 60), tzinfo=ZoneInfo(timezone))
     return end + timedelta(minutes=lock_after_min)
-
-
-def is_locked(session: ScheduledSession, now: datetime | None = None) -> bool:
-    """The organiser's decision if there is one, otherwise the automatic lock after the pitch."""
-    decision = db.session.get(ScoringLock, session.pitch_id)
-    if decision is not None:
-        return decision.locked
-    lock_after = settings_of(session.pitch.event).lock_after_min
-    return (now or now_utc()) >= automatic_lock_at(session, lock_after)
 
 
 def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | None = None) -> dict[int, bool]:
@@ -118,16 +137,19 @@ def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | Non
     lock_after = settings_of(event).lock_after_min
     now = now or now_utc()
     return {session.pitch_id: decisions[session.pitch_id] if session.pitch_id in decisions
-            else now >= automatic_lock_at(session, lock_after) for session in sessions}
+            else now >= automatic_lock_at(session.date, session.end_min, event.timezone, lock_after)
+            for session in sessions}
 
 
 def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     """The juror's own marks on a pitch they may score (never anyone else's)."""
-    session = scorable_session(expert, pitch_id)
+    right = right_to_score(expert, pitch_id)
+    session = db.session.get(ScheduledSession, right.session_id,
+                             options=[joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)])
     criteria = rubric.criteria_of(expert.event)
     values = {score.criterion_id: score.value for score in _scores(expert.id, pitch_id).values()}
     comment = _comment(expert.id, pitch_id)
-    return JurorSheet(session, criteria, values, comment.text if comment else "", is_locked(session))
+    return JurorSheet(session, criteria, values, comment.text if comment else "", right.locked(expert.event.timezone))
 
 
 def current_session_id(sessions: list[ScheduledSession], now: datetime | None = None) -> int | None:
@@ -169,8 +191,8 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     stored = _stored_submission(client_id)
     if stored is not None:
         return _replayed(stored, expert)
-    session = scorable_session(expert, pitch_id)
-    if is_locked(session):
+    right = right_to_score(expert, pitch_id)
+    if right.locked(expert.event.timezone):
         raise ScoringError(409, "La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
                                 "Adressez-vous à l'organisation pour la rouvrir.")
     criteria = {criterion.id: criterion for criterion in rubric.criteria_of(expert.event)}
@@ -182,21 +204,20 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         raise ScoringError(422, f"Le commentaire est trop long ({len(comment)} caractères, "
                                 f"{MAX_COMMENT_LENGTH} au plus).")
-    actor = juror_actor(expert)
+    audit = AuditTrail(expert, pitch_id, client_id)
     try:
-        # Inside the try: the queries below flush the new marks, which is where a twin request
-        # that got there first shows up as a unique-key violation.
-        changed, marks = _apply_marks(expert, session.pitch, wanted, actor, client_id)
+        # Inside the try: the statements below write the submission and flush the new marks, which is
+        # where a twin request that got there first shows up as a unique-key violation.
+        marks = _apply_marks(expert, pitch_id, wanted, audit)
         if comment is not None:
-            changed += _apply_comment(expert, session.pitch, comment.strip(), actor, client_id)
-            saved_comment = comment.strip()
-        else:
-            stored_comment = _comment(expert.id, pitch_id)
-            saved_comment = stored_comment.text if stored_comment else ""
-        response = {"status": "saved", "pitch": pitch_id, "changed": changed,
+            _apply_comment(expert, pitch_id, comment.strip(), audit)
+        response = {"status": "saved", "pitch": pitch_id, "changed": len(audit.rows),
                     "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
-                    "comment": saved_comment, "saved_at": now_utc().isoformat()}
+                    "saved_at": now_utc().isoformat()}
+        if comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
+            response["comment"] = comment.strip()
         db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
+        audit.write()
         db.session.flush()
     except IntegrityError:
         # The same submission arrived twice at once: the other request saved it, ours keeps nothing.
@@ -205,13 +226,39 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         if stored is None:
             raise ScoringError(409, "Un autre envoi a modifié ces notes au même moment : réessayez.") from None
         return _replayed(stored, expert)
-    if changed:
+    if audit.rows:
         live.mark_changed(expert.event_id)
     return response
 
 
+class AuditTrail:
+    """The audit rows of one juror submission: one per changed mark or comment, only ever inserted."""
+
+    def __init__(self, expert: Expert, pitch_id: int, client_id: str) -> None:
+        self.common = {"event_id": expert.event_id, "pitch_id": pitch_id, "expert_id": expert.id,
+                       "actor": juror_actor(expert), "submission_id": client_id}
+        self.rows: list[ScoreAudit] = []
+
+    def mark(self, criterion_id: int, before: int | None, after: int | None) -> None:
+        self.rows.append(ScoreAudit(**self.common, criterion_id=criterion_id, action="score", before=before,
+                                    after=after, at=now_utc()))
+
+    def comment(self, before: str, after: str) -> None:
+        self.rows.append(ScoreAudit(**self.common, action="comment", comment_before=before, comment_after=after,
+                                    at=now_utc()))
+
+    def write(self) -> None:
+        db.session.add_all(self.rows)
+
+
+_SUBMISSION_BY_CLIENT_ID = select(ScoreSubmission).where(ScoreSubmission.client_id == bindparam("client_id"))
+_MARKS_OF_JUROR = select(Score).where(Score.expert_id == bindparam("expert_id"), Score.pitch_id == bindparam("pitch_id"))
+_COMMENT_OF_JUROR = select(JurorComment).where(JurorComment.expert_id == bindparam("expert_id"),
+                                               JurorComment.pitch_id == bindparam("pitch_id"))
+
+
 def _stored_submission(client_id: str) -> ScoreSubmission | None:
-    return db.session.execute(db.select(ScoreSubmission).filter_by(client_id=client_id)).scalar_one_or_none()
+    return db.session.execute(_SUBMISSION_BY_CLIENT_ID, {"client_id": client_id}).scalar_one_or_none()
 
 
 def _replayed(stored: ScoreSubmission, expert: Expert) -> dict:
@@ -243,21 +290,19 @@ def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int,
 
 
 def _scores(expert_id: int, pitch_id: int) -> dict[int, Score]:
-    rows = db.session.execute(db.select(Score).filter_by(expert_id=expert_id, pitch_id=pitch_id)).scalars()
+    rows = db.session.execute(_MARKS_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalars()
     return {score.criterion_id: score for score in rows}
 
 
 def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
     return db.session.execute(
-        db.select(JurorComment).filter_by(expert_id=expert_id, pitch_id=pitch_id)).scalar_one_or_none()
+        _COMMENT_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalar_one_or_none()
 
 
-def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], actor: str,
-                 client_id: str) -> tuple[int, dict[int, int]]:
-    """Change the marks asked for; how many changed, and every mark of the juror on the pitch now."""
-    existing = _scores(expert.id, pitch.id)
+def _apply_marks(expert: Expert, pitch_id: int, wanted: dict[int, int | None], audit: AuditTrail) -> dict[int, int]:
+    """Change the marks asked for, each change noted in ``audit``; every mark of the juror on the pitch now."""
+    existing = _scores(expert.id, pitch_id)
     marks = {criterion_id: score.value for criterion_id, score in existing.items()}
-    changed = 0
     for criterion_id, value in wanted.items():
         score = existing.get(criterion_id)
         before = score.value if score else None
@@ -266,33 +311,27 @@ def _apply_marks(expert: Expert, pitch: Pitch, wanted: dict[int, int | None], ac
         if value is None:
             db.session.delete(score)
         elif score is None:
-            db.session.add(Score(pitch_id=pitch.id, expert_id=expert.id, criterion_id=criterion_id, value=value))
+            db.session.add(Score(pitch_id=pitch_id, expert_id=expert.id, criterion_id=criterion_id, value=value))
         else:
             score.value = value
-        db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=expert.id,
-                                  criterion_id=criterion_id, actor=actor, action="score",
-                                  before=before, after=value, submission_id=client_id, at=now_utc()))
+        audit.mark(criterion_id, before, value)
         if value is None:
             marks.pop(criterion_id, None)
         else:
             marks[criterion_id] = value
-        changed += 1
-    return changed, marks
+    return marks
 
 
-def _apply_comment(expert: Expert, pitch: Pitch, text: str, actor: str, client_id: str) -> int:
-    comment = _comment(expert.id, pitch.id)
+def _apply_comment(expert: Expert, pitch_id: int, text: str, audit: AuditTrail) -> None:
+    comment = _comment(expert.id, pitch_id)
     before = comment.text if comment else ""
     if before == text:
-        return 0
+        return
     if comment is None:
-        db.session.add(JurorComment(pitch_id=pitch.id, expert_id=expert.id, text=text))
+        db.session.add(JurorComment(pitch_id=pitch_id, expert_id=expert.id, text=text))
     else:
         comment.text = text
-    db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=expert.id, actor=actor,
-                              action="comment", comment_before=before, comment_after=text,
-                              submission_id=client_id, at=now_utc()))
-    return 1
+    audit.comment(before, text)
 
 
 # --- The organiser's controls -------------------------------------------------------------------

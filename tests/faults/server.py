@@ -109,9 +109,12 @@ def free_port() -> int:
 class GunicornServer:
     """``gunicorn pitchday:create_app()`` in its own process group, so that a SIGKILL takes every worker."""
 
-    def __init__(self, database_url: str, log_file: Path, workers: int = 2, threads: int = 1) -> None:
+    def __init__(self, database_url: str, log_file: Path, workers: int | None = 2, threads: int | None = 1,
+                 access_log: Path | None = None) -> None:
+        """``workers``/``threads`` None: as gunicorn.conf.py says (the production settings)."""
         self.database_url = database_url
         self.log_file = log_file
+        self.access_log = access_log  # per request: time, method, path, status, microseconds in the worker
         self.workers = workers
         self.threads = threads
         self.port = free_port()
@@ -124,11 +127,14 @@ class GunicornServer:
     def start(self, ready_within: float = 60) -> None:
         environment = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY)
         environment.pop("PITCHDAY_ENV", None)
+        sizing = [*(["--workers", str(self.workers)] if self.workers else []),
+                  *(["--threads", str(self.threads)] if self.threads else [])]
+        access = ([] if self.access_log is None else
+                  ["--access-logfile", str(self.access_log), "--access-logformat", "%(t)s %(m)s %(U)s %(s)s %(D)s"])
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [str(GUNICORN), "--workers", str(self.workers), "--threads", str(self.threads),
-                 "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "3",
-                 "pitchday:create_app()"],
+                [str(GUNICORN), *sizing, "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "3",
+                 *access, "pitchday:create_app()"],
                 cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:

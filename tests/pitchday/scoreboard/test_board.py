@@ -128,12 +128,11 @@ def test_the_stream_sends_a_first_ping_then_the_board_at_each_change(app, client
     ping, first = read_events(chunks, 2)
     juror = app.test_client()
     score_all(juror, day, "uimm-1", "aurthus-et-paole", 9, "s-000001")
-    (update,) = read_events(chunks, 1)
+    lines = next_board(chunks)  # a heartbeat may come first on a slow machine
     response.close()
 
     assert ping.startswith(":") and "retry: " in ping
     assert first.startswith("id: 0\nevent: board\ndata: ")
-    lines = dict(line.split(": ", 1) for line in update.splitlines())
     assert int(lines["id"]) > 0 and lines["event"] == "board"
     board = json.loads(lines["data"])
     assert board["pitches"][0]["company"] == "Aurthus et Paole" and board["pitches"][0]["raw"] == 90.0
