@@ -28,10 +28,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from pitchday.extensions import db
-from pitchday.models import Event, PanelSeat, Pitch, ScheduledSession, Score
+from pitchday.models import Event, Expert, PanelSeat, Pitch, ScheduledSession, Score
 from pitchday.services import agenda, rubric, scoring
 
 SCALE_MAX = 100.0
@@ -94,14 +94,16 @@ def corrected_totals(totals: dict[tuple[int, int], float],
     by_juror: dict[int, list[float]] = {}
     for (_, juror), total in totals.items():
         by_juror.setdefault(juror, []).append(total)
+    # Each juror's mean and spread, once per juror (the live board recomputes this at every change).
+    severity = {juror: (statistics.fmean(own), statistics.pstdev(own)) for juror, own in by_juror.items()
+                if len(own) >= min_pitches}
     corrected = {}
     for (pitch, juror), total in totals.items():
-        own = by_juror[juror]
-        own_sd = statistics.pstdev(own)
-        if len(own) < min_pitches or own_sd == 0:
+        own_mean, own_sd = severity.get(juror, (0.0, 0.0))
+        if own_sd == 0:
             corrected[(pitch, juror)] = total
         else:
-            corrected[(pitch, juror)] = overall_mean + (total - statistics.fmean(own)) / own_sd * overall_sd
+            corrected[(pitch, juror)] = overall_mean + (total - own_mean) / own_sd * overall_sd
     return corrected
 
 
@@ -114,10 +116,15 @@ def rank_pitches(pitches: dict[int, str], criteria: list[CriterionSpec], marks: 
     """
     totals = juror_totals(criteria, marks)
     corrected = corrected_totals(totals, min_pitches)
+    raw_by_pitch: dict[int, list[float]] = {}
+    corrected_by_pitch: dict[int, list[float]] = {}
+    for (pitch, juror), total in totals.items():
+        raw_by_pitch.setdefault(pitch, []).append(total)
+        corrected_by_pitch.setdefault(pitch, []).append(corrected[(pitch, juror)])
     results = []
     for pitch in pitches:
-        own = [total for (p, _), total in totals.items() if p == pitch]
-        own_corrected = [total for (p, _), total in corrected.items() if p == pitch]
+        own = raw_by_pitch.get(pitch, [])
+        own_corrected = corrected_by_pitch.get(pitch, [])
         if not own:
             results.append(PitchResult(pitch, None, 0, None, None, None, None, False))
             continue
@@ -210,9 +217,17 @@ def board(event: Event) -> dict:
     version = agenda.latest_published(event)
     loaded = db.session.execute(
         db.select(ScheduledSession).where(ScheduledSession.version_id == version.id)
-        .options(selectinload(ScheduledSession.seats).joinedload(PanelSeat.expert),
-                 joinedload(ScheduledSession.room), joinedload(ScheduledSession.pitch))).scalars().all() if version else []
+        .options(joinedload(ScheduledSession.room), joinedload(ScheduledSession.pitch))).scalars().all() if version else []
     sessions = {session.pitch_id: session for session in loaded}
+    # The panels as plain rows: the board is recomputed at every change, and loading ~600 seats
+    # with their experts as objects cost more than the whole ranking.
+    panels: dict[int, list[tuple[int, str]]] = {}
+    if version:
+        for session_id, expert_id, name in db.session.execute(
+                db.select(PanelSeat.session_id, Expert.id, Expert.name).join(Expert, Expert.id == PanelSeat.expert_id)
+                .join(ScheduledSession, ScheduledSession.id == PanelSeat.session_id)
+                .where(ScheduledSession.version_id == version.id).order_by(PanelSeat.session_id, PanelSeat.position)):
+            panels.setdefault(session_id, []).append((expert_id, name))
     locked = scoring.locks_of(event, loaded)
     criteria = criteria_specs(event)
     marks = marks_of(event.id)
@@ -225,9 +240,11 @@ def board(event: Event) -> dict:
     rows = []
     for result in results:
         session = sessions[result.pitch]
-        panel = [seat.expert for seat in session.seats]
-        done = [e.name for e in panel if criteria and counts.get((result.pitch, e.id), 0) >= len(criteria)]
-        partial = [e.name for e in panel if 0 < counts.get((result.pitch, e.id), 0) < len(criteria)]
+        marked = {expert_id: counts.get((result.pitch, expert_id), 0) for expert_id, _ in panels.get(session.id, [])}
+        done = [name for expert_id, name in panels.get(session.id, [])
+                if criteria and marked[expert_id] >= len(criteria)]
+        partial = [name for expert_id, name in panels.get(session.id, []) if 0 < marked[expert_id] < len(criteria)]
+        missing = [name for expert_id, name in panels.get(session.id, []) if not marked[expert_id]]
         rows.append({
             "id": result.pitch, "company": by_id[result.pitch].company, "rank": result.rank,
             "when": f"{session.date.strftime('%d/%m')} {session.start_min // 60:02d}:{session.start_min % 60:02d}",
@@ -235,7 +252,7 @@ def board(event: Event) -> dict:
             "median": _rounded(result.median), "spread": _rounded(result.spread),
             "disagreement": result.disagreement, "jurors": result.jurors,
             "scored": done, "partial": partial,
-            "missing": [e.name for e in panel if e.name not in done and e.name not in partial],
+            "missing": missing,
             "locked": locked[result.pitch],
         })
     return {"published": event.results_published, "pitches": rows}
