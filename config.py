@@ -83,11 +83,13 @@ def engine_options(database_uri: str) -> dict:
     if database_uri in ("sqlite://", "sqlite:///:memory:"):
         return {}
     pool = int(os.environ.get("PITCHDAY_DB_POOL", "40"))
-    options = {"pool_pre_ping": True, "pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
+    options = {"pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
     if database_uri.startswith("sqlite"):
         from pitchday.sqlite_writes import QueuedWritesConnection
 
         options["connect_args"] = {"factory": QueuedWritesConnection}  # writers queue instead of polling
+    else:
+        options["pool_pre_ping"] = True  # a server restart must not fail the next request (a file cannot drop)
     return options
 
 

@@ -30,9 +30,10 @@ _EXTENSION_KEY = "pitchday_live_feed"
 class _Entry:
     stamp: int | None = None
     payload: dict | None = None
+    text: str = ""  # the payload as JSON, written once for every stream of the process
     checked_at: float = float("-inf")
     nudged: bool = False
-    cost: float = 0.0  # seconds the last computation of the board took
+    cost: float = 0.0  # CPU seconds the last computation of the board took
 
 
 @dataclass
@@ -42,8 +43,10 @@ class BoardFeed:
     check_every: float = 1.0
     # A nudge (a local commit) brings the next check forward; but checks are never closer together
     # than this many times what the board last cost to compute: with jurors committing many marks a
-    # second, a board that takes 0.2 s is recomputed every 2 s, using a tenth of a core.
-    cost_factor: float = 10.0
+    # second, a board that takes 30 ms (200 jurors) is recomputed every 1.5 s, using 2% of a core in
+    # each process, while a small event's board follows every commit. (At 10, four gunicorn processes
+    # spent a fifth of the machine on boards under bench/load.py, and the jurors' autosaves waited.)
+    cost_factor: float = 50.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     # Streams open in this process (for the status of the server, and for tests that wait for them to end).
@@ -59,6 +62,12 @@ class BoardFeed:
     def current(self, event_id: int, stamp_of: Callable[[int], int],
                 payload_of: Callable[[int], dict]) -> tuple[int, dict]:
         """The event's (stamp, payload); at most one database check per interval, whoever asks."""
+        stamp, payload, _text = self.current_with_text(event_id, stamp_of, payload_of)
+        return stamp, payload
+
+    def current_with_text(self, event_id: int, stamp_of: Callable[[int], int],
+                          payload_of: Callable[[int], dict]) -> tuple[int, dict, str]:
+        """``current``, and the payload as JSON text."""
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
             since = time.monotonic() - entry.checked_at
@@ -69,14 +78,17 @@ class BoardFeed:
                 try:
                     stamp = stamp_of(event_id)
                     if stamp != entry.stamp or entry.payload is None:
-                        started = time.monotonic()
+                        # CPU time, not wall time: a busy machine must not make the board look costlier
+                        # (and so slower to update) than it is.
+                        started = time.thread_time()
                         entry.payload = payload_of(event_id)
-                        entry.cost = time.monotonic() - started
+                        entry.text = json.dumps(entry.payload, ensure_ascii=False)
+                        entry.cost = time.thread_time() - started
                         entry.stamp = stamp
                         self._changed.notify_all()
                 finally:
                     db.session.remove()  # give the connection back: a stream holds none while it waits
-            return entry.stamp or 0, entry.payload or {}
+            return entry.stamp or 0, entry.payload or {}, entry.text or "{}"
 
     def nudge(self, event_id: int) -> None:
         """A change was committed here: check again soon (see ``cost_factor``) and wake the streams."""
@@ -132,11 +144,11 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
         started = last_sent = time.monotonic()
         sent = last_seen
         while True:
-            stamp, payload = board_feed.current(event_id, stamp_of, payload_of)
+            stamp, _payload, text = board_feed.current_with_text(event_id, stamp_of, payload_of)
             now = time.monotonic()
             if stamp != sent:
                 sent, last_sent = stamp, now
-                yield f"id: {stamp}\nevent: board\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+                yield f"id: {stamp}\nevent: board\ndata: {text}\n\n"
             elif now - last_sent >= heartbeat_seconds:
                 last_sent = now
                 yield ": heartbeat\n\n"
