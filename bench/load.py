@@ -147,8 +147,10 @@ def create_organiser(database_url: str) -> None:
 
 
 def juror_tablet(base_url: str, plan: ScoringDayPlan, juror: str, queue: list[Submission], resend_share: float,
-                 think_seconds: float, recorder: Recorder, acknowledged: dict[str, dict], rng: random.Random) -> None:
+                 think_seconds: float, recorder: Recorder, acknowledged: dict[str, dict], rng: random.Random,
+                 arrive_within: float = 0.0) -> None:
     """Send the queue in order; a refused or lost submission is retried with its client id, like the real tablet."""
+    time.sleep(rng.uniform(0, arrive_within))
     client = JurorClient(base_url, plan.tokens[juror])
     recorder.add("GET juror sheet", client.open_sheet(queue[0].pitch_id), True)
     sent: list[Submission] = []
@@ -181,8 +183,10 @@ def student_phone(base_url: str, slug: str, stop: threading.Event, poll_seconds:
         stop.wait(rng.uniform(0.5, 1.5) * poll_seconds)
 
 
-def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: Recorder, updates: list[int]) -> None:
+def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: Recorder, updates: list[int],
+                    arrive_within: float = 0.0) -> None:
     """An organiser's board: log in, then read the live stream until the jurors are done."""
+    time.sleep(random.uniform(0, arrive_within))
     client = JurorClient(base_url, "")
     page = client.request("/organisation/connexion")
     token = CSRF_INPUT.search(page.body.get("html", ""))
@@ -212,7 +216,7 @@ def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: R
 
 
 def run(database_url: str, jurors: int, students: int, boards: int, rounds: int, workers: int, threads: int,
-        think_seconds: float, poll_seconds: float, seed: int, warmup: float = 0.0) -> bool:
+        think_seconds: float, poll_seconds: float, seed: int, warmup: float = 0.0, arrival: float = 0.0) -> bool:
     plan = seed_scoring_day(database_url, ROUEN, jurors)
     create_organiser(database_url)
     planned = planned_submissions(plan, rounds)
@@ -232,12 +236,12 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
             background.submit(student_phone, server.url, plan.slug, stop, poll_seconds, recorder,
                               random.Random(seed + number))
         for _ in range(boards):
-            background.submit(organiser_board, server.url, plan.slug, stop, recorder, updates)
+            background.submit(organiser_board, server.url, plan.slug, stop, recorder, updates, arrival)
         started = time.perf_counter()
         with ThreadPoolExecutor(jurors) as tablets:
             for number, (juror, queue) in enumerate(planned.items()):
                 tablets.submit(juror_tablet, server.url, plan, juror, queue, 0.1, think_seconds, recorder,
-                               acknowledged, random.Random(seed * 1000 + number))
+                               acknowledged, random.Random(seed * 1000 + number), arrival)
         wall = time.perf_counter() - started
         stop.set()
         background.shutdown(wait=False, cancel_futures=True)
@@ -246,10 +250,11 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     check = check_scores(database_url, planned, acknowledged)
     requests = sum(len(values) for values in recorder.latencies.values())
     print(f"\n### {jurors} jurors, {students} students, {boards} boards — {database_url.split(':')[0]}, "
-          f"gunicorn {workers} workers × {threads} threads\n")
+          f"gunicorn {workers} workers × {threads} threads, think {think_seconds:g} s, "
+          + (f"arriving within {arrival:g} s\n" if arrival else "all arriving at once\n"))
     print(recorder.table(wall))
     if warmup > 0:
-        print(f"\nAfter the first {warmup:.0f} s (everyone opening their page at once, the organisers' "
+        print(f"\nAfter the first {warmup:.0f} s (the tablets opening their pages, the organisers' "
               f"logins), errors counted over the whole run:\n")
         print(recorder.table(wall - warmup, after=warmup))
     print("\nThe same requests timed by the server, from the worker's first byte read to its last byte "
@@ -349,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--arrival", type=float, default=0.0,
+                        help="jurors and organisers arrive at random within this many seconds (0: all at once)")
     parser.add_argument("--warmup", type=float, default=0.0,
                         help="also print the latencies of the requests answered after this many seconds")
     parser.add_argument("--scenario", choices=["day", "public"], default="day",
@@ -370,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     good = True
     for jurors in args.jurors:
         good &= run(database_url, jurors, args.students, args.boards, args.rounds, args.workers, args.threads,
-                    args.think, args.poll, args.seed, args.warmup)
+                    args.think, args.poll, args.seed, args.warmup, args.arrival)
     return 0 if good else 1
 
 

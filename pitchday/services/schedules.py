@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
+
 import scheduler
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
@@ -49,9 +51,9 @@ def save_result(event: Event, result: sd.Result, note: str = "") -> ScheduleVers
 def publish(version: ScheduleVersion) -> ScheduleVersion:
     """Make a draft the public schedule, under the next version number."""
     if version.number is not None:
-        raise ScheduleError(f"Ce planning est déjà publié (version {version.number}).")
+        raise ScheduleError(_("Ce planning est déjà publié (version %(number)d).", number=version.number))
     if not version.sessions:
-        raise ScheduleError("Un planning sans aucun pitch placé ne peut pas être publié.")
+        raise ScheduleError(_("Un planning sans aucun pitch placé ne peut pas être publié."))
     last = db.session.execute(
         db.select(db.func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == version.event_id)
     ).scalar_one()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -110,11 +111,11 @@ def right_to_score(expert: Expert, pitch_id: int) -> ScoringRight:
     row = db.session.execute(_RIGHT_TO_SCORE, {
         "expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id}).first()
     if row is not None and row.conflict:
-        raise ScoringError(403, "Vous avez déclaré un conflit d'intérêts avec ce projet : "
-                                "vous ne pouvez ni le voir ni le noter.")
+        raise ScoringError(403, _("Vous avez déclaré un conflit d'intérêts avec ce projet : "
+                                  "vous ne pouvez ni le voir ni le noter."))
     if row is None or row.id is None:
-        raise ScoringError(403, "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
-                                "vous ne pouvez pas le noter.")
+        raise ScoringError(403, _("Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
+                                  "vous ne pouvez pas le noter."))
     lock_after = DEFAULT_LOCK_AFTER_MIN if row.lock_after_min is None else row.lock_after_min
     return ScoringRight(row.id, row.date, row.end_min, row.decision, lock_after)
 
@@ -187,23 +188,23 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     A submission whose client id was seen before is not applied again: the stored response is returned.
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise ScoringError(422, "Identifiant d'envoi manquant ou invalide : rechargez la page.")
+        raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
     stored = _stored_submission(client_id)
     if stored is not None:
         return _replayed(stored, expert)
     right = right_to_score(expert, pitch_id)
     if right.locked(expert.event.timezone):
-        raise ScoringError(409, "La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
-                                "Adressez-vous à l'organisation pour la rouvrir.")
+        raise ScoringError(409, _("La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
+                                  "Adressez-vous à l'organisation pour la rouvrir."))
     criteria = {criterion.id: criterion for criterion in rubric.criteria_of(expert.event)}
     wanted = _checked_values(scores, criteria)
     if comment is not None and not isinstance(comment, str):
-        raise ScoringError(422, "Le commentaire doit être un texte.")
+        raise ScoringError(422, _("Le commentaire doit être un texte."))
     if comment is not None and "\x00" in comment:  # PostgreSQL refuses it in text: a clear 422, not a 500
-        raise ScoringError(422, "Le commentaire contient un caractère invisible interdit (NUL) : retirez-le.")
+        raise ScoringError(422, _("Le commentaire contient un caractère invisible interdit (NUL) : retirez-le."))
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
-        raise ScoringError(422, f"Le commentaire est trop long ({len(comment)} caractères, "
-                                f"{MAX_COMMENT_LENGTH} au plus).")
+        raise ScoringError(422, _("Le commentaire est trop long (%(length)d caractères, %(limit)d au plus).",
+                                  length=len(comment), limit=MAX_COMMENT_LENGTH))
     audit = AuditTrail(expert, pitch_id, client_id)
     try:
         # Inside the try: the statements below write the submission and flush the new marks, which is
@@ -224,7 +225,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         db.session.rollback()
         stored = _stored_submission(client_id)
         if stored is None:
-            raise ScoringError(409, "Un autre envoi a modifié ces notes au même moment : réessayez.") from None
+            raise ScoringError(409, _("Un autre envoi a modifié ces notes au même moment : réessayez.")) from None
         return _replayed(stored, expert)
     if audit.rows:
         live.mark_changed(expert.event_id)
@@ -263,28 +264,29 @@ def _stored_submission(client_id: str) -> ScoreSubmission | None:
 
 def _replayed(stored: ScoreSubmission, expert: Expert) -> dict:
     if stored.expert_id != expert.id:
-        raise ScoringError(409, "Cet identifiant d'envoi a déjà servi : rechargez la page.")
+        raise ScoringError(409, _("Cet identifiant d'envoi a déjà servi : rechargez la page."))
     return dict(stored.response or {}) | {"replayed": True}
 
 
 def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int, int | None]:
     """The marks asked for, each checked against its criterion's scale; refused whole if one is wrong."""
     if not isinstance(scores, dict):
-        raise ScoringError(422, "Les notes doivent être données critère par critère.")
+        raise ScoringError(422, _("Les notes doivent être données critère par critère."))
     wanted: dict[int, int | None] = {}
     for key, value in scores.items():
         criterion = criteria.get(int(key)) if str(key).isdigit() else None
         if criterion is None:
-            raise ScoringError(422, f"Critère inconnu pour cet événement : « {key} ».")
+            raise ScoringError(422, _("Critère inconnu pour cet événement : « %(key)s ».", key=key))
         if value is None or value == "":
             wanted[criterion.id] = None
             continue
         if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
-            raise ScoringError(422, f"« {criterion.label} » : la note doit être un nombre entier.")
+            raise ScoringError(422, _("« %(criterion)s » : la note doit être un nombre entier.", criterion=criterion.label))
         number = int(value)
         if not criterion.scale_min <= number <= criterion.scale_max:
-            raise ScoringError(422, f"« {criterion.label} » : la note doit être entre {criterion.scale_min} "
-                                    f"et {criterion.scale_max} (reçu : {number}).")
+            raise ScoringError(422, _("« %(criterion)s » : la note doit être entre %(low)d et %(high)d (reçu : %(got)d).",
+                                      criterion=criterion.label, low=criterion.scale_min, high=criterion.scale_max,
+                                      got=number))
         wanted[criterion.id] = number
     return wanted
 
@@ -354,7 +356,7 @@ def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
 
 def set_lock_after(event: Event, minutes: int) -> ScoringSettings:
     if not 0 <= minutes <= 7 * 24 * 60:
-        raise ScoringError(422, "Le délai de verrouillage doit être entre 0 minute et 7 jours.")
+        raise ScoringError(422, _("Le délai de verrouillage doit être entre 0 minute et 7 jours."))
     settings = db.session.get(ScoringSettings, event.id)
     if settings is None:
         settings = ScoringSettings(event_id=event.id, lock_after_min=minutes)

@@ -23,6 +23,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -54,7 +55,8 @@ def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None
                 workers: int | None = None) -> SolveJob:
     """Record a job and start its process; refuse if a solve of this event is already running."""
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
-        raise SolveError(f"La durée de calcul doit être entre {MIN_TIME_LIMIT:g} et {MAX_TIME_LIMIT:g} secondes.")
+        raise SolveError(_("La durée de calcul doit être entre %(low)s et %(high)s secondes.",
+                           low=f"{MIN_TIME_LIMIT:g}", high=f"{MAX_TIME_LIMIT:g}"))
     for job in active_jobs(event):
         refresh(job)
     job = SolveJob(event=event, running_event_id=event.id, status="queued", note=note, time_limit=time_limit)
@@ -63,7 +65,7 @@ def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None
             db.session.add(job)
             db.session.flush()
     except IntegrityError:
-        raise SolveError("Un calcul de planning est déjà en cours pour cet événement.") from None
+        raise SolveError(_("Un calcul de planning est déjà en cours pour cet événement.")) from None
     event_file = sio.event_to_dict(spec or to_scheduler_event(event))
     context = multiprocessing.get_context("spawn")
     process = context.Process(
@@ -93,7 +95,7 @@ def latest_job(event: Event) -> SolveJob | None:
 def request_stop(job: SolveJob) -> None:
     """Ask the solve to end now and keep its best schedule."""
     if not job.is_active:
-        raise SolveError("Ce calcul est déjà terminé.")
+        raise SolveError(_("Ce calcul est déjà terminé."))
     job.stop_requested = True
     job.stop_requested_at = datetime.now(UTC)
     db.session.flush()

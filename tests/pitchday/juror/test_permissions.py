@@ -116,3 +116,14 @@ def test_a_missing_client_id_or_body_is_refused(app, client, day):  # noqa: F811
     assert client.post(url, json={"scores": {}}).status_code == 422
     assert client.post(url, data="pas du json", content_type="application/json").status_code == 422
     assert_nothing_saved(app)
+
+
+def test_an_english_speaking_juror_reads_the_refusal_in_english(app, client, day):  # noqa: F811
+    body = {"client_id": "english-01", "scores": {str(day.criteria[0]): 11}}
+
+    response = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
+                           json=body, headers={"Accept-Language": "en"})
+
+    assert response.status_code == 422
+    assert "the mark must be between 0 and 10 (received: 11)" in response.json["error"]
+    assert_nothing_saved(app)
