@@ -103,24 +103,18 @@ class QueuedWritesConnection(sqlite3.Connection):
 
 class QueuedWritesCursor(sqlite3.Cursor):
     def execute(self, statement, *parameters):
-        if not is_write(statement):
-            return super().execute(statement, *parameters)
-        self.connection.join_write_queue()
-        try:
-            return super().execute(statement, *parameters)
-        finally:
-            self._leave_if_autocommitted()
+        return self._in_queue_if_writing(super().execute, statement, parameters)
 
     def executemany(self, statement, *parameters):
+        return self._in_queue_if_writing(super().executemany, statement, parameters)
+
+    def _in_queue_if_writing(self, run, statement, parameters):
         if not is_write(statement):
-            return super().executemany(statement, *parameters)
+            return run(statement, *parameters)
         self.connection.join_write_queue()
         try:
-            return super().executemany(statement, *parameters)
+            return run(statement, *parameters)
         finally:
-            self._leave_if_autocommitted()
-
-    def _leave_if_autocommitted(self) -> None:
-        # In autocommit mode (or a write that failed before its implicit BEGIN) no commit will follow.
-        if not self.connection.in_transaction:
-            self.connection.leave_write_queue()
+            # In autocommit mode (or a write that failed before its implicit BEGIN) no commit will follow.
+            if not self.connection.in_transaction:
+                self.connection.leave_write_queue()
