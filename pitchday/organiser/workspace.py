@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -240,7 +240,7 @@ def lock_session(slug: str, session_id: int):
     event = _event(slug)
     session = db.get_or_404(ScheduledSession, session_id)
     if session.version.event_id != event.id:
-        return redirect(url_for("organiser.workspace", slug=slug))
+        abort(404)  # another event's session: as if it did not exist
     if ConfirmForm().validate_on_submit():
         planning.lock_session(session)
         flash(_("%(pitch)s est verrouillé à cet horaire et dans cette salle.", pitch=session.pitch.company),

@@ -263,3 +263,12 @@ def test_workspace_warns_about_an_expert_who_can_never_sit(app, client, rouen):
 
     assert 'id="idle-experts"' in page
     assert "Conseiller CCI Paris Île-de-France" in page
+
+
+def test_a_session_of_another_event_is_not_found_and_stays_unlocked(organiser_client, draft, rouen):
+    other = import_event(rouen | {"id": "rouen-2023-bis"})
+
+    response = organiser_client.post(url(other, f"/seances/{draft.sessions[0].id}/verrouiller"))
+
+    assert response.status_code == 404
+    assert db.session.execute(db.select(Lock)).scalars().all() == []
