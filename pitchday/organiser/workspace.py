@@ -358,7 +358,7 @@ def juror_calendar(slug: str, expert_key: str):
     """A juror's pitches in the published schedule, as an iCalendar file."""
     event = _event(slug)
     expert = _of_event(Expert, event, expert_key)
-    body = exports.juror_calendar(expert, agenda.latest_published(event), domain=request.host.split(":")[0])
+    body = exports.juror_calendar(expert, agenda.latest_published(event))
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"'}
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -252,8 +250,7 @@ def _now_next_json(state: now_next.NowNext) -> dict:
 
 def _calendar_response(event: Event, only: AgendaFilter, name: str) -> Response:
     version = agenda.latest_published(event)
-    domain = urlsplit(os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")).hostname or "pitchday"
-    body = calendar.calendar_feed(event, version, domain=domain, name=name, only=only)
+    body = calendar.calendar_feed(event, version, name=name, only=only)
     response = content_etag_response(body, "text/calendar", _last_modified(event, version))
     response.mimetype_params["charset"] = "utf-8"
     return response

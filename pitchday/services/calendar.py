@@ -1,6 +1,7 @@
 """Calendar feeds (iCalendar, RFC 5545) of a published schedule, to subscribe to from a phone.
 
-Each pitch keeps one UID across versions (pitch key, event slug, the site's domain), and the
+Each pitch keeps one UID across versions (pitch key, event slug, ``@pitchday``: not the site's
+address, which may change between two publications and would then duplicate every pitch), and the
 SEQUENCE is the version number: when the organisers publish a shifted schedule, a subscribed
 calendar moves the pitch instead of adding a second copy of it.
 """
@@ -17,18 +18,19 @@ from pitchday.models import Event, ScheduledSession, ScheduleVersion
 from pitchday.services.agenda import EVERYTHING, AgendaFilter
 
 PRODUCT_ID = "-//PitchDay//Agenda public//FR"
+UID_DOMAIN = "pitchday"
 
 
-def pitch_uid(event: Event, session: ScheduledSession, domain: str) -> str:
+def pitch_uid(event: Event, session: ScheduledSession) -> str:
     """The identity of a pitch in every calendar, whatever version placed it."""
-    return f"{session.pitch.key}.{event.slug}@{domain}"
+    return f"{session.pitch.key}.{event.slug}@{UID_DOMAIN}"
 
 
 def local_datetime(event: Event, session_date, minutes: int) -> datetime:
     return datetime.combine(session_date, time(0, 0), ZoneInfo(event.timezone)) + timedelta(minutes=minutes)
 
 
-def calendar_feed(event: Event, version: ScheduleVersion | None, *, domain: str, name: str,
+def calendar_feed(event: Event, version: ScheduleVersion | None, *, name: str,
                   only: AgendaFilter = EVERYTHING) -> bytes:
     """The pitches of the version that the filter keeps, as an .ics file (empty before publication)."""
     calendar = Calendar()
@@ -42,16 +44,15 @@ def calendar_feed(event: Event, version: ScheduleVersion | None, *, domain: str,
         stamp = version.published_at or version.created_at
         for session in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)):
             if only.keeps(session):
-                calendar.add_component(_pitch_event(event, version, session, domain, stamp))
+                calendar.add_component(_pitch_event(event, version, session, stamp))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _pitch_event(event: Event, version: ScheduleVersion, session: ScheduledSession, domain: str,
-                 stamp: datetime) -> CalendarEvent:
+def _pitch_event(event: Event, version: ScheduleVersion, session: ScheduledSession, stamp: datetime) -> CalendarEvent:
     pitch = session.pitch
     entry = CalendarEvent()
-    entry.add("uid", pitch_uid(event, session, domain))
+    entry.add("uid", pitch_uid(event, session))
     entry.add("sequence", version.number or 0)
     entry.add("dtstamp", _as_utc(stamp))
     entry.add("last-modified", _as_utc(stamp))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import qrcode
 import qrcode.image.svg
+from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
 from pitchday.services import schedules
 from pitchday.services.agenda import format_clock
+from pitchday.services.calendar import UID_DOMAIN
 from scheduler import data as sd
 from scheduler import io as sio
 
@@ -48,7 +50,7 @@ def schedule_file(version: ScheduleVersion) -> dict:
     return sio.result_to_dict(result)
 
 
-def juror_calendar(expert: Expert, version: ScheduleVersion | None, *, domain: str) -> bytes:
+def juror_calendar(expert: Expert, version: ScheduleVersion | None) -> bytes:
     """The pitches the expert judges in the version, as an iCalendar file for their phone."""
     event = expert.event
     calendar = Calendar()
@@ -63,15 +65,16 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None, *, domain: s
             continue
         entry = CalendarEvent()
         # One UID per pitch and juror across versions: a re-published schedule moves the entry.
-        entry.add("uid", f"{s.pitch.key}.{expert.key}.{event.slug}@{domain}")
+        entry.add("uid", f"{s.pitch.key}.{expert.key}.{event.slug}@{UID_DOMAIN}")
         entry.add("sequence", version.number or 0)
         entry.add("dtstamp", stamp)
         entry.add("dtstart", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.start_min))
         entry.add("dtend", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.end_min))
-        entry.add("summary", f"Jury : {s.pitch.company}")
+        entry.add("summary", _("Jury : %(company)s", company=s.pitch.company))
         entry.add("location", f"{s.room.name}, {event.venue}")
         others = ", ".join(seat.expert.name for seat in s.seats if seat.expert_id != expert.id)
-        entry.add("description", f"{s.pitch.title}\nSecteur : {s.pitch.sector}\nAvec : {others}")
+        entry.add("description", _("%(title)s\nSecteur : %(sector)s\nAvec : %(others)s",
+                                   title=s.pitch.title, sector=s.pitch.sector, others=others))
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -34,14 +34,14 @@ def test_whole_event_feed_matches_the_schedule(client, event):
     entries = read_feed(client, f"/e/{event.slug}/agenda.ics")
 
     assert len(entries) == 7
-    mijuin = entries[f"mijuin-malaunay.{event.slug}@127.0.0.1"]
+    mijuin = entries[f"mijuin-malaunay.{event.slug}@pitchday"]
     assert mijuin.decoded("dtstart") == datetime(2023, 11, 30, 9, 30, tzinfo=PARIS)
     assert mijuin.decoded("dtend") == datetime(2023, 11, 30, 10, 0, tzinfo=PARIS)
     assert mijuin["dtstart"].params["TZID"] == "Europe/Paris"
     assert str(mijuin["location"]).startswith("Amphithéâtre")
     assert "Mijuin-Malaunay" in str(mijuin["summary"])
     assert int(mijuin["sequence"]) == 1
-    projet6 = entries[f"projet-6.{event.slug}@127.0.0.1"]
+    projet6 = entries[f"projet-6.{event.slug}@pitchday"]
     assert projet6.decoded("dtstart") == datetime(FRIDAY.year, FRIDAY.month, FRIDAY.day, 9, 0, tzinfo=PARIS)
 
 
@@ -66,10 +66,10 @@ def test_a_delay_moves_the_same_events_with_a_higher_sequence(client, event):
     after = read_feed(client, f"/e/{event.slug}/agenda.ics")
 
     assert set(after) == set(before)
-    aurthus = f"aurthus-et-paole.{event.slug}@127.0.0.1"
+    aurthus = f"aurthus-et-paole.{event.slug}@pitchday"
     assert after[aurthus].decoded("dtstart") == datetime(2023, 11, 30, 10, 20, tzinfo=PARIS)
     assert int(after[aurthus]["sequence"]) > int(before[aurthus]["sequence"])
-    mijuin = f"mijuin-malaunay.{event.slug}@127.0.0.1"
+    mijuin = f"mijuin-malaunay.{event.slug}@pitchday"
     assert after[mijuin].decoded("dtstart") == before[mijuin].decoded("dtstart")
 
 
