@@ -11,9 +11,11 @@ from flask_login import login_required, login_user, logout_user
 from pitchday.extensions import db, login_manager
 from pitchday.models import Event, JurorAccess, Organiser
 from pitchday.organiser.forms import ConfirmForm, ImportEventForm, LoginForm
+from pitchday.organiser.labels import status_label
 from pitchday.services import accounts, event_io
 
 bp = Blueprint("organiser", __name__)
+bp.add_app_template_filter(status_label, "status_label")
 
 
 @login_manager.user_loader

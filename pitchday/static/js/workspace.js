@@ -16,7 +16,7 @@
   }
 
   function render(state) {
-    show("status", state.status);
+    show("status", state.status_label || state.status);
     show("best_score", state.best_score === null ? "—" : String(state.best_score));
     show("best_bound", state.best_bound === null ? "—" : String(state.best_bound));
     show("gap", state.gap === null ? "—" : (state.gap * 100).toFixed(1) + " %");

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask_babel import refresh
 
 from pitchday.extensions import db
 from pitchday.models import Lock, ScheduleVersion, SolveJob
@@ -51,6 +52,7 @@ def test_generate_runs_in_the_background_and_reports_progress(organiser_client, 
     state = wait_for_job(organiser_client, event, job.id)
 
     assert state["status"] == "done" and state["best_score"] is not None and state["gap"] == 0
+    assert state["status_label"] == "terminé"
     assert state["version_url"]
     page = organiser_client.get(url(event, "/planning")).get_data(as_text=True)
     assert "Brouillon n°" in page
@@ -272,3 +274,13 @@ def test_a_session_of_another_event_is_not_found_and_stays_unlocked(organiser_cl
 
     assert response.status_code == 404
     assert db.session.execute(db.select(Lock)).scalars().all() == []
+
+
+def test_the_versions_list_says_each_status_in_words_in_the_visitors_language(organiser_client, draft):
+    french = organiser_client.get(url(draft.event, "/planning")).get_data(as_text=True)
+    organiser_client.get("/langue/en")
+    refresh()  # the test's app context is shared by its requests, and Flask-Babel keeps the locale there
+    english = organiser_client.get(url(draft.event, "/planning")).get_data(as_text=True)
+
+    assert "<td>optimal (prouvé)</td>" in french
+    assert "<td>optimal (proved)</td>" in english
