@@ -68,6 +68,7 @@ class ProgrammeFacts:
     last_modified: datetime
     sectors: tuple[str, ...]
     room_keys: frozenset[str]
+    timezone: str
 
 
 @bp.route("/e/<slug>")
@@ -96,7 +97,7 @@ def _programme_facts(slug: str) -> ProgrammeFacts:
     version = agenda.latest_published(event)
     return ProgrammeFacts(event.id, version.id if version else None, _content_stamp(event, version),
                           _last_modified(event, version), tuple(agenda.sectors(event)),
-                          frozenset(room.key for room in event.rooms))
+                          frozenset(room.key for room in event.rooms), event.timezone)
 
 
 @bp.route("/e/<slug>/maintenant")
@@ -104,7 +105,7 @@ def now_page(slug: str):
     """En ce moment / À suivre, room by room; ``?now=2023-11-30T10:05`` shows another moment (demos, tests)."""
     event = _event_or_404(slug)
     version = agenda.latest_published(event)
-    state = now_next.now_next(event, version, _clock(event))
+    state = now_next.now_next(event, version, _clock(event.timezone))
     return render_template("public/now.html", event=event, state=state, override=request.args.get("now", ""),
                            feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
 
@@ -115,7 +116,7 @@ def room_board(slug: str, room_key: str):
     event = _event_or_404(slug)
     room = _room_or_404(event, room_key)
     version = agenda.latest_published(event)
-    state = now_next.now_next(event, version, _clock(event))
+    state = now_next.now_next(event, version, _clock(event.timezone))
     room_state = next(r for r in state.rooms if r.room.id == room.id)
     return render_template("public/room_board.html", event=event, state=state, room_state=room_state,
                            feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
@@ -124,15 +125,18 @@ def room_board(slug: str, room_key: str):
 @bp.route("/e/<slug>/maintenant.json")
 def now_feed(slug: str):
     """Now and next in every room, as JSON for the pages that refresh themselves (304 when unchanged)."""
-    event = _event_or_404(slug)
-    clock = _clock(event)
+    # Every phone polls this: the event is found through the programme's memo (no query), and the
+    # answer is computed once per event, minute and language each second, per process.
+    facts: ProgrammeFacts = public_memo().get(("programme", slug), lambda: _programme_facts(slug))
+    clock = _clock(facts.timezone)
 
     def build() -> bytes:
+        event = db.session.get(Event, facts.event_id)
         state = now_next.now_next(event, agenda.latest_published(event), clock)
         return json.dumps(_now_next_json(state), ensure_ascii=False, separators=(",", ":")).encode()
 
-    # Every phone polls this: one computation per event, minute and language each second, per process.
-    body = public_memo().get(("now", event.id, clock.replace(second=0, microsecond=0), str(get_locale())), build)
+    body = public_memo().get(("now", facts.event_id, clock.replace(second=0, microsecond=0), str(get_locale())),
+                             build)
     return content_etag_response(body, "application/json")
 
 
@@ -215,9 +219,9 @@ def _last_modified(event: Event, version: ScheduleVersion | None) -> datetime:
     return (version.published_at if version else None) or event.created_at
 
 
-def _clock(event: Event) -> datetime:
+def _clock(timezone: str) -> datetime:
     try:
-        return now_next.event_clock(event, request.args.get("now"))
+        return now_next.event_clock(timezone, request.args.get("now"))
     except now_next.ClockError as error:
         abort(400, str(error))
 

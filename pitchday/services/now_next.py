@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from pitchday.models import Event, Room, ScheduledSession, ScheduleVersion
 
 
@@ -30,18 +32,19 @@ class NowNext:
     rooms: list[RoomNowNext]
 
 
-def event_clock(event: Event, override: str | None = None, *, utc_now: datetime | None = None) -> datetime:
+def event_clock(timezone: str, override: str | None = None, *, utc_now: datetime | None = None) -> datetime:
     """The current time in the event's time zone (the server may run in UTC).
 
     ``override`` (``2023-11-30T10:05``, read as the event's local time) lets a demo or a
     test show the day of an event long past.
     """
-    zone = ZoneInfo(event.timezone)
+    zone = ZoneInfo(timezone)
     if override:
         try:
             chosen = datetime.fromisoformat(override)
         except ValueError as error:
-            raise ClockError(f"« {override} » n'est pas une date et heure (attendu : 2023-11-30T10:05).") from error
+            raise ClockError(_("« %(given)s » n'est pas une date et heure (attendu : 2023-11-30T10:05).",
+                               given=override)) from error
         return chosen.replace(tzinfo=zone) if chosen.tzinfo is None else chosen.astimezone(zone)
     return (utc_now or datetime.now(ZoneInfo("UTC"))).astimezone(zone)
 

@@ -30,13 +30,13 @@ def at(clock: str) -> datetime:
 def test_the_clock_is_the_events_even_on_a_utc_server(event):
     utc_now = datetime(2023, 11, 30, 9, 5, tzinfo=ZoneInfo("UTC"))
 
-    assert now_next.event_clock(event, utc_now=utc_now).hour == 10  # Paris is UTC+1 in November
+    assert now_next.event_clock(event.timezone, utc_now=utc_now).hour == 10  # Paris is UTC+1 in November
 
 
 def test_a_chosen_moment_is_read_in_the_event_time_zone(event):
-    assert now_next.event_clock(event, "2023-11-30T10:05") == at("10:05")
+    assert now_next.event_clock(event.timezone, "2023-11-30T10:05") == at("10:05")
     with pytest.raises(now_next.ClockError):
-        now_next.event_clock(event, "hier")
+        now_next.event_clock(event.timezone, "hier")
 
 
 def test_current_and_next_per_room(event):
