@@ -60,24 +60,33 @@ class QueuedWritesConnection(sqlite3.Connection):
         in_process = _process_lock(self._queue_path)
         if not in_process.acquire(timeout=WAIT_SECONDS):
             return  # SQLite's busy timeout decides
-        if self._queue_file is None:
-            self._queue_file = os.open(self._queue_path, os.O_RDWR | os.O_CREAT, 0o600)
-        while True:
-            try:
-                fcntl.flock(self._queue_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._holding = in_process
-                return
-            except BlockingIOError:
+        try:
+            if self._queue_file is None:
+                self._queue_file = os.open(self._queue_path, os.O_RDWR | os.O_CREAT, 0o600)
+            while not self._took_file_lock():
                 if time.monotonic() >= deadline:
                     in_process.release()
                     return
                 time.sleep(POLL_SECONDS)
+        except BaseException:
+            in_process.release()  # an unreadable lock file must not leave this process's writers waiting
+            raise
+        self._holding = in_process
+
+    def _took_file_lock(self) -> bool:
+        try:
+            fcntl.flock(self._queue_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     def leave_write_queue(self) -> None:
         holding, self._holding = self._holding, None
         if holding is not None:
-            fcntl.flock(self._queue_file, fcntl.LOCK_UN)
-            holding.release()
+            try:
+                fcntl.flock(self._queue_file, fcntl.LOCK_UN)
+            finally:
+                holding.release()
 
     def commit(self) -> None:
         try:

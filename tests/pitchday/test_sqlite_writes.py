@@ -73,7 +73,7 @@ def test_an_autocommitted_write_leaves_the_queue_at_once(database):
     autocommit = connect(database, isolation_level=None)
     autocommit.cursor().execute("INSERT INTO marks (value) VALUES (1)")
     done: list[int] = []
-    write_in_thread(database, 2, done).join(timeout=10)
+    write_in_thread(database, 2, done).join(timeout=5)
     assert done == [2]
 
 
@@ -98,3 +98,19 @@ def test_the_app_queues_its_writers_on_a_file_database(app):
             assert isinstance(connection.driver_connection, QueuedWritesConnection)
         finally:
             connection.close()
+
+
+def test_a_lock_file_that_cannot_be_opened_fails_the_write_but_not_the_next_writers(database, monkeypatch):
+    import pitchday.sqlite_writes as queue
+
+    monkeypatch.setattr(queue, "WAIT_SECONDS", 60.0)  # a writer left waiting would outlast the join below
+    broken = connect(database)
+    real_open = queue.os.open
+    monkeypatch.setattr(queue.os, "open", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError("denied")))
+    with pytest.raises(PermissionError):
+        broken.cursor().execute("INSERT INTO marks (value) VALUES (1)")
+    monkeypatch.setattr(queue.os, "open", real_open)
+
+    done: list[int] = []
+    write_in_thread(database, 2, done).join(timeout=5)
+    assert done == [2]
