@@ -88,7 +88,7 @@ def event(slug: str):
         return render_template("public/event.html", event=event, version=version, only=only, days=days,
                                sectors=list(facts.sectors), any_shown=any(day.shows_any(only) for day in days))
 
-    return cached_response([facts.content_stamp, str(get_locale()), "agenda", only.sector, only.room],
+    return cached_response(_page_key(facts.content_stamp, "agenda", only.sector, only.room),
                            facts.last_modified, render)
 
 
@@ -173,7 +173,7 @@ def results(slug: str):
     def render() -> str:
         return render_template("public/results.html", event=event, ranking=ranking.public_results(event) or [])
 
-    return cached_response(_page_key(event, version, "results", event.results_published, _results_stamp(event)),
+    return cached_response(_page_key(_content_stamp(event, version), "results", event.results_published, _results_stamp(event)),
                            None, render)
 
 
@@ -201,8 +201,9 @@ def _room_or_404(event: Event, room_key: str) -> Room:
     return room
 
 
-def _page_key(event: Event, version: ScheduleVersion | None, *parts: object) -> list[object]:
-    return [_content_stamp(event, version), str(get_locale()), *parts]
+def _page_key(content_stamp: str, *parts: object) -> list[object]:
+    """What a public page's ETag is made of: its content, the visitor's language, and the page's own parts."""
+    return [content_stamp, str(get_locale()), *parts]
 
 
 def _content_stamp(event: Event, version: ScheduleVersion | None) -> str:

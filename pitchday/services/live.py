@@ -29,8 +29,7 @@ _EXTENSION_KEY = "pitchday_live_feed"
 @dataclass
 class _Entry:
     stamp: int | None = None
-    payload: dict | None = None
-    text: str = ""  # the payload as JSON, written once for every stream of the process
+    text: str = ""  # the board as JSON, written once for every stream of the process ("": not computed yet)
     checked_at: float = float("-inf")
     nudged: bool = False
     cost: float = 0.0  # CPU seconds the last computation of the board took
@@ -60,35 +59,28 @@ class BoardFeed:
             self.open_streams += delta
 
     def current(self, event_id: int, stamp_of: Callable[[int], int],
-                payload_of: Callable[[int], dict]) -> tuple[int, dict]:
-        """The event's (stamp, payload); at most one database check per interval, whoever asks."""
-        stamp, payload, _text = self.current_with_text(event_id, stamp_of, payload_of)
-        return stamp, payload
-
-    def current_with_text(self, event_id: int, stamp_of: Callable[[int], int],
-                          payload_of: Callable[[int], dict]) -> tuple[int, dict, str]:
-        """``current``, and the payload as JSON text."""
+                payload_of: Callable[[int], dict]) -> tuple[int, str]:
+        """The event's (stamp, board as JSON); at most one database check per interval, whoever asks."""
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
             since = time.monotonic() - entry.checked_at
             interval = max(0.0 if entry.nudged else self.check_every, entry.cost * self.cost_factor)
-            if entry.payload is None or since >= interval:
+            if not entry.text or since >= interval:
                 entry.checked_at = time.monotonic()
                 entry.nudged = False
                 try:
                     stamp = stamp_of(event_id)
-                    if stamp != entry.stamp or entry.payload is None:
+                    if stamp != entry.stamp or not entry.text:
                         # CPU time, not wall time: a busy machine must not make the board look costlier
                         # (and so slower to update) than it is.
                         started = time.thread_time()
-                        entry.payload = payload_of(event_id)
-                        entry.text = json.dumps(entry.payload, ensure_ascii=False)
+                        entry.text = json.dumps(payload_of(event_id), ensure_ascii=False)
                         entry.cost = time.thread_time() - started
                         entry.stamp = stamp
                         self._changed.notify_all()
                 finally:
                     db.session.remove()  # give the connection back: a stream holds none while it waits
-            return entry.stamp or 0, entry.payload or {}, entry.text or "{}"
+            return entry.stamp or 0, entry.text or "{}"
 
     def nudge(self, event_id: int) -> None:
         """A change was committed here: check again soon (see ``cost_factor``) and wake the streams."""
@@ -144,7 +136,7 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
         started = last_sent = time.monotonic()
         sent = last_seen
         while True:
-            stamp, _payload, text = board_feed.current_with_text(event_id, stamp_of, payload_of)
+            stamp, text = board_feed.current(event_id, stamp_of, payload_of)
             now = time.monotonic()
             if stamp != sent:
                 sent, last_sent = stamp, now

@@ -138,8 +138,8 @@ def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | Non
         db.select(ScoringLock.pitch_id, ScoringLock.locked).where(ScoringLock.event_id == event.id)).all())
     lock_after = settings_of(event).lock_after_min
     now = now or now_utc()
-    return {session.pitch_id: decisions[session.pitch_id] if session.pitch_id in decisions
-            else now >= automatic_lock_at(session.date, session.end_min, event.timezone, lock_after)
+    return {session.pitch_id: ScoringRight(session.id, session.date, session.end_min, decisions.get(session.pitch_id),
+                                           lock_after).locked(event.timezone, now)
             for session in sessions}
 
 
