@@ -46,6 +46,10 @@ class BoardFeed:
     # each process, while a small event's board follows every commit. (At 10, four gunicorn processes
     # spent a fifth of the machine on boards under bench/load.py, and the jurors' autosaves waited.)
     cost_factor: float = 50.0
+    # ...but an organiser watching the board never waits longer than this for a change, however costly
+    # the board looked: a first computation also pays for cold caches, and on a slow machine its cost
+    # once set a five-second gap that outlived the stream.
+    longest_interval: float = 3.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     # Streams open in this process (for the status of the server, and for tests that wait for them to end).
@@ -64,7 +68,8 @@ class BoardFeed:
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
             since = time.monotonic() - entry.checked_at
-            interval = max(0.0 if entry.nudged else self.check_every, entry.cost * self.cost_factor)
+            interval = max(0.0 if entry.nudged else self.check_every,
+                           min(entry.cost * self.cost_factor, self.longest_interval))
             if not entry.text or since >= interval:
                 entry.checked_at = time.monotonic()
                 entry.nudged = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from pitchday.extensions import db
 from pitchday.models import Event, Pitch, ScoreAudit
@@ -119,7 +120,7 @@ def read_events(chunks, count):
 
 
 def test_the_stream_sends_a_first_ping_then_the_board_at_each_change(app, client, day):  # noqa: F811
-    app.config.update(SCOREBOARD_STREAM_SECONDS=5, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    app.config.update(SCOREBOARD_STREAM_SECONDS=15, SCOREBOARD_HEARTBEAT_SECONDS=1)  # ends at the board
     logged_in(app, client)
     response = client.get(f"/organisation/notes/{day.slug}/flux", buffered=False)
     assert response.mimetype == "text/event-stream"
@@ -153,6 +154,21 @@ def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeyp
         for _ in range(5):
             feed.current(day.event_id, scoring.last_change, lambda event_id: computed.append(event_id) or {})
     assert computed == [day.event_id, day.event_id]
+
+
+def test_a_costly_board_still_follows_changes_within_the_longest_interval(app, monkeypatch):
+    from pitchday.services import live
+
+    cpu = iter([0.0, 10.0, 10.0, 10.0])  # the first computation "costs" 10 CPU seconds: 500 s at 50x
+    monkeypatch.setattr(live.time, "thread_time", lambda: next(cpu))
+    stamps = iter([1, 2])
+    feed = live.BoardFeed(longest_interval=0.2)
+    with app.app_context():
+        assert feed.current(7, lambda _: next(stamps), lambda _: {})[0] == 1
+        feed.nudge(7)
+        assert feed.current(7, lambda _: 99, lambda _: {})[0] == 1  # too soon after a costly board
+        time.sleep(0.25)
+        assert feed.current(7, lambda _: next(stamps), lambda _: {})[0] == 2
 
 
 def next_board(chunks) -> dict[str, str]:
