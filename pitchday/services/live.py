@@ -6,6 +6,13 @@ most once per ``check_every`` seconds for the whole process, recomputes the boar
 when that number moved, and wakes every waiting stream. A commit in this process that
 changed marks nudges the feed (at once, unless the board is costly and was just computed:
 see ``cost_factor``); other worker processes see it at their next check.
+
+A stream holds one of its worker's threads for as long as it is open, so a process keeps at
+most ``long_streams`` of them (a quarter of gunicorn.conf.py's 16 threads): beyond that, a
+viewer gets the board and the stream ends at once, and the browser's EventSource comes back
+after ``retry_ms``, which turns that board into a poll. Without the cap, boards that happened
+to land on one process took its threads, and the jurors' autosaves sent to that process
+waited for a free one (bench/load.py).
 """
 
 from __future__ import annotations
@@ -58,9 +65,17 @@ class BoardFeed:
     def __post_init__(self) -> None:
         self._changed = threading.Condition(self._lock)
 
-    def count_stream(self, delta: int) -> None:
+    def open_stream(self, long_streams: int) -> bool:
+        """Count a stream in; whether it may stay open (False: this process has its share of them)."""
         with self._lock:
-            self.open_streams += delta
+            if self.open_streams >= long_streams:
+                return False
+            self.open_streams += 1
+            return True
+
+    def close_stream(self) -> None:
+        with self._lock:
+            self.open_streams -= 1
 
     def current(self, event_id: int, stamp_of: Callable[[int], int],
                 payload_of: Callable[[int], dict]) -> tuple[int, str]:
@@ -128,14 +143,20 @@ def _forget_after_rollback(session: Session) -> None:
 
 def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Callable[[int], dict], *,
                  max_seconds: float, heartbeat_seconds: float = 15.0, retry_ms: int = 3000,
-                 last_seen: int | None = None) -> Iterator[str]:
+                 last_seen: int | None = None, long_streams: int = 4) -> Iterator[str]:
     """Server-sent events: a first comment (so proxies start sending), then the board at each change.
 
     Bounded: a heartbeat comment every ``heartbeat_seconds``, and the stream ends after ``max_seconds``
-    so that workers free up; the browser's EventSource reconnects after ``retry_ms``.
+    so that workers free up; the browser's EventSource reconnects after ``retry_ms``. Beyond
+    ``long_streams`` open in this process, it ends after the board (at once if ``last_seen`` is current).
     """
     board_feed = feed()
-    board_feed.count_stream(+1)
+    if not board_feed.open_stream(long_streams):
+        yield f": flux du tableau des notes (interrogé)\nretry: {retry_ms}\n\n"
+        stamp, text = board_feed.current(event_id, stamp_of, payload_of)
+        if stamp != last_seen:
+            yield f"id: {stamp}\nevent: board\ndata: {text}\n\n"
+        return
     try:
         yield f": flux du tableau des notes\nretry: {retry_ms}\n\n"
         started = last_sent = time.monotonic()
@@ -153,4 +174,4 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
                 return
             board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))
     finally:
-        board_feed.count_stream(-1)
+        board_feed.close_stream()

@@ -98,3 +98,31 @@ def test_every_mark_is_a_big_touch_target_on_tablets_and_phones(live_server, bro
     page.locator(f'.mark:has(input[name="c{day.criteria[0]}"][value="10"])').tap()
     expect(page.locator("#save-status")).to_have_text("enregistré")
     context.close()
+
+
+def test_a_board_beyond_the_process_share_of_streams_is_polled_and_never_says_lost(
+        app, live_server, browser, day):  # noqa: F811
+    # No long stream for anyone: each connection sends the board and ends; EventSource comes back.
+    app.config.update(SCOREBOARD_LONG_STREAMS=0)
+    with app.app_context():
+        create_organiser()
+    organiser = browser.new_context(locale="fr-FR")
+    board = organiser.new_page()
+    board.goto(f"{live_server}/organisation/connexion")
+    board.fill('input[name="email"]', ORGANISER_EMAIL)
+    board.fill('input[name="password"]', ORGANISER_PASSWORD)
+    board.locator('form button[type="submit"]').last.click()
+    board.goto(f"{live_server}/organisation/notes/{day.slug}")
+    expect(board.locator("#board-status")).to_contain_text("En direct")
+
+    tablet = browser.new_context(locale="fr-FR")
+    juror = tablet.new_page()
+    juror.goto(f"{live_server}/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}")
+    score_pitch(juror, day.criteria, 7)
+    expect(juror.locator("#save-status")).to_have_text("enregistré")
+
+    row = board.locator(f'tr[data-pitch="{day.pitches["aurthus-et-paole"]}"]')
+    expect(row.locator('[data-field="scored"]')).to_have_text("Expert UIMM 1", timeout=15000)
+    expect(board.locator("#board-status")).to_contain_text("En direct")
+    tablet.close()
+    organiser.close()

@@ -40,19 +40,35 @@
     });
   }
 
+  // The server ends each stream after a while, and at once when its process has enough of them open
+  // (the board is then polled every few seconds): EventSource reports an "error" each time before
+  // reconnecting, so the board says the connection is lost only if it stays lost.
+  var lostTimer = null;
+  function connected() {
+    window.clearTimeout(lostTimer);
+    lostTimer = null;
+  }
+
   var source = new EventSource(status.getAttribute("data-stream"));
   source.addEventListener("open", function () {
-    status.textContent = message("live");
-    status.className = "board-status live";
+    connected();
+    if (!status.getAttribute("data-version")) {
+      status.textContent = message("live");
+      status.className = "board-status live";
+    }
   });
   source.addEventListener("board", function (event) {
+    connected();
     update(JSON.parse(event.data));
     status.setAttribute("data-version", event.lastEventId);
     status.textContent = message("updated").replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang));
     status.className = "board-status live";
   });
   source.addEventListener("error", function () {
-    status.textContent = message("lost");
-    status.className = "board-status lost";
+    if (lostTimer !== null) { return; }
+    lostTimer = window.setTimeout(function () {
+      status.textContent = message("lost");
+      status.className = "board-status lost";
+    }, source.readyState === EventSource.CLOSED ? 0 : 10000);
   });
 })();

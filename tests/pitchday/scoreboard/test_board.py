@@ -171,6 +171,38 @@ def test_a_costly_board_still_follows_changes_within_the_longest_interval(app, m
         assert feed.current(7, lambda _: next(stamps), lambda _: {})[0] == 2
 
 
+def whole_stream(client, path, **kwargs) -> str:
+    """A stream that must end by itself, read to its end."""
+    response = client.get(path, buffered=False, **kwargs)
+    text = b"".join(response.response).decode()
+    response.close()
+    return text
+
+
+def test_beyond_its_share_of_long_streams_a_process_sends_the_board_and_ends_the_stream(
+        app, client, day):  # noqa: F811
+    from pitchday.services import live
+
+    app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1, SCOREBOARD_LONG_STREAMS=1)
+    logged_in(app, client)
+    with app.app_context():
+        feed = live.feed()
+    assert feed.open_stream(1)  # as if another organiser's board held the one long stream
+
+    polled = whole_stream(client, f"/organisation/notes/{day.slug}/flux")
+    current = whole_stream(client, f"/organisation/notes/{day.slug}/flux", headers={"Last-Event-ID": "0"})
+    feed.close_stream()
+    reopened = client.get(f"/organisation/notes/{day.slug}/flux", buffered=False)
+    ping, _board = read_events(iter(reopened.response), 2)
+    reopened.close()
+
+    ping_polled, board = polled.strip().split("\n\n")
+    assert "retry: " in ping_polled and board.startswith("id: 0\nevent: board\ndata: {")
+    assert "event: board" not in current  # nothing new since the id it had
+    assert ping.startswith(": flux du tableau des notes\n")  # a long stream again once one closed
+    assert feed.open_streams == 0
+
+
 def next_board(chunks) -> dict[str, str]:
     """The next board event, skipping heartbeats."""
     while True:
