@@ -11,7 +11,7 @@ server-sent events hold a thread each, so the board streams need threads).  Each
 sends every mark of their three panels ``--rounds`` times as autosaves, and resends some
 earlier submissions with the same client id (a tablet retrying); ``--students`` students
 poll the programme and the now/next feed; ``--boards`` organisers keep the live board's
-stream open.  Prints throughput and latency per endpoint, then checks the database: every
+stream open, reconnecting as EventSource does (after the stream's ``retry``, with the last id).  Prints throughput and latency per endpoint, then checks the database: every
 acknowledged score stored exactly once, with its audit rows.  THE DATABASE IS EMPTIED.
 
 ``--scenario public`` measures the programme page alone: ``--clients`` processes (outside the
@@ -198,20 +198,29 @@ def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: R
     with client.opener.open(request, timeout=30) as response:
         recorder.add("POST login", Outcome(response.status, seconds=time.perf_counter() - started), True)
     received = 0
+    retry_seconds = 3.0
+    last_id = ""
     while not stop.is_set():
         started = time.perf_counter()
         try:
-            with client.opener.open(base_url + f"/organisation/notes/{slug}/flux", timeout=20) as stream:
+            request = urllib.request.Request(base_url + f"/organisation/notes/{slug}/flux",
+                                             headers={"Last-Event-ID": last_id} if last_id else {})
+            with client.opener.open(request, timeout=20) as stream:
                 recorder.add("GET board stream (first byte)",
                              Outcome(stream.status, seconds=time.perf_counter() - started), True)
                 for line in stream:
                     if line.startswith(b"event: board"):
                         received += 1
+                    elif line.startswith(b"id: "):
+                        last_id = line[4:].strip().decode()
+                    elif line.startswith(b"retry: "):
+                        retry_seconds = int(line[7:]) / 1000
                     if stop.is_set():
                         break
         except OSError:
             if not stop.is_set():  # a read timeout: no byte (not even a heartbeat) for 20 s
                 recorder.add("GET board stream (first byte)", Outcome(CONNECTION_LOST), False)
+        stop.wait(retry_seconds)  # as EventSource does before it reconnects
     updates.append(received)
 
 
