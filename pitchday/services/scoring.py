@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy import Row, and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -91,8 +91,11 @@ class ScoringRight:
 
 
 # Built once: every autosave asks it, and building a statement cost about half as much as running it.
+# The autosave also learns here whether its client id was already stored: on PostgreSQL each
+# query is a round trip, and under load each round trip waits for the CPU (bench/load.py).
 _RIGHT_TO_SCORE = (
     select(
+        exists().where(ScoreSubmission.client_id == bindparam("client_id")).label("already_sent"),
         exists().where(ExpertConflict.expert_id == bindparam("expert_id"),
                        ExpertConflict.pitch_id == Pitch.id).label("conflict"),
         ScheduledSession.id, ScheduledSession.date, ScheduledSession.end_min,
@@ -109,8 +112,15 @@ _RIGHT_TO_SCORE = (
 
 def right_to_score(expert: Expert, pitch_id: int) -> ScoringRight:
     """The juror's seat for this pitch in the latest published schedule, in one query; refused otherwise."""
-    row = db.session.execute(_RIGHT_TO_SCORE, {
-        "expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id}).first()
+    return _right_of(_seat_row(expert, pitch_id, client_id=None))
+
+
+def _seat_row(expert: Expert, pitch_id: int, client_id: str | None) -> Row | None:
+    return db.session.execute(_RIGHT_TO_SCORE, {
+        "expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id, "client_id": client_id}).first()
+
+
+def _right_of(row: Row | None) -> ScoringRight:
     if row is not None and row.conflict:
         raise ScoringError(403, _("Vous avez déclaré un conflit d'intérêts avec ce projet : "
                                   "vous ne pouvez ni le voir ni le noter."))
@@ -190,14 +200,19 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
-    stored = _stored_submission(client_id)
-    if stored is not None:
-        return _replayed(stored, expert)
-    right = right_to_score(expert, pitch_id)
+    seat = _seat_row(expert, pitch_id, client_id)
+    if seat is not None and seat.already_sent:
+        stored = _stored_submission(client_id)
+        if stored is not None:
+            return _replayed(stored, expert)
+    right = _right_of(seat)
     if right.locked(expert.event.timezone):
         raise ScoringError(409, _("La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
                                   "Adressez-vous à l'organisation pour la rouvrir."))
-    criteria = {criterion.id: criterion for criterion in rubric.criteria_of(expert.event)}
+    rows = db.session.execute(_CRITERIA_WITH_MARKS, {
+        "event_id": expert.event_id, "expert_id": expert.id, "pitch_id": pitch_id}).all()
+    criteria = {criterion.id: criterion for criterion, _mark in rows}
+    existing = {criterion.id: mark for criterion, mark in rows if mark is not None}
     wanted = _checked_values(scores, criteria)
     if comment is not None and not isinstance(comment, str):
         raise ScoringError(422, _("Le commentaire doit être un texte."))
@@ -210,7 +225,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     try:
         # Inside the try: the statements below write the submission and flush the new marks, which is
         # where a twin request that got there first shows up as a unique-key violation.
-        marks = _apply_marks(expert, pitch_id, wanted, audit)
+        marks = _apply_marks(expert, pitch_id, existing, wanted, audit)
         if comment is not None:
             _apply_comment(expert, pitch_id, comment.strip(), audit)
         response = {"status": "saved", "pitch": pitch_id, "changed": len(audit.rows),
@@ -254,6 +269,12 @@ class AuditTrail:
 
 
 _SUBMISSION_BY_CLIENT_ID = select(ScoreSubmission).where(ScoreSubmission.client_id == bindparam("client_id"))
+# The rubric with the juror's marks on the pitch, in one query (see _RIGHT_TO_SCORE).
+_CRITERIA_WITH_MARKS = (
+    select(Criterion, Score)
+    .outerjoin(Score, and_(Score.criterion_id == Criterion.id, Score.expert_id == bindparam("expert_id"),
+                           Score.pitch_id == bindparam("pitch_id")))
+    .where(Criterion.event_id == bindparam("event_id")))
 _MARKS_OF_JUROR = select(Score).where(Score.expert_id == bindparam("expert_id"), Score.pitch_id == bindparam("pitch_id"))
 _COMMENT_OF_JUROR = select(JurorComment).where(JurorComment.expert_id == bindparam("expert_id"),
                                                JurorComment.pitch_id == bindparam("pitch_id"))
@@ -302,9 +323,9 @@ def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
         _COMMENT_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalar_one_or_none()
 
 
-def _apply_marks(expert: Expert, pitch_id: int, wanted: dict[int, int | None], audit: AuditTrail) -> dict[int, int]:
+def _apply_marks(expert: Expert, pitch_id: int, existing: dict[int, Score], wanted: dict[int, int | None],
+                 audit: AuditTrail) -> dict[int, int]:
     """Change the marks asked for, each change noted in ``audit``; every mark of the juror on the pitch now."""
-    existing = _scores(expert.id, pitch_id)
     marks = {criterion_id: score.value for criterion_id, score in existing.items()}
     for criterion_id, value in wanted.items():
         score = existing.get(criterion_id)
