@@ -97,6 +97,20 @@ class Recorder:
         return "\n".join(lines)
 
 
+    def timeline(self, endpoint: str, window: float = 10.0) -> str:
+        """One endpoint's latency per ``window`` seconds of the run: where in the run the slow ones were."""
+        windows: dict[int, list[float]] = defaultdict(list)
+        for value, at in zip(self.latencies[endpoint], self.answered_at[endpoint], strict=True):
+            windows[int(at // window)].append(value)
+        lines = [f"| {endpoint}, answered in | requests | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|"]
+        for number, values in sorted(windows.items()):
+            ordered = sorted(values)
+            cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+            lines.append(f"| {number * window:.0f}–{(number + 1) * window:.0f} s | {len(values)} | "
+                         f"{cut[49] * 1000:.0f} | {cut[98] * 1000:.0f} | {ordered[-1] * 1000:.0f} |")
+        return "\n".join(lines)
+
+
 SERVER_ENDPOINTS = [  # (method, path pattern, the client's name for it)
     ("POST", re.compile(r"^/jury/[^/]+/pitchs/\d+/notes$"), "POST autosave (both)"),
     ("GET", re.compile(r"^/jury/[^/]+/pitchs/\d+$"), "GET juror sheet"),
@@ -266,6 +280,8 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
         print(f"\nAfter the first {warmup:.0f} s (the tablets opening their pages, the organisers' "
               f"logins), errors counted over the whole run:\n")
         print(recorder.table(wall - warmup, after=warmup))
+    print("\nAutosaves through the run:\n")
+    print(recorder.timeline("POST autosave"))
     print("\nThe same requests timed by the server, from the worker's first byte read to its last byte "
           "written" + (f" (after the first {warmup:.0f} s)" if warmup > 0 else "") + ":\n")
     print(server_table(access_log, after=warmup))
