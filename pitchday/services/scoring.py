@@ -32,7 +32,7 @@ from pitchday.models import (
     ScoringLock,
     ScoringSettings,
 )
-from pitchday.services import agenda, live, rubric
+from pitchday.services import agenda, live
 
 DEFAULT_LOCK_AFTER_MIN = 30
 MAX_COMMENT_LENGTH = 5000
@@ -158,8 +158,9 @@ def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     right = right_to_score(expert, pitch_id)
     session = db.session.get(ScheduledSession, right.session_id,
                              options=[joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)])
-    criteria = rubric.criteria_of(expert.event)
-    values = {score.criterion_id: score.value for score in _scores(expert.id, pitch_id).values()}
+    rows = _criteria_with_marks(expert, pitch_id)
+    criteria = [criterion for criterion, _mark in rows]
+    values = {criterion.id: mark.value for criterion, mark in rows if mark is not None}
     comment = _comment(expert.id, pitch_id)
     return JurorSheet(session, criteria, values, comment.text if comment else "", right.locked(expert.event.timezone))
 
@@ -209,8 +210,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     if right.locked(expert.event.timezone):
         raise ScoringError(409, _("La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
                                   "Adressez-vous à l'organisation pour la rouvrir."))
-    rows = db.session.execute(_CRITERIA_WITH_MARKS, {
-        "event_id": expert.event_id, "expert_id": expert.id, "pitch_id": pitch_id}).all()
+    rows = _criteria_with_marks(expert, pitch_id)
     criteria = {criterion.id: criterion for criterion, _mark in rows}
     existing = {criterion.id: mark for criterion, mark in rows if mark is not None}
     wanted = _checked_values(scores, criteria)
@@ -274,8 +274,8 @@ _CRITERIA_WITH_MARKS = (
     select(Criterion, Score)
     .outerjoin(Score, and_(Score.criterion_id == Criterion.id, Score.expert_id == bindparam("expert_id"),
                            Score.pitch_id == bindparam("pitch_id")))
-    .where(Criterion.event_id == bindparam("event_id")))
-_MARKS_OF_JUROR = select(Score).where(Score.expert_id == bindparam("expert_id"), Score.pitch_id == bindparam("pitch_id"))
+    .where(Criterion.event_id == bindparam("event_id"))
+    .order_by(Criterion.position))
 _COMMENT_OF_JUROR = select(JurorComment).where(JurorComment.expert_id == bindparam("expert_id"),
                                                JurorComment.pitch_id == bindparam("pitch_id"))
 
@@ -313,9 +313,10 @@ def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int,
     return wanted
 
 
-def _scores(expert_id: int, pitch_id: int) -> dict[int, Score]:
-    rows = db.session.execute(_MARKS_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalars()
-    return {score.criterion_id: score for score in rows}
+def _criteria_with_marks(expert: Expert, pitch_id: int) -> list[tuple[Criterion, Score | None]]:
+    """The event's rubric in order, each criterion with the juror's mark on the pitch (None: not marked)."""
+    return [(criterion, mark) for criterion, mark in db.session.execute(_CRITERIA_WITH_MARKS, {
+        "event_id": expert.event_id, "expert_id": expert.id, "pitch_id": pitch_id})]
 
 
 def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:

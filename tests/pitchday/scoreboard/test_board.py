@@ -171,6 +171,22 @@ def test_a_costly_board_still_follows_changes_within_the_longest_interval(app, m
         assert feed.current(7, lambda _: next(stamps), lambda _: {})[0] == 2
 
 
+def test_an_open_stream_holds_no_database_connection(app, client, day):  # noqa: F811
+    app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    logged_in(app, client)
+    with app.app_context():
+        pool = db.engine.pool
+    app.config.update(SCOREBOARD_LONG_STREAMS=0)  # the first stream ends at once...
+    whole_stream(client, f"/organisation/notes/{day.slug}/flux")
+    app.config.update(SCOREBOARD_LONG_STREAMS=4)
+    # ...and the board it computed is fresh: this one does not check the database before it waits.
+    response = client.get(f"/organisation/notes/{day.slug}/flux", buffered=False)
+    read_events(iter(response.response), 2)  # the first comment, then the board
+
+    assert pool.checkedout() == 0
+    response.close()
+
+
 def whole_stream(client, path, **kwargs) -> str:
     """A stream that must end by itself, read to its end."""
     response = client.get(path, buffered=False, **kwargs)
