@@ -40,6 +40,7 @@ class _Entry:
     checked_at: float = float("-inf")
     nudged: bool = False
     cost: float = 0.0  # CPU seconds the last computation of the board took
+    computing: bool = False  # a thread is checking or computing it (outside the feed's lock)
 
 
 @dataclass
@@ -79,28 +80,43 @@ class BoardFeed:
 
     def current(self, event_id: int, stamp_of: Callable[[int], int],
                 payload_of: Callable[[int], dict]) -> tuple[int, str]:
-        """The event's (stamp, board as JSON); at most one database check per interval, whoever asks."""
+        """The event's (stamp, board as JSON); at most one database check per interval, whoever asks.
+
+        The check and the board are computed outside the lock, by one thread at a time; the others
+        get the board as it was. Under the lock, every autosave's commit (its nudge) waited for the
+        board's queries: on PostgreSQL under load, up to a second (bench/load.py).
+        """
         with self._lock:
             entry = self._entries.setdefault(event_id, _Entry())
-            since = time.monotonic() - entry.checked_at
-            interval = max(0.0 if entry.nudged else self.check_every,
-                           min(entry.cost * self.cost_factor, self.longest_interval))
-            if not entry.text or since >= interval:
-                entry.checked_at = time.monotonic()
-                entry.nudged = False
-                try:
-                    stamp = stamp_of(event_id)
-                    if stamp != entry.stamp or not entry.text:
-                        # CPU time, not wall time: a busy machine must not make the board look costlier
-                        # (and so slower to update) than it is.
-                        started = time.thread_time()
-                        entry.text = json.dumps(payload_of(event_id), ensure_ascii=False)
-                        entry.cost = time.thread_time() - started
-                        entry.stamp = stamp
-                        self._changed.notify_all()
-                finally:
-                    db.session.remove()  # give the connection back: a stream holds none while it waits
-            return entry.stamp or 0, entry.text or "{}"
+            while entry.computing and not entry.text:  # the very first board: wait for it, there is no other
+                self._changed.wait()
+            if entry.computing or (entry.text and time.monotonic() - entry.checked_at < self._interval(entry)):
+                return entry.stamp or 0, entry.text
+            entry.computing = True
+            entry.checked_at = time.monotonic()
+            entry.nudged = False
+            known_stamp, known_text = entry.stamp, entry.text
+        fresh: tuple[int, str, float] | None = None
+        try:
+            stamp = stamp_of(event_id)
+            if stamp != known_stamp or not known_text:
+                # CPU time, not wall time: a busy machine must not make the board look costlier (and so
+                # slower to update) than it is.
+                started = time.thread_time()
+                text = json.dumps(payload_of(event_id), ensure_ascii=False)
+                fresh = (stamp, text, time.thread_time() - started)
+        finally:
+            db.session.remove()  # give the connection back: a stream holds none while it waits
+            with self._lock:
+                entry.computing = False
+                if fresh is not None:
+                    entry.stamp, entry.text, entry.cost = fresh
+                self._changed.notify_all()
+        return (fresh[0], fresh[1]) if fresh else (known_stamp or 0, known_text or "{}")
+
+    def _interval(self, entry: _Entry) -> float:
+        return max(0.0 if entry.nudged else self.check_every,
+                   min(entry.cost * self.cost_factor, self.longest_interval))
 
     def nudge(self, event_id: int) -> None:
         """A change was committed here: check again soon (see ``cost_factor``) and wake the streams."""

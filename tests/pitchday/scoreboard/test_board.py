@@ -156,6 +156,38 @@ def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeyp
     assert computed == [day.event_id, day.event_id]
 
 
+def test_a_commit_never_waits_for_a_board_being_computed(app):
+    import threading
+
+    from pitchday.services import live
+
+    feed = live.BoardFeed()
+    computing, release = threading.Event(), threading.Event()
+
+    def slow_board(_event_id):
+        computing.set()
+        release.wait(timeout=30)
+        return {"slow": True}
+
+    def stream():
+        with app.app_context():
+            feed.current(7, lambda _: 1, slow_board)
+
+    streaming = threading.Thread(target=stream)
+    streaming.start()
+    assert computing.wait(timeout=30)
+    nudging = threading.Thread(target=feed.nudge, args=(7,))
+    nudging.start()
+    nudging.join(timeout=10)
+    nudged_while_computing = not nudging.is_alive()
+    release.set()
+    streaming.join(timeout=30)
+
+    assert nudged_while_computing
+    with app.app_context():
+        assert feed.current(7, lambda _: 1, slow_board) == (1, '{"slow": true}')
+
+
 def test_a_costly_board_still_follows_changes_within_the_longest_interval(app, monkeypatch):
     from pitchday.services import live
 
