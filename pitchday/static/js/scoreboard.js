@@ -52,7 +52,7 @@
   var source = new EventSource(status.getAttribute("data-stream"));
   source.addEventListener("open", function () {
     connected();
-    if (!status.getAttribute("data-version")) {
+    if (!status.getAttribute("data-version") || status.className.indexOf("lost") !== -1) {
       status.textContent = message("live");
       status.className = "board-status live";
     }
