@@ -40,6 +40,10 @@ class Config:
         # rate limits see the visitor's address and redirects keep https. Never without a proxy:
         # anyone could then choose the address the limits see.
         self.PROXY_FIX = os.environ.get("PITCHDAY_PROXY_FIX", "") == "1"
+        # A live board's stream holds a server thread while open: a process keeps at most this many
+        # (a quarter of its threads), and polls the boards beyond them (pitchday/services/live.py).
+        threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
+        self.SCOREBOARD_LONG_STREAMS = int(os.environ.get("PITCHDAY_BOARD_STREAMS") or max(1, threads // 4))
 
 
 class ProductionConfig(Config):

@@ -43,3 +43,15 @@ def test_pool_is_sized_for_threaded_workers(monkeypatch):
     options = Config().SQLALCHEMY_ENGINE_OPTIONS
 
     assert (options["pool_size"], options["max_overflow"]) == (24, 12)
+
+
+def test_a_quarter_of_the_threads_may_hold_board_streams(monkeypatch):
+    monkeypatch.delenv("PITCHDAY_BOARD_STREAMS", raising=False)
+    monkeypatch.delenv("PITCHDAY_THREADS", raising=False)
+    assert Config().SCOREBOARD_LONG_STREAMS == 4
+
+    monkeypatch.setenv("PITCHDAY_THREADS", "32")
+    assert Config().SCOREBOARD_LONG_STREAMS == 8
+
+    monkeypatch.setenv("PITCHDAY_BOARD_STREAMS", "12")
+    assert Config().SCOREBOARD_LONG_STREAMS == 12

@@ -60,7 +60,7 @@ def stream(slug: str):
         max_seconds=current_app.config.get("SCOREBOARD_STREAM_SECONDS", 300),
         heartbeat_seconds=current_app.config.get("SCOREBOARD_HEARTBEAT_SECONDS", 15),
         last_seen=int(last_seen) if last_seen.isdigit() else None,
-        long_streams=current_app.config.get("SCOREBOARD_LONG_STREAMS", 4))
+        long_streams=current_app.config["SCOREBOARD_LONG_STREAMS"])
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
