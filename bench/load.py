@@ -64,6 +64,12 @@ ORGANISER_PASSWORD = "bench-password-2023"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+def percentiles(values: list[float]) -> list[float]:
+    """The 1st to 99th percentiles of some values (``[49]`` is the median, ``[98]`` the 99th)."""
+    ordered = sorted(values)
+    return statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+
+
 class Recorder:
     """Latencies and failures per endpoint, from every thread."""
 
@@ -88,8 +94,7 @@ class Recorder:
             values = [value for value, at in zip(every, self.answered_at[endpoint], strict=True) if at >= after]
             if not values:
                 continue
-            ordered = sorted(values)
-            cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+            cut = percentiles(values)
             errors = ", ".join(f"{count}×{'lost' if status == CONNECTION_LOST else status}"
                                for status, count in sorted(self.errors[endpoint].items())) or "0"
             lines.append(f"| {endpoint} | {len(values)} | {len(values) / wall_seconds:.0f} | {errors} | "
@@ -104,10 +109,9 @@ class Recorder:
             windows[int(at // window)].append(value)
         lines = [f"| {endpoint}, answered in | requests | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|"]
         for number, values in sorted(windows.items()):
-            ordered = sorted(values)
-            cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+            cut = percentiles(values)
             lines.append(f"| {number * window:.0f}–{(number + 1) * window:.0f} s | {len(values)} | "
-                         f"{cut[49] * 1000:.0f} | {cut[98] * 1000:.0f} | {ordered[-1] * 1000:.0f} |")
+                         f"{cut[49] * 1000:.0f} | {cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |")
         return "\n".join(lines)
 
 
@@ -140,10 +144,9 @@ def server_table(access_log: Path, after: float = 0.0) -> str:
             timed[name].append(int(match.group(5)) / 1e6)
     lines = ["| endpoint (in the worker) | requests | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
     for name, values in sorted(timed.items()):
-        ordered = sorted(values)
-        cut = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+        cut = percentiles(values)
         lines.append(f"| {name} | {len(values)} | {cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | "
-                     f"{cut[98] * 1000:.0f} | {ordered[-1] * 1000:.0f} |")
+                     f"{cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |")
     return "\n".join(lines)
 
 
@@ -356,8 +359,7 @@ def run_public(database_url: str, clients: int, client_threads: int, seconds: fl
     finally:
         server.stop()
     total = sum(len(values) for values in merged.values())
-    everything = sorted(value for values in merged.values() for value in values)
-    cut = statistics.quantiles(everything, n=100) if len(everything) > 1 else everything * 99
+    cut = percentiles([value for values in merged.values() for value in values])
     by_status = ", ".join(f"{'lost' if status == CONNECTION_LOST else status}: {len(values)}"
                           for status, values in sorted(merged.items()))
     print(f"\n### programme only — {database_url.split(':')[0]}, gunicorn {workers} workers × {threads} threads, "

@@ -24,3 +24,11 @@ def import_event(data: dict) -> Event:
 
 def login(client, email: str = ORGANISER_EMAIL, password: str = ORGANISER_PASSWORD):
     return client.post("/organisation/connexion", data={"email": email, "password": password})
+
+
+def browser_login(page, base_url: str) -> None:
+    """Sign the organiser in through the login form, as a person would (browser tests)."""
+    page.goto(f"{base_url}/organisation/connexion")
+    page.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
+    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()

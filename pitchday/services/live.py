@@ -171,7 +171,7 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
         yield f": flux du tableau des notes (interrogé)\nretry: {retry_ms}\n\n"
         stamp, text = board_feed.current(event_id, stamp_of, payload_of)
         if stamp != last_seen:
-            yield f"id: {stamp}\nevent: board\ndata: {text}\n\n"
+            yield _board_event(stamp, text)
         return
     try:
         yield f": flux du tableau des notes\nretry: {retry_ms}\n\n"
@@ -182,7 +182,7 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
             now = time.monotonic()
             if stamp != sent:
                 sent, last_sent = stamp, now
-                yield f"id: {stamp}\nevent: board\ndata: {text}\n\n"
+                yield _board_event(stamp, text)
             elif now - last_sent >= heartbeat_seconds:
                 last_sent = now
                 yield ": heartbeat\n\n"
@@ -191,3 +191,8 @@ def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Call
             board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))
     finally:
         board_feed.close_stream()
+
+
+def _board_event(stamp: int, text: str) -> str:
+    """One server-sent event carrying the board; its id lets a reconnecting browser say what it has."""
+    return f"id: {stamp}\nevent: board\ndata: {text}\n\n"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pitchday.extensions import db
 from pitchday.models import ScoreAudit
 from pitchday.services import live
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser
+from tests.helpers import browser_login, create_organiser
 from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,18 @@ def wait_for_streams_to_end(app) -> None:
     assert feed.open_streams == 0
 
 
+def open_live_board(app, browser, live_server: str, slug: str):
+    """An organiser signed in on the event's live board, once it says it is live: (context, page)."""
+    with app.app_context():
+        create_organiser()
+    organiser = browser.new_context(locale="fr-FR")
+    board = organiser.new_page()
+    browser_login(board, live_server)
+    board.goto(f"{live_server}/organisation/notes/{slug}")
+    expect(board.locator("#board-status")).to_contain_text("En direct")
+    return organiser, board
+
+
 def score_pitch(page, criteria: list[int], value: int) -> None:
     for criterion in criteria:
         page.locator(f'input[name="c{criterion}"][value="{value}"]').check()
@@ -36,17 +48,7 @@ def score_pitch(page, criteria: list[int], value: int) -> None:
 def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
         app, live_server, browser, day):  # noqa: F811
     app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1)
-    with app.app_context():
-        create_organiser()
-
-    organiser = browser.new_context(locale="fr-FR")
-    board = organiser.new_page()
-    board.goto(f"{live_server}/organisation/connexion")
-    board.fill('input[name="email"]', ORGANISER_EMAIL)
-    board.fill('input[name="password"]', ORGANISER_PASSWORD)
-    board.locator('form button[type="submit"]').last.click()
-    board.goto(f"{live_server}/organisation/notes/{day.slug}")
-    expect(board.locator("#board-status")).to_contain_text("En direct")
+    organiser, board = open_live_board(app, browser, live_server, day.slug)
     board.evaluate("window.notReloaded = true")
 
     tablet = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR", has_touch=True)
@@ -104,16 +106,7 @@ def test_a_board_beyond_the_process_share_of_streams_is_polled_and_never_says_lo
         app, live_server, browser, day):  # noqa: F811
     # No long stream for anyone: each connection sends the board and ends; EventSource comes back.
     app.config.update(SCOREBOARD_LONG_STREAMS=0)
-    with app.app_context():
-        create_organiser()
-    organiser = browser.new_context(locale="fr-FR")
-    board = organiser.new_page()
-    board.goto(f"{live_server}/organisation/connexion")
-    board.fill('input[name="email"]', ORGANISER_EMAIL)
-    board.fill('input[name="password"]', ORGANISER_PASSWORD)
-    board.locator('form button[type="submit"]').last.click()
-    board.goto(f"{live_server}/organisation/notes/{day.slug}")
-    expect(board.locator("#board-status")).to_contain_text("En direct")
+    organiser, board = open_live_board(app, browser, live_server, day.slug)
 
     tablet = browser.new_context(locale="fr-FR")
     juror = tablet.new_page()

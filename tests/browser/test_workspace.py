@@ -6,7 +6,7 @@ import pytest
 
 from pitchday.extensions import db
 from tests.conftest import ROUEN_FILE
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser
+from tests.helpers import browser_login, create_organiser
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,7 @@ def wait_for_solve_and_open_it(page) -> None:
 
 
 def test_import_generate_lock_resolve_publish(live_server, page, organiser):
-    page.goto(f"{live_server}/organisation/connexion")
-    page.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
-    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    browser_login(page, live_server)
 
     page.set_input_files("input[type=file]", str(ROUEN_FILE))
     page.get_by_role("button", name="Importer").click()
