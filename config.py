@@ -7,15 +7,18 @@ from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 
-# Only good for a laptop demo: the production config refuses to start with it.
-DEMO_SECRET_KEY = "pitchday-demo-secret-change-me"
+# Once the default, and so published: no server signs with it any more (anyone could forge a session).
+PUBLISHED_SECRET_KEY = "pitchday-demo-secret-change-me"
+# Without SECRET_KEY, a non-production server signs with a random key made once and kept here
+# (instance/ is not in the repository), so that sessions survive a restart of the demo.
+SECRET_KEY_FILE = "secret_key"
 
 
 class Config:
     """The embedded default: SQLite in ./instance, French first."""
 
     TESTING = False
-    SECRET_KEY: str | None = DEMO_SECRET_KEY
+    SECRET_KEY: str | None = None  # None: create_app reads (or makes) instance/secret_key
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'pitchday.db'}"
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -54,7 +57,7 @@ class ProductionConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == DEMO_SECRET_KEY:
+        if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == PUBLISHED_SECRET_KEY:
             raise RuntimeError("PITCHDAY_ENV=production needs a SECRET_KEY environment variable "
                                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')")
 
@@ -95,6 +98,25 @@ def engine_options(database_uri: str) -> dict:
     else:
         options["pool_pre_ping"] = True  # a server restart must not fail the next request (a file cannot drop)
     return options
+
+
+def instance_secret_key(instance_dir: str | os.PathLike) -> str:
+    """The random key of this installation, made at the first start and kept in instance/ (owner-only)."""
+    path = Path(instance_dir) / SECRET_KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) >= 32 and key != PUBLISHED_SECRET_KEY:
+        return key
+    import secrets
+
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
 
 
 def config_from_environment() -> Config:

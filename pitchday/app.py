@@ -9,7 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, config_from_environment
+from config import PUBLISHED_SECRET_KEY, Config, config_from_environment, instance_secret_key
 from pitchday.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,8 @@ def build_app(config: Config | None = None) -> Flask:
     )
     app.config.from_object(config or config_from_environment())
     Path(app.instance_path).mkdir(exist_ok=True)
+    if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == PUBLISHED_SECRET_KEY:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -29,6 +30,14 @@ class LoginForm(FlaskForm):
     # strict validator would refuse real intranet addresses (and the demo's pitchday.local).
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
+    new = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"),
+                        validators=[DataRequired(), Length(min=10, max=200, message=_l("Entre 10 et 200 caractères."))])
+    confirm = PasswordField(_l("Nouveau mot de passe, à nouveau"),
+                            validators=[DataRequired(), EqualTo("new", _l("Les deux mots de passe diffèrent."))])
 
 
 class ImportEventForm(FlaskForm):

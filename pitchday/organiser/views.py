@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from pitchday.extensions import db, login_manager
 from pitchday.models import Event, JurorAccess, Organiser
-from pitchday.organiser.forms import ConfirmForm, ImportEventForm, LoginForm
+from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
 from pitchday.organiser.labels import status_label
 from pitchday.services import accounts, event_io
 
@@ -19,8 +21,9 @@ bp.add_app_template_filter(status_label, "status_label")
 
 
 @login_manager.user_loader
-def load_organiser(organiser_id: str) -> Organiser | None:
-    return db.session.get(Organiser, int(organiser_id)) if organiser_id.isdigit() else None
+def load_organiser(session_key: str) -> Organiser | None:
+    """Checked on every request: a session ended by logout, a password change or a deactivation is refused."""
+    return accounts.organiser_of_session(session_key)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -30,8 +33,8 @@ def login():
     if form.validate_on_submit():
         organiser = accounts.authenticate(form.email.data, form.password.data)
         if organiser:
-            login_user(organiser)
-            return redirect(_safe_next(request.args.get("next")) or url_for("organiser.dashboard"))
+            _open_session(organiser)
+            return redirect(safe_next(request.args.get("next")) or url_for("organiser.dashboard"))
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
         return render_template("organiser/login.html", form=form), 401
     return render_template("organiser/login.html", form=form)
@@ -42,8 +45,36 @@ def login():
 def logout():
     """Organiser logout (a POST, so that a link on another site cannot log you out)."""
     if ConfirmForm().validate_on_submit():
+        accounts.end_sessions(current_user)  # a copy of the cookie taken before must not open the space
         logout_user()
     return redirect(url_for("public.home"))
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password: every other session of the account ends, this one is opened anew."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+            return render_template("organiser/password.html", form=form), 422
+        _open_session(current_user)
+        flash(_("Mot de passe changé : vos autres sessions sont fermées."), "success")
+        return redirect(url_for("organiser.dashboard"))
+    return render_template("organiser/password.html", form=form), 422 if form.errors else 200
+
+
+def _open_session(organiser: Organiser) -> None:
+    """A fresh session for the organiser: nothing of the visitor's earlier session (its CSRF token
+    included) carries over, so that a token or session planted before login is worth nothing after."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(organiser)
 
 
 @bp.route("/")
@@ -109,11 +140,22 @@ def revoke_link(access_id: int):
     return redirect(url_for("organiser.event", slug=access.expert.event.slug))
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so that the login form cannot send anyone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def safe_next(target: str | None) -> str | None:
+    """A path on this site, or None: the login form must not send anyone elsewhere.
+
+    Browsers strip tabs and line breaks from a URL and read a backslash as a slash, so
+    ``/\t/evil.example`` would become ``//evil.example`` (another site) after the check: any
+    control character, space or backslash refuses the target, and what is left must parse
+    as a bare path (no scheme, no host).
+    """
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 from pitchday.organiser import (
     editing,  # noqa: F401  (registers the editing pages on bp)

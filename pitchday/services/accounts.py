@@ -10,8 +10,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
+from flask_babel import gettext as _
+
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorAccess, Organiser
+from pitchday.models.users import parse_session_key
 
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): the library's default (64 MiB,
 # 3 passes, 4 lanes) took 195 ms of CPU over both cores per login, and 20 organisers logging in
@@ -57,6 +60,45 @@ def authenticate(email: str, password: str) -> Organiser | None:
         organiser.password_hash = _hasher.hash(password)
         db.session.flush()
     return organiser
+
+
+def organiser_of_session(key: str) -> Organiser | None:
+    """The organiser a session belongs to, while it is still open: the account active, its version current."""
+    parsed = parse_session_key(key)
+    if parsed is None:
+        return None
+    organiser_id, version = parsed
+    organiser = db.session.get(Organiser, organiser_id)
+    if organiser is None or not organiser.active or organiser.session_version != version:
+        return None
+    return organiser
+
+
+def end_sessions(organiser: Organiser) -> None:
+    """Close every session of the account, on every browser and every copy of its cookie."""
+    organiser.session_version += 1
+    db.session.flush()
+
+
+def change_password(organiser: Organiser, current: str, new: str) -> None:
+    """A new password, after the current one; every session of the account ends (the caller logs in again)."""
+    try:
+        _hasher.verify(organiser.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError(_("Le mot de passe actuel est incorrect.")) from None
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("Le mot de passe doit compter au moins %(count)d caractères.",
+                             count=MIN_PASSWORD_LENGTH))
+    organiser.password_hash = _hasher.hash(new)
+    end_sessions(organiser)
+
+
+def set_active(organiser: Organiser, active: bool) -> None:
+    """Deactivate (or reactivate) an account; deactivation ends its sessions at once."""
+    organiser.active = active
+    if not active:
+        end_sessions(organiser)
+    db.session.flush()
 
 
 def issue_juror_link(expert: Expert) -> JurorAccess:

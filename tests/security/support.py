@@ -42,8 +42,12 @@ def strict_app(tmp_path: Path, **settings: object) -> Iterator[Flask]:
 
 def log_in_as(client: FlaskClient, organiser_id: int) -> None:
     """An organiser session without going through the form (which a CSRF-enabled app would refuse)."""
+    from pitchday.models import Organiser
+
+    with client.application.app_context():
+        session_key = db.session.get(Organiser, organiser_id).get_id()  # the account's current session version
     with client.session_transaction() as session:
-        session["_user_id"] = str(organiser_id)
+        session["_user_id"] = session_key
         session["_fresh"] = True
 
 
