@@ -30,6 +30,33 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a juror's tablet may sit idle for hours between pitches
     DEMO_EVENT_FILE = str(Path(__file__).resolve().parent / "pitchday" / "demo" / "rouen-2023.json")
 
+    # Background work (pitchday/tasks.py). Without a queue URL, each task runs in a child process of
+    # the web server: one host, nothing more to run. With redis://..., `flask worker` processes take them.
+    QUEUE_URL: str | None = None
+    # A solve's worker writes a heartbeat this often; a job silent for longer than the limit is closed
+    # as failed by whoever reads it next, and its event freed. The limit is many beats long, so that a
+    # loaded machine or a slow commit is not taken for a lost worker.
+    SOLVE_HEARTBEAT_INTERVAL = 2.0
+    SOLVE_HEARTBEAT_LIMIT = 30.0
+    # After a stop request, how long a worker may take to hand back its best schedule.
+    SOLVE_STOP_GRACE = 5.0
+    # A queued solve that no worker has taken after this long is closed (no worker is running).
+    SOLVE_QUEUE_LIMIT = 15 * 60.0
+    SOLVE_MAX_TIME_LIMIT = 600.0
+
+    # Mail (Flask-Mailman). With no MAIL_SERVER, messages are printed on the console (development).
+    MAIL_BACKEND = "console"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "PitchDay <pitchday@localhost>"
+    MAIL_TIMEOUT = 20
+    # A message the SMTP server refused is tried again after each of these delays (seconds), then given up.
+    MAIL_RETRY_DELAYS: tuple[float, ...] = (10.0, 60.0, 300.0, 900.0)
+
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", self.SECRET_KEY)
         url = os.environ.get("DATABASE_URL")
@@ -47,6 +74,28 @@ class Config:
         # (a quarter of its threads), and polls the boards beyond them (pitchday/services/live.py).
         threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
         self.SCOREBOARD_LONG_STREAMS = int(os.environ.get("PITCHDAY_BOARD_STREAMS") or max(1, threads // 4))
+        self.QUEUE_URL = os.environ.get("PITCHDAY_QUEUE_URL") or None
+        for name in ("SOLVE_HEARTBEAT_INTERVAL", "SOLVE_HEARTBEAT_LIMIT", "SOLVE_STOP_GRACE", "SOLVE_QUEUE_LIMIT"):
+            value = os.environ.get(f"PITCHDAY_{name}")
+            if value:
+                setattr(self, name, float(value))
+        self._mail_from_environment()
+
+    def _mail_from_environment(self) -> None:
+        """MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL, MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER."""
+        server = os.environ.get("MAIL_SERVER")
+        if server:
+            self.MAIL_SERVER, self.MAIL_BACKEND = server, "smtp"
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", self.MAIL_BACKEND)
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT") or self.MAIL_PORT)
+        self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")
+        self.MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") in ("1", "true", "yes")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", self.MAIL_DEFAULT_SENDER)
+        delays = os.environ.get("PITCHDAY_MAIL_RETRY_DELAYS")
+        if delays:
+            self.MAIL_RETRY_DELAYS = tuple(float(delay) for delay in delays.split(","))
 
 
 class ProductionConfig(Config):
@@ -68,6 +117,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    MAIL_BACKEND = "locmem"  # tests that need a real SMTP server start one (tests/helpers_smtp.py)
 
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import PUBLISHED_SECRET_KEY, Config, config_from_environment, instance_secret_key
-from pitchday.extensions import babel, csrf, db, login_manager, migrate
+from pitchday.extensions import babel, csrf, db, login_manager, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -33,6 +33,7 @@ def build_app(config: Config | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "organiser.login"
     login_manager.login_message = None
@@ -54,6 +55,9 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(juror_bp, url_prefix="/jury")
     app.register_blueprint(scoreboard_bp, url_prefix="/organisation/notes")
     register_commands(app)
+    from pitchday import tasks
+
+    tasks.init_app(app)
     _register_error_pages(app)
     from pitchday.security import init_security
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
 from pitchday.extensions import db
-from pitchday.models import Event
+from pitchday.models import Event, OutboundMail
 from pitchday.services import accounts, event_io
 
 DEMO_ORGANISER_EMAIL = "organisation@pitchday.local"
@@ -20,8 +21,10 @@ DEMO_ORGANISER_PASSWORD = "rouen-2023-demo"
 
 
 def register_commands(app: Flask) -> None:
+    from pitchday.worker import worker_command
+
     for command in (import_event_command, export_event_command, create_organiser_command,
-                    juror_links_command, demo_command):
+                    juror_links_command, demo_command, worker_command, send_test_mail_command):
         app.cli.add_command(command)
 
 
@@ -137,3 +140,29 @@ def _print_juror_links(event: Event, base: str | None = None) -> None:
         with current_app.test_request_context():
             path = url_for("juror.day", token=access.token)
         click.echo(f"    {access.expert.name:<40} {base}{path}")
+
+
+@click.command("send-test-mail")
+@click.argument("address")
+@with_appcontext
+def send_test_mail_command(address: str) -> None:
+    """Send a test message through the configured mail server (checks MAIL_* settings)."""
+    from pitchday.services import mail
+
+    message = mail.queue_message(address, "PitchDay : message d'essai / test message",
+                                 "Ce message vérifie la configuration de l'envoi.\n"
+                                 "This message checks the mail settings.\n", kind="test")
+    db.session.commit()
+    click.echo(f"Message {message.id} confié à l'envoi.")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        db.session.rollback()  # a new read transaction, to see the worker's commit
+        state = db.session.get(OutboundMail, message.id, populate_existing=True)
+        if state.status == "sent" or state.attempts:
+            break
+        time.sleep(0.5)
+    if state.status == "sent":
+        click.echo("Envoyé.")
+    else:
+        click.echo(f"Pas encore envoyé ({state.status}, {state.attempts} essai(s)) : {state.last_error}", err=True)
+        sys.exit(1)

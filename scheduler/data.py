@@ -286,6 +286,8 @@ class Progress:
     score: int
     bound: int
     elapsed: float
+    # The schedule itself, so that a caller can keep the best so far if its process is lost mid-solve.
+    sessions: tuple[Session, ...] = ()
 
     @property
     def gap(self) -> float:

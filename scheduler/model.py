@@ -113,7 +113,7 @@ class _Best:
         log.debug("better schedule %d at %.2f s", score, time.perf_counter() - self.started)
         if self.on_progress is not None:
             bound = score if self.bound is None else max(self.bound, score)
-            self.on_progress(Progress(score, bound, time.perf_counter() - self.started))
+            self.on_progress(Progress(score, bound, time.perf_counter() - self.started, sessions))
 
     def stop_requested(self) -> bool:
         """Whether the caller asked to stop; once asked, the answer stays yes."""

@@ -23,5 +23,5 @@ from pitchday.models.scoring import (  # noqa: F401
     ScoringLock,
     ScoringSettings,
 )
-from pitchday.models.solving import SolveJob  # noqa: F401
+from pitchday.models.solving import OutboundMail, SolveJob  # noqa: F401
 from pitchday.models.users import JurorAccess, Organiser  # noqa: F401

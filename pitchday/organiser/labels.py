@@ -22,3 +22,32 @@ STATUS_LABELS = {
 def status_label(code: str) -> str:
     """The code in the visitor's language; an unknown code is shown as it is."""
     return str(STATUS_LABELS.get(code, code))
+
+
+# How a background solve ended (SolveJob.outcome): what happened, and what the organiser can do.
+JOB_OUTCOMES = {
+    "no_schedule_in_time": _l("Aucun planning trouvé dans le temps imparti : essayez une durée de calcul "
+                              "plus longue."),
+    "stopped_before_schedule": _l("Calcul arrêté avant qu'un planning soit trouvé."),
+    "stopped_before_start": _l("Calcul annulé avant d'avoir commencé."),
+    "stop_unanswered": _l("Le calcul n'a pas répondu à l'arrêt : il a été clos, avec le meilleur planning "
+                          "qu'il avait transmis s'il y en avait un."),
+    "solver_error": _l("Le calcul a échoué."),
+    "not_saved": _l("Le planning trouvé n'a pas pu être enregistré : l'événement a changé pendant le calcul. "
+                    "Relancez le calcul."),
+    "worker_lost": _l("Le processus de calcul s'est arrêté sans donner de nouvelles (serveur redémarré ou "
+                      "arrêté). Le meilleur planning qu'il avait transmis est gardé comme brouillon s'il y en "
+                      "avait un ; vous pouvez relancer le calcul."),
+    "never_started": _l("Aucun processus de calcul n'a pris ce calcul en charge : vérifiez que les workers "
+                        "tournent (flask worker), puis relancez."),
+    "queue_unavailable": _l("Le calcul n'a pas pu être confié à la file d'attente (Redis injoignable). "
+                            "Relancez-le dans un instant."),
+}
+
+
+def job_message(job) -> str:
+    """What the organiser reads of how a solve ended; nothing while it runs or when it ended well."""
+    words = JOB_OUTCOMES.get(job.outcome)
+    if words is None:
+        return ""
+    return f"{words} ({job.error})" if job.error else str(words)

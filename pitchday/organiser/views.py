@@ -13,11 +13,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from pitchday.extensions import db, login_manager
 from pitchday.models import Event, JurorAccess, Organiser
 from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
-from pitchday.organiser.labels import status_label
+from pitchday.organiser.labels import job_message, status_label
 from pitchday.services import accounts, event_io
 
 bp = Blueprint("organiser", __name__)
 bp.add_app_template_filter(status_label, "status_label")
+bp.add_app_template_filter(job_message, "job_message")
 
 
 @login_manager.user_loader

@@ -12,7 +12,7 @@ from flask_login import login_required
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
-from pitchday.organiser.labels import status_label
+from pitchday.organiser.labels import job_message, status_label
 from pitchday.organiser.views import bp
 from pitchday.services import accounts, agenda, exports, planning, schedules, solving
 
@@ -76,6 +76,7 @@ def job_status(slug: str, job_id: int):
     job = solving.refresh(db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id)))
     state = solving.job_state(job)
     state["status_label"] = status_label(job.status)
+    state["message"] = job_message(job)
     state["version_url"] = url_for("organiser.version", slug=slug, version_id=job.version_id) \
         if job.version_id else None
     return jsonify(state)

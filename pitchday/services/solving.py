@@ -1,50 +1,61 @@
-"""Background solves: the scheduler runs in its own process, never inside a web request.
+"""Background solves: the scheduler runs on a worker, never inside a web request.
 
-The web request records a ``SolveJob`` and starts a child process (the 'spawn'
-context, so the child shares no database connection or thread with the web
-server). The child waits until the request has committed the job, solves,
-writes each better score to the job row, and saves the result as a draft
-schedule version. A unique column on the job (``running_event_id``) lets only
-one solve run per event, whoever presses the button.
+The web request records a ``SolveJob`` with its input and asks for the "solve" task after its
+commit (``pitchday.tasks``): a child process of the server by default, a ``flask worker`` on
+any host with Redis. A unique column on the job (``running_event_id``) lets only one solve run
+per event, whoever presses the button; a conditional claim (queued -> running) lets only one
+worker run a job, however often the queue delivers it.
 
-Stopping: the web request sets ``stop_requested`` on the job. The child passes
-the scheduler a ``should_stop`` that reads that flag (at most every
-STOP_CHECK_INTERVAL), so the solve ends within a second and its best schedule is
-saved as usual. A solve still running STOP_GRACE seconds after the stop (a
-child that hangs) is ended with SIGTERM and the job closed as stopped.
+Liveness is a heartbeat, never a pid: the worker writes ``heartbeat_at`` every
+``SOLVE_HEARTBEAT_INTERVAL`` with its progress and best schedule so far. Any host that reads the
+job (the organiser's page polls it) closes a job whose heartbeat is older than
+``SOLVE_HEARTBEAT_LIMIT`` as failed and frees its event; the best schedule the lost worker
+reported is kept as a draft. No signal is ever sent: a process on another host cannot be
+signalled, and a pid read after a restart may name an unrelated process.
+
+Stopping: the request sets ``stop_requested`` on the row. The worker's ``should_stop`` reads it
+(at most every STOP_CHECK_INTERVAL), so the solve ends within a second and its best schedule is
+saved as usual. A worker that has not answered ``SOLVE_STOP_GRACE`` seconds after the stop has its
+job closed by whoever reads it next, keeping the best schedule it reported.
+
+Every function here flushes and never commits, except the worker-side writers of progress and
+heartbeat, which write through their own short connections while the solve runs.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
-import signal
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 import scheduler
+from pitchday import tasks
 from pitchday.extensions import db
-from pitchday.models import Event, SolveJob
+from pitchday.models import Event, ScheduleVersion, SolveJob
 from pitchday.services import schedules
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 from scheduler import io as sio
+from scheduler import validate
+
+log = logging.getLogger(__name__)
 
 MIN_TIME_LIMIT = 1.0
 MAX_TIME_LIMIT = 600.0
-# How long the child waits for the web request to commit its job before giving up.
-JOB_VISIBLE_TIMEOUT = 30.0
 # Progress is written at most this often: a fast solve finds dozens of schedules a second.
 PROGRESS_INTERVAL = 0.3
-# After a stop request, how long the solve may take to hand back its best schedule before it is abandoned.
-STOP_GRACE = 5.0
-# How often the child reads the job's stop flag: one tiny query, never more often than this.
+# How often the worker reads the job's stop flag: one tiny query, never more often than this.
 STOP_CHECK_INTERVAL = 0.5
+
+_JOBS = SolveJob.__table__
 
 
 class SolveError(ValueError):
@@ -53,30 +64,21 @@ class SolveError(ValueError):
 
 def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None, note: str = "",
                 workers: int | None = None) -> SolveJob:
-    """Record a job and start its process; refuse if a solve of this event is already running."""
+    """Record a job and ask a worker for it after the commit; refuse if a solve of this event runs."""
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
         raise SolveError(_("La durée de calcul doit être entre %(low)s et %(high)s secondes.",
                            low=f"{MIN_TIME_LIMIT:g}", high=f"{MAX_TIME_LIMIT:g}"))
     for job in active_jobs(event):
         refresh(job)
-    job = SolveJob(event=event, running_event_id=event.id, status="queued", note=note, time_limit=time_limit)
+    job = SolveJob(event=event, running_event_id=event.id, status="queued", note=note, time_limit=time_limit,
+                   workers=workers, spec=sio.event_to_dict(spec or to_scheduler_event(event)))
     try:
         with db.session.begin_nested():
             db.session.add(job)
             db.session.flush()
     except IntegrityError:
         raise SolveError(_("Un calcul de planning est déjà en cours pour cet événement.")) from None
-    event_file = sio.event_to_dict(spec or to_scheduler_event(event))
-    context = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=run_job, args=(db.engine.url.render_as_string(hide_password=False), job.id, event.id,
-                              event_file, time_limit, workers),
-        name=f"pitchday-solve-{job.id}")
-    process.start()
-    # Reap the child when it ends, so that a finished solve leaves no zombie behind.
-    threading.Thread(target=process.join, daemon=True).start()
-    job.pid = process.pid
-    db.session.flush()
+    tasks.after_commit("solve", job.id)
     return job
 
 
@@ -93,32 +95,87 @@ def latest_job(event: Event) -> SolveJob | None:
 
 
 def request_stop(job: SolveJob) -> None:
-    """Ask the solve to end now and keep its best schedule."""
+    """Ask the solve to end now and keep its best schedule; a job no worker has taken ends at once."""
     if not job.is_active:
         raise SolveError(_("Ce calcul est déjà terminé."))
+    if _close(job, "stopped", "stopped_before_start", only_if_status="queued"):
+        return
     job.stop_requested = True
     job.stop_requested_at = datetime.now(UTC)
     db.session.flush()
 
 
 def refresh(job: SolveJob) -> SolveJob:
-    """Close a job whose process has died without reporting, or ignores a stop; frees the event."""
+    """Read the job again; close it if its worker is lost, ignores a stop, or never came."""
     db.session.refresh(job)
-    if not job.is_active or not job.pid:
-        return job
-    alive = _is_alive(job.pid)
-    if alive and job.stop_requested_at is not None and \
-            datetime.now(UTC) - _aware(job.stop_requested_at) > timedelta(seconds=STOP_GRACE):
-        _signal(job.pid, signal.SIGTERM)
-        alive = False
-    if not alive:
-        job.status = "stopped" if job.stop_requested else "failed"
-        job.error = job.error or ("Calcul arrêté : aucun planning n'a pu être gardé." if job.stop_requested
-                                  else "Le calcul s'est arrêté sans donner de résultat.")
-        job.running_event_id = None
-        job.finished_at = datetime.now(UTC)
-        db.session.flush()
+    if job.is_active:
+        close_if_lost(job)
     return job
+
+
+def close_if_lost(job: SolveJob, now: datetime | None = None) -> bool:
+    """Close an active job whose worker can no longer be counted on; True if this call closed it.
+
+    Safe from any host at once: the close is a conditional update, so only one reader wins, and
+    only that one saves the lost worker's best schedule as a draft.
+    """
+    now = now or datetime.now(UTC)
+    config = current_app.config
+    if job.status == "queued":
+        if now - _aware(job.started_at) > timedelta(seconds=config["SOLVE_QUEUE_LIMIT"]):
+            return _close(job, "failed", "never_started", only_if_status="queued")
+        return False
+    if job.stop_requested_at is not None and \
+            now - _aware(job.stop_requested_at) > timedelta(seconds=config["SOLVE_STOP_GRACE"]):
+        return _close(job, "stopped", "stop_unanswered", keep_best=True)
+    beat = job.heartbeat_at or job.claimed_at or job.started_at
+    if now - _aware(beat) > timedelta(seconds=config["SOLVE_HEARTBEAT_LIMIT"]):
+        return _close(job, "failed", "worker_lost", keep_best=True)
+    return False
+
+
+def close_undelivered(job_id: int) -> None:
+    """The task could not reach the queue (Redis down) after the job was committed: close it now."""
+    with db.engine.begin() as connection:
+        connection.execute(update(_JOBS).where(_JOBS.c.id == job_id, _JOBS.c.status == "queued").values(
+            status="failed", outcome="queue_unavailable", running_event_id=None, finished_at=datetime.now(UTC)))
+
+
+def _close(job: SolveJob, status: str, outcome: str, *, only_if_status: str = "running",
+           keep_best: bool = False) -> bool:
+    closed = db.session.execute(
+        update(_JOBS).where(_JOBS.c.id == job.id, _JOBS.c.status == only_if_status)
+        .values(status=status, outcome=outcome, running_event_id=None, finished_at=datetime.now(UTC))
+    ).rowcount == 1
+    db.session.refresh(job)
+    if closed and keep_best:
+        job.version = _keep_best(job)
+        db.session.flush()
+    return closed
+
+
+def _keep_best(job: SolveJob) -> ScheduleVersion | None:
+    """The best schedule a worker reported before it was lost, as a draft, if it is valid for the event."""
+    if not job.best_sessions or not job.spec:
+        return None
+    spec = sio.parse_event(job.spec)
+    try:
+        sessions = sio.sessions_from_dicts(job.best_sessions)
+    except sio.EventFormatError:
+        log.warning("job %s: its best schedule cannot be read", job.id)
+        return None
+    if validate.check_schedule(spec, sessions):
+        log.warning("job %s: its best schedule breaks a rule, not kept", job.id)
+        return None
+    terms = validate.score_terms(spec, sessions)
+    result = sd.Result(status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights),
+                       terms=terms, best_bound=job.best_bound, solve_seconds=job.elapsed or 0.0,
+                       changes=validate.changes(spec, sessions))
+    try:
+        with db.session.begin_nested():
+            return schedules.save_result(job.event, result, note=job.note)
+    except (KeyError, IntegrityError):  # the event was edited during the solve
+        return None
 
 
 def _aware(moment: datetime) -> datetime:
@@ -127,13 +184,15 @@ def _aware(moment: datetime) -> datetime:
 
 
 def job_state(job: SolveJob) -> dict:
-    """What the progress page shows: status, best score, bound, gap and time."""
+    """What the progress page shows, as codes and numbers: status, outcome, best score, bound, gap and time."""
     elapsed = job.elapsed
     if job.is_active:
-        elapsed = (datetime.now(UTC) - _aware(job.started_at)).total_seconds()
+        elapsed = (datetime.now(UTC) - _aware(job.claimed_at or job.started_at)).total_seconds() \
+            if job.status == "running" else 0.0
     return {
         "id": job.id,
         "status": job.status,
+        "outcome": job.outcome,
         "active": job.is_active,
         "best_score": job.best_score,
         "best_bound": job.best_bound,
@@ -143,101 +202,83 @@ def job_state(job: SolveJob) -> dict:
         "solutions": job.solutions,
         "stop_requested": job.stop_requested,
         "version_id": job.version_id,
-        "error": job.error,
+        "worker": job.worker,
+        "detail": job.error,
     }
 
 
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# --- on the worker ---------------------------------------------------------------------------
 
 
-def _signal(pid: int, signum: int) -> None:
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
+def claim(job_id: int, worker: str) -> SolveJob | None:
+    """Take a queued job for this worker; None if another has it, or it was stopped while it waited."""
+    now = datetime.now(UTC)
+    claimed = db.session.execute(
+        update(_JOBS).where(_JOBS.c.id == job_id, _JOBS.c.status == "queued")
+        .values(status="running", worker=worker, claimed_at=now, heartbeat_at=now)
+    ).rowcount == 1
+    return db.session.get(SolveJob, job_id, populate_existing=True) if claimed else None
 
 
-# --- the child process ------------------------------------------------------------------------
-
-
-def run_job(database_uri: str, job_id: int, event_id: int, event_file: dict, time_limit: float,
-            workers: int | None) -> None:
-    """The child's entry point: solve, report progress, save the result as a draft version."""
-    from config import Config
-    from pitchday import create_app
-
-    config = Config()
-    config.SQLALCHEMY_DATABASE_URI = database_uri
-    app = create_app(config)
-    with app.app_context():
-        try:
-            _run(job_id, event_id, event_file, time_limit, workers)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-
-
-def _run(job_id: int, event_id: int, event_file: dict, time_limit: float, workers: int | None) -> None:
-    job = _wait_for_job(job_id)
-    if job is None:
-        return  # the request that created it was rolled back
-    job.status, job.pid = "running", os.getpid()
-    db.session.commit()
-    recorder = _ProgressRecorder(job_id)
+def run_claimed(job: SolveJob) -> None:
+    """Solve a claimed job, beating its heart, and record how it ended (the worker commits)."""
+    config = current_app.config
+    claimed_by = job.worker
+    heart = _Heartbeat(job.id, claimed_by, interval=config["SOLVE_HEARTBEAT_INTERVAL"],
+                       abandon_after=config["SOLVE_STOP_GRACE"] * 2)
     result: sd.Result | None = None
-    error = ""
+    outcome, detail = "", ""
+    heart.start()
     try:
         if not job.stop_requested:
-            result = scheduler.solve(sio.parse_event(event_file), time_limit=time_limit, workers=workers,
-                                     on_progress=recorder, should_stop=_StopFlag(job_id))
-    except KeyboardInterrupt:
-        pass  # Ctrl-C in the server's terminal reaches its children too: nothing to keep
+            result = scheduler.solve(sio.parse_event(job.spec), time_limit=job.time_limit, workers=job.workers,
+                                     on_progress=heart.report, should_stop=_StopFlag(job.id))
     except Exception as exc:  # noqa: BLE001 (the job row must say why, whatever went wrong)
-        error = f"Le calcul a échoué : {exc}"
-    recorder.flush()
-    _finish(job_id, event_id, result, error)
+        log.exception("solve job %s failed", job.id)
+        outcome, detail = "solver_error", str(exc)[:2000]
+    finally:
+        heart.stop()
+    _finish(job, claimed_by, result, outcome, detail)
 
 
-def _wait_for_job(job_id: int) -> SolveJob | None:
-    deadline = time.monotonic() + JOB_VISIBLE_TIMEOUT
-    while time.monotonic() < deadline:
-        job = db.session.get(SolveJob, job_id)
-        if job is not None:
-            return job
-        db.session.rollback()  # end the read transaction, so the next read sees new commits
-        time.sleep(0.1)
-    return None
-
-
-def _finish(job_id: int, event_id: int, result: sd.Result | None, error: str) -> None:
-    job = db.session.get(SolveJob, job_id, populate_existing=True)
-    event = db.session.get(Event, event_id)
-    job.finished_at = datetime.now(UTC)
-    job.running_event_id = None
+def _finish(job: SolveJob, claimed_by: str, result: sd.Result | None, outcome: str, detail: str) -> None:
+    db.session.refresh(job)
+    if job.status != "running" or job.worker != claimed_by:
+        # Closed meanwhile by a reader who judged this worker lost: its best is kept already; keep ours
+        # as well if nothing was.
+        if result is not None and result.sessions and job.version_id is None:
+            job.version = _save(job, result)[0]
+            db.session.flush()
+        return
     stopped = job.stop_requested
+    version = None
     if result is not None:
         job.elapsed = result.solve_seconds
         if result.score is not None:
             job.best_score, job.best_bound = result.score, result.best_bound
         if result.status is not sd.Status.UNKNOWN:
-            try:
-                job.version = schedules.save_result(event, result, note=job.note)
-            except Exception as exc:  # noqa: BLE001 (the event was edited during the solve)
-                error = f"Le planning trouvé n'a pas pu être enregistré : {exc}"
-        elif not error:
-            error = "Aucun planning trouvé dans le temps imparti : essayez une durée de calcul plus longue."
-    elif not error and stopped:
-        error = "Calcul arrêté avant qu'un planning soit trouvé."
-    job.error = error
-    job.status = "stopped" if stopped else ("failed" if error and job.version is None else "done")
-    db.session.commit()
+            version, save_detail = _save(job, result)
+            if version is None:
+                outcome, detail = "not_saved", save_detail
+        elif not outcome:
+            outcome = "no_schedule_in_time"
+    elif not outcome and stopped:
+        outcome = "stopped_before_schedule"
+    job.version = version
+    job.outcome, job.error = outcome, detail
+    job.status = "stopped" if stopped else ("failed" if outcome and version is None else "done")
+    job.finished_at = datetime.now(UTC)
+    job.running_event_id = None
+    job.best_sessions = None  # the schedule is a version now (or was not wanted): no need to keep it twice
+    db.session.flush()
+
+
+def _save(job: SolveJob, result: sd.Result) -> tuple[ScheduleVersion | None, str]:
+    try:
+        with db.session.begin_nested():
+            return schedules.save_result(job.event, result, note=job.note), ""
+    except (KeyError, IntegrityError) as exc:  # the event was edited during the solve
+        return None, str(exc)[:2000]
 
 
 class _StopFlag:
@@ -260,30 +301,90 @@ class _StopFlag:
             return self._stop
 
 
-class _ProgressRecorder:
-    """Writes each better score to the job row, from the solver's thread, at most every PROGRESS_INTERVAL."""
+@dataclass
+class _Pending:
+    progress: sd.Progress
+    solutions: int
 
-    def __init__(self, job_id: int) -> None:
+
+class _Heartbeat:
+    """Says the worker is alive, with its progress and best schedule, from a thread of its own.
+
+    Each better score is written at most every PROGRESS_INTERVAL (from the solver's thread, so the
+    page follows a fast solve), and at each beat in any case: a score held back by the throttle is
+    never left waiting for the next improvement. The best schedule itself is written with the beat
+    only (it is larger, and only needed if the worker is lost).
+
+    A solver that does not end ``abandon_after`` seconds after a stop was requested ends the process:
+    the job is closed by its next reader with the best schedule reported here (see close_if_lost).
+    """
+
+    def __init__(self, job_id: int, worker: str, *, interval: float, abandon_after: float) -> None:
         self._job_id = job_id
+        self._worker = worker
+        self._interval = interval
+        self._abandon_after = abandon_after
         self._engine = db.engine
-        self._last_write = 0.0
-        self._pending: sd.Progress | None = None
+        self._lock = threading.Lock()
+        self._pending: _Pending | None = None
+        self._best: sd.Progress | None = None
+        self._best_written = True
         self._solutions = 0
+        self._last_progress_write = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat of solve job {job_id}", daemon=True)
 
-    def __call__(self, progress: sd.Progress) -> None:
-        self._pending = progress
-        self._solutions += 1
-        if time.monotonic() - self._last_write >= PROGRESS_INTERVAL:
-            self.flush()
+    def start(self) -> None:
+        self._thread.start()
 
-    def flush(self) -> None:
-        progress = self._pending
-        if progress is None:
-            return
-        self._pending = None
-        self._last_write = time.monotonic()
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=10)
+
+    def report(self, progress: sd.Progress) -> None:
+        with self._lock:
+            self._solutions += 1
+            self._pending = _Pending(progress, self._solutions)
+            self._best, self._best_written = progress, False
+            due = time.monotonic() - self._last_progress_write >= PROGRESS_INTERVAL
+        if due:
+            self._write(with_schedule=False)
+
+    def _write(self, *, with_schedule: bool) -> bool:
+        """One short transaction: the beat, and whatever progress is pending. Whether a stop is asked."""
+        with self._lock:
+            pending, self._pending = self._pending, None
+            best = self._best if with_schedule and not self._best_written else None
+            if best is not None:
+                self._best_written = True
+            self._last_progress_write = time.monotonic()
+        values: dict = {"heartbeat_at": datetime.now(UTC)}
+        if pending is not None:
+            values.update(best_score=pending.progress.score, best_bound=pending.progress.bound,
+                          elapsed=pending.progress.elapsed, solutions=pending.solutions)
+        if best is not None:
+            values["best_sessions"] = sio.sessions_to_dicts(best.sessions)
         with self._engine.begin() as connection:
-            connection.execute(
-                update(SolveJob.__table__).where(SolveJob.__table__.c.id == self._job_id)
-                .values(best_score=progress.score, best_bound=progress.bound, elapsed=progress.elapsed,
-                        solutions=self._solutions))
+            connection.execute(update(_JOBS).where(_JOBS.c.id == self._job_id, _JOBS.c.worker == self._worker,
+                                                   _JOBS.c.status == "running").values(**values))
+            stop_at = connection.execute(
+                db.select(_JOBS.c.stop_requested_at).where(_JOBS.c.id == self._job_id)).scalar()
+        return stop_at is not None
+
+    def _beat(self) -> None:
+        stop_seen_at: float | None = None
+        while not self._done.wait(self._interval):
+            try:
+                stop_asked = self._write(with_schedule=True)
+            except Exception:  # noqa: BLE001 (a database blip: the next beat tries again)
+                log.exception("heartbeat of solve job %s", self._job_id)
+                continue
+            if stop_asked and stop_seen_at is None:
+                stop_seen_at = time.monotonic()
+            if stop_seen_at is not None and time.monotonic() - stop_seen_at > self._abandon_after:
+                log.error("solve job %s ignores its stop: ending this process", self._job_id)
+                os._exit(3)
+        try:
+            self._write(with_schedule=False)  # the last throttled score
+        except Exception:  # noqa: BLE001
+            log.exception("last progress of solve job %s", self._job_id)

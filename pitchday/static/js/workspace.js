@@ -21,7 +21,7 @@
     show("best_bound", state.best_bound === null ? "—" : String(state.best_bound));
     show("gap", state.gap === null ? "—" : (state.gap * 100).toFixed(1) + " %");
     show("elapsed", state.elapsed.toFixed(1));
-    show("error", state.error || "");
+    show("message", state.message || "");
     if (!state.active) {
       var stop = document.getElementById("stop-form");
       if (stop) {

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pitchday.extensions import db
 from pitchday.models import SolveJob
-from pitchday.services import solving
+from pitchday.services import event_io, planning, schedules, solving
+from scheduler import io as sio
 from tests.helpers import import_event
 
 
@@ -27,7 +30,6 @@ def test_a_background_solve_saves_a_draft_version(ctx, rouen):
     event = import_event(rouen)
     job = solving.start_solve(event, time_limit=5)
     db.session.commit()
-    assert job.pid
 
     wait_for(job)
 
@@ -37,6 +39,7 @@ def test_a_background_solve_saves_a_draft_version(ctx, rouen):
     assert job.best_score == job.version.score
     assert len(job.version.sessions) == len(event.pitches)
     assert job.running_event_id is None
+    assert job.worker and job.heartbeat_at is not None and job.outcome == ""
     state = solving.job_state(job)
     assert state["active"] is False and state["version_id"] == job.version.id
 
@@ -61,15 +64,123 @@ def test_time_limit_is_bounded(ctx, rouen):
         solving.start_solve(event, time_limit=0)
 
 
-def test_a_dead_process_frees_the_event(ctx, rouen):
+def _running_job(event, *, silent_for: float, **values) -> SolveJob:
+    """A job a worker claimed and last beat for ``silent_for`` seconds ago (no process behind it)."""
+    beat = datetime.now(UTC) - timedelta(seconds=silent_for)
+    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, worker="elsewhere:1",
+                   spec=sio.event_to_dict(event_io.to_scheduler_event(event)), started_at=beat,
+                   claimed_at=beat, heartbeat_at=beat, **values)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def test_a_job_whose_heartbeat_stopped_is_closed_and_frees_the_event(ctx, rouen):
     event = import_event(rouen)
-    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, pid=2 ** 22 + 7)
+    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1)
+
+    solving.refresh(job)
+    db.session.commit()
+
+    assert job.status == "failed" and job.outcome == "worker_lost" and job.running_event_id is None
+    assert job.version is None  # it had reported no schedule
+    again = solving.start_solve(event, time_limit=5)  # the event is free
+    db.session.commit()
+    assert wait_for(again).status == "done"
+
+
+def test_a_lost_worker_leaves_its_best_schedule_as_a_draft(ctx, rouen):
+    event = import_event(rouen)
+    found = schedules.solve_now(event, time_limit=5)
+    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1, best_score=found.score,
+                       best_bound=found.best_bound, best_sessions=sio.sessions_to_dicts(found.sessions))
+
+    solving.refresh(job)
+    db.session.commit()
+
+    assert job.status == "failed" and job.outcome == "worker_lost"
+    assert job.version is not None and job.version.number is None and job.version.status == "feasible"
+    assert job.version.score == found.score and len(job.version.sessions) == len(event.pitches)
+
+
+def test_a_best_schedule_that_breaks_a_rule_is_not_kept(ctx, rouen):
+    event = import_event(rouen)
+    found = schedules.solve_now(event, time_limit=5)
+    broken = [dict(session, panel=[]) for session in sio.sessions_to_dicts(found.sessions)]
+    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1, best_sessions=broken)
+
+    solving.refresh(job)
+
+    assert job.status == "failed" and job.version is None
+
+
+def test_a_beating_job_is_left_running(ctx, rouen):
+    event = import_event(rouen)
+    job = _running_job(event, silent_for=1)
+
+    solving.refresh(job)
+
+    assert job.status == "running" and job.running_event_id == event.id
+
+
+def test_two_readers_closing_one_lost_job_keep_one_draft(ctx, rouen):
+    event = import_event(rouen)
+    found = schedules.solve_now(event, time_limit=5)
+    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
+                       best_sessions=sio.sessions_to_dicts(found.sessions))
+    first = solving.close_if_lost(job)
+    set_committed_value(job, "status", "running")  # what a second host read before the first closed it
+    second = solving.close_if_lost(job)
+    db.session.commit()
+
+    assert (first, second) == (True, False)
+    assert len(planning.versions_of(event)) == 1
+
+
+def test_a_queued_job_no_worker_takes_is_closed(ctx, rouen):
+    event = import_event(rouen)
+    long_ago = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_QUEUE_LIMIT"] + 1)
+    job = SolveJob(event=event, running_event_id=event.id, status="queued", time_limit=5, started_at=long_ago)
     db.session.add(job)
     db.session.commit()
 
     solving.refresh(job)
 
-    assert job.status == "failed" and job.running_event_id is None
+    assert job.status == "failed" and job.outcome == "never_started" and job.running_event_id is None
+
+
+def test_stopping_a_queued_job_ends_it_at_once_and_no_worker_runs_it(ctx, rouen):
+    event = import_event(rouen)
+    job = SolveJob(event=event, running_event_id=event.id, status="queued", time_limit=5)
+    db.session.add(job)
+    db.session.commit()
+
+    solving.request_stop(job)
+    db.session.commit()
+
+    assert job.status == "stopped" and job.outcome == "stopped_before_start" and job.running_event_id is None
+    assert solving.claim(job.id, "late:1") is None
+
+
+def test_a_job_is_claimed_once(ctx, rouen):
+    event = import_event(rouen)
+    job = SolveJob(event=event, running_event_id=event.id, status="queued", time_limit=5)
+    db.session.add(job)
+    db.session.commit()
+
+    assert solving.claim(job.id, "first:1") is not None
+    assert solving.claim(job.id, "second:2") is None
+    assert job.worker == "first:1"
+
+
+def test_a_stop_the_worker_does_not_answer_closes_the_job(ctx, rouen):
+    event = import_event(rouen)
+    asked = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_STOP_GRACE"] + 1)
+    job = _running_job(event, silent_for=0, stop_requested=True, stop_requested_at=asked)
+
+    solving.refresh(job)
+
+    assert job.status == "stopped" and job.outcome == "stop_unanswered" and job.running_event_id is None
 
 
 def test_stop_ends_a_long_solve_promptly(ctx):

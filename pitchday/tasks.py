@@ -1,0 +1,116 @@
+"""Work after the commit, outside the request: solves and e-mails, handed to a worker.
+
+A service asks for a task with ``after_commit("solve", job_id)``. Nothing leaves the process
+until the transaction that asked commits: a rolled-back request starts no solve and sends no
+mail, and a worker never looks for a row that is not there yet.
+
+Two ways to carry a task, chosen by the configuration:
+
+- the embedded default (no ``PITCHDAY_QUEUE_URL``): a child process of the web server, started
+  with the 'spawn' context so it shares no connection or thread with it. One host, no Redis.
+- RQ on Redis (``PITCHDAY_QUEUE_URL=redis://...``): the task waits in a Redis list until a worker
+  (``flask worker``, on this host or another) takes it. Solves and mails have queues of their own,
+  so that a long solve never holds a mail back.
+
+Either way the database row (``SolveJob``, ``OutboundMail``) is the task's truth: the queue only
+says "look at row n". A task delivered twice finds its row already claimed and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+# Queue names by task: solves can take minutes, a mail a second.
+QUEUES = {"solve": "pitchday-solves", "mail": "pitchday-mail"}
+_PENDING = "pitchday_pending_tasks"
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    args: tuple[int, ...]
+
+
+class Backend(Protocol):
+    def dispatch(self, task: Task) -> None: ...
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("QUEUE_URL")
+    app.extensions["pitchday_tasks"] = RQBackend(url) if url else ChildProcessBackend(app)
+
+
+def after_commit(name: str, *args: int) -> None:
+    """Run task ``name`` once the current transaction commits; never if it rolls back."""
+    from pitchday.extensions import db
+
+    if name not in QUEUES:
+        raise ValueError(f"unknown task {name!r}")
+    db.session.info.setdefault(_PENDING, []).append(Task(name, tuple(args)))
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _dispatch_pending(session: Session) -> None:
+    tasks: list[Task] = session.info.pop(_PENDING, [])
+    if not tasks:
+        return
+    backend: Backend = current_app.extensions["pitchday_tasks"]
+    for task in tasks:
+        try:
+            backend.dispatch(task)
+        except Exception:  # noqa: BLE001 (the commit is done: a task that cannot leave is recorded, not raised)
+            log.exception("task %s%s could not be handed to a worker", task.name, task.args)
+            from pitchday.worker import dispatch_failed
+
+            dispatch_failed(task)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class ChildProcessBackend:
+    """The embedded default: each task in a child process of this server, which it reaps."""
+
+    def __init__(self, app: Flask) -> None:
+        from pitchday.worker import child_config
+
+        self._config = child_config(app)
+
+    def dispatch(self, task: Task) -> None:
+        from pitchday.worker import run_in_child
+
+        context = multiprocessing.get_context("spawn")
+        process = context.Process(target=run_in_child, args=(self._config, task.name, task.args),
+                                  name=f"pitchday-{task.name}-{'-'.join(map(str, task.args))}")
+        process.start()
+        # Reap the child when it ends, so that a finished task leaves no zombie behind.
+        threading.Thread(target=process.join, daemon=True).start()
+
+
+class RQBackend:
+    """Tasks wait in Redis for a ``flask worker`` process, on any host."""
+
+    def __init__(self, url: str) -> None:
+        from redis import Redis
+
+        self._redis = Redis.from_url(url)
+
+    def dispatch(self, task: Task) -> None:
+        from rq import Queue
+
+        from pitchday.worker import rq_options
+
+        Queue(QUEUES[task.name], connection=self._redis).enqueue(
+            "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task))
