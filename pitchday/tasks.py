@@ -68,7 +68,7 @@ def _dispatch_pending(session: Session) -> None:
     for task in tasks:
         try:
             backend.dispatch(task)
-        except Exception:  # noqa: BLE001 (the commit is done: a task that cannot leave is recorded, not raised)
+        except Exception:
             log.exception("task %s%s could not be handed to a worker", task.name, task.args)
             from pitchday.worker import dispatch_failed
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _CHILD_CONFIG_PREFIXES = ("SQLALCHEMY_DATABASE_URI", "MAIL_", "SOLVE_", "TESTING", "BABEL_")
 
 
-class RetryLater(Exception):  # noqa: N818 (it is an instruction to the queue, not an error)
+class RetryLater(Exception):
     """The task recorded a failure that a later attempt may not meet (an SMTP server down)."""
 
 

@@ -233,7 +233,7 @@ def run_claimed(job: SolveJob) -> None:
         if not job.stop_requested:
             result = scheduler.solve(sio.parse_event(job.spec), time_limit=job.time_limit, workers=job.workers,
                                      on_progress=heart.report, should_stop=_StopFlag(job.id))
-    except Exception as exc:  # noqa: BLE001 (the job row must say why, whatever went wrong)
+    except Exception as exc:
         log.exception("solve job %s failed", job.id)
         outcome, detail = "solver_error", str(exc)[:2000]
     finally:
@@ -376,7 +376,7 @@ class _Heartbeat:
         while not self._done.wait(self._interval):
             try:
                 stop_asked = self._write(with_schedule=True)
-            except Exception:  # noqa: BLE001 (a database blip: the next beat tries again)
+            except Exception:
                 log.exception("heartbeat of solve job %s", self._job_id)
                 continue
             if stop_asked and stop_seen_at is None:
@@ -386,5 +386,5 @@ class _Heartbeat:
                 os._exit(3)
         try:
             self._write(with_schedule=False)  # the last throttled score
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("last progress of solve job %s", self._job_id)
