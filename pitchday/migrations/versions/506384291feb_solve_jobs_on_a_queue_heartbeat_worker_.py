@@ -8,7 +8,6 @@ Create Date: 2026-12-01 11:13:44.908977
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '506384291feb'
 down_revision = '7d9956dbe8c3'
