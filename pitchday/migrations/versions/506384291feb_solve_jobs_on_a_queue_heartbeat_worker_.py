@@ -1,7 +1,7 @@
 """Solve jobs on a queue: heartbeat, worker, input and best schedule on the row; outbound mails
 
 Revision ID: 506384291feb
-Revises: 7d9956dbe8c3
+Revises: a3f1c2d4e5b6
 Create Date: 2026-12-01 11:13:44.908977
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '506384291feb'
-down_revision = '7d9956dbe8c3'
+down_revision = 'a3f1c2d4e5b6'
 branch_labels = None
 depends_on = None
 
