@@ -67,7 +67,18 @@ def build_app(config: Config | None = None) -> Flask:
     from pitchday.services.agenda import format_clock
 
     app.jinja_env.filters["clock"] = format_clock
+    _register_number_filters(app)
     return app
+
+
+def _register_number_filters(app: Flask) -> None:
+    """Numbers, shares and dates in the visitor's locale (Babel), e.g. 12,5 % in French, 12.5% in English."""
+    from flask_babel import format_date, format_decimal, format_percent
+
+    app.jinja_env.filters["number"] = lambda value, digits=None: format_decimal(
+        round(value, digits) if digits is not None else value)
+    app.jinja_env.filters["percent"] = lambda share: format_percent(share)
+    app.jinja_env.filters["date_short"] = lambda day: format_date(day, "medium")
 
 
 def _commit_request(response):
@@ -92,7 +103,9 @@ def select_locale() -> str:
 def _template_globals() -> dict:
     from flask_babel import get_locale
 
-    return {"current_lang": str(get_locale() or "fr")}
+    from pitchday.access import can
+
+    return {"current_lang": str(get_locale() or "fr"), "can": can}
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -14,17 +14,20 @@ from flask.cli import with_appcontext
 
 from pitchday.extensions import db
 from pitchday.models import Event, OutboundMail
-from pitchday.services import accounts, event_io
+from pitchday.services import accounts, event_io, teams
 
 DEMO_ORGANISER_EMAIL = "organisation@pitchday.local"
 DEMO_ORGANISER_PASSWORD = "rouen-2023-demo"
+DEMO_PROGRAMME_SLUG = "accelerateur-2023"
+DEMO_PROGRAMME_NAME = "Accélérateur Relocalisation-Réindustrialisation 2023"
 
 
 def register_commands(app: Flask) -> None:
     from pitchday.worker import worker_command
 
     for command in (import_event_command, export_event_command, create_organiser_command,
-                    juror_links_command, demo_command, worker_command, send_test_mail_command):
+                    juror_links_command, demo_command, worker_command, send_test_mail_command,
+                    grant_owner_command, programme_command, programme_event_command, coordinator_command):
         app.cli.add_command(command)
 
 
@@ -120,6 +123,13 @@ def demo_command() -> None:
         accounts.create_organiser(DEMO_ORGANISER_EMAIL, password, "Organisation (démo)")
     except accounts.AccountError:
         pass  # already there from an earlier run: keep it as it is
+    organiser = accounts.organiser_by_email(DEMO_ORGANISER_EMAIL)
+    if teams.membership(organiser, event) is None:
+        teams.make_owner(event, organiser)
+    programme = teams.ensure_programme(DEMO_PROGRAMME_SLUG, DEMO_PROGRAMME_NAME)
+    if event.programme_id is None:
+        teams.attach(event, programme)
+    teams.make_coordinator(programme, organiser)
     from pitchday.services import demo
 
     demo.prepare(event)
@@ -127,10 +137,75 @@ def demo_command() -> None:
     base = os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")
     click.echo("")
     click.echo(f"  Programme public : {base}/e/{event.slug}")
+    click.echo(f"  {programme.name} : {base}/programme/{programme.slug}")
     click.echo(f"  Espace organisation : {base}/organisation/  "
                f"(identifiant {DEMO_ORGANISER_EMAIL}, mot de passe {password})")
     _print_juror_links(event, base)
     db.session.commit()
+
+
+def _organiser_or_fail(email: str):
+    organiser = accounts.organiser_by_email(email)
+    if organiser is None:
+        _fail(f"aucun compte organisateur « {email} » (créez-le avec flask create-organiser).")
+    return organiser
+
+
+def _programme_or_fail(slug: str):
+    programme = teams.programme_by_slug(slug)
+    if programme is None:
+        _fail(f"aucun programme « {slug} » (créez-le avec flask programme).")
+    return programme
+
+
+@click.command("grant-owner")
+@with_appcontext
+@click.argument("email")
+@click.argument("slug")
+def grant_owner_command(email: str, slug: str) -> None:
+    """Make an organiser account an owner of an event (the first owner; owners invite the others)."""
+    event, organiser = _event_or_fail(slug), _organiser_or_fail(email)
+    teams.make_owner(event, organiser)
+    db.session.commit()
+    click.echo(f"{organiser.email} est propriétaire de « {event.name} ».")
+
+
+@click.command("programme")
+@with_appcontext
+@click.argument("slug")
+@click.argument("name")
+def programme_command(slug: str, name: str) -> None:
+    """Create a programme grouping events (e.g. accelerateur-2023 "Accélérateur … 2023")."""
+    if teams.programme_by_slug(slug) is not None:
+        _fail(f"le programme « {slug} » existe déjà.")
+    teams.create_programme(slug, name)
+    db.session.commit()
+    click.echo(f"Programme créé : {name} ({slug})")
+
+
+@click.command("programme-event")
+@with_appcontext
+@click.argument("programme_slug")
+@click.argument("event_slug")
+@click.option("--city", default="", help="The city the event is listed under (default: the venue's last part).")
+def programme_event_command(programme_slug: str, event_slug: str, city: str) -> None:
+    """Put an event in a programme (an event belongs to at most one: it leaves any other)."""
+    programme, event = _programme_or_fail(programme_slug), _event_or_fail(event_slug)
+    teams.attach(event, programme, city)
+    db.session.commit()
+    click.echo(f"« {event.name} » ({event.city}) fait partie de {programme.name}.")
+
+
+@click.command("grant-coordinator")
+@with_appcontext
+@click.argument("email")
+@click.argument("programme_slug")
+def coordinator_command(email: str, programme_slug: str) -> None:
+    """Let an organiser read every event of a programme and its programme view."""
+    programme, organiser = _programme_or_fail(programme_slug), _organiser_or_fail(email)
+    teams.make_coordinator(programme, organiser)
+    db.session.commit()
+    click.echo(f"{organiser.email} coordonne {programme.name}.")
 
 
 def _print_juror_links(event: Event, base: str | None = None) -> None:

@@ -24,4 +24,11 @@ from pitchday.models.scoring import (  # noqa: F401
     ScoringSettings,
 )
 from pitchday.models.solving import OutboundMail, SolveJob  # noqa: F401
+from pitchday.models.teams import (  # noqa: F401
+    Invitation,
+    JournalEntry,
+    Programme,
+    ProgrammeCoordinator,
+    TeamMember,
+)
 from pitchday.models.users import JurorAccess, Organiser  # noqa: F401

@@ -8,11 +8,15 @@ Times are minutes after midnight, local to the event's time zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pitchday.extensions import db
+
+if TYPE_CHECKING:
+    from pitchday.models.teams import Programme
 
 
 def utcnow() -> datetime:
@@ -39,6 +43,9 @@ class Event(db.Model):
     previous: Mapped[list | None] = mapped_column(JSON)
     results_published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The programme the event belongs to (at most one), and the city it is listed under there.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     days: Mapped[list[EventDay]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventDay.position")
@@ -52,6 +59,7 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan", order_by="Expert.position")
     locks: Mapped[list[Lock]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Lock.position")
+    programme: Mapped[Programme | None] = relationship(back_populates="events")
 
     __table_args__ = (
         CheckConstraint("panel_size >= 1", name="panel_size_positive"),

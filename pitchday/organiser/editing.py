@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Criterion, Event, EventDay, Expert, Organisation, Pitch, Room
 from pitchday.organiser import forms
 from pitchday.organiser.views import bp
 from pitchday.services import editing
 from pitchday.services.agenda import format_clock
+from pitchday.services.teams import Permission as P
 
 # kind in the URL -> (model, form, title)
 KINDS = {
@@ -25,8 +27,9 @@ KINDS = {
 }
 
 
-def _event(slug: str) -> Event:
-    return db.one_or_404(db.select(Event).filter_by(slug=slug))
+def _permission(kind: str) -> P:
+    """The rubric belongs to the scoring side; every other part of the event to the planners."""
+    return P.RUBRIC if kind == "criteres" else P.EDIT
 
 
 def _item(kind: str, event: Event, item_id: int | None):
@@ -101,7 +104,7 @@ def _save(kind: str, event: Event, item, form):
 @login_required
 def edit_event(slug: str):
     """Everything the organiser can edit, and the panel rules form."""
-    event = _event(slug)
+    event = event_for(slug, P.EDIT if request.method == "POST" else P.READ)
     rules = forms.RulesForm(obj=event, max_per_organisation=event.panel_max_per_organisation)
     status = 200
     if rules.validate_on_submit():
@@ -129,7 +132,7 @@ def edit_event(slug: str):
 @login_required
 def edit_item(slug: str, kind: str, item_id: int | None = None):
     """Add or change one day, room, organisation, pitch, juror or criterion."""
-    event = _event(slug)
+    event = event_for(slug, _permission(kind))
     item = _item(kind, event, item_id)
     form = KINDS[kind][1]()
     _choices(kind, event, form)
@@ -155,7 +158,7 @@ def edit_item(slug: str, kind: str, item_id: int | None = None):
 @login_required
 def delete_item(slug: str, kind: str, item_id: int):
     """Delete a day, room, organisation, pitch or juror that no schedule uses."""
-    event = _event(slug)
+    event = event_for(slug, _permission(kind))
     item = _item(kind, event, item_id)
     delete = {"jours": editing.delete_day, "salles": editing.delete_room,
               "organisations": editing.delete_organisation, "pitchs": editing.delete_pitch,

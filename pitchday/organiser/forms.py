@@ -171,3 +171,37 @@ class CriterionForm(FlaskForm):
         InputRequired(_REQUIRED), NumberRange(0.01, 1000, _l("Un poids positif."))])
     scale_min = IntegerField(_l("Note la plus basse"), default=0, validators=[InputRequired(_REQUIRED)])
     scale_max = IntegerField(_l("Note la plus haute"), default=10, validators=[InputRequired(_REQUIRED)])
+
+
+TEAM_ROLE_CODES = ("owner", "planner", "scoring", "viewer")
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    from pitchday.organiser.labels import role_label
+
+    return [(code, role_label(code)) for code in TEAM_ROLE_CODES]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=[
+        DataRequired(_l("Indiquez l'adresse e-mail de la personne invitée.")), Length(max=254)])
+    role = SelectField(_l("Rôle"), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices()
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rôle"), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _role_choices()
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Votre nom"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("Mot de passe"), validators=[
+        DataRequired(_l("Choisissez un mot de passe.")), Length(max=200)])
+    confirm = PasswordField(_l("Mot de passe (à nouveau)"), validators=[Optional(), Length(max=200)])

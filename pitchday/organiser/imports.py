@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from pitchday.extensions import db
-from pitchday.models import Event
+from pitchday.access import event_for
 from pitchday.organiser.forms import CsvImportForm
 from pitchday.organiser.views import bp
 from pitchday.services import csv_import
+from pitchday.services.teams import Permission as P
 
 KINDS = {
     "pitchs": (csv_import.import_pitches, csv_import.PITCH_COLUMNS),
@@ -22,7 +22,7 @@ KINDS = {
 @login_required
 def csv_page(slug: str):
     """The CSV import forms, with the expected columns."""
-    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    event = event_for(slug, P.EDIT)
     return render_template("organiser/csv_import.html", event=event, form=CsvImportForm(), kinds=KINDS)
 
 
@@ -30,7 +30,7 @@ def csv_page(slug: str):
 @login_required
 def csv_upload(slug: str, kind: str):
     """Import a CSV of pitches or experts: all rows or none."""
-    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    event = event_for(slug, P.EDIT)
     if kind not in KINDS:
         return redirect(url_for("organiser.csv_page", slug=slug))
     form = CsvImportForm()

@@ -51,3 +51,35 @@ def job_message(job) -> str:
     if words is None:
         return ""
     return f"{words} ({job.error})" if job.error else str(words)
+
+
+ROLE_LABELS = {
+    "owner": _l("propriétaire (tout, et l'équipe)"),
+    "planner": _l("planification (agenda, génération, verrous, publication, jour J)"),
+    "scoring": _l("notation (tableau, verrous de notation, liens des jurés, résultats)"),
+    "viewer": _l("lecture seule"),
+    "coordinator": _l("coordination du programme (lecture)"),
+}
+
+
+def role_label(code: str | None) -> str:
+    return str(ROLE_LABELS.get(code or "", code or "—"))
+
+
+# TeamError codes -> message (parameters filled in from the error)
+TEAM_ERRORS = {
+    "unknown_role": _l("Rôle inconnu : %(role)s. Choisissez un rôle dans la liste."),
+    "bad_email": _l("« %(email)s » n'est pas une adresse e-mail : vérifiez-la."),
+    "already_member": _l("%(email)s fait déjà partie de l'équipe : changez son rôle dans la liste."),
+    "last_owner": _l("L'événement doit garder au moins un propriétaire : nommez-en un autre d'abord."),
+    "invitation_unknown": _l("Ce lien d'invitation n'existe pas ou a été annulé."),
+    "invitation_used": _l("Ce lien d'invitation a déjà servi : connectez-vous avec votre mot de passe."),
+    "invitation_expired": _l("Ce lien d'invitation a expiré : demandez-en un nouveau au propriétaire de l'événement."),
+    "password_too_short": _l("Le mot de passe doit compter au moins %(min)d caractères."),
+    "wrong_password": _l("Mot de passe incorrect pour ce compte."),
+    "passwords_differ": _l("Les deux mots de passe ne sont pas identiques."),
+}
+
+
+def team_error(error) -> str:
+    return str(TEAM_ERRORS[error.code]) % error.params if error.params else str(TEAM_ERRORS[error.code])

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from pitchday.access import authorise, can, event_for
 from pitchday.extensions import db, login_manager
-from pitchday.models import Event, JurorAccess, Organiser
+from pitchday.models import JurorAccess, Organiser
 from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
 from pitchday.organiser.labels import job_message, status_label
-from pitchday.services import accounts, event_io
+from pitchday.services import accounts, event_io, teams
+from pitchday.services.teams import Permission as P
 
 bp = Blueprint("organiser", __name__)
 bp.add_app_template_filter(status_label, "status_label")
@@ -82,8 +83,8 @@ def _open_session(organiser: Organiser) -> None:
 @login_required
 def dashboard():
     """The organiser's events."""
-    events = db.session.execute(db.select(Event).order_by(Event.created_at.desc())).scalars().all()
-    return render_template("organiser/dashboard.html", events=events, import_form=ImportEventForm())
+    return render_template("organiser/dashboard.html", events=teams.visible_events(current_user),
+                           programmes=teams.coordinated_programmes(current_user), import_form=ImportEventForm())
 
 
 @bp.route("/evenements/importer", methods=["POST"])
@@ -97,6 +98,7 @@ def import_event():
     try:
         data = json.loads(form.event_file.data.read().decode("utf-8-sig"))
         event = event_io.import_event(data)
+        teams.make_owner(event, current_user)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         flash(_("Ce fichier n'est pas un JSON lisible : %(why)s", why=str(error)), "error")
         return redirect(url_for("organiser.dashboard"))
@@ -110,9 +112,10 @@ def import_event():
 @bp.route("/evenements/<slug>")
 @login_required
 def event(slug: str):
-    """One event: its pitches, experts and juror links."""
-    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
-    links = {access.expert_id: access for access in accounts.ensure_juror_links(event)}
+    """One event: its pitches, experts and, for those who handle them, the juror links."""
+    event = event_for(slug, P.READ)
+    links = {access.expert_id: access for access in accounts.ensure_juror_links(event)} \
+        if can(event, P.JUROR_LINKS) else {}
     return render_template("organiser/event.html", event=event, links=links, form=ConfirmForm())
 
 
@@ -120,7 +123,7 @@ def event(slug: str):
 @login_required
 def export_event(slug: str):
     """Download the event file."""
-    event = db.one_or_404(db.select(Event).filter_by(slug=slug))
+    event = event_for(slug, P.READ)
     body = json.dumps(event_io.export_event(event), ensure_ascii=False, indent=2)
     return body, 200, {
         "Content-Type": "application/json; charset=utf-8",
@@ -133,6 +136,7 @@ def export_event(slug: str):
 def revoke_link(access_id: int):
     """Revoke a juror's link and give them a new one."""
     access = db.get_or_404(JurorAccess, access_id)
+    authorise(access.expert.event, P.JUROR_LINKS)
     if ConfirmForm().validate_on_submit():
         accounts.revoke_juror_link(access)
         accounts.issue_juror_link(access.expert)
@@ -161,5 +165,6 @@ def safe_next(target: str | None) -> str | None:
 from pitchday.organiser import (
     editing,  # noqa: F401  (registers the editing pages on bp)
     imports,  # noqa: F401  (registers the CSV import pages on bp)
+    team,  # noqa: F401  (registers the team, invitation, journal and programme pages on bp)
     workspace,  # noqa: F401  (registers the planning pages on bp)
 )

@@ -9,16 +9,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label
 from pitchday.organiser.views import bp
 from pitchday.services import accounts, agenda, exports, planning, schedules, solving
-
-
-def _event(slug: str) -> Event:
-    return db.one_or_404(db.select(Event).filter_by(slug=slug))
+from pitchday.services.teams import Permission as P
 
 
 def _version(event: Event, version_id: int) -> ScheduleVersion:
@@ -42,7 +40,7 @@ def _flash_reasons(error: planning.PlanningError, headline: str) -> None:
 @login_required
 def workspace(slug: str):
     """The event's schedules: generate one, follow the solve, open a version."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     job = solving.latest_job(event)
     if job is not None:
         solving.refresh(job)
@@ -56,7 +54,7 @@ def workspace(slug: str):
 @login_required
 def generate(slug: str):
     """Start a solve in the background."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     form = SolveForm()
     if form.validate_on_submit():
         try:
@@ -72,7 +70,7 @@ def generate(slug: str):
 @login_required
 def job_status(slug: str, job_id: int):
     """The solve's progress, polled by the page every second."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     job = solving.refresh(db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id)))
     state = solving.job_state(job)
     state["status_label"] = status_label(job.status)
@@ -86,7 +84,7 @@ def job_status(slug: str, job_id: int):
 @login_required
 def stop_job(slug: str, job_id: int):
     """Stop the solve and keep the best schedule found so far."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     job = db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id))
     if ConfirmForm().validate_on_submit():
         try:
@@ -104,7 +102,7 @@ def stop_job(slug: str, job_id: int):
 @login_required
 def version(slug: str, version_id: int):
     """One schedule: a grid per day, the preferences it breaks, and what changed."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     shown = _version(event, version_id)
     published = agenda.latest_published(event)
     compare_id = request.args.get("comparer", type=int)
@@ -185,7 +183,7 @@ def _form_errors(form) -> str:
 @login_required
 def publish(slug: str, version_id: int):
     """Publish a draft under the next version number."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     draft = _version(event, version_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -200,7 +198,7 @@ def publish(slug: str, version_id: int):
 @login_required
 def replan(slug: str, version_id: int):
     """Solve again around the locks, changing as little as possible from this version."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
     form = SolveForm()
     if not form.validate_on_submit():
@@ -219,7 +217,7 @@ def replan(slug: str, version_id: int):
 @login_required
 def move(slug: str, version_id: int):
     """Move a pitch by hand: a new draft, refused if a hard rule breaks."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
     form = _move_form(event)
     if not form.validate_on_submit():
@@ -240,7 +238,7 @@ def move(slug: str, version_id: int):
 @login_required
 def lock_session(slug: str, session_id: int):
     """Lock a pitch at its current time and room."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     session = db.get_or_404(ScheduledSession, session_id)
     if session.version.event_id != event.id:
         abort(404)  # another event's session: as if it did not exist
@@ -255,7 +253,7 @@ def lock_session(slug: str, session_id: int):
 @login_required
 def lock_juror(slug: str, version_id: int):
     """Lock a juror on a pitch's panel."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     form = _juror_lock_form(event)
     if form.validate_on_submit():
         try:
@@ -270,7 +268,7 @@ def lock_juror(slug: str, version_id: int):
 @login_required
 def unlock(slug: str, version_id: int, lock_id: int):
     """Remove a lock."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     lock = db.one_or_404(db.select(Lock).filter_by(id=lock_id, event_id=event.id))
     if ConfirmForm().validate_on_submit():
         planning.unlock(lock)
@@ -282,7 +280,7 @@ def unlock(slug: str, version_id: int, lock_id: int):
 @login_required
 def delay(slug: str, version_id: int):
     """Shift the rest of a day by some minutes and publish the result."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
     form = _delay_form(event)
     if not form.validate_on_submit():
@@ -303,7 +301,7 @@ def delay(slug: str, version_id: int):
 @login_required
 def absent(slug: str, version_id: int):
     """An absent juror: their availability ends now, and a re-plan replaces them, changing little."""
-    event = _event(slug)
+    event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
     form = _absent_form(event)
     if not form.validate_on_submit():
@@ -329,7 +327,7 @@ def absent(slug: str, version_id: int):
 @login_required
 def export_csv(slug: str, version_id: int):
     """The schedule as a CSV file for spreadsheets."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     body = exports.schedule_csv(event, _version(event, version_id))
     return body, 200, {"Content-Type": "text/csv; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.csv"'}
@@ -339,7 +337,7 @@ def export_csv(slug: str, version_id: int):
 @login_required
 def export_schedule(slug: str, version_id: int):
     """The schedule file (pitchday-schedule/1)."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     body = json.dumps(exports.schedule_file(_version(event, version_id)), ensure_ascii=False, indent=2)
     return body, 200, {"Content-Type": "application/json; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.json"'}
@@ -349,7 +347,7 @@ def export_schedule(slug: str, version_id: int):
 @login_required
 def print_agenda(slug: str, version_id: int):
     """The agenda laid out for A4 paper."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     shown = _version(event, version_id)
     return render_template("organiser/print_agenda.html", event=event, version=shown,
                            days=agenda.agenda_by_day(shown))
@@ -359,7 +357,7 @@ def print_agenda(slug: str, version_id: int):
 @login_required
 def juror_calendar(slug: str, expert_key: str):
     """A juror's pitches in the published schedule, as an iCalendar file."""
-    event = _event(slug)
+    event = event_for(slug, P.READ)
     expert = _of_event(Expert, event, expert_key)
     body = exports.juror_calendar(expert, agenda.latest_published(event))
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
@@ -370,7 +368,7 @@ def juror_calendar(slug: str, expert_key: str):
 @login_required
 def access_cards(slug: str):
     """Printable access cards: each juror's personal link and its QR code, several per A4 page."""
-    event = _event(slug)
+    event = event_for(slug, P.JUROR_LINKS)
     cards = exports.access_cards(accounts.ensure_juror_links(event),
                                  lambda token: url_for("juror.day", token=token, _external=True))
     return render_template("organiser/cards.html", event=event, cards=cards)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from pitchday.extensions import db
 from pitchday.models import Event, EventDay, Pitch, Room, ScheduledSession, ScheduleVersion, Score
 from pitchday.public.caching import asset_stamp, cached_response, content_etag_response, public_memo
-from pitchday.services import agenda, calendar, now_next, ranking
+from pitchday.services import agenda, calendar, now_next, programmes, ranking, teams
 from pitchday.services.agenda import AgendaFilter, format_clock
 
 bp = Blueprint("public", __name__)
@@ -55,7 +55,16 @@ def cache_versioned_assets(response: Response) -> Response:
 def home():
     """The events, newest first."""
     events = db.session.execute(db.select(Event).order_by(Event.created_at.desc())).scalars().all()
-    return render_template("public/home.html", events=events)
+    return render_template("public/home.html", events=events, programmes=programmes.public_programmes())
+
+
+@bp.route("/programme/<slug>")
+def programme(slug: str):
+    """A programme's events by city and date, each linking to its own programme page."""
+    found = teams.programme_by_slug(slug)
+    if found is None:
+        abort(404)
+    return render_template("public/programme.html", programme=found, events=programmes.events_of(found))
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Event, Pitch
 from pitchday.scoreboard import charts, exports
 from pitchday.scoreboard.forms import ActionForm, LockDelayForm
 from pitchday.services import live, ranking, rubric, scoring
+from pitchday.services.teams import Permission as P
 
 bp = Blueprint("scoreboard", __name__)
-
-
-def event_or_404(slug: str) -> Event:
-    return db.one_or_404(db.select(Event).filter_by(slug=slug))
 
 
 def board_payload(event_id: int) -> dict:
@@ -39,7 +37,7 @@ def board_payload(event_id: int) -> dict:
 @login_required
 def board(slug: str):
     """The live board of an event."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.READ)
     strips = [(profile, charts.juror_strip(profile, _("Ses totaux"), _("Les autres jurés, mêmes pitchs")))
               for profile in ranking.juror_profiles(event)]
     return render_template(
@@ -53,7 +51,7 @@ def board(slug: str):
 @login_required
 def stream(slug: str):
     """Server-sent events: the board each time a mark or a lock changes."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.READ)
     last_seen = request.headers.get("Last-Event-ID", "")
     events = live.event_stream(
         event.id, scoring.last_change, board_payload,
@@ -83,7 +81,7 @@ def unlock(slug: str, pitch_id: int):
 @login_required
 def publish_results(slug: str):
     """Show the results on the public pages, or hide them again."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.SCORE)
     if ActionForm().validate_on_submit():
         scoring.set_results_published(event, not event.results_published)
         flash(_("Résultats publiés.") if event.results_published else _("Résultats retirés des pages publiques."),
@@ -95,7 +93,7 @@ def publish_results(slug: str):
 @login_required
 def lock_delay(slug: str):
     """Change how long after a pitch the jurors may still change their marks."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.SCORE)
     form = LockDelayForm()
     if form.validate_on_submit():
         scoring.set_lock_after(event, form.lock_after_min.data)
@@ -109,7 +107,7 @@ def lock_delay(slug: str):
 @login_required
 def audit(slug: str):
     """Every change of a mark, a comment or a lock, latest first (read-only)."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.READ)
     return render_template("scoreboard/audit.html", event=event, entries=scoring.audit_log(event),
                            local_time=partial(scoring.event_local_time, event),
                            experts={e.id: e for e in event.experts}, pitches={p.id: p for p in event.pitches},
@@ -120,7 +118,7 @@ def audit(slug: str):
 @login_required
 def scores_csv(slug: str):
     """Every juror's marks, for a spreadsheet."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.READ)
     return _csv_response(exports.scores_csv(event), f"{event.slug}-notes.csv")
 
 
@@ -128,12 +126,12 @@ def scores_csv(slug: str):
 @login_required
 def ranking_csv(slug: str):
     """The ranking, for a spreadsheet."""
-    event = event_or_404(slug)
+    event = event_for(slug, P.READ)
     return _csv_response(exports.ranking_csv(event), f"{event.slug}-classement.csv")
 
 
 def _set_lock(slug: str, pitch_id: int, *, locked: bool):
-    event = event_or_404(slug)
+    event = event_for(slug, P.SCORE)
     pitch = db.one_or_404(db.select(Pitch).filter_by(id=pitch_id, event_id=event.id))
     if ActionForm().validate_on_submit():
         scoring.set_lock(pitch, locked, current_user.email)

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
-
-from flask_babel import gettext as _
 
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorAccess, Organiser
 from pitchday.models.users import parse_session_key
+from pitchday.services import journal
 
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): the library's default (64 MiB,
 # 3 passes, 4 lanes) took 195 ms of CPU over both cores per login, and 20 organisers logging in
@@ -130,6 +130,8 @@ def revoke_juror_link(access: JurorAccess) -> None:
     if access.revoked_at is None:
         access.revoked_at = datetime.now(UTC)
         db.session.flush()
+        journal.record(access.expert.event, "link.revoked", subject=access.expert.name,
+                       before={"link": access.id})
 
 
 # One query, built once: every juror request (each autosave) needs the expert and their event next.
@@ -145,3 +147,8 @@ def juror_from_token(token: str) -> Expert | None:
     if access is None or not access.is_valid:
         return None
     return access.expert
+
+
+def organiser_by_email(email: str) -> Organiser | None:
+    return db.session.execute(
+        db.select(Organiser).filter_by(email=(email or "").strip().lower())).scalar_one_or_none()

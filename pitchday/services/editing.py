@@ -31,6 +31,7 @@ from pitchday.models import (
     Room,
     ScheduledSession,
 )
+from pitchday.services import journal
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import io as sio
 
@@ -263,9 +264,24 @@ def delete_expert(expert: Expert) -> None:
 
 def save_rules(event: Event, *, panel_size: int, max_per_organisation: int | None, duration_min: int,
                qa_min: int | None, changeover_min: int | None) -> None:
+    before = _rules_of(event)
     event.panel_size, event.panel_max_per_organisation = panel_size, max_per_organisation
     event.duration_min, event.qa_min, event.changeover_min = duration_min, qa_min, changeover_min
     check_event(event)
+    if _rules_of(event) != before:
+        journal.record(event, "rules.changed", before=before, after=_rules_of(event))
+
+
+def _rules_of(event: Event) -> dict:
+    return {"panel_size": event.panel_size, "max_per_organisation": event.panel_max_per_organisation,
+            "duration_min": event.duration_min, "qa_min": event.qa_min, "changeover_min": event.changeover_min}
+
+
+def _criterion_of(criterion: Criterion | None) -> dict | None:
+    if criterion is None:
+        return None
+    return {"label": criterion.label, "description": criterion.description, "weight": criterion.weight,
+            "scale": [criterion.scale_min, criterion.scale_max]}
 
 
 def save_criterion(event: Event, criterion: Criterion | None, *, label: str, description: str, weight: float,
@@ -274,6 +290,7 @@ def save_criterion(event: Event, criterion: Criterion | None, *, label: str, des
         raise EditError(_("Le bas de l'échelle doit être plus petit que le haut."))
     if weight <= 0:
         raise EditError(_("Le poids d'un critère doit être positif."))
+    before = _criterion_of(criterion)
     if criterion is None:
         position = db.session.execute(
             db.select(db.func.max(Criterion.position)).filter_by(event_id=event.id)).scalar_one()
@@ -282,6 +299,8 @@ def save_criterion(event: Event, criterion: Criterion | None, *, label: str, des
     criterion.label, criterion.description, criterion.weight = label, description, weight
     criterion.scale_min, criterion.scale_max = scale_min, scale_max
     db.session.flush()
+    if _criterion_of(criterion) != before:
+        journal.record(event, "rubric.changed", subject=label, before=before, after=_criterion_of(criterion))
     return criterion
 
 

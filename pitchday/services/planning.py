@@ -27,7 +27,7 @@ from pitchday.models import (
     ScheduledSession,
     ScheduleVersion,
 )
-from pitchday.services import schedules
+from pitchday.services import journal, schedules
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
@@ -302,12 +302,23 @@ def _add_lock(lock: Lock) -> Lock:
     lock.position = max((old.position for old in event.locks), default=-1) + 1
     event.locks.append(lock)
     db.session.flush()
+    journal.record(event, "planning.locked", subject=lock.pitch.company, after=_lock_words(lock))
     return lock
 
 
 def unlock(lock: Lock) -> None:
+    journal.record(lock.event, "planning.unlocked", subject=lock.pitch.company, before=_lock_words(lock))
     lock.event.locks.remove(lock)
     db.session.flush()
+
+
+def _lock_words(lock: Lock) -> dict:
+    """A lock as the journal keeps it: what it pins, readable without the database."""
+    if lock.expert is not None:
+        return {"juror": lock.expert.name}
+    return {"date": lock.date.isoformat() if lock.date else None,
+            "start": format_clock(lock.start_min) if lock.start_min is not None else None,
+            "room": lock.room.name if lock.room else None}
 
 
 # --- moves by hand, delays, re-plans --------------------------------------------------------------
@@ -336,7 +347,15 @@ def move_pitch(version: ScheduleVersion, pitch: Pitch, *, day: date, start: int,
         panel=tuple(e.key for e in panel) if panel is not None else old.panel)
     if sessions[index] == old:
         raise PlanningError(["Rien n'a changé : le pitch est déjà à cet endroit avec ce jury."])
-    return _save_checked(event, tuple(sessions), spec, note=f"Déplacement de {pitch.company}")
+    moved = _save_checked(event, tuple(sessions), spec, note=f"Déplacement de {pitch.company}")
+    journal.record(event, "schedule.moved", subject=pitch.company,
+                   before=_slot_words(old, version), after=_slot_words(sessions[index], moved))
+    return moved
+
+
+def _slot_words(session: sd.Session, version: ScheduleVersion) -> dict:
+    return {"version": version.id, "date": session.date.isoformat(), "start": format_clock(session.start),
+            "room": session.room, "panel": list(session.panel)}
 
 
 def delay(version: ScheduleVersion, *, day: date, after: int, minutes: int, room: Room | None = None
@@ -373,6 +392,9 @@ def delay(version: ScheduleVersion, *, day: date, after: int, minutes: int, room
     label = room.name if room else "toutes les salles"
     new = _save_checked(event, tuple(sessions), spec,
                         note=f"Retard de {minutes} min dès {format_clock(after)} ({label})")
+    journal.record(event, "schedule.delayed", subject=label, before={"version": version.id},
+                   after={"date": day.isoformat(), "from": format_clock(after), "minutes": minutes,
+                          "pitches": sorted(shifted_keys)})
     return schedules.publish(new)
 
 
@@ -405,6 +427,9 @@ def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
             kept.append((on, start, end))
         elif on == day and start < from_min:
             kept.append((on, start, min(end, from_min)))
+    journal.record(event, "schedule.absent", subject=expert.name, before=[
+        [w.date.isoformat(), format_clock(w.start_min), format_clock(w.end_min)] for w in expert.windows],
+        after={"absent_from": [day.isoformat(), format_clock(from_min)]})
     expert.windows.clear()
     db.session.flush()
     if not kept:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 import scheduler
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
+from pitchday.services import journal
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 
@@ -60,6 +61,8 @@ def publish(version: ScheduleVersion) -> ScheduleVersion:
     version.number = (last or 0) + 1
     version.published_at = datetime.now(UTC)
     db.session.flush()
+    journal.record(version.event, "schedule.published", subject=version.note or "",
+                   before=last, after=version.number)
     return version
 
 

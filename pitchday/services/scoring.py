@@ -32,7 +32,7 @@ from pitchday.models import (
     ScoringLock,
     ScoringSettings,
 )
-from pitchday.services import agenda, live
+from pitchday.services import agenda, journal, live
 
 DEFAULT_LOCK_AFTER_MIN = 30
 MAX_COMMENT_LENGTH = 5000
@@ -373,6 +373,7 @@ def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
     db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=None, actor=decision.changed_by,
                               action="lock" if locked else "unlock", at=now_utc()))
     db.session.flush()
+    journal.record(pitch.event, "scoring.locked" if locked else "scoring.unlocked", subject=pitch.company)
     live.mark_changed(pitch.event_id)
     return decision
 
@@ -381,17 +382,24 @@ def set_lock_after(event: Event, minutes: int) -> ScoringSettings:
     if not 0 <= minutes <= 7 * 24 * 60:
         raise ScoringError(422, _("Le délai de verrouillage doit être entre 0 minute et 7 jours."))
     settings = db.session.get(ScoringSettings, event.id)
+    before = settings.lock_after_min if settings is not None else DEFAULT_LOCK_AFTER_MIN
     if settings is None:
         settings = ScoringSettings(event_id=event.id, lock_after_min=minutes)
         db.session.add(settings)
     settings.lock_after_min = minutes
     db.session.flush()
+    if before != minutes:
+        journal.record(event, "scoring.lock_delay", before=before, after=minutes)
     return settings
 
 
 def set_results_published(event: Event, published: bool) -> None:
+    before = event.results_published
     event.results_published = published
     db.session.flush()
+    if before != published:
+        journal.record(event, "results.published" if published else "results.unpublished",
+                       before=before, after=published)
 
 
 def event_local_time(event: Event, moment: datetime) -> datetime:

@@ -40,7 +40,7 @@ import scheduler
 from pitchday import tasks
 from pitchday.extensions import db
 from pitchday.models import Event, ScheduleVersion, SolveJob
-from pitchday.services import schedules
+from pitchday.services import journal, schedules
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 from scheduler import io as sio
@@ -79,6 +79,7 @@ def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None
     except IntegrityError:
         raise SolveError(_("Un calcul de planning est déjà en cours pour cet événement.")) from None
     tasks.after_commit("solve", job.id)
+    journal.record(event, "schedule.generated", subject=note, after={"job": job.id, "time_limit": time_limit})
     return job
 
 

@@ -10,7 +10,8 @@ from pitchday.services import accounts
 from tests.helpers import create_organiser, import_event
 from tests.security.support import app_rules, example_url
 
-PUBLIC_ORGANISER_ENDPOINTS = {"organiser.login"}
+# The login page, and the invitation link (its one-time secret is the credential).
+PUBLIC_ORGANISER_ENDPOINTS = {"organiser.login", "organiser.accept_invitation"}
 
 
 def organiser_requests(app, slug: str) -> list[tuple[str, str]]:
