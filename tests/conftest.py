@@ -44,6 +44,30 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def make_app(tmp_path):
+    """Apps like ``app`` with settings changed before they are created (mail, queue, heartbeat)."""
+    made = []
+
+    def make(**settings):
+        config = TestConfig(database_url(tmp_path))
+        for name, value in settings.items():
+            setattr(config, name, value)
+        app = create_app(config)
+        with app.app_context():
+            drop_everything()
+            db.create_all()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            drop_everything()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An application context, for service tests that use the database directly."""
     with app.app_context():
@@ -64,3 +88,6 @@ def runner(app):
 def rouen() -> dict:
     """The Rouen 2023 event file, as a fresh dict each time (tests may break it)."""
     return copy.deepcopy(ROUEN)
+
+
+from tests.services import redis_url, smtp_server  # noqa: E402,F401  (fixtures of real servers)
