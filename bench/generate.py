@@ -194,6 +194,48 @@ def profile_for(n_pitches: int) -> SizeProfile:
 
 
 @dataclass(frozen=True)
+class Tightness:
+    """How little room the event leaves: the knob of the benchmark's hard events.
+
+    ``capacity_slack``: each organisation's experts (the "other partners" counted as one pool) may
+    judge, in all, this much more than the seats the organisation fills in the witness (0.03: 3 %);
+    ``None`` keeps the loose limits (three experts in four get a maximum of their witness load plus
+    0-3).  ``part_time_share``: experts present only part of the event.  ``narrow_window_share``:
+    pitches that may run only in the break-free stretch of their witness slot.
+    ``room_limit_share``: pitches limited to one or two rooms.  ``other_experts_per_room``: with a
+    value, panels of 4 = UIMM + CETIM + Arts et Métiers + one expert of the other partners, who are
+    that many per room (the issue's 150 × 6 × 45 event: 9 others for 6 rooms).
+    """
+
+    name: str
+    capacity_slack: float | None
+    part_time_share: float
+    narrow_window_share: float
+    room_limit_share: float
+    other_experts_per_room: float | None = None
+
+
+# Today's events, seed for seed (the tests and the earlier benchmarks use them); its shares are
+# those of its own rules (15 % of pitches get windows, half of them narrow; 10 % two rooms).
+LOOSE = Tightness("loose", None, 0.2, 0.075, 0.1)
+# The issue's hard events: 0-5 % slack per organisation, a third of the experts part-time,
+# narrow windows and room limits on a third of the pitches, panels of 4 with a small pool of others.
+TIGHT = Tightness("tight", 0.05, 0.3, 0.3, 0.3, 1.5)
+TIGHTNESS: dict[str, Tightness] = {t.name: t for t in (LOOSE, TIGHT)}
+
+
+def tight_profile(profile: SizeProfile) -> SizeProfile:
+    """Panels of 4: the three historical partners and one expert of another partner.
+
+    The talk is also put on the event's 5-minute grid (12 + 8 min becomes 10 + 10 min, the same
+    slot), so that the event file loads: the loose profile's 12 min talk does not pass the format.
+    """
+    off_grid = profile.duration_min % 5
+    return replace(profile, panel_size=4, required_organisations=("uimm", "cetim", "arts-et-metiers"),
+                   duration_min=profile.duration_min - off_grid, qa_min=profile.qa_min + off_grid)
+
+
+@dataclass(frozen=True)
 class Slot:
     """A start time shared by all rooms; ``segment`` is the break-free stretch holding it."""
 
@@ -246,9 +288,26 @@ class GeneratedEvent:
     witness: tuple[Session, ...]
 
 
-def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile) -> dict[str, int]:
-    """How many experts each organisation sends: enough of each required one for every room."""
+def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile,
+                        other_experts_per_room: float | None = None) -> dict[str, int]:
+    """How many experts each organisation sends: enough of each required one for every room.
+
+    With ``other_experts_per_room`` the other partners send only that many per room in all (at
+    least one more than the panel seats they fill at once), the required ones share the rest.
+    """
     required = profile.required_organisations
+    others = [org for org, _ in ORGANISATIONS if org not in required]
+    if other_experts_per_room is not None:
+        extra_seats = profile.panel_size - len(required)
+        n_others = max(extra_seats * n_rooms + 1, math.ceil(other_experts_per_room * n_rooms))
+        per_required, remainder = divmod(n_experts - n_others, len(required))
+        if per_required < n_rooms:
+            raise ValueError(f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
+                             f"{profile.panel_size} and {n_others} experts of other partners")
+        counts = {org: per_required + (index < remainder) for index, org in enumerate(required)}
+        for index in range(n_others):
+            counts[others[index % len(others)]] = counts.get(others[index % len(others)], 0) + 1
+        return counts
     # As in Rouen, the required organisations send about two thirds of the experts (half when
     # two are required), and never fewer each than there are rooms running at once.
     share = 0.66 if len(required) == 3 else 0.5
@@ -257,7 +316,6 @@ def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile) -> d
         raise ValueError(f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
                          f"{profile.panel_size}")
     counts = {org: per_required for org in required}
-    others = [org for org, _ in ORGANISATIONS if org not in required]
     for index in range(n_experts - per_required * len(required)):
         counts[others[index % len(others)]] = counts.get(others[index % len(others)], 0) + 1
     return counts
@@ -272,10 +330,14 @@ def _comes(expert: Expert, window: Window, windows: dict[str, list[Window]]) -> 
 class _Builder:
     """Builds one event around its witness; one instance per call, driven by one seeded RNG."""
 
-    def __init__(self, n_pitches: int, n_rooms: int, n_experts: int, seed: int):
-        self.rng = random.Random(f"{n_pitches}-{n_rooms}-{n_experts}-{seed}")
+    def __init__(self, n_pitches: int, n_rooms: int, n_experts: int, seed: int, tightness: Tightness = LOOSE):
+        seeded = f"{n_pitches}-{n_rooms}-{n_experts}-{seed}"
+        self.rng = random.Random(seeded if tightness is LOOSE else f"{seeded}-{tightness.name}")
         self.n_pitches, self.n_rooms, self.n_experts = n_pitches, n_rooms, n_experts
+        self.tightness = tightness
         self.profile = profile_for(n_pitches)
+        if tightness.other_experts_per_room is not None:
+            self.profile = tight_profile(self.profile)
         self.days = build_days(self.profile)
         self.slots = build_slots(self.days, self.profile)
         if len(self.slots) * n_rooms < n_pitches:
@@ -323,7 +385,8 @@ class _Builder:
     # -- experts and panels -----------------------------------------------------------
 
     def experts(self) -> list[Expert]:
-        counts = organisation_counts(self.n_experts, self.n_rooms, self.profile)
+        counts = organisation_counts(self.n_experts, self.n_rooms, self.profile,
+                                     self.tightness.other_experts_per_room)
         experts, used_names = [], set()
         for org, count in counts.items():
             for index in range(1, count + 1):
@@ -340,7 +403,7 @@ class _Builder:
         return experts
 
     def availability_profiles(self, experts: list[Expert]) -> dict[str, list[Window]]:
-        """About one expert in five comes only part of the event."""
+        """Some experts (one in five for loose events) come only part of the event."""
         first, last = self.days[0], self.days[-1]
         first_segments = day_segments(first)
         afternoon_start = first_segments[len(first_segments) // 2][0]
@@ -350,7 +413,8 @@ class _Builder:
             [Window(first.date, afternoon_start, first.end), Window(last.date, last.start, last.end)],
             [Window(first.date, first.start, afternoon_start)],
         ]
-        return {expert.id: list(self.rng.choice(choices)) for expert in experts if self.rng.random() < 0.2}
+        return {expert.id: list(self.rng.choice(choices)) for expert in experts
+                if self.rng.random() < self.tightness.part_time_share}
 
     def fill_panels(self, pitches: list[Pitch], experts: list[Expert],
                     places: dict[str, tuple[Slot, Room]], windows: dict[str, list[Window]],
@@ -395,6 +459,8 @@ class _Builder:
 
     def pitch_constraints(self, pitch: Pitch, slot: Slot, room: Room, rooms: tuple[Room, ...]) -> Pitch:
         """Some pitches come only part of the event, some need a given room; the witness fits."""
+        if self.tightness is not LOOSE:
+            return self.tight_pitch_constraints(pitch, slot, room, rooms)
         available = None
         if self.rng.random() < 0.15:
             day = self.day_by_date[slot.date]
@@ -413,13 +479,43 @@ class _Builder:
             allowed = tuple(sorted({room.id, self.rng.choice(others)}))
         return replace(pitch, available=available, rooms=allowed)
 
+    def tight_pitch_constraints(self, pitch: Pitch, slot: Slot, room: Room, rooms: tuple[Room, ...]) -> Pitch:
+        """Narrow windows (the witness slot's break-free stretch) and one or two rooms, on shares of the pitches."""
+        available = None
+        if self.rng.random() < self.tightness.narrow_window_share:
+            available = (Window(slot.date, *slot.segment),)
+        allowed = None
+        if len(rooms) > 1 and self.rng.random() < self.tightness.room_limit_share:
+            others = [r.id for r in rooms if r.id != room.id]
+            allowed = tuple(sorted({room.id} | ({self.rng.choice(others)} if self.rng.random() < 0.5 else set())))
+        return replace(pitch, available=available, rooms=allowed)
+
+    def tight_maxima(self, experts: list[Expert], load: Counter[str]) -> dict[str, int]:
+        """Every expert's ``max_pitches``: their witness load, plus a share of their organisation's slack.
+
+        The slack of an organisation (the other partners pooled) is ``capacity_slack`` of the seats
+        it fills in the witness, handed out one pitch at a time to random experts of it.
+        """
+        required = set(self.profile.required_organisations)
+        groups: dict[str, list[Expert]] = defaultdict(list)
+        for expert in experts:
+            groups[expert.organisation if expert.organisation in required else "others"].append(expert)
+        maxima = {expert.id: load[expert.id] for expert in experts}
+        for members in groups.values():
+            seats = sum(load[e.id] for e in members)
+            for _ in range(round(self.rng.uniform(0, self.tightness.capacity_slack) * seats)):
+                maxima[self.rng.choice(members).id] += 1
+        return {expert_id: max(1, most) for expert_id, most in maxima.items()}
+
     def expert_constraints(self, expert: Expert, windows: dict[str, list[Window]], load: int,
-                           pitch_ids: list[str], judged: set[str]) -> Expert:
+                           pitch_ids: list[str], judged: set[str], tight_maximum: int | None = None) -> Expert:
         available = None
         if expert.id in windows:
             available = tuple(sorted(set(windows[expert.id]), key=lambda w: (w.date, w.start, w.end)))
         max_pitches = None
-        if self.rng.random() < 0.75:
+        if tight_maximum is not None:
+            max_pitches = tight_maximum
+        elif self.rng.random() < 0.75:
             max_pitches = max(1, load + self.rng.choice((0, 1, 1, 2, 3)))
         min_pitches = None
         if load >= 2 and self.rng.random() < 0.1:
@@ -467,6 +563,8 @@ class _Builder:
             for expert_id in session.panel:
                 judged[expert_id].add(session.pitch)
         pitch_ids = [p.id for p in pitches]
+        maxima = (self.tight_maxima(experts, load) if self.tightness.capacity_slack is not None
+                  else dict.fromkeys(load))
         event = Event(
             info=EventInfo(f"Accélérateur Relocalisation-Réindustrialisation — {self.n_pitches} projets",
                            "NEOMA Business School, Rouen", "Europe/Paris"),
@@ -477,8 +575,8 @@ class _Builder:
             pitch_defaults=pitch_defaults,
             panel=PanelRules(self.profile.panel_size, self.profile.required_organisations, 1),
             pitches=tuple(self.pitch_constraints(p, *places[p.id], rooms) for p in pitches),
-            experts=tuple(self.expert_constraints(e, windows, load[e.id], pitch_ids, judged[e.id])
-                          for e in experts),
+            experts=tuple(self.expert_constraints(e, windows, load[e.id], pitch_ids, judged[e.id],
+                                                  maxima.get(e.id)) for e in experts),
             grid_min=5,
             locks=self.locks(witness),
             previous=witness if with_previous else None,
@@ -487,15 +585,18 @@ class _Builder:
 
 
 def generate(n_pitches: int, n_rooms: int, n_experts: int, *, seed: int = 0,
-             with_previous: bool = False) -> GeneratedEvent:
+             with_previous: bool = False, tightness: Tightness | str = LOOSE) -> GeneratedEvent:
     """An event of that size and the witness schedule that proves it feasible."""
-    return _Builder(n_pitches, n_rooms, n_experts, seed).build(with_previous)
+    if isinstance(tightness, str):
+        tightness = TIGHTNESS[tightness]
+    return _Builder(n_pitches, n_rooms, n_experts, seed, tightness).build(with_previous)
 
 
 def generate_event(n_pitches: int, n_rooms: int, n_experts: int, *, seed: int = 0,
-                   with_previous: bool = False) -> Event:
+                   with_previous: bool = False, tightness: Tightness | str = LOOSE) -> Event:
     """A realistic event of that size, feasible by construction."""
-    return generate(n_pitches, n_rooms, n_experts, seed=seed, with_previous=with_previous).event
+    return generate(n_pitches, n_rooms, n_experts, seed=seed, with_previous=with_previous,
+                    tightness=tightness).event
 
 
 # ---------------------------------------------------------------------------
@@ -606,6 +707,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", type=parse_size,
                         default=list(BENCH_SIZES), help="PITCHESxROOMSxEXPERTS (default: the benchmark sizes)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tightness", choices=sorted(TIGHTNESS), default="loose",
+                        help="loose (default): today's events; tight: 0-5 %% slack per organisation, "
+                             "part-time experts, narrow windows, room limits, panels of 4")
     parser.add_argument("--with-previous", action="store_true",
                         help="put the witness schedule in the event as `previous`")
     args = parser.parse_args(argv)
@@ -614,8 +718,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args.output.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
-        generated = generate(*size, seed=args.seed, with_previous=args.with_previous)
-        path = args.output / f"event-{size[0]}x{size[1]}x{size[2]}-s{args.seed}.json"
+        generated = generate(*size, seed=args.seed, with_previous=args.with_previous, tightness=args.tightness)
+        tight = "" if args.tightness == "loose" else f"-{args.tightness}"
+        path = args.output / f"event-{size[0]}x{size[1]}x{size[2]}{tight}-s{args.seed}.json"
         path.write_text(json.dumps(event_to_dict(generated.event), ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")
         print(f"{path}: {len(generated.event.pitches)} pitches, {len(generated.event.rooms)} rooms, "

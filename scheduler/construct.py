@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from scheduler.data import MINUTES_PER_DAY, Event, Expert, Session
 from scheduler.timeline import (
     PitchOptions,
-    break_free_stretches,
     day_offset,
     expert_starts,
     panel_locks,
     split_absolute,
+    start_grid,
 )
 
 # Weights of the greedy choices, in points of the objective.
@@ -76,7 +76,7 @@ class _Context:
                       for pitch_id in options}
         shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
         return cls(event, options, event.expert_by_id(), pinned, allowed_starts, candidates, shared,
-                   _start_grid(event, options), panels)
+                   start_grid(event, options), panels)
 
 
 def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, ...] | None:
@@ -252,23 +252,6 @@ def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
     """Whether every expert judges at least their ``min_pitches`` (the one rule ``construct`` may miss)."""
     load = Counter(expert for session in sessions for expert in session.panel)
     return all(load[expert.id] >= expert.min_load for expert in event.experts)
-
-
-def _start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
-    """Every room's back-to-back starts in each break-free stretch, plus every pinned start."""
-    if not options:
-        return []
-    step = max(option.length for option in options.values()) + event.changeover
-    shortest = min(option.length for option in options.values())
-    grid = set()
-    for index, day in enumerate(event.days):
-        for stretch_start, stretch_end in break_free_stretches(day):
-            start = stretch_start
-            while start + shortest <= stretch_end:
-                grid.add(day_offset(index) + start)
-                start += step
-    grid.update(option.earliest for option in options.values() if len(option.all_starts) == 1)
-    return sorted(grid)
 
 
 def _possible_starts(context: _Context, pitch_id: str) -> set[int]:

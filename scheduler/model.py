@@ -35,6 +35,7 @@ from scheduler.construct import construct, meets_minimum_loads, place_panels, re
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.objective import ObjectiveTerms, build_objective, evaluate, exact_model_fits, optimistic_score
 from scheduler.replan import changes_between
+from scheduler.slots import find_schedule
 from scheduler.timeline import PitchOptions, pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
 
@@ -49,6 +50,8 @@ PLACING_SHARE = 0.3
 STEP_SHARE = 0.1
 # Time allowed to complete a hint (solving the model with a schedule fixed).
 PROBE_SECONDS = 5.0
+# A stage is not started with less time than this left (building its model alone may take it).
+MIN_STAGE_SECONDS = 0.1
 # How often a running search asks ``should_stop``: the stop button answers within this.
 STOP_POLL_SECONDS = 0.2
 
@@ -253,6 +256,11 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         best.offer(event.previous)
     if best.score is None:
         _start_greedily(event, options, best, min(left(), step), workers)
+    if best.score is None and left() > 0:
+        # The greedy got stuck (a tight event): the slot engine does not depend on its luck.
+        found = find_schedule(event, options, left(), workers, should_stop=best.stop_requested)
+        if found is not None:
+            best.offer(found)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
     if best.score is not None:
@@ -275,10 +283,11 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         greedy = place_panels(event, options, panels)
         if greedy is not None:
             best.offer(greedy)
-        placing = ScheduleModel.build(event, options=options, panels=panels)
-        _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit), workers,
-                hint=greedy or ())
-    if exact_model_fits(event, options) and not best.proved_optimal and left() > 0:
+        if left() > MIN_STAGE_SECONDS:
+            placing = ScheduleModel.build(event, options=options, panels=panels)
+            _search("placing the relaxation's panels", placing, best, min(left(), PLACING_SHARE * time_limit),
+                    workers, hint=greedy or ())
+    if exact_model_fits(event, options) and not best.proved_optimal and left() > MIN_STAGE_SECONDS:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=True)
         status, bound = _search("exact model", exact, best, min(left(), EXACT_SHARE * time_limit), workers,
                                 hint=best.sessions)

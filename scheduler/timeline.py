@@ -165,3 +165,24 @@ def expert_starts(event: Event, expert: Expert, options: PitchOptions) -> tuple[
 def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:
     """Whether the expert could judge the pitch in some placement: no conflict and some common time."""
     return options.pitch.id not in expert.conflict_set and bool(expert_starts(event, expert, options))
+
+
+def start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
+    """Every room's back-to-back starts in each break-free stretch, plus every pinned start.
+
+    The step is the longest pitch plus the changeover, so pitches at two different grid starts of
+    a stretch never overlap: the greedy and the slot engine (``scheduler.slots``) both work on it.
+    """
+    if not options:
+        return []
+    step = max(option.length for option in options.values()) + event.changeover
+    shortest = min(option.length for option in options.values())
+    grid = set()
+    for index, day in enumerate(event.days):
+        for stretch_start, stretch_end in break_free_stretches(day):
+            start = stretch_start
+            while start + shortest <= stretch_end:
+                grid.add(day_offset(index) + start)
+                start += step
+    grid.update(option.earliest for option in options.values() if len(option.all_starts) == 1)
+    return sorted(grid)

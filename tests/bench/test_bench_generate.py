@@ -76,3 +76,26 @@ def test_command_line_writes_event_files_that_load(tmp_path):
     files = sorted(tmp_path.glob("*.json"))
     assert [f.name for f in files] == ["event-26x3x24-s3.json", "event-7x2x9-s3.json"]
     assert load_event(files[1]) == generate_event(7, 2, 9, seed=3)
+
+
+@pytest.mark.parametrize("size", BENCH_SIZES)
+def test_tight_events_are_feasible_by_construction_and_tight(size):
+    generated = generate(*size, seed=4, tightness="tight")
+    event = generated.event
+    assert (len(event.pitches), len(event.rooms), len(event.experts)) == size
+    assert parse_event(event_to_dict(event)) == event
+    assert check_schedule(event, generated.witness) == []
+    assert all(e.max_pitches is not None for e in event.experts)
+    for organisation in event.panel.required_organisations:
+        capacity = sum(e.max_pitches for e in event.experts if e.organisation == organisation)
+        # each required organisation fills one seat per pitch (one per organisation): 0-5 % more
+        assert len(event.pitches) <= capacity <= 1.05 * len(event.pitches) + 1
+    if len(event.pitches) >= 26:
+        assert sum(p.available is not None for p in event.pitches) >= 0.15 * len(event.pitches)
+        assert sum(p.rooms is not None for p in event.pitches) >= 0.15 * len(event.pitches)
+        assert sum(e.available is not None for e in event.experts) >= 0.1 * len(event.experts)
+
+
+def test_tightness_does_not_change_the_loose_events():
+    assert generate_event(26, 3, 24, seed=2, tightness="loose") == generate_event(26, 3, 24, seed=2)
+    assert generate_event(26, 3, 24, seed=2, tightness="tight") != generate_event(26, 3, 24, seed=2)

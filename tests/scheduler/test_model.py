@@ -83,3 +83,37 @@ def test_should_stop_ends_the_solve_and_keeps_the_best_schedule(solve_and_check)
     assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
     assert result.score == reports[-1].score
     assert result.solve_seconds < 60.0  # far below the limit: the stop, not the clock, ended it
+
+
+def _slack(event, organisations):
+    """Spare capacity of a group of experts: how many more pitches their maxima allow than there are pitches."""
+    capacity = sum(e.max_pitches for e in event.experts if e.organisation in organisations)
+    return capacity / len(event.pitches) - 1
+
+
+@pytest.mark.parametrize("size", [(7, 2, 9), (26, 3, 24)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tight_small_events_get_a_valid_schedule_within_a_second_or_two(solve_and_check, size, seed):
+    from bench.generate import generate
+
+    event = generate(*size, seed=seed, tightness="tight").event
+    required = event.panel.required_organisations
+    others = {e.organisation for e in event.experts} - set(required)
+    # Under 5 % slack for every required organisation and for the pool of the other partners.
+    assert all(0 <= _slack(event, {org}) <= 0.05 + 1 / len(event.pitches) for org in required)
+    assert 0 <= _slack(event, others) <= 0.05 + 1 / len(event.pitches)
+    reports = []
+    result = solve_and_check(event, time_limit=2.0, on_progress=reports.append)
+    assert result.status.has_schedule
+    assert reports[0].elapsed < 1.5
+
+
+def test_the_issues_150_pitch_event_gets_a_valid_schedule_where_the_greedy_is_stuck(solve_and_check):
+    from bench.generate import generate
+
+    # 150 pitches, 6 rooms, 45 experts; panels of UIMM + CETIM + Arts et Métiers + one of 9 others.
+    event = generate(150, 6, 45, seed=1, tightness="tight").event
+    assert event.panel.size == 4 and len(event.panel.required_organisations) == 3
+    assert sum(e.organisation not in event.panel.required_organisations for e in event.experts) == 9
+    result = solve_and_check(event, time_limit=4.0)
+    assert result.status is Status.FEASIBLE
