@@ -124,8 +124,9 @@ def worker_command(burst: bool) -> None:
         sys.exit(1)
     connection = Redis.from_url(url)
     queues = [Queue(name, connection=connection) for name in QUEUES.values()]
-    from pitchday.services import mail
+    from pitchday.services import mail, solving
 
+    solving.close_lost_jobs()  # the jobs this host (or another) lost before a restart: their events are freed
     mail.requeue_waiting()  # mails whose hand-over to Redis failed, or that a lost worker left
     db.session.commit()
     # The parent's connections are not the horses': open none before forking.

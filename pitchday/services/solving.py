@@ -135,6 +135,12 @@ def close_if_lost(job: SolveJob, now: datetime | None = None) -> bool:
     return False
 
 
+def close_lost_jobs() -> int:
+    """Close every job whose worker is lost, whatever its event (a worker does this when it starts)."""
+    active = db.session.execute(db.select(SolveJob).where(SolveJob.status.in_(("queued", "running")))).scalars()
+    return sum(close_if_lost(job) for job in list(active))
+
+
 def close_undelivered(job_id: int) -> None:
     """The task could not reach the queue (Redis down) after the job was committed: close it now."""
     with db.engine.begin() as connection:

@@ -284,3 +284,41 @@ def test_the_versions_list_says_each_status_in_words_in_the_visitors_language(or
 
     assert "<td>optimal (prouvé)</td>" in french
     assert "<td>optimal (proved)</td>" in english
+
+
+def test_a_lost_solve_says_what_happened_in_the_visitors_language(organiser_client, rouen, ctx):
+    from datetime import UTC, datetime, timedelta
+
+    event = import_event(rouen)
+    silent_since = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 5)
+    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, worker="hote-b:4242",
+                   started_at=silent_since, claimed_at=silent_since, heartbeat_at=silent_since)
+    db.session.add(job)
+    db.session.commit()
+
+    state = organiser_client.get(url(event, f"/calculs/{job.id}.json")).get_json()
+    assert state["status"] == "failed" and state["outcome"] == "worker_lost" and not state["active"]
+    assert "s'est arrêté sans donner de nouvelles" in state["message"]
+    page = organiser_client.get(url(event, "/planning")).get_data(as_text=True)
+    assert "s&#39;est arrêté sans donner de nouvelles" in page and "hote-b:4242" in page
+
+    organiser_client.get("/langue/en")
+    refresh()
+    state = organiser_client.get(url(event, f"/calculs/{job.id}.json")).get_json()
+    assert "stopped without any news" in state["message"]
+
+
+def test_a_starting_worker_closes_the_jobs_lost_before(ctx, rouen):
+    from datetime import UTC, datetime, timedelta
+
+    from pitchday.services import solving
+
+    event = import_event(rouen)
+    silent_since = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 5)
+    db.session.add(SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5,
+                            worker="lost:1", started_at=silent_since, heartbeat_at=silent_since))
+    db.session.commit()
+
+    assert solving.close_lost_jobs() == 1
+    db.session.commit()
+    assert solving.active_jobs(event) == []
