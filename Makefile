@@ -34,4 +34,4 @@ node_modules/.package-lock.json: package.json
 # After changing user-facing text: refresh the English catalogue, then translate its empty entries.
 i18n-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o pitchday/translations/messages.pot .
-	$(BIN)/pybabel update -i pitchday/translations/messages.pot -d pitchday/translations --width 100
+	$(BIN)/pybabel update --no-fuzzy-matching -i pitchday/translations/messages.pot -d pitchday/translations --width 100
