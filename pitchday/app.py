@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session, url_for
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -131,6 +131,17 @@ def _tune_sqlite(engine: Engine) -> None:
     engine.dispose()  # connections opened before the listener must not be reused
 
 
+def _back_url() -> str | None:
+    """Where an error page sends its visitor back to: a juror refused a page goes back to their day."""
+    token = (request.view_args or {}).get("token")
+    if request.blueprint == "juror" and isinstance(token, str):
+        from pitchday.security import juror_of_link
+
+        if juror_of_link(token) is not None:
+            return url_for("juror.day", token=token) + "/"
+    return None
+
+
 def _register_error_pages(app: Flask) -> None:
     """Every error is a page in the visitor's language, never a stack trace."""
 
@@ -140,7 +151,8 @@ def _register_error_pages(app: Flask) -> None:
             db.session.rollback()
         if request.accept_mimetypes.best == "application/json" or request.is_json:
             return {"error": getattr(error, "description", "") or str(code)}, code
-        return render_template("error.html", code=code, description=getattr(error, "description", "")), code
+        return render_template("error.html", code=code, description=getattr(error, "description", ""),
+                               back_url=_back_url()), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from pitchday.juror.forms import field_name, scoring_form
 from pitchday.models import Expert
+from pitchday.public.views import asset_url
 from pitchday.security import juror_of_link
-from pitchday.services import agenda, scoring
+from pitchday.services import agenda, devices, scoring
+
+# What the juror's pages load, cached by the service worker so that every page opens offline.
+JUROR_ASSETS = ("css/app.css", "css/scoring.css", "js/juror.js", "img/pitchday-icon.svg")
 
 bp = Blueprint("juror", __name__)
 
@@ -23,13 +40,14 @@ def juror_or_403(token: str) -> Expert:
     return expert
 
 
-@bp.route("/<token>")
+@bp.route("/<token>/")  # the service worker's scope: the page opens offline at this address
+@bp.route("/<token>")  # registered first: the address printed on cards
 def day(token: str):
     """The juror's day: the pitches on their panel, in order, the current one highlighted."""
     expert = juror_or_403(token)
     sessions = agenda.sessions_of_expert(expert)
     return render_template("juror/day.html", expert=expert, sessions=sessions, token=token,
-                           current=scoring.current_session_id(sessions),
+                           current=scoring.current_session_id(sessions), locks=scoring.locks_of(expert.event, sessions),
                            progress=scoring.progress_of(expert), criteria_count=scoring.criteria_count(expert))
 
 
@@ -62,12 +80,91 @@ def autosave(token: str, pitch_id: int):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(error=_("Requête illisible : un objet JSON est attendu.")), 422
+    report = devices.report_of(body.get("device"))
     try:
-        response = scoring.submit(expert, pitch_id, body.get("client_id"), body.get("scores") or {},
-                                  body.get("comment"))
+        response = scoring.submit(
+            expert, pitch_id, body.get("client_id"), body.get("scores") or {}, body.get("comment"),
+            changed_at=scoring.moment_of_change(body.get("changed_at"), body.get("sent_at")),
+            device_id=report.device_id if report else None)
     except scoring.ScoringError as refusal:
-        return jsonify(error=refusal.message, status="refused"), refusal.status
+        # The marks as stored, so that the sheet shows them again instead of the refused ones.
+        return jsonify(error=refusal.message, status="refused", sheet=_stored_sheet(expert, pitch_id)), \
+            refusal.status
+    devices.heard(expert, report)
     return jsonify(response)
+
+
+@bp.route("/<token>/etat")
+def state(token: str):
+    """What an open page must follow (JSON): a sheet's stored marks and lock, or the day's locks.
+
+    The juror app asks every few seconds while a page is shown, with its device's report (its id and
+    how many changes wait in its queue), which the organiser's board reads. It also gives a fresh
+    CSRF token: a page opened from the offline cache may carry one from an expired session.
+    """
+    expert = juror_or_403(token)
+    devices.heard(expert, devices.report_of({"id": request.args.get("device"), "kind": request.args.get("kind", ""),
+                                             "pending": request.args.get("pending")}))
+    answer: dict = {"csrf_token": generate_csrf(),
+                    "poll_seconds": current_app.config.get("JUROR_POLL_SECONDS", 5)}
+    pitch_id = request.args.get("pitch", "")
+    if pitch_id.isdigit():
+        answer["sheet"] = _stored_sheet(expert, int(pitch_id))
+    else:
+        sessions = agenda.sessions_of_expert(expert)
+        answer["locks"] = {str(pitch): locked for pitch, locked in scoring.locks_of(expert.event, sessions).items()}
+    return jsonify(answer)
+
+
+@bp.route("/<token>/hors-ligne.json")
+def offline_pages(token: str):
+    """The addresses the service worker keeps for offline use: the day, every sheet of the panel, the assets."""
+    expert = juror_or_403(token)
+    sessions = agenda.sessions_of_expert(expert)
+    pages = [url_for("juror.day", token=token) + "/"]
+    for session in sessions:
+        try:
+            scoring.right_to_score(expert, session.pitch_id)
+        except scoring.ScoringError:
+            continue  # a declared conflict: the sheet is refused, nothing to keep
+        pages.append(url_for("juror.pitch", token=token, pitch_id=session.pitch_id))
+    return jsonify(pages=pages, assets=[asset_url(name) for name in JUROR_ASSETS],
+                   manifest=url_for("juror.manifest", token=token))
+
+
+@bp.route("/<token>/sw.js")
+def service_worker(token: str):
+    """The service worker, served under the juror's link so that its scope is the juror's pages alone."""
+    juror_or_403(token)
+    response = send_from_directory(current_app.static_folder, "js/juror-sw.js", mimetype="text/javascript",
+                                   max_age=0)
+    response.headers["Service-Worker-Allowed"] = url_for("juror.day", token=token) + "/"
+    return response
+
+
+@bp.route("/<token>/manifest.webmanifest")
+def manifest(token: str):
+    """The web app manifest: a tablet can pin the juror's day to its home screen and open it offline."""
+    expert = juror_or_403(token)
+    home = url_for("juror.day", token=token) + "/"
+    response = jsonify(
+        name=_("PitchDay — jury de %(name)s", name=expert.name), short_name=_("Jury PitchDay"),
+        lang=str(get_locale() or "fr"),
+        start_url=home, scope=home, display="standalone", background_color="#f3f5f9", theme_color="#0b5fff",
+        icons=[{"src": asset_url("img/pitchday-icon.svg"), "sizes": "any", "type": "image/svg+xml",
+                "purpose": "any"}])
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+def _stored_sheet(expert: Expert, pitch_id: int) -> dict | None:
+    """The juror's marks, comment and lock on a pitch as stored, as JSON data; None if they may not see it."""
+    try:
+        sheet = scoring.sheet_of(expert, pitch_id)
+    except scoring.ScoringError:
+        return None
+    return {"pitch": pitch_id, "locked": sheet.locked, "comment": sheet.comment,
+            "scores": {str(criterion_id): value for criterion_id, value in sorted(sheet.values.items())}}
 
 
 def _sheet_or_abort(expert: Expert, pitch_id: int) -> scoring.JurorSheet:

@@ -17,6 +17,7 @@ from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersio
 from pitchday.models.scoring import (  # noqa: F401
     Criterion,
     JurorComment,
+    JurorDevice,
     Score,
     ScoreAudit,
     ScoreSubmission,

@@ -44,6 +44,9 @@ class Score(db.Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
     value: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the juror made the change that set this mark, on the server's clock (a device's own clock is
+    # corrected by how long the change waited on it): the latest change wins, whatever order devices send in.
+    changed_at: Mapped[datetime | None]
 
     pitch: Mapped[Pitch] = relationship()
     expert: Mapped[Expert] = relationship()
@@ -62,6 +65,7 @@ class JurorComment(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    changed_at: Mapped[datetime | None]  # as Score.changed_at
 
     __table_args__ = (UniqueConstraint("pitch_id", "expert_id"),)
 
@@ -85,12 +89,16 @@ class ScoreAudit(db.Model):
     actor: Mapped[str] = mapped_column(String(200))
     before: Mapped[int | None]
     after: Mapped[int | None]
-    # "score", "comment", "lock" or "unlock"; a comment change keeps its texts here.
+    # "score", "comment", "lock" or "unlock"; a comment change keeps its texts here. "score_superseded" and
+    # "comment_superseded": a change that reached the server after a later one (another device of the juror,
+    # or a tablet's old queue), kept for the record but not applied.
     action: Mapped[str] = mapped_column(String(20), default="score", server_default="score")
     comment_before: Mapped[str | None] = mapped_column(Text)
     comment_after: Mapped[str | None] = mapped_column(Text)
     # The client-made id of the submission, so that a retry is applied once.
     submission_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The juror's device that sent it (JurorDevice.device_id): with two devices, whose change was whose.
+    device_id: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -128,3 +136,25 @@ class ScoringSettings(db.Model):
     lock_after_min: Mapped[int] = mapped_column(default=30)
 
     __table_args__ = (CheckConstraint("lock_after_min >= 0", name="lock_after_not_negative"),)
+
+
+class JurorDevice(db.Model):
+    """A tablet or phone a juror scores on, as it last reported itself: when it was heard, what it still holds.
+
+    The juror app names itself with an id kept in the browser's storage, and reports how many changes
+    wait in its queue with each autosave and each check of the sheet; the organiser's board shows it.
+    """
+
+    __tablename__ = "juror_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40), default="")  # "tablette", "téléphone"... from the browser
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pending: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("expert_id", "device_id"),
+                      CheckConstraint("pending >= 0", name="pending_not_negative"))

@@ -6,6 +6,7 @@ inserted. Operations flush and never commit (the request commits once).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -194,10 +195,14 @@ def criteria_count(expert: Expert) -> int:
 
 # --- Saving marks -------------------------------------------------------------------------------
 
-def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None) -> dict:
+def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None, *,
+           changed_at: datetime | None = None, device_id: str | None = None) -> dict:
     """Apply one submission of marks (criterion id -> value or None) and comment, once per client id.
 
     A submission whose client id was seen before is not applied again: the stored response is returned.
+    ``changed_at`` is when the juror made the change (default: now; see ``moment_of_change``): a mark or
+    comment changed later than that, from another device or an earlier send, stays, and this change is
+    audited as superseded. So the latest change wins whatever order the devices' queues arrive in.
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
@@ -221,18 +226,21 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         raise ScoringError(422, _("Le commentaire est trop long (%(length)d caractères, %(limit)d au plus).",
                                   length=len(comment), limit=MAX_COMMENT_LENGTH))
-    audit = AuditTrail(expert, pitch_id, client_id)
+    audit = AuditTrail(expert, pitch_id, client_id, device_id)
+    changed_at = _naive_utc(changed_at or now_utc())
     try:
         # Inside the try: the statements below write the submission and flush the new marks, which is
         # where a twin request that got there first shows up as a unique-key violation.
-        marks = _apply_marks(expert, pitch_id, existing, wanted, audit)
+        marks = _apply_marks(expert, pitch_id, existing, wanted, audit, changed_at)
+        stored_comment = None
         if comment is not None:
-            _apply_comment(expert, pitch_id, comment.strip(), audit)
-        response = {"status": "saved", "pitch": pitch_id, "changed": len(audit.rows),
+            stored_comment = _apply_comment(expert, pitch_id, comment.strip(), audit, changed_at)
+        response = {"status": "saved", "pitch": pitch_id, "changed": audit.applied,
+                    "superseded": len(audit.rows) - audit.applied,
                     "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
                     "saved_at": now_utc().isoformat()}
-        if comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
-            response["comment"] = comment.strip()
+        if stored_comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
+            response["comment"] = stored_comment
         db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
         audit.write()
         db.session.flush()
@@ -249,20 +257,28 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
 
 
 class AuditTrail:
-    """The audit rows of one juror submission: one per changed mark or comment, only ever inserted."""
+    """The audit rows of one juror submission: one per changed mark or comment, only ever inserted.
 
-    def __init__(self, expert: Expert, pitch_id: int, client_id: str) -> None:
+    A change that lost to a later one (``superseded``) is audited too, with the value it asked for, so that
+    the log shows both devices' changes.
+    """
+
+    def __init__(self, expert: Expert, pitch_id: int, client_id: str, device_id: str | None = None) -> None:
         self.common = {"event_id": expert.event_id, "pitch_id": pitch_id, "expert_id": expert.id,
-                       "actor": juror_actor(expert), "submission_id": client_id}
+                       "actor": juror_actor(expert), "submission_id": client_id, "device_id": device_id}
         self.rows: list[ScoreAudit] = []
+        self.applied = 0
 
-    def mark(self, criterion_id: int, before: int | None, after: int | None) -> None:
-        self.rows.append(ScoreAudit(**self.common, criterion_id=criterion_id, action="score", before=before,
+    def mark(self, criterion_id: int, before: int | None, after: int | None, *, superseded: bool = False) -> None:
+        self.applied += not superseded
+        self.rows.append(ScoreAudit(**self.common, criterion_id=criterion_id,
+                                    action="score_superseded" if superseded else "score", before=before,
                                     after=after, at=now_utc()))
 
-    def comment(self, before: str, after: str) -> None:
-        self.rows.append(ScoreAudit(**self.common, action="comment", comment_before=before, comment_after=after,
-                                    at=now_utc()))
+    def comment(self, before: str, after: str, *, superseded: bool = False) -> None:
+        self.applied += not superseded
+        self.rows.append(ScoreAudit(**self.common, action="comment_superseded" if superseded else "comment",
+                                    comment_before=before, comment_after=after, at=now_utc()))
 
     def write(self) -> None:
         db.session.add_all(self.rows)
@@ -325,20 +341,28 @@ def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
 
 
 def _apply_marks(expert: Expert, pitch_id: int, existing: dict[int, Score], wanted: dict[int, int | None],
-                 audit: AuditTrail) -> dict[int, int]:
+                 audit: AuditTrail, changed_at: datetime) -> dict[int, int]:
     """Change the marks asked for, each change noted in ``audit``; every mark of the juror on the pitch now."""
     marks = {criterion_id: score.value for criterion_id, score in existing.items()}
     for criterion_id, value in wanted.items():
         score = existing.get(criterion_id)
         before = score.value if score else None
+        if score is not None and _later(score.changed_at, changed_at):
+            if before != value:
+                audit.mark(criterion_id, before, value, superseded=True)
+            continue
         if before == value:
+            if score is not None:
+                score.changed_at = changed_at
             continue
         if value is None:
             db.session.delete(score)
         elif score is None:
-            db.session.add(Score(pitch_id=pitch_id, expert_id=expert.id, criterion_id=criterion_id, value=value))
+            db.session.add(Score(pitch_id=pitch_id, expert_id=expert.id, criterion_id=criterion_id, value=value,
+                                 changed_at=changed_at))
         else:
             score.value = value
+            score.changed_at = changed_at
         audit.mark(criterion_id, before, value)
         if value is None:
             marks.pop(criterion_id, None)
@@ -347,16 +371,57 @@ def _apply_marks(expert: Expert, pitch_id: int, existing: dict[int, Score], want
     return marks
 
 
-def _apply_comment(expert: Expert, pitch_id: int, text: str, audit: AuditTrail) -> None:
+def _apply_comment(expert: Expert, pitch_id: int, text: str, audit: AuditTrail, changed_at: datetime) -> str:
+    """Change the comment unless a later change is stored; the comment stored now."""
     comment = _comment(expert.id, pitch_id)
     before = comment.text if comment else ""
+    if comment is not None and _later(comment.changed_at, changed_at):
+        if before != text:
+            audit.comment(before, text, superseded=True)
+        return before
+    if comment is not None:
+        comment.changed_at = changed_at
     if before == text:
-        return
+        return text
     if comment is None:
-        db.session.add(JurorComment(pitch_id=pitch_id, expert_id=expert.id, text=text))
+        db.session.add(JurorComment(pitch_id=pitch_id, expert_id=expert.id, text=text, changed_at=changed_at))
     else:
         comment.text = text
     audit.comment(before, text)
+    return text
+
+
+# --- Which change is the latest -----------------------------------------------------------------
+
+# A queue older than this is still applied, but its changes count as made this long ago at most.
+OLDEST_QUEUED_CHANGE = timedelta(days=7)
+
+
+def moment_of_change(changed_ms: object, sent_ms: object, received: datetime | None = None) -> datetime:
+    """When a change was made, on the server's clock, from the device's two readings of its own clock.
+
+    Devices' clocks disagree (a tablet can be minutes off), but each measures well how long a change
+    waited in its queue: ``sent_ms - changed_ms`` (milliseconds since the epoch, both on the device).
+    The change was made that long before the request arrived. Missing or nonsense readings: now.
+    """
+    received = received or now_utc()
+    numbers = [value for value in (changed_ms, sent_ms)
+               if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)]
+    if len(numbers) != 2:
+        return received
+    waited = timedelta(milliseconds=max(0.0, min(float(sent_ms) - float(changed_ms),
+                                                  OLDEST_QUEUED_CHANGE.total_seconds() * 1000)))
+    return received - waited
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """Stored without a zone, in UTC, like every moment of the schema (PostgreSQL would shift an aware one)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _later(stored: datetime | None, incoming: datetime) -> bool:
+    """Whether the stored change was made after the incoming one (marks saved before this rule have no time)."""
+    return stored is not None and _naive_utc(stored) > incoming
 
 
 # --- The organiser's controls -------------------------------------------------------------------

@@ -1,35 +1,65 @@
-// Juror scoring: every change is saved as it is made, and kept on the tablet while Wi-Fi is down.
-// Changes wait in a queue in localStorage (one item per change, with its client-made id) and are sent
-// in order; the server applies an id once, so a retry after a lost answer never counts twice.
+// The juror app: nothing typed is ever lost, and the sheet follows the organiser.
+//
+// Every change (a mark tapped, a key typed in the comment) is written to the tablet's storage
+// (localStorage) before any network call, as one item of a queue, with an id made here and the moment
+// it was made. Items are sent one after the other; when the page is left (pagehide, or hidden) all of
+// them go at once with fetch(..., {keepalive: true}), and whatever is still in the queue goes again at
+// the next page load. The server applies an id once (a resend never counts twice) and keeps, for each
+// mark, the change made last (whatever order the items arrive in): see scoring.submit.
+//
+// An item is never changed once sent (its id stands for its content); until then, more typing in the
+// comment updates the same item, so that the queue holds one item per pause, not one per key.
+//
+// While a page is shown it asks the server every few seconds for the sheet's stored marks and lock
+// (or the day's locks), reporting which device this is and how many items wait here: the organiser's
+// board shows it. A service worker (juror-sw.js) keeps every page of the juror for offline use.
 (function () {
   "use strict";
 
-  // The status line carries the queue's key and the messages in the page's language.
   var statusLine = document.getElementById("save-status");
   if (!statusLine || !window.localStorage || !window.fetch) { return; }  // the plain form still works
+  var banner = document.getElementById("connection-banner");
   var form = document.querySelector("form.scoring[data-autosave]");
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
-  var queueKey = statusLine.getAttribute("data-queue-key");
+  var settings = statusLine.dataset;
+  var queueKey = settings.queueKey;
   var pitch = form ? form.getAttribute("data-pitch") : null;
+  var DEVICE_KEY = "pitchday-device";
 
-  function message(name, count) {
-    return (statusLine.getAttribute("data-msg-" + name) || "").replace("%(count)s", String(count));
-  }
   var FIRST_DELAY_MS = 1000;
   var MAX_DELAY_MS = 30000;
+  var COMMENT_PAUSE_MS = 700;
+  var pollMs = Math.max(1, Number(settings.pollSeconds) || 5) * 1000;
   var retryDelay = FIRST_DELAY_MS;
   var retryTimer = null;
   var sending = false;
   var unreachable = false;
+  var wasUnreachable = false;
   var lastRefusal = "";
   var savedOnce = false;
+  var storageFull = false;
+  var locked = form ? form.getAttribute("data-locked") === "true" : false;
+  var renderedLocked = locked;
+
+  function message(name, count) {
+    return (statusLine.getAttribute("data-msg-" + name) || "").replace("%(count)s", String(count));
+  }
+
+  // --- The queue, in the tablet's storage ---------------------------------------------------------
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(queueKey)) || []; } catch (error) { return []; }
   }
 
-  function saveQueue(queue) { localStorage.setItem(queueKey, JSON.stringify(queue)); }
+  function saveQueue(queue) {
+    try {
+      localStorage.setItem(queueKey, JSON.stringify(queue));
+      storageFull = false;
+    } catch (error) {
+      storageFull = true;  // the change is kept in memory below and sent as soon as possible
+    }
+  }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -41,34 +71,173 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  function showStatus() {
-    var waiting = loadQueue().length;
-    statusLine.classList.remove("offline", "refused", "saved");
-    if (lastRefusal) {
-      statusLine.textContent = lastRefusal;
-      statusLine.classList.add("refused");
-    } else if (waiting && (unreachable || !navigator.onLine)) {
-      statusLine.textContent = message(waiting > 1 ? "offline-many" : "offline-one", waiting);
-      statusLine.classList.add("offline");
-    } else if (waiting) {
-      statusLine.textContent = message("sending", waiting);
-    } else if (savedOnce) {
-      statusLine.textContent = message("saved", 0);
-      statusLine.classList.add("saved");
+  function deviceId() {
+    var id = localStorage.getItem(DEVICE_KEY);
+    if (!id) {
+      id = newId();
+      try { localStorage.setItem(DEVICE_KEY, id); } catch (error) { /* a new id next time: no harm */ }
     }
+    return id;
   }
 
+  function deviceKind() {
+    var touch = navigator.maxTouchPoints > 0 || "ontouchstart" in window;
+    if (!touch) { return "computer"; }
+    return Math.min(screen.width, screen.height) < 600 ? "phone" : "tablet";
+  }
+
+  function deviceReport(exclude) {
+    return { id: deviceId(), kind: deviceKind(), pending: Math.max(0, loadQueue().length - (exclude || 0)) };
+  }
+
+  // A change goes to storage first, then (later) to the network.
   function enqueue(body) {
     var queue = loadQueue();
-    queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch, body: body });
+    queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch, body: body,
+                 changed_at: Date.now(), sent: false });
     saveQueue(queue);
     lastRefusal = "";
     showStatus();
     flush();
   }
 
-  function dropFirst(clientId) {
+  // The comment as typed so far: the unsent comment item of this pitch at the end of the queue is
+  // brought up to date, or a new one is added. Written at every key, sent after a pause or on leaving.
+  function storeComment(text) {
+    var queue = loadQueue();
+    var last = queue[queue.length - 1];
+    if (last && !last.sent && last.pitch === pitch && last.body.scores === undefined &&
+        typeof last.body.comment === "string") {
+      last.body.comment = text;
+      last.changed_at = Date.now();
+    } else {
+      queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch,
+                   body: { comment: text }, changed_at: Date.now(), sent: false });
+    }
+    saveQueue(queue);
+    lastRefusal = "";
+    showStatus();
+  }
+
+  // Once an item leaves, its content is fixed: a resend carries the same id and the same content.
+  function markSent(clientIds) {
+    var queue = loadQueue();
+    queue.forEach(function (item) { if (clientIds.indexOf(item.client_id) !== -1) { item.sent = true; } });
+    saveQueue(queue);
+  }
+
+  function drop(clientId) {
     saveQueue(loadQueue().filter(function (item) { return item.client_id !== clientId; }));
+  }
+
+  // --- What the juror sees ------------------------------------------------------------------------
+
+  function showStatus() {
+    var waiting = loadQueue().length;
+    var offline = unreachable || !navigator.onLine;
+    statusLine.classList.remove("offline", "refused", "saved", "locked");
+    if (storageFull) {
+      statusLine.textContent = message("storage-full", 0);
+      statusLine.classList.add("refused");
+    } else if (lastRefusal) {
+      statusLine.textContent = lastRefusal;
+      statusLine.classList.add("refused");
+    } else if (waiting && offline) {
+      statusLine.textContent = message(waiting > 1 ? "offline-many" : "offline-one", waiting);
+      statusLine.classList.add("offline");
+    } else if (waiting) {
+      statusLine.textContent = message("sending", waiting);
+    } else if (locked) {
+      statusLine.textContent = message("locked", 0);
+      statusLine.classList.add("locked");
+    } else if (savedOnce) {
+      statusLine.textContent = message("saved", 0);
+      statusLine.classList.add("saved");
+    } else {
+      statusLine.textContent = "";
+    }
+    showBanner(offline, waiting);
+  }
+
+  function showBanner(offline, waiting) {
+    if (!banner) { return; }
+    if (offline) {
+      banner.textContent = banner.getAttribute("data-msg-offline");
+      banner.className = "connection-banner offline";
+      banner.hidden = false;
+      wasUnreachable = true;
+    } else if (!waiting && wasUnreachable) {
+      banner.textContent = banner.getAttribute("data-msg-all-sent");
+      banner.className = "connection-banner all-sent";
+      banner.hidden = false;
+    } else if (waiting) {
+      banner.hidden = true;
+    }
+  }
+
+  function pendingFor(criterionOrComment) {
+    return loadQueue().some(function (item) {
+      if (item.pitch !== pitch) { return false; }
+      if (criterionOrComment === "comment") { return typeof item.body.comment === "string"; }
+      return item.body.scores !== undefined && item.body.scores[criterionOrComment] !== undefined;
+    });
+  }
+
+  function checkMark(criterion, value) {
+    var inputs = form.querySelectorAll('input[name="c' + criterion + '"]');
+    Array.prototype.forEach.call(inputs, function (input) { input.checked = String(value) === input.value; });
+  }
+
+  // The marks and comment as stored on the server, except where a change of this device still waits:
+  // a refused mark goes back to the stored one, another device's change shows here.
+  function showStored(sheet) {
+    if (!form || !sheet || String(sheet.pitch) !== pitch) { return; }
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.criterion"), function (fieldset) {
+      var criterion = fieldset.getAttribute("data-criterion");
+      if (!pendingFor(criterion)) { checkMark(criterion, sheet.scores[criterion]); }
+    });
+    var comment = form.elements.comment;
+    if (typeof sheet.comment === "string" && !pendingFor("comment") && document.activeElement !== comment) {
+      comment.value = sheet.comment;
+    }
+    showLock(sheet.locked);
+  }
+
+  function showLock(isLocked) {
+    if (!form) { return; }
+    if (renderedLocked && !isLocked && navigator.onLine) { window.location.reload(); return; }  // reopened
+    locked = isLocked;
+    var sheetFields = form.querySelector("fieldset.sheet");
+    if (sheetFields) { sheetFields.disabled = isLocked; }
+    var notice = document.getElementById("lock-notice");
+    if (notice) { notice.hidden = !isLocked; }
+    var button = form.querySelector(".save-button");
+    if (button) { button.hidden = isLocked; }
+    showStatus();
+  }
+
+  function showDayLocks(locks) {
+    Object.keys(locks || {}).forEach(function (pitchId) {
+      var tag = document.querySelector('[data-lock-pitch="' + pitchId + '"]');
+      if (tag) { tag.hidden = !locks[pitchId]; }
+    });
+  }
+
+  // --- Sending ------------------------------------------------------------------------------------
+
+  function payload(item, othersWaiting) {
+    return JSON.stringify(Object.assign({ client_id: item.client_id, changed_at: item.changed_at, sent_at: Date.now(),
+                                          device: deviceReport(othersWaiting) }, item.body));
+  }
+
+  function post(item, keepalive) {
+    return fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: !!keepalive,
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
+      body: payload(item, 1)
+    });
   }
 
   function retryLater() {
@@ -78,13 +247,35 @@
     retryDelay = Math.min(retryDelay * 2, MAX_DELAY_MS);
   }
 
-  function send(item) {
-    var payload = Object.assign({ client_id: item.client_id }, item.body);
-    return fetch(item.url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify(payload)
+  // The answer to one item: gone from the queue once the server has it or has refused it for good.
+  function handleAnswer(item, response) {
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      return Promise.resolve("retry");
+    }
+    if (response.status === 400) {
+      // An expired CSRF token (a page opened from the offline cache, a browser restarted): get a fresh one.
+      return checkServer().then(function () { return "retry"; });
+    }
+    unreachable = false;
+    retryDelay = FIRST_DELAY_MS;
+    return response.json().catch(function () { return {}; }).then(function (answer) {
+      if (response.status === 409 && !(answer.sheet && answer.sheet.locked)) {
+        return "retry";  // another send changed these marks at the same moment: this one goes again
+      }
+      drop(item.client_id);
+      if (response.ok) {
+        savedOnce = true;
+        lastRefusal = "";
+        if (answer.superseded && item.pitch === pitch) {
+          showStored({ pitch: pitch, scores: answer.scores, comment: answer.comment, locked: locked });
+        }
+        refreshOfflineCopies(item.pitch);
+      } else {
+        // Refused for good (locked, not on the panel, revoked link): retrying would not help.
+        lastRefusal = answer.error || message("refused", 0);
+        if (answer.sheet) { showStored(answer.sheet); }
+      }
+      return "done";
     });
   }
 
@@ -94,27 +285,13 @@
     if (!queue.length) { unreachable = false; showStatus(); return; }
     sending = true;
     var item = queue[0];
-    send(item).then(function (response) {
+    markSent([item.client_id]);
+    post(item, false).then(function (response) {
+      return handleAnswer(item, response);
+    }).then(function (outcome) {
       sending = false;
-      if (response.status >= 500 || response.status === 429 || response.status === 408) {
-        retryLater();
-        showStatus();
-        return;
-      }
-      unreachable = false;
-      retryDelay = FIRST_DELAY_MS;
-      dropFirst(item.client_id);
-      if (response.ok) {
-        savedOnce = true;
-        flush();
-        return;
-      }
-      // Refused for good (locked, not on the panel, revoked link): retrying would not help.
-      response.json().catch(function () { return {}; }).then(function (answer) {
-        lastRefusal = answer.error || message("refused", 0);
-        showStatus();
-        flush();
-      });
+      if (outcome === "retry") { retryLater(); } else { flush(); }
+      showStatus();
     }, function () {
       sending = false;  // no network: keep the item, try again later
       retryLater();
@@ -122,49 +299,136 @@
     });
   }
 
+  // Leaving the page (a link, the home button, a closed tab): everything still here leaves at once, and
+  // the browser finishes the requests after the page is gone. The next page load sends them again.
+  var sentOnLeave = {};  // pagehide and visibilitychange both come when a page is left: send once
+  function flushOnLeave() {
+    var queue = loadQueue().filter(function (item) { return !sentOnLeave[item.client_id]; });
+    if (!queue.length) { return; }
+    markSent(queue.map(function (item) { return item.client_id; }));
+    queue.forEach(function (item) {
+      sentOnLeave[item.client_id] = true;
+      try {
+        post(item, true).then(function (response) { return handleAnswer(item, response); })
+          .then(showStatus, function () { /* offline: the item waits for the next page */ });
+      } catch (error) { /* over the browser's keepalive quota: it goes with the next page */ }
+    });
+  }
+
+  // --- Following the server -----------------------------------------------------------------------
+
+  var pollTimer = null;
+  function checkServer() {
+    var query = "?device=" + encodeURIComponent(deviceId()) + "&kind=" + deviceKind() +
+      "&pending=" + loadQueue().length + (pitch ? "&pitch=" + pitch : "");
+    return fetch(settings.stateUrl + query, { credentials: "same-origin", cache: "no-store",
+                                             headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (answer) {
+        var comingBack = unreachable;
+        unreachable = false;
+        if (answer.csrf_token) { csrfToken = answer.csrf_token; }
+        if (answer.poll_seconds) { pollMs = Math.max(1, answer.poll_seconds) * 1000; }
+        if (answer.sheet) { showStored(answer.sheet); }
+        if (answer.locks) { showDayLocks(answer.locks); }
+        if (comingBack || loadQueue().length) { clearTimeout(retryTimer); retryDelay = FIRST_DELAY_MS; flush(); }
+        showStatus();
+      }, function () {
+        unreachable = true;
+        showStatus();
+      });
+  }
+
+  function pollSoon() {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(function () {
+      if (document.visibilityState === "visible") {
+        checkServer().then(pollSoon);
+      } else {
+        pollSoon();
+      }
+    }, pollMs);
+  }
+
+  // --- The service worker: every page of the juror opens offline --------------------------------
+
+  function refreshOfflineCopies(pitchId) {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) { return; }
+    var pages = [settings.home];
+    if (form && pitchId === pitch) { pages.push(window.location.pathname); }
+    navigator.serviceWorker.controller.postMessage({ type: "refresh", pages: pages });
+  }
+
+  function startServiceWorker() {
+    if (!navigator.serviceWorker || !settings.workerUrl) { return; }  // plain HTTP on a LAN: storage only
+    navigator.serviceWorker.register(settings.workerUrl, { scope: settings.scope }).then(function (registration) {
+      var worker = registration.active || registration.waiting || registration.installing;
+      if (worker && registration.active) { worker.postMessage({ type: "keep-everything" }); }
+    }).catch(function () { /* no offline copies; the queue still keeps every change */ });
+  }
+
+  // --- Wiring -------------------------------------------------------------------------------------
+
   window.addEventListener("online", function () {
     clearTimeout(retryTimer);
     retryDelay = FIRST_DELAY_MS;
+    checkServer();  // reports this device at once (what it still holds), then sends it
     flush();
   });
   window.addEventListener("offline", showStatus);
-  flush();  // what an earlier page left in the queue goes first, from any page of the juror
+  window.addEventListener("pagehide", flushOnLeave);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushOnLeave(); } else { checkServer(); }
+  });
 
-  if (!form) { return; }
+  // The day page is also served at the service worker's scope (…/jury/<token>/): reloaded offline, it opens.
+  if (!form && settings.home && window.location.pathname + "/" === settings.home && window.history.replaceState) {
+    window.history.replaceState(null, "", settings.home + window.location.search);
+  }
 
-  // What was typed but not yet sent shows again after a reload.
-  loadQueue().forEach(function (item) {
-    if (item.pitch !== pitch) { return; }
-    var scores = item.body.scores || {};
-    Object.keys(scores).forEach(function (criterion) {
-      var input = form.querySelector('input[name="c' + criterion + '"][value="' + scores[criterion] + '"]');
-      if (input) { input.checked = true; }
+  if (form) {
+    // What was typed but not yet sent shows again after a reload, over the page (which may come from the
+    // offline copy): in the queue's order, so the latest change shows.
+    loadQueue().forEach(function (item) {
+      if (item.pitch !== pitch) { return; }
+      var scores = item.body.scores || {};
+      Object.keys(scores).forEach(function (criterion) { checkMark(criterion, scores[criterion]); });
+      if (typeof item.body.comment === "string") { form.elements.comment.value = item.body.comment; }
     });
-    if (typeof item.body.comment === "string") { form.elements.comment.value = item.body.comment; }
-  });
 
-  form.addEventListener("change", function (event) {
-    var input = event.target;
-    if (input.type !== "radio") { return; }
-    var scores = {};
-    scores[input.name.slice(1)] = Number(input.value);
-    enqueue({ scores: scores });
-  });
-
-  var commentTimer = null;
-  form.elements.comment.addEventListener("input", function () {
-    clearTimeout(commentTimer);
-    commentTimer = setTimeout(function () { enqueue({ comment: form.elements.comment.value }); }, 700);
-  });
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    clearTimeout(commentTimer);
-    var scores = {};
-    Array.prototype.forEach.call(form.querySelectorAll("input[type=radio]:checked"), function (input) {
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.type !== "radio" || locked) { return; }
+      var scores = {};
       scores[input.name.slice(1)] = Number(input.value);
+      enqueue({ scores: scores });
     });
-    enqueue({ scores: scores, comment: form.elements.comment.value });
-  });
 
+    var commentTimer = null;
+    form.elements.comment.addEventListener("input", function () {
+      storeComment(form.elements.comment.value);  // in storage at every key: leaving at once loses nothing
+      clearTimeout(commentTimer);
+      commentTimer = setTimeout(flush, COMMENT_PAUSE_MS);
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(commentTimer);
+      var scores = {};
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=radio]:checked"), function (input) {
+        scores[input.name.slice(1)] = Number(input.value);
+      });
+      enqueue({ scores: scores, comment: form.elements.comment.value });
+    });
+    showLock(locked);
+  }
+
+  showStatus();
+  flush();  // what an earlier page left in the queue goes first, from any page of the juror
+  checkServer();
+  pollSoon();
+  startServiceWorker();
 })();

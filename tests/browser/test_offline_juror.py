@@ -1,0 +1,172 @@
+"""The juror app on a tablet, offline-first: nothing typed is lost, every page opens offline, locks follow live."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from pitchday.extensions import db
+from pitchday.models import JurorComment, Score, ScoreAudit
+from pitchday.services import scoring
+from tests.browser.test_scoring import score_pitch
+from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"viewport": {"width": 768, "height": 1024}, "locale": "fr-FR", "has_touch": True}
+
+
+@pytest.fixture
+def tablet(browser):
+    context = browser.new_context(**TABLET)
+    yield context
+    context.close()
+
+
+def sheet_url(live_server: str, day, juror: str, pitch: str) -> str:  # noqa: F811
+    return f"{live_server}/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}"
+
+
+def stored_comment(app, day, juror_key: str, pitch: str) -> str | None:  # noqa: F811
+    with app.app_context():
+        comment = db.session.execute(db.select(JurorComment).filter_by(pitch_id=day.pitches[pitch])).scalar_one_or_none()
+        return comment.text if comment else None
+
+
+def wait_until(condition, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    return condition()
+
+
+def queue_of(page) -> list:
+    return page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey)"
+                         " || '[]')")
+
+
+def wait_for_offline_copies(page, count: int) -> None:
+    """The service worker is active and has kept the day and ``count`` sheets (page.wait_for_function
+    would evaluate a string, which the Content-Security-Policy forbids)."""
+    kept = """async () => {
+        const registration = await navigator.serviceWorker.getRegistration(document.getElementById("save-status").dataset.scope);
+        if (!registration || !registration.active) { return -1; }
+        const lists = await Promise.all((await caches.keys()).map(async k => (await caches.open(k)).keys()));
+        return lists.flat().filter(r => r.url.includes('/pitchs/')).length;
+    }"""
+    assert wait_until(lambda: page.evaluate(kept) >= count, seconds=15), page.evaluate(kept)
+
+
+def test_a_comment_typed_and_left_within_100_ms_is_stored(app, live_server, tablet, day):  # noqa: F811
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    comment = page.locator("#comment")
+    comment.fill("Solide.")
+    expect(page.locator("#save-status")).to_have_text("enregistré")
+
+    comment.press_sequentially(" Dernier mot.", delay=5)
+    started = time.monotonic()
+    page.get_by_role("link", name="← Ma journée").click()
+    assert time.monotonic() - started < 0.1 + 0.5  # the click itself, not a wait for the autosave
+
+    expect(page.get_by_role("heading", name="Bonjour Expert UIMM 1")).to_be_visible()
+    assert wait_until(lambda: stored_comment(app, day, "uimm-1", "aurthus-et-paole") == "Solide. Dernier mot.")
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    expect(page.locator("#comment")).to_have_value("Solide. Dernier mot.")
+    expect(page.locator("#save-status")).not_to_have_text("envoi en cours…")
+    assert wait_until(lambda: queue_of(page) == [])
+
+
+def test_the_back_link_is_a_large_touch_target_and_goes_to_the_offline_day(live_server, tablet, day):  # noqa: F811
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    back = page.get_by_role("link", name="← Ma journée")
+    box = back.bounding_box()
+    assert box["width"] >= 48 and box["height"] >= 48
+    assert back.get_attribute("href").endswith(f"/jury/{day.tokens['uimm-1']}/")
+
+
+def test_a_sheet_never_opened_opens_offline_is_scored_and_its_marks_arrive_after_reconnection(
+        app, live_server, tablet, day):  # noqa: F811
+    page = tablet.new_page()
+    page.goto(f"{live_server}/jury/{day.tokens['uimm-1']}")
+    wait_for_offline_copies(page, 3)
+
+    tablet.set_offline(True)
+    page.goto(f"{live_server}/jury/{day.tokens['uimm-1']}/")  # the day, offline, from the copy
+    expect(page.get_by_role("heading", name="Bonjour Expert UIMM 1")).to_be_visible()
+    page.get_by_role("link", name="Touroul-Chevalerie").click()  # never opened before
+    expect(page.get_by_role("heading", name="Touroul-Chevalerie")).to_be_visible()
+    score_pitch(page, day.criteria, 6)
+    page.locator("#comment").fill("Noté hors ligne.")
+    expect(page.locator("#connection-banner")).to_contain_text("Hors ligne")
+    expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria) + 1} notes en attente")
+
+    page.reload()  # offline: the page comes from the copy, the queue from the tablet's storage
+    expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria) + 1} notes en attente")
+    for criterion in day.criteria:
+        expect(page.locator(f'input[name="c{criterion}"][value="6"]')).to_be_checked()
+    expect(page.locator("#comment")).to_have_value("Noté hors ligne.")
+    # Still all in the queue. (Chromium's offline emulation lets the keepalive requests of a page being left
+    # through, so the server may have some already: a tablet really offline sends nothing. Either way, each
+    # change is applied once, below.)
+    assert len(queue_of(page)) == len(day.criteria) + 1
+
+    tablet.set_offline(False)
+    expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+    expect(page.locator("#connection-banner")).to_have_text("Tout est envoyé.")
+    with app.app_context():
+        marks = db.session.execute(db.select(Score.criterion_id, Score.value)
+                                   .filter_by(pitch_id=day.pitches["touroul-chevalerie"])).all()
+        audited = db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one()
+    assert sorted(marks) == sorted((criterion, 6) for criterion in day.criteria)
+    assert audited == len(day.criteria) + 1  # each change once, the comment too
+    assert stored_comment(app, day, "uimm-1", "touroul-chevalerie") == "Noté hors ligne."
+
+
+def test_a_lock_while_the_sheet_is_open_disables_it_and_reverts_a_refused_mark(app, live_server, tablet, day):  # noqa: F811
+    app.config.update(JUROR_POLL_SECONDS=60)  # the tap comes before the sheet's next check
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    first = day.criteria[0]
+    page.locator(f'.mark:has(input[name="c{first}"][value="3"])').tap()
+    expect(page.locator("#save-status")).to_have_text("enregistré")
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_visible()
+
+    # The organiser locks the pitch; the juror taps 4 before the sheet hears of it.
+    with app.app_context():
+        from pitchday.models import Pitch
+
+        scoring.set_lock(db.session.get(Pitch, day.pitches["aurthus-et-paole"]), True, "orga@example.org")
+        db.session.commit()
+    page.locator(f'.mark:has(input[name="c{first}"][value="4"])').tap()
+
+    expect(page.locator(f'input[name="c{first}"][value="3"]')).to_be_checked(timeout=5000)
+    expect(page.locator("#comment")).to_be_disabled(timeout=5000)
+    expect(page.locator(f"input[name=c{first}]").first).to_be_disabled()
+    expect(page.locator("#lock-notice")).to_contain_text("Verrouillé par l'organisation")
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_hidden()
+    with app.app_context():
+        assert db.session.execute(db.select(Score.value).filter_by(criterion_id=first)).scalar_one() == 3
+
+
+def test_a_lock_reaches_an_open_sheet_within_seconds(app, live_server, tablet, day):  # noqa: F811
+    app.config.update(JUROR_POLL_SECONDS=1)
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    expect(page.locator("#comment")).to_be_enabled()
+    with app.app_context():
+        from pitchday.models import Pitch
+
+        scoring.set_lock(db.session.get(Pitch, day.pitches["aurthus-et-paole"]), True, "orga@example.org")
+        db.session.commit()
+
+    expect(page.locator("#comment")).to_be_disabled(timeout=5000)
+    expect(page.locator(f"input[name=c{day.criteria[0]}]").first).to_be_disabled()
+    expect(page.locator("#save-status")).to_have_text("verrouillé par l'organisation")
+    expect(page.get_by_role("button", name="Enregistrer")).to_be_hidden()
