@@ -1,7 +1,7 @@
 """Juror devices (last heard, changes waiting), when each mark was changed, which device sent each audited change
 
 Revision ID: a36149d502d3
-Revises: 7d9956dbe8c3
+Revises: 8b87f9decdff
 Create Date: 2026-12-01 11:15:14.527705
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a36149d502d3'
-down_revision = '7d9956dbe8c3'
+down_revision = '8b87f9decdff'
 branch_labels = None
 depends_on = None
 
