@@ -157,6 +157,8 @@ class Pitch(db.Model):
     title: Mapped[str] = mapped_column(Text)
     sector: Mapped[str] = mapped_column(String(80))
     city: Mapped[str] = mapped_column(String(120))
+    # The company's contact, told of a new slot and sent its feedback link; None: nobody is told.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     duration_min: Mapped[int | None]
     qa_min: Mapped[int | None]
@@ -193,6 +195,8 @@ class Expert(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
+    # Where the expert is told of a change in their panels or times; None: they are not told.
+    email: Mapped[str | None] = mapped_column(String(254))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     min_pitches: Mapped[int | None]
     max_pitches: Mapped[int | None]

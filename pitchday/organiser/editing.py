@@ -89,12 +89,13 @@ def _save(kind: str, event: Event, item, form):
         return editing.save_pitch(event, item, editing.PitchInput(
             key=data["key"], company=data["company"], title=data["title"], sector=data["sector"],
             city=data["city"] or "", topics=data["topics"] or "", duration_min=data["duration_min"],
-            qa_min=data["qa_min"], rooms=data["rooms"] or [], windows=data["windows"] or ""))
+            qa_min=data["qa_min"], rooms=data["rooms"] or [], windows=data["windows"] or "",
+            contact_email=data["contact_email"]))
     if kind == "jures":
         return editing.save_expert(event, item, editing.ExpertInput(
             key=data["key"], name=data["name"], organisation=data["organisation"], topics=data["topics"] or "",
             min_pitches=data["min_pitches"], max_pitches=data["max_pitches"], conflicts=data["conflicts"] or [],
-            windows=data["windows"] or ""))
+            windows=data["windows"] or "", email=data["email"]))
     return editing.save_criterion(event, item, label=data["label"], description=data["description"] or "",
                                   weight=float(data["weight"]), scale_min=data["scale_min"],
                                   scale_max=data["scale_max"])

@@ -140,6 +140,8 @@ class PitchForm(FlaskForm):
                           validators=[Optional(), NumberRange(0, 600, _WHOLE)])
     rooms = SelectMultipleField(_l("Salles autorisées (aucune : toutes)"))
     windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
+    contact_email = StringField(_l("E-mail du contact de l'entreprise (facultatif : pour la prévenir)"),
+                                validators=[Optional(), Length(max=254)])
 
 
 class ExpertForm(FlaskForm):
@@ -151,6 +153,8 @@ class ExpertForm(FlaskForm):
     max_pitches = IntegerField(_l("Maximum de pitchs"), validators=[Optional(), NumberRange(0, 1000, _WHOLE)])
     conflicts = SelectMultipleField(_l("Conflits d'intérêts (projets qu'il ne juge pas)"))
     windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
+    email = StringField(_l("E-mail (facultatif : pour le prévenir des changements)"),
+                        validators=[Optional(), Length(max=254)])
 
 
 class RulesForm(FlaskForm):

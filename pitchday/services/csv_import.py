@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, ExpertConflict, Organisation, Pitch, PitchRoom
+from pitchday.services import contacts
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import io as sio
 
@@ -34,6 +35,7 @@ PITCH_COLUMNS = [
     ("questions_min", False, _l("durée des questions en minutes (sinon celle de l'événement)")),
     ("salles", False, _l("identifiants des salles autorisées, séparés par des virgules (vide : toutes)")),
     ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
+    ("email_contact", False, _l("e-mail du contact de l'entreprise, pour la prévenir (vide : personne)")),
 ]
 EXPERT_COLUMNS = [
     ("id", True, _l("identifiant unique du juré (lettres, chiffres, tirets), ex. uimm-3")),
@@ -44,6 +46,7 @@ EXPERT_COLUMNS = [
     ("max_pitchs", False, _l("nombre maximum de pitchs à juger")),
     ("conflits", False, _l("identifiants des projets qu'il ne doit pas juger, séparés par des virgules")),
     ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
+    ("email", False, _l("e-mail du juré, pour le prévenir des changements (vide : personne)")),
 ]
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -139,6 +142,7 @@ def import_pitches(event: Event, raw: bytes) -> list[Pitch]:
             if room_key not in rooms:
                 raise _RowError("salles", f"salle « {room_key} » inconnue (salles : {', '.join(rooms)}).")
         windows = _windows(row, event, grid)
+        contact_email = _address(row, "email_contact")
         pitch = existing.get(key) or Pitch(key=key, position=_next_position(event.pitches))
         pitch.company, pitch.title, pitch.sector = values["entreprise"], values["titre"], values["secteur"]
         pitch.city, pitch.topics = row.get("ville", ""), _list(row, "themes")
@@ -146,6 +150,7 @@ def import_pitches(event: Event, raw: bytes) -> list[Pitch]:
         pitch.allowed_rooms = [PitchRoom(room=rooms[k], position=i) for i, k in enumerate(allowed)]
         pitch.windows = [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
                          for i, (d, s, e) in enumerate(windows)]
+        pitch.contact_email = contact_email
         if pitch not in event.pitches:
             event.pitches.append(pitch)
         return pitch
@@ -181,12 +186,14 @@ def import_experts(event: Event, raw: bytes) -> list[Expert]:
             if pitch_key not in pitches:
                 raise _RowError("conflits", f"projet « {pitch_key} » inconnu.")
         windows = _windows(row, event, grid)
+        email = _address(row, "email")
         expert = existing.get(key) or Expert(key=key, position=_next_position(event.experts))
         expert.name, expert.organisation, expert.topics = name, organisation, _list(row, "themes")
         expert.min_pitches, expert.max_pitches = low, high
         expert.conflicts = [ExpertConflict(pitch=pitches[k], position=i) for i, k in enumerate(conflicts)]
         expert.windows = [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
                           for i, (d, s, e) in enumerate(windows)]
+        expert.email = email
         if expert not in event.experts:
             event.experts.append(expert)
         return expert
@@ -247,6 +254,13 @@ def _required(row: dict[str, str], column: str) -> str:
     if not value:
         raise _RowError(column, "valeur obligatoire manquante.")
     return value
+
+
+def _address(row: dict[str, str], column: str) -> str | None:
+    try:
+        return contacts.checked_address(row.get(column, ""))
+    except contacts.InvalidAddress as error:
+        raise _RowError(column, f"« {error.value} » n'est pas une adresse e-mail.") from None
 
 
 def _list(row: dict[str, str], column: str) -> list[str]:

@@ -31,7 +31,7 @@ from pitchday.models import (
     Room,
     ScheduledSession,
 )
-from pitchday.services import journal
+from pitchday.services import contacts, journal
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import io as sio
 
@@ -195,6 +195,7 @@ class PitchInput:
     qa_min: int | None
     rooms: list[str]
     windows: str
+    contact_email: str | None = None
 
 
 def save_pitch(event: Event, pitch: Pitch | None, values: PitchInput) -> Pitch:
@@ -208,8 +209,17 @@ def save_pitch(event: Event, pitch: Pitch | None, values: PitchInput) -> Pitch:
     pitch.duration_min, pitch.qa_min = values.duration_min, values.qa_min
     pitch.allowed_rooms = [PitchRoom(room=rooms[k], position=i) for i, k in enumerate(values.rooms) if k in rooms]
     pitch.windows = _windows(values.windows)
+    pitch.contact_email = _address(values.contact_email)
     check_event(event)
     return pitch
+
+
+def _address(value: str | None) -> str | None:
+    try:
+        return contacts.checked_address(value)
+    except contacts.InvalidAddress as error:
+        raise EditError(_("« %(value)s » n'est pas une adresse e-mail : vérifiez-la (ex. contact@entreprise.fr).",
+                          value=error.value)) from None
 
 
 def delete_pitch(pitch: Pitch) -> None:
@@ -228,6 +238,7 @@ class ExpertInput:
     max_pitches: int | None
     conflicts: list[str]
     windows: str
+    email: str | None = None
 
 
 def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Expert:
@@ -247,6 +258,7 @@ def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Exp
     expert.conflicts = [ExpertConflict(pitch=pitches[k], position=i)
                         for i, k in enumerate(values.conflicts) if k in pitches]
     expert.windows = _windows(values.windows)
+    expert.email = _address(values.email)
     check_event(event)
     return expert
 

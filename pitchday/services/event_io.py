@@ -25,6 +25,7 @@ from pitchday.models import (
     PitchRoom,
     Room,
 )
+from pitchday.services import contacts
 from scheduler import data as sd
 from scheduler import io as sio
 from scheduler.io import EventFormatError  # noqa: F401  (re-exported for the views)
@@ -33,6 +34,8 @@ from scheduler.io import EventFormatError  # noqa: F401  (re-exported for the vi
 def import_event(data: object) -> Event:
     """Check an event-file dict and create the event; a bad file raises EventFormatError, adds nothing."""
     spec = sio.parse_event(data)
+    pitch_emails = contacts.addresses_in_file(data, "pitches", "contact_email")
+    expert_emails = contacts.addresses_in_file(data, "experts", "email")
     event = Event(
         slug=_unique_slug(spec.info.name),
         name=spec.info.name,
@@ -63,7 +66,7 @@ def import_event(data: object) -> Event:
     for position, p in enumerate(spec.pitches):
         pitch = Pitch(key=p.id, position=position, company=p.company, title=p.title, sector=p.sector,
                       city=p.city, topics=list(p.topics), duration_min=p.duration_min, qa_min=p.qa_min,
-                      windows=_windows(p.available))
+                      windows=_windows(p.available), contact_email=pitch_emails.get(p.id))
         pitch.allowed_rooms = [PitchRoom(room=rooms[key], position=i) for i, key in enumerate(p.rooms or ())]
         pitches[p.id] = pitch
     event.pitches.extend(pitches.values())
@@ -71,7 +74,7 @@ def import_event(data: object) -> Event:
     for position, e in enumerate(spec.experts):
         expert = Expert(key=e.id, position=position, name=e.name, organisation=organisations[e.organisation],
                         topics=list(e.topics), min_pitches=e.min_pitches, max_pitches=e.max_pitches,
-                        windows=_windows(e.available))
+                        windows=_windows(e.available), email=expert_emails.get(e.id))
         expert.conflicts = [ExpertConflict(pitch=pitches[key], position=i)
                             for i, key in enumerate(e.conflicts or ())]
         experts[e.id] = expert
@@ -88,8 +91,8 @@ def import_event(data: object) -> Event:
 
 
 def export_event(event: Event) -> dict:
-    """The event file of an event, as ``pitchday-event/1``."""
-    return sio.event_to_dict(to_scheduler_event(event))
+    """The event file of an event, as ``pitchday-event/1``, with the contact addresses (for organisers)."""
+    return contacts.with_addresses(sio.event_to_dict(to_scheduler_event(event)), event)
 
 
 def to_scheduler_event(event: Event) -> sd.Event:
