@@ -62,7 +62,7 @@ def generate(slug: str):
         except solving.SolveError as error:
             flash(str(error), "error")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("organiser.workspace", slug=slug))
 
 

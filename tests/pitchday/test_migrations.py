@@ -30,3 +30,35 @@ def test_migrations_go_back_down_to_empty(ctx):
     downgrade(revision="base")
 
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_existing_organisers_become_owners_of_existing_events(ctx):
+    from importlib import import_module
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    teams_migration = next((Path(__file__).resolve().parents[2] / "pitchday" / "migrations" / "versions")
+                           .glob("8b87f9decdff_*.py"))
+    before_teams = import_module(f"pitchday.migrations.versions.{teams_migration.stem}").down_revision
+    drop_everything()
+    upgrade(revision=before_teams)
+    with db.engine.begin() as connection:
+        for email in ("rouen@example.org", "lille@example.org"):
+            connection.execute(text(
+                "INSERT INTO organisers (email, name, password_hash, active, created_at) "
+                "VALUES (:email, '', 'x', :yes, CURRENT_TIMESTAMP)"), {"email": email, "yes": True})
+        for slug in ("rouen-2023", "lille-2023"):
+            connection.execute(text(
+                "INSERT INTO events (slug, name, venue, timezone, duration_min, panel_size, results_published, "
+                "created_at) VALUES (:slug, :slug, 'Rouen', 'Europe/Paris', 20, 3, :no, CURRENT_TIMESTAMP)"),
+                {"slug": slug, "no": False})
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        roles = connection.execute(text(
+            "SELECT o.email, e.slug, t.role FROM team_members t JOIN organisers o ON o.id = t.organiser_id "
+            "JOIN events e ON e.id = t.event_id")).all()
+    assert sorted(roles) == sorted((email, slug, "owner") for email in ("rouen@example.org", "lille@example.org")
+                                   for slug in ("rouen-2023", "lille-2023"))
