@@ -14,7 +14,7 @@ from pitchday.extensions import db, login_manager
 from pitchday.models import JurorAccess, Organiser
 from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
 from pitchday.organiser.labels import job_message, status_label
-from pitchday.services import accounts, event_io, teams
+from pitchday.services import accounts, devices, event_io, teams
 from pitchday.services.teams import Permission as P
 
 bp = Blueprint("organiser", __name__)
@@ -138,6 +138,10 @@ def revoke_link(access_id: int):
     access = db.get_or_404(JurorAccess, access_id)
     authorise(access.expert.event, P.JUROR_LINKS)
     if ConfirmForm().validate_on_submit():
+        if request.form.get("confirmed") != "1":  # one click must not cut a juror off: say what it does first
+            return render_template("organiser/confirm_revoke.html", access=access, expert=access.expert,
+                                   pending=devices.pending_by_juror(access.expert.event).get(access.expert_id, 0),
+                                   form=ConfirmForm())
         accounts.revoke_juror_link(access)
         accounts.issue_juror_link(access.expert)
         flash(_("L'ancien lien de %(name)s ne fonctionne plus ; un nouveau lien a été créé.",

@@ -9,12 +9,14 @@ from flask import (
     Response,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     stream_with_context,
     url_for,
 )
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,7 +25,7 @@ from pitchday.extensions import db
 from pitchday.models import Event, Pitch
 from pitchday.scoreboard import charts, exports
 from pitchday.scoreboard.forms import ActionForm, LockDelayForm
-from pitchday.services import live, ranking, rubric, scoring
+from pitchday.services import devices, live, ranking, rubric, scoring
 from pitchday.services.teams import Permission as P
 
 bp = Blueprint("scoreboard", __name__)
@@ -42,7 +44,8 @@ def board(slug: str):
               for profile in ranking.juror_profiles(event)]
     return render_template(
         "scoreboard/board.html", event=event, board=ranking.board(event), version=scoring.last_change(event.id),
-        strips=strips, form=ActionForm(),
+        strips=strips, form=ActionForm(), devices=_device_rows(event),
+        devices_poll_seconds=current_app.config.get("BOARD_DEVICES_POLL_SECONDS", 5),
         delay_form=LockDelayForm(lock_after_min=scoring.settings_of(event).lock_after_min),
         min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION, spread=ranking.DISAGREEMENT_SPREAD)
 
@@ -77,12 +80,26 @@ def unlock(slug: str, pitch_id: int):
     return _set_lock(slug, pitch_id, locked=False)
 
 
+@bp.route("/<slug>/appareils.json")
+@login_required
+def device_states(slug: str):
+    """The jurors' devices as the board shows them (JSON, polled by the board): last heard, what they hold."""
+    event = event_for(slug, P.READ)
+    return jsonify(devices=_device_rows(event))
+
+
 @bp.route("/<slug>/resultats", methods=["POST"])
 @login_required
 def publish_results(slug: str):
-    """Show the results on the public pages, or hide them again."""
+    """Show the results on the public pages, or hide them again; asks first while pitches miss scores."""
     event = event_for(slug, P.SCORE)
     if ActionForm().validate_on_submit():
+        if not event.results_published and request.form.get("confirmed") != "1":
+            unfinished = ranking.unfinished_pitches(event)
+            if unfinished:
+                return render_template("scoreboard/confirm_publish.html", event=event, unfinished=unfinished,
+                                       form=ActionForm(), devices=[row for row in _device_rows(event)
+                                                                   if row["pending"]])
         scoring.set_results_published(event, not event.results_published)
         flash(_("Résultats publiés.") if event.results_published else _("Résultats retirés des pages publiques."),
               "success")
@@ -144,3 +161,32 @@ def _csv_response(body: str, filename: str) -> Response:
     return Response(body.encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Content-Type": "text/csv; charset=utf-8"})
+
+
+def _device_rows(event: Event) -> list[dict]:
+    """Each juror device's state, worded in the organiser's language (the board's table and its JSON)."""
+    offline_after = current_app.config.get("JUROR_OFFLINE_AFTER_SECONDS", devices.DEFAULT_OFFLINE_AFTER_SECONDS)
+    return [{"juror": state.juror, "device": state.short_id, "kind": _device_kind(state.kind),
+             "last_seen": scoring.event_local_time(event, state.last_seen_at).strftime("%H:%M:%S"),
+             "pending": state.pending, "online": state.online, "status": device_status(state)}
+            for state in devices.states_of(event, offline_after)]
+
+
+def device_status(state: devices.DeviceState) -> str:
+    """"à jour", "en ligne — 2 notes en cours d'envoi", "hors ligne depuis 4 min — 3 notes en attente"."""
+    count = state.pending
+    if state.online:
+        if not count:
+            return _("à jour")
+        return ngettext("en ligne — %(count)s note en cours d'envoi", "en ligne — %(count)s notes en cours d'envoi",
+                        count, count=format_number(count))
+    minutes = state.silent_seconds // 60
+    since = (_("hors ligne depuis %(minutes)s min", minutes=format_number(minutes)) if minutes
+             else _("hors ligne depuis moins d'une minute"))
+    held = (ngettext("%(count)s note en attente", "%(count)s notes en attente", count, count=format_number(count))
+            if count else _("rien en attente"))
+    return _("%(since)s — %(held)s", since=since, held=held)
+
+
+def _device_kind(kind: str) -> str:
+    return {"tablet": _("tablette"), "phone": _("téléphone"), "computer": _("ordinateur")}.get(kind, _("appareil"))

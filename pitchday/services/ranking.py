@@ -260,3 +260,13 @@ def board(event: Event) -> dict:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def unfinished_pitches(event: Event) -> list[dict]:
+    """The pitches some of whose jurors have not given every mark yet, and who (names), in board order.
+
+    What the organiser must see before publishing the results: these pitches rank on fewer jurors.
+    """
+    return [{"id": row["id"], "company": row["company"], "when": row["when"], "room": row["room"],
+             "partial": row["partial"], "missing": row["missing"]}
+            for row in board(event)["pitches"] if row["partial"] or row["missing"]]

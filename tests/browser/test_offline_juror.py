@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pitchday.extensions import db
 from pitchday.models import JurorComment, Score, ScoreAudit
 from pitchday.services import scoring
-from tests.browser.test_scoring import score_pitch
+from tests.browser.test_scoring import open_live_board, score_pitch, wait_for_streams_to_end
 from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -170,3 +170,33 @@ def test_a_lock_reaches_an_open_sheet_within_seconds(app, live_server, tablet, d
     expect(page.locator(f"input[name=c{day.criteria[0]}]").first).to_be_disabled()
     expect(page.locator("#save-status")).to_have_text("verrouillé par l'organisation")
     expect(page.get_by_role("button", name="Enregistrer")).to_be_hidden()
+
+
+def test_the_board_shows_a_tablet_offline_with_what_it_holds_then_in_sync(app, live_server, browser, tablet, day):  # noqa: F811
+    app.config.update(JUROR_POLL_SECONDS=1, BOARD_DEVICES_POLL_SECONDS=1, JUROR_OFFLINE_AFTER_SECONDS=3,
+                      SCOREBOARD_STREAM_SECONDS=30, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    organiser, board = open_live_board(app, browser, live_server, day.slug)
+    devices = board.locator("#device-rows")
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    expect(devices.locator("tr", has_text="Expert UIMM 1")).to_contain_text("à jour", timeout=10000)
+
+    # The venue's Wi-Fi drops the autosaves: the marks stay on the tablet, which says so when it checks in.
+    page.route("**/notes", lambda route: route.abort("internetdisconnected"))
+    score_pitch(page, day.criteria[:3], 7)
+    row = devices.locator("tr", has_text="Expert UIMM 1")
+    expect(row).to_contain_text("en ligne — 3 notes en cours d'envoi", timeout=10000)
+    # Then the tablet is cut off altogether: the board shows it silent, with what it still holds.
+    tablet.set_offline(True)
+    expect(row).to_contain_text("hors ligne depuis moins d'une minute — 3 notes en attente", timeout=10000)
+    expect(row).to_have_class("offline holding")
+
+    page.unroute("**/notes")
+    tablet.set_offline(False)
+    expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+    expect(row).to_contain_text("à jour", timeout=10000)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Score)).scalar_one() == 3
+    tablet.close()
+    organiser.close()
+    wait_for_streams_to_end(app)

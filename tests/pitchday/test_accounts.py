@@ -100,7 +100,9 @@ def test_organiser_revokes_a_link_from_the_workspace(app, client, rouen):
         db.session.commit()
     login(client)
 
-    response = client.post(f"/organisation/liens/{access_id}/revoquer")
+    asked = client.post(f"/organisation/liens/{access_id}/revoquer")  # asked first: the link still works
+    assert asked.status_code == 200 and client.get(f"/jury/{old_token}").status_code == 200
+    response = client.post(f"/organisation/liens/{access_id}/revoquer", data={"confirmed": "1"})
 
     assert response.status_code == 302
     assert client.get(f"/jury/{old_token}").status_code == 403

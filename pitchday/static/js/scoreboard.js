@@ -5,6 +5,7 @@
 
   var status = document.getElementById("board-status");
   var rows = document.getElementById("board-rows");
+  followDevices(document.getElementById("device-rows"));
   if (!status || !window.EventSource) { return; }
 
   function message(name) { return status.getAttribute("data-msg-" + name) || ""; }
@@ -71,4 +72,42 @@
       status.className = "board-status lost";
     }, source.readyState === EventSource.CLOSED ? 0 : 10000);
   });
+
+  // The jurors' devices: asked every few seconds (their state changes with time, not only with marks:
+  // a tablet that goes silent is offline after a while). The server words each state.
+  function followDevices(body) {
+    if (!body || !window.fetch) { return; }
+    var every = Math.max(1, Number(body.getAttribute("data-poll-seconds")) || 5) * 1000;
+    function cell(row, text) {
+      var td = document.createElement("td");
+      td.textContent = text;
+      row.appendChild(td);
+      return td;
+    }
+    function show(devices) {
+      var fresh = document.createDocumentFragment();
+      devices.forEach(function (device) {
+        var row = document.createElement("tr");
+        row.className = (device.online ? "online" : "offline") + (device.pending ? " holding" : "");
+        cell(row, device.juror);
+        cell(row, device.kind + " " + device.device);
+        cell(row, device.last_seen);
+        cell(row, device.status).setAttribute("data-field", "device-status");
+        fresh.appendChild(row);
+      });
+      if (!devices.length) {
+        var empty = document.createElement("tr");
+        cell(empty, body.getAttribute("data-msg-none")).colSpan = 4;
+        fresh.appendChild(empty);
+      }
+      body.replaceChildren(fresh);
+    }
+    function ask() {
+      fetch(body.getAttribute("data-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer) { show(answer.devices); } }, function () { /* next time */ })
+        .then(function () { window.setTimeout(ask, every); });
+    }
+    window.setTimeout(ask, every);
+  }
 })();

@@ -165,3 +165,19 @@ def test_the_state_of_an_open_sheet_and_of_the_day(app, client, day):  # noqa: F
                                   for key in ("mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie")}
     # Another panel's pitch: nothing of it.
     assert client.get(f"/jury/{token}/etat?pitch={day.pitches['projet-4']}").json["sheet"] is None
+
+
+def test_the_audit_page_shows_a_superseded_change_and_its_device(app, client, day):  # noqa: F811
+    from tests.helpers import create_organiser, login
+
+    c = str(day.criteria[0])
+    send(client, day, item("late-item-1", T0, {c: 7}), sent_at=T0, device="phone-00001")
+    send(client, day, item("late-item-2", T0, {c: 4}), sent_at=T0 + 60_000, device="tablet-0001")  # made earlier
+    with app.app_context():
+        create_organiser()
+    login(client)
+
+    page = client.get(f"/organisation/notes/{day.slug}/journal").get_data(as_text=True)
+
+    assert page.count("non appliqué : un changement fait plus tard est déjà enregistré") == 1
+    assert "(appareil phon)" in page and "(appareil tabl)" in page

@@ -67,7 +67,9 @@ def test_lock_unlock_and_publish_from_the_board(app, client, day):  # noqa: F811
     with app.app_context():
         event = db.session.get(Event, day.event_id)
         assert ranking.public_results(event) is None
-    client.post(f"/organisation/notes/{day.slug}/resultats")
+    asked = client.post(f"/organisation/notes/{day.slug}/resultats")  # pitches miss scores: asked first
+    assert asked.status_code == 200 and "Publier quand même" in asked.get_data(as_text=True)
+    client.post(f"/organisation/notes/{day.slug}/resultats", data={"confirmed": "1"})
     with app.app_context():
         event = db.session.get(Event, day.event_id)
         assert event.results_published is True
