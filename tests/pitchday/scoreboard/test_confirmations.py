@@ -34,7 +34,7 @@ def test_publishing_while_pitches_miss_scores_lists_which_and_whose(app, client,
 
     assert not published(app, day)
     assert "Publier les résultats ?" in page and "Publier quand même" in page
-    row = re.search(r'<tr data-pitch="%d">.*?</tr>' % day.pitches["aurthus-et-paole"], page, re.DOTALL).group(0)
+    row = re.search(rf'<tr data-pitch="{day.pitches["aurthus-et-paole"]}">.*?</tr>', page, re.DOTALL).group(0)
     assert "Aurthus et Paole" in row and "Expert CETIM 1" in row and "Expert Arts et Métiers 1" in row
     assert "Expert UIMM 1" not in row  # finished
     assert "Touroul-Chevalerie" in page and "Projet 4" in page
