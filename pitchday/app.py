@@ -23,6 +23,9 @@ def build_app(config: Config | None = None) -> Flask:
         static_folder="static",
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    from pitchday.urls import install_converters
+
+    install_converters(app.url_map)
     app.config.from_object(config or config_from_environment())
     Path(app.instance_path).mkdir(exist_ok=True)
     if not app.config.get("SECRET_KEY") or app.config["SECRET_KEY"] == PUBLISHED_SECRET_KEY:

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from pitchday.extensions import db
 from pitchday.models import Event, OutboundMail
 from pitchday.services import accounts, event_io, teams
+from scheduler import io as sio
 
 DEMO_ORGANISER_EMAIL = "organisation@pitchday.local"
 DEMO_ORGANISER_PASSWORD = "rouen-2023-demo"
@@ -39,12 +40,13 @@ def _fail(message: str) -> None:
 
 
 def _read_event_file(path: Path) -> dict:
+    """The decoded event file, read as the web import reads it (scheduler.io.read_json)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return sio.read_json(path.read_bytes(), source=str(path))
     except OSError as error:
-        _fail(f"impossible de lire {path} : {error.strerror}")
-    except json.JSONDecodeError as error:
-        _fail(f"{path} n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno}) : {error.msg}")
+        _fail(f"impossible de lire {path} : {error.strerror or error}")
+    except event_io.EventFormatError as error:
+        _fail(f"{path} refusé, rien n'a été importé : {error.detail}")
     raise AssertionError("unreachable")
 
 

@@ -23,6 +23,7 @@ from datetime import date
 from os import PathLike
 from pathlib import Path
 
+from scheduler import bounds
 from scheduler.data import (
     MINUTES_PER_DAY,
     Break,
@@ -52,8 +53,8 @@ EVENT_FORMAT = "pitchday-event/1"
 SCHEDULE_FORMAT = "pitchday-schedule/1"
 DEFAULT_GRID_MIN = 5
 
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _SHOWN_VALUE_LENGTH = 60
 _TERM_NAMES = tuple(Weights.FILE_KEYS.values())
 
@@ -61,22 +62,29 @@ _TERM_NAMES = tuple(Weights.FILE_KEYS.values())
 class EventFormatError(ValueError):
     """An event (or schedule) file that does not follow the format; ``str()`` is one line."""
 
-    def __init__(self, detail: str, *, path: str = "", value: object = None, source: str = "") -> None:
+    def __init__(self, detail: str, *, path: str = "", value: object = None, source: str = "",
+                 expected: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
         self.path = path  # the field, e.g. "pitches[3].duration_min"; "" for the whole file
         self.value = value
         self.source = source  # the file it was read from, when known
+        self.expected = expected  # what the field should hold, in the format's own (English) words
+
+    @property
+    def shown_value(self) -> str:
+        """The value as the message shows it (cut, control characters escaped)."""
+        return _show(self.value)
 
     @classmethod
     def invalid(cls, path: str, value: object, expected: str) -> EventFormatError:
         shown = _show(value)
         where = f"{path}: " if path else ""
-        return cls(f"{where}{shown} is not valid: expected {expected}", path=path, value=value)
+        return cls(f"{where}{shown} is not valid: expected {expected}", path=path, value=value, expected=expected)
 
     @classmethod
     def missing(cls, path: str, expected: str) -> EventFormatError:
-        return cls(f"{path} is missing: expected {expected}", path=path)
+        return cls(f"{path} is missing: expected {expected}", path=path, expected=expected)
 
     def __str__(self) -> str:
         return f"{self.source}: {self.detail}" if self.source else self.detail
@@ -95,6 +103,8 @@ def _show(value: object) -> str:
         shown = json.dumps(value, ensure_ascii=False)
     except RecursionError:  # a value nested about a thousand levels deep
         shown = "[[[…]]]" if isinstance(value, list) else "{…}"
+    except ValueError:  # an integer of more than 4,300 digits cannot be written out
+        shown = "(a number of thousands of digits)"
     # A lone surrogate ("\ud800" in the JSON) cannot be written out as UTF-8: show it escaped.
     shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(shown) > _SHOWN_VALUE_LENGTH:
@@ -163,30 +173,41 @@ class _Reader:
             raise self.invalid(path, value, f"a list of {what}")
         return value
 
-    def text(self, value: object, path: str, what: str, *, allow_empty: bool = True) -> str:
+    def text(self, value: object, path: str, what: str, *, allow_empty: bool = True,
+             max_length: int = bounds.NAME_LENGTH) -> str:
         if not isinstance(value, str) or (not allow_empty and not value.strip()) or not _is_unicode(value):
             raise self.invalid(path, value, what)
+        if len(value) > max_length:
+            raise self.invalid(path, value, f"{what} of at most {max_length} characters (got {len(value)})")
+        control = bounds.first_control_character(value)
+        if control is not None:
+            raise self.invalid(path, value, f"{what} without control characters (found U+{ord(control):04X})")
         return value
 
     def ident(self, value: object, path: str) -> str:
-        return self.text(value, path, "a non-empty id (text)", allow_empty=False)
+        return self.text(value, path, "a non-empty id (text)", allow_empty=False, max_length=bounds.ID_LENGTH)
 
-    def texts(self, value: object, path: str, what: str) -> tuple[str, ...]:
+    def texts(self, value: object, path: str, what: str, *, max_length: int = bounds.TOPIC_LENGTH,
+              max_items: int = bounds.TOPICS_PER_ITEM) -> tuple[str, ...]:
         items = self.items(value, path, what)
-        return tuple(self.text(item, _join(path, i), what) for i, item in enumerate(items))
+        if len(items) > max_items:
+            raise self.invalid(path, value, f"at most {max_items} {what}")
+        return tuple(self.text(item, _join(path, i), what, max_length=max_length) for i, item in enumerate(items))
 
-    def whole(self, value: object, path: str, expected: str, minimum: int) -> int:
+    def whole(self, value: object, path: str, expected: str, minimum: int, maximum: int) -> int:
         # JSON tools sometimes write 15.0 for 15; bool is an int in Python but not here.
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) <= 2 ** 53:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.invalid(path, value, expected)
+        if value > maximum:
+            raise self.invalid(path, value, f"{expected}, at most {maximum}")
         return value
 
     def minutes(self, value: object, path: str, *, positive: bool) -> int:
         kind = "a positive" if positive else "a whole, non-negative"
         expected = f"{kind} number of minutes that is a multiple of grid_min ({self.grid})"
-        minutes = self.whole(value, path, expected, 1 if positive else 0)
+        minutes = self.whole(value, path, expected, 1 if positive else 0, bounds.MAX_DURATION_MIN)
         if minutes % self.grid:
             raise self.invalid(path, value, expected)
         return minutes
@@ -204,13 +225,16 @@ class _Reader:
         return minutes
 
     def date(self, value: object, path: str) -> date:
-        expected = "a date YYYY-MM-DD"
+        expected = f"a date YYYY-MM-DD from {bounds.FIRST_DATE} to {bounds.LAST_DATE}"
         if not isinstance(value, str) or not _DATE.fullmatch(value):
             raise self.invalid(path, value, expected)
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.invalid(path, value, expected) from None
+        if not bounds.FIRST_DATE <= day <= bounds.LAST_DATE:
+            raise self.invalid(path, value, expected)
+        return day
 
     def span(self, record: Mapping[str, object], path: str) -> tuple[int, int]:
         """The ``start`` and ``end`` clock times of a record, start before end."""
@@ -259,7 +283,8 @@ def parse_event(data: object) -> Event:
 
     grid_min = None
     if "grid_min" in top:
-        grid_min = read.whole(top["grid_min"], "grid_min", "a positive whole number of minutes", 1)
+        grid_min = read.whole(top["grid_min"], "grid_min", "a positive whole number of minutes", 1,
+                              bounds.MAX_GRID_MIN)
         read.grid = grid_min
 
     info = _parse_info(read, read.required(top, "event", "", "an object {name, venue, timezone}"))
@@ -301,7 +326,7 @@ def _parse_info(read: _Reader, value: object) -> EventInfo:
     venue = read.text(read.required(record, "venue", "event", "the venue"), "event.venue", "text")
     expected_zone = "an IANA time zone name such as \"Europe/Paris\""
     timezone = read.text(read.required(record, "timezone", "event", expected_zone), "event.timezone",
-                         expected_zone, allow_empty=False)
+                         expected_zone, allow_empty=False, max_length=bounds.TIMEZONE_LENGTH)
     known_zones = _known_time_zones()
     # Without a time zone database on the machine, trust the name rather than reject every file.
     if known_zones and timezone not in known_zones:
@@ -344,7 +369,8 @@ def _parse_breaks(read: _Reader, value: object, path: str, day_start: int, day_e
         if end > day_end:
             raise read.invalid(_join(break_path, "end"), record["end"],
                                f"a time inside the day (until {format_clock(day_end)})")
-        label = read.text(record.get("label", ""), _join(break_path, "label"), "text")
+        label = read.text(record.get("label", ""), _join(break_path, "label"), "text",
+                          max_length=bounds.BREAK_LABEL_LENGTH)
         for j, other in enumerate(breaks):
             if start < other.end and other.start < end:
                 raise read.invalid(break_path, f"{record['start']}-{record['end']}",
@@ -367,7 +393,8 @@ def _parse_rooms(read: _Reader, value: object) -> tuple[Room, ...]:
         name = read.text(read.required(record, "name", path, "the room's name"), _join(path, "name"), "text")
         capacity = None
         if "capacity" in record:
-            capacity = read.whole(record["capacity"], _join(path, "capacity"), "a positive whole number of seats", 1)
+            capacity = read.whole(record["capacity"], _join(path, "capacity"), "a positive whole number of seats", 1,
+                                  bounds.MAX_CAPACITY)
         rooms.append(Room(id=room_id, name=name, capacity=capacity))
     return tuple(rooms)
 
@@ -402,13 +429,13 @@ def _parse_panel(read: _Reader, value: object, org_ids: set[str]) -> PanelRules:
     path = "panel"
     record = read.obj(value, path, "{size, required_organisations, max_per_organisation}")
     size = read.whole(read.required(record, "size", path, "a number of experts"), _join(path, "size"),
-                      "a whole number of experts, at least 1", 1)
+                      "a whole number of experts, at least 1", 1, bounds.MAX_PANEL_SIZE)
     required = read.references(record.get("required_organisations", []), _join(path, "required_organisations"),
                                org_ids, "organisations")
     max_per_org = None
     if "max_per_organisation" in record:
         max_per_org = read.whole(record["max_per_organisation"], _join(path, "max_per_organisation"),
-                                 "a whole number of experts, at least 1", 1)
+                                 "a whole number of experts, at least 1", 1, bounds.MAX_PANEL_SIZE)
     return PanelRules(size=size, required_organisations=required, max_per_organisation=max_per_org)
 
 
@@ -436,8 +463,10 @@ def _parse_pitches(read: _Reader, value: object, day_dates: set[date], room_ids:
         record = read.obj(item, path, "{id, company, title, sector, city, topics, ...}")
         pitch_id = read.unique_id(read.required(record, "id", path, "an id"), _join(path, "id"), seen, "pitch")
         company, title, sector, city = (
-            read.text(read.required(record, key, path, f"the pitch's {key} (text)"), _join(path, key), "text")
-            for key in ("company", "title", "sector", "city"))
+            read.text(read.required(record, key, path, f"the pitch's {key} (text)"), _join(path, key), "text",
+                      max_length=length)
+            for key, length in (("company", bounds.NAME_LENGTH), ("title", bounds.TITLE_LENGTH),
+                                ("sector", bounds.SECTOR_LENGTH), ("city", bounds.CITY_LENGTH)))
         topics = read.texts(record.get("topics", []), _join(path, "topics"), "topics (text)")
         duration = qa = available = rooms = None
         if "duration_min" in record:
@@ -471,10 +500,10 @@ def _parse_experts(read: _Reader, value: object, day_dates: set[date], org_ids: 
             available = _parse_windows(read, record["available"], _join(path, "available"), day_dates)
         if "min_pitches" in record:
             min_pitches = read.whole(record["min_pitches"], _join(path, "min_pitches"),
-                                     "a whole number of pitches, 0 or more", 0)
+                                     "a whole number of pitches, 0 or more", 0, bounds.MAX_PITCHES_PER_EXPERT)
         if "max_pitches" in record:
             max_pitches = read.whole(record["max_pitches"], _join(path, "max_pitches"),
-                                     "a whole number of pitches, 0 or more", 0)
+                                     "a whole number of pitches, 0 or more", 0, bounds.MAX_PITCHES_PER_EXPERT)
             if min_pitches is not None and max_pitches < min_pitches:
                 raise read.invalid(_join(path, "max_pitches"), record["max_pitches"],
                                    f"a number no smaller than min_pitches ({min_pitches})")
@@ -547,7 +576,7 @@ def _parse_weights(read: _Reader, value: object) -> tuple[tuple[str, int], ...]:
         path = _join("weights", key)
         if key not in Weights.FILE_KEYS:
             raise read.invalid(path, weight, f"one of the weights {names} (unknown key \"{key}\")")
-        given.append((key, read.whole(weight, path, "a whole number, 0 or more", 0)))
+        given.append((key, read.whole(weight, path, "a whole number, 0 or more", 0, bounds.MAX_WEIGHT)))
     return tuple(given)
 
 
@@ -564,28 +593,50 @@ def load_event(path: str | PathLike[str]) -> Event:
 def _load_json(path: str | PathLike[str], error: type[EventFormatError]) -> object:
     source = str(path)
     try:
-        # utf-8-sig: files saved by some Windows editors start with a byte order mark.
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise error("no such file", source=source) from None
     except IsADirectoryError:
         raise error("is a directory, not a file", source=source) from None
     except PermissionError:
         raise error("cannot be read: permission denied", source=source) from None
-    except UnicodeDecodeError:
-        raise error("is not UTF-8 text", source=source) from None
     except OSError as os_error:
         raise error(f"cannot be read: {os_error.strerror or os_error}", source=source) from None
+    return read_json(raw, error, source=source)
+
+
+def read_json(raw: bytes, error: type[EventFormatError] = EventFormatError, *, source: str = "") -> object:
+    """The one reader of event and schedule files (the CLI, the web import, ``load_event``).
+
+    UTF-8 (a byte order mark allowed: some Windows editors write one); a key twice in one
+    object, NaN/Infinity, numbers of thousands of digits and nesting deeper than Python's
+    parser goes are refused, each with a one-line reason.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error("is not UTF-8 text (it is UTF-16): save the file as UTF-8", source=source)
+    try:
+        # utf-8-sig: files saved by some Windows editors start with a byte order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as decode_error:
+        raise error(f"is not UTF-8 text (byte {decode_error.start + 1} cannot be read): save the file as UTF-8",
+                    source=source) from None
+    if "\x00" in text:
+        raise error("is not a text file (it holds NUL bytes)", source=source)
     try:
         return json.loads(text, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as decode_error:
         raise error(f"line {decode_error.lineno}, column {decode_error.colno}: not valid JSON ({decode_error.msg})",
                     source=source) from None
     except _DuplicateKey as duplicate:
-        raise error(f"not valid JSON: the key \"{duplicate.key}\" appears twice in one object",
+        raise error(f"not valid JSON: the key \"{_show(duplicate.key)[1:-1]}\" appears twice in one object",
                     source=source) from None
     except _ForbiddenConstant as constant:
         raise error(f"not valid JSON: {constant.name} is not a number JSON allows", source=source) from None
+    except RecursionError:
+        raise error("not valid JSON here: nested too deep (more than about a thousand levels)",
+                    source=source) from None
+    except ValueError:  # Python refuses to convert an integer of more than 4,300 digits
+        raise error("not valid JSON here: a number has too many digits", source=source) from None
 
 
 class _DuplicateKey(Exception):
@@ -786,7 +837,7 @@ def parse_result(data: object) -> Result:
     score, terms = _parse_score(read, top.get("score"))
     best_bound = top.get("best_bound")
     if best_bound is not None:
-        best_bound = read.whole(best_bound, "best_bound", "a whole number or null", -2**63)
+        best_bound = read.whole(best_bound, "best_bound", "a whole number or null", -2**63, 2**63 - 1)
     seconds = top.get("solve_seconds", 0.0)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise read.invalid("solve_seconds", seconds, "a number of seconds, 0 or more")
@@ -815,13 +866,13 @@ def _parse_score(read: _Reader, value: object) -> tuple[int | None, ScoreTerms |
         return None, None
     record = read.obj(value, "score", "{total, terms} or null")
     total = read.whole(read.required(record, "total", "score", "a whole number"), "score.total",
-                       "a whole number", -2**63)
+                       "a whole number", -2**63, 2**63 - 1)
     terms_record = read.obj(read.required(record, "terms", "score", "an object of term values"), "score.terms",
                             "{" + ", ".join(_TERM_NAMES) + "}")
     values = {}
     for name in _TERM_NAMES:
         values[name] = read.whole(read.required(terms_record, name, "score.terms", "a whole number, 0 or more"),
-                                  _join("score.terms", name), "a whole number, 0 or more", 0)
+                                  _join("score.terms", name), "a whole number, 0 or more", 0, 2**63 - 1)
     return total, ScoreTerms(**values)
 
 

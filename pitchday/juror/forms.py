@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from pitchday.forms import Form
 from pitchday.models import Criterion
 from pitchday.services.scoring import MAX_COMMENT_LENGTH
 
@@ -15,10 +15,10 @@ def field_name(criterion: Criterion) -> str:
     return f"c{criterion.id}"
 
 
-def scoring_form(criteria: list[Criterion]) -> FlaskForm:
+def scoring_form(criteria: list[Criterion]) -> Form:
     """One radio group per criterion (its whole scale), a comment, and the submission's client id."""
 
-    class ScoringForm(FlaskForm):
+    class ScoringForm(Form):
         client_id = HiddenField()
         comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
 

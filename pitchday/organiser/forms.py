@@ -1,10 +1,10 @@
+import re
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -24,15 +24,18 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from pitchday.forms import FiniteDecimalField, Form
+from pitchday.services.editing import SCALE_BOUND
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     # No format check here: logging in only needs the address to match an account, and a
     # strict validator would refuse real intranet addresses (and the demo's pitchday.local).
     email = EmailField(_l("Adresse e-mail"), validators=[DataRequired()])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
     new = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"),
                         validators=[DataRequired(), Length(min=10, max=200, message=_l("Entre 10 et 200 caractères."))])
@@ -40,42 +43,55 @@ class ChangePasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new", _l("Les deux mots de passe diffèrent."))])
 
 
-class ImportEventForm(FlaskForm):
+class ImportEventForm(Form):
     event_file = FileField(_l("Fichier d'événement (JSON)"), validators=[FileRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button that changes something, protected by the CSRF token."""
 
 
-class SolveForm(FlaskForm):
-    time_limit = DecimalField(_l("Durée de calcul maximale (secondes)"), default=30, places=None,
+class SolveForm(Form):
+    time_limit = FiniteDecimalField(_l("Durée de calcul maximale (secondes)"), default=30, places=None,
                               validators=[InputRequired(_l("Indiquez une durée en secondes.")),
                                           NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
 
 
-def _clock(form, field) -> None:
-    """An HH:MM clock time, kept in field.minutes."""
-    text = (field.data or "").strip()
-    hours, _sep, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) <= 24 and int(minutes) < 60):
-        raise ValidationError(_l("Heure attendue au format HH:MM, par exemple 14:30."))
-    field.minutes = int(hours) * 60 + int(minutes)
+_CLOCK_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
-class MoveForm(FlaskForm):
+def _clock_validator(*, may_end_the_day: bool):
+    """An HH:MM clock time, kept in field.minutes; 24:00 only where it ends something (a day's end)."""
+
+    def check(form, field) -> None:
+        match = _CLOCK_TEXT.fullmatch((field.data or "").strip())  # ASCII digits: "²:30" is no clock
+        minutes = int(match[1]) * 60 + int(match[2]) if match and int(match[2]) < 60 else None
+        latest = 24 * 60 if may_end_the_day else 24 * 60 - 1
+        if minutes is None or minutes > latest:
+            raise ValidationError(_l("Heure attendue au format HH:MM, entre 00:00 et %(latest)s, par exemple 14:30.",
+                                     latest="24:00" if may_end_the_day else "23:59"))
+        field.minutes = minutes
+
+    return check
+
+
+_clock = _clock_validator(may_end_the_day=False)
+_end_clock = _clock_validator(may_end_the_day=True)
+
+
+class MoveForm(Form):
     pitch = SelectField(_l("Pitch"), validators=[InputRequired()])
     day = SelectField(_l("Jour"), validators=[InputRequired()])
     start = StringField(_l("Heure de début"), validators=[InputRequired(_l("Indiquez une heure.")), _clock])
     room = SelectField(_l("Salle"), validators=[InputRequired()])
 
 
-class JurorLockForm(FlaskForm):
+class JurorLockForm(Form):
     pitch = SelectField(_l("Pitch"), validators=[InputRequired()])
     expert = SelectField(_l("Juré"), validators=[InputRequired()])
 
 
-class DelayForm(FlaskForm):
+class DelayForm(Form):
     minutes = IntegerField(_l("Retard (minutes)"), default=15,
                            validators=[InputRequired(_l("Indiquez un nombre de minutes.")),
                                        NumberRange(-120, 240, _l("Entre -120 et 240 minutes."))])
@@ -85,19 +101,20 @@ class DelayForm(FlaskForm):
     room = SelectField(_l("Salle"), default="")
 
 
-class AbsentForm(FlaskForm):
+class AbsentForm(Form):
     expert = SelectField(_l("Juré absent"), validators=[InputRequired()])
     day = SelectField(_l("Jour"), validators=[InputRequired()])
     after = StringField(_l("Absent à partir de"), validators=[InputRequired(_l("Indiquez une heure.")), _clock])
-    time_limit = DecimalField(_l("Durée de calcul maximale (secondes)"), default=10, places=None,
+    time_limit = FiniteDecimalField(_l("Durée de calcul maximale (secondes)"), default=10, places=None,
                               validators=[InputRequired(), NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
 
 
-class CsvImportForm(FlaskForm):
+class CsvImportForm(Form):
     csv_file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))])
 
 
 _REQUIRED = _l("Ce champ est obligatoire.")
+_SCALE_RANGE = _l("Une note entre %(min)s et %(max)s.")
 _WHOLE = _l("Indiquez un nombre entier.")
 
 
@@ -108,26 +125,26 @@ def _key_field(label) -> StringField:
                message=_l("Lettres, chiffres, points et tirets seulement (pas d'espace)."))])
 
 
-class DayForm(FlaskForm):
+class DayForm(Form):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
     start = StringField(_l("Début (HH:MM)"), validators=[InputRequired(_REQUIRED), _clock])
-    end = StringField(_l("Fin (HH:MM)"), validators=[InputRequired(_REQUIRED), _clock])
+    end = StringField(_l("Fin (HH:MM)"), validators=[InputRequired(_REQUIRED), _end_clock])
     breaks = TextAreaField(_l("Pauses, une par ligne : 12:30-14:00 Déjeuner"))
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     capacity = IntegerField(_l("Capacité (places)"), validators=[Optional(), NumberRange(1, 100000, _WHOLE)])
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     required = BooleanField(_l("Chaque jury doit compter un expert de cette organisation"))
 
 
-class PitchForm(FlaskForm):
+class PitchForm(Form):
     key = _key_field(_l("Identifiant"))
     company = StringField(_l("Entreprise"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     title = StringField(_l("Titre du pitch"), validators=[InputRequired(_REQUIRED)])
@@ -144,7 +161,7 @@ class PitchForm(FlaskForm):
                                 validators=[Optional(), Length(max=254)])
 
 
-class ExpertForm(FlaskForm):
+class ExpertForm(Form):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     organisation = SelectField(_l("Organisation"), validators=[InputRequired(_REQUIRED)])
@@ -157,7 +174,7 @@ class ExpertForm(FlaskForm):
                         validators=[Optional(), Length(max=254)])
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     panel_size = IntegerField(_l("Jurés par jury"), validators=[InputRequired(_REQUIRED), NumberRange(1, 20, _WHOLE)])
     max_per_organisation = IntegerField(_l("Au plus par organisation dans un jury (vide : sans limite)"),
                                         validators=[Optional(), NumberRange(1, 20, _WHOLE)])
@@ -168,13 +185,15 @@ class RulesForm(FlaskForm):
                                   validators=[Optional(), NumberRange(0, 600, _WHOLE)])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     label = StringField(_l("Critère"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Description"))
-    weight = DecimalField(_l("Poids"), places=None, validators=[
+    weight = FiniteDecimalField(_l("Poids"), places=None, validators=[
         InputRequired(_REQUIRED), NumberRange(0.01, 1000, _l("Un poids positif."))])
-    scale_min = IntegerField(_l("Note la plus basse"), default=0, validators=[InputRequired(_REQUIRED)])
-    scale_max = IntegerField(_l("Note la plus haute"), default=10, validators=[InputRequired(_REQUIRED)])
+    scale_min = IntegerField(_l("Note la plus basse"), default=0, validators=[
+        InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)])
+    scale_max = IntegerField(_l("Note la plus haute"), default=10, validators=[
+        InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)])
 
 
 TEAM_ROLE_CODES = ("owner", "planner", "scoring", "viewer")
@@ -186,7 +205,7 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(code, role_label(code)) for code in TEAM_ROLE_CODES]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("Adresse e-mail"), validators=[
         DataRequired(_l("Indiquez l'adresse e-mail de la personne invitée.")), Length(max=254)])
     role = SelectField(_l("Rôle"), validators=[InputRequired()])
@@ -196,7 +215,7 @@ class InviteForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Rôle"), validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -204,7 +223,7 @@ class RoleForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(_l("Votre nom"), validators=[Optional(), Length(max=200)])
     password = PasswordField(_l("Mot de passe"), validators=[
         DataRequired(_l("Choisissez un mot de passe.")), Length(max=200)])

@@ -96,14 +96,10 @@ def import_event():
         flash(_("Choisissez un fichier d'événement JSON."), "error")
         return redirect(url_for("organiser.dashboard"))
     try:
-        data = json.loads(form.event_file.data.read().decode("utf-8-sig"))
-        event = event_io.import_event(data)
+        event = event_io.import_event_file(form.event_file.data.read())
         teams.make_owner(event, current_user)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        flash(_("Ce fichier n'est pas un JSON lisible : %(why)s", why=str(error)), "error")
-        return redirect(url_for("organiser.dashboard"))
     except event_io.EventFormatError as error:
-        flash(_("Fichier refusé, rien n'a été importé. %(why)s", why=str(error)), "error")
+        flash(_("Fichier refusé, rien n'a été importé. %(why)s", why=event_io.describe_refusal(error)), "error")
         return redirect(url_for("organiser.dashboard"))
     flash(_("Événement « %(name)s » importé.", name=event.name), "success")
     return redirect(url_for("organiser.event", slug=event.slug))

@@ -17,6 +17,7 @@ from pitchday.organiser.labels import job_message, status_label
 from pitchday.organiser.views import bp
 from pitchday.services import accounts, agenda, exports, planning, schedules, solving
 from pitchday.services.teams import Permission as P
+from pitchday.urls import row_id
 
 
 def _version(event: Event, version_id: int) -> ScheduleVersion:
@@ -105,7 +106,7 @@ def version(slug: str, version_id: int):
     event = event_for(slug, P.READ)
     shown = _version(event, version_id)
     published = agenda.latest_published(event)
-    compare_id = request.args.get("comparer", type=int)
+    compare_id = request.args.get("comparer", type=row_id)
     compared = _version(event, compare_id) if compare_id else (
         published if published and published.id != shown.id else None)
     context = {

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from pitchday.forms import Form
 
-class ActionForm(FlaskForm):
+
+class ActionForm(Form):
     """An empty form: a button that changes something."""
 
 
-class LockDelayForm(FlaskForm):
+class LockDelayForm(Form):
     lock_after_min = IntegerField(_l("Verrouillage automatique (minutes après la fin du pitch)"),
                                   validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)])

@@ -55,12 +55,12 @@ def board(slug: str):
 def stream(slug: str):
     """Server-sent events: the board each time a mark or a lock changes."""
     event = event_for(slug, P.READ)
-    last_seen = request.headers.get("Last-Event-ID", "")
+    last_seen = request.headers.get("Last-Event-ID", "")  # a number the stream sent, or anything a client made up
     events = live.event_stream(
         event.id, scoring.last_change, board_payload,
         max_seconds=current_app.config.get("SCOREBOARD_STREAM_SECONDS", 300),
         heartbeat_seconds=current_app.config.get("SCOREBOARD_HEARTBEAT_SECONDS", 15),
-        last_seen=int(last_seen) if last_seen.isdigit() else None,
+        last_seen=int(last_seen) if last_seen.isascii() and last_seen.isdigit() and len(last_seen) <= 18 else None,
         long_streams=current_app.config["SCOREBOARD_LONG_STREAMS"])
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, PanelSeat, ScheduledSession, ScheduleVersion
@@ -111,6 +112,11 @@ def sessions_of_expert(expert: Expert) -> list[ScheduledSession]:
         .where(ScheduledSession.version_id == version.id, PanelSeat.expert_id == expert.id)
         .order_by(ScheduledSession.date, ScheduledSession.start_min)
     ).scalars())
+
+
+def local_moment(day: date, minutes: int, timezone: str) -> datetime:
+    """``minutes`` after midnight of ``day`` on the event's clock; 1440 (24:00, a legal end) is the next midnight."""
+    return datetime.combine(day, time(0, 0), ZoneInfo(timezone)) + timedelta(minutes=minutes)
 
 
 def format_clock(minutes: int) -> str:

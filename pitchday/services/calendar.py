@@ -8,14 +8,14 @@ calendar moves the pitch instead of adding a second copy of it.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from pitchday.models import Event, ScheduledSession, ScheduleVersion
-from pitchday.services.agenda import EVERYTHING, AgendaFilter
+from pitchday.services.agenda import EVERYTHING, AgendaFilter, local_moment
 
 PRODUCT_ID = "-//PitchDay//Agenda public//FR"
 UID_DOMAIN = "pitchday"
@@ -27,7 +27,7 @@ def pitch_uid(event: Event, session: ScheduledSession) -> str:
 
 
 def local_datetime(event: Event, session_date, minutes: int) -> datetime:
-    return datetime.combine(session_date, time(0, 0), ZoneInfo(event.timezone)) + timedelta(minutes=minutes)
+    return local_moment(session_date, minutes, event.timezone)
 
 
 def calendar_feed(event: Event, version: ScheduleVersion | None, *, name: str,

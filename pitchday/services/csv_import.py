@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, ExpertConflict, Organisation, Pitch, PitchRoom
 from pitchday.services import contacts
-from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.event_io import describe_refusal, to_scheduler_event
+from scheduler import bounds
 from scheduler import io as sio
 
 # (column, required, what it holds) — shown on the import page.
@@ -50,7 +51,8 @@ EXPERT_COLUMNS = [
 ]
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
+_DIGITS = re.compile(r"[0-9]+")
+_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,13 @@ def read_rows(raw: bytes, columns: list[tuple[str, bool, str]]) -> list[tuple[in
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _rows(reader, columns)
+    except csv.Error as error:  # a cell over the csv module's 128 KiB limit, a NUL byte...
+        raise CsvImportError([CsvProblem(reader.line_num, "", f"ligne illisible ({error}).")]) from None
+
+
+def _rows(reader, columns: list[tuple[str, bool, str]]) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
@@ -177,8 +186,8 @@ def import_experts(event: Event, raw: bytes) -> list[Expert]:
         if organisation is None:
             raise _RowError("organisation", f"organisation « {org_text} » inconnue (organisations : "
                                             f"{', '.join(o.key for o in event.organisations)}).")
-        low = _whole(row, "min_pitchs")
-        high = _whole(row, "max_pitchs")
+        low = _whole(row, "min_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
+        high = _whole(row, "max_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
         if low is not None and high is not None and low > high:
             raise _RowError("max_pitchs", f"le maximum ({high}) est plus petit que le minimum ({low}).")
         conflicts = _list(row, "conflits")
@@ -220,11 +229,16 @@ def _import(event: Event, rows: list[tuple[int, dict[str, str]]], apply: Callabl
     if not rows and not problems:
         problems.append(CsvProblem(2, "", "aucune ligne de données sous l'en-tête."))
     if not problems:
-        db.session.flush()
+        # Checked before the flush, with the bounds of the event file: a text too long for its column
+        # must be a line of the report, not PostgreSQL's refusal at the flush.
         try:
-            sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
+            with db.session.no_autoflush:
+                sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
         except (sio.EventFormatError, ValueError) as error:
-            problems.append(CsvProblem(0, "", f"l'événement ne serait plus valide : {error}"))
+            why = describe_refusal(error) if isinstance(error, sio.EventFormatError) else str(error)
+            problems.append(CsvProblem(0, "", f"l'événement ne serait plus valide : {why}"))
+        else:
+            db.session.flush()
     if problems:
         savepoint.rollback()
         db.session.expire(event)
@@ -267,17 +281,19 @@ def _list(row: dict[str, str], column: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,|]", row.get(column, "")) if item.strip()]
 
 
-def _whole(row: dict[str, str], column: str) -> int | None:
+def _whole(row: dict[str, str], column: str, maximum: int) -> int | None:
     text = row.get(column, "")
     if not text:
         return None
-    if not text.isdigit():
-        raise _RowError(column, f"« {text} » n'est pas un nombre entier positif.")
+    if not _DIGITS.fullmatch(text):  # ASCII digits only: "²".isdigit() is True, int("²") fails
+        raise _RowError(column, f"« {text[:40]} » n'est pas un nombre entier positif.")
+    if len(text) > 9 or int(text) > maximum:
+        raise _RowError(column, f"{text[:40]} est trop grand ({maximum} au plus).")
     return int(text)
 
 
 def _minutes(row: dict[str, str], column: str, grid: int, *, positive: bool) -> int | None:
-    value = _whole(row, column)
+    value = _whole(row, column, bounds.MAX_DURATION_MIN)
     if value is None:
         return None
     if positive and value == 0:

@@ -32,11 +32,17 @@ from pitchday.models import (
     ScheduledSession,
 )
 from pitchday.services import contacts, journal
-from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.event_io import describe_refusal, to_scheduler_event
 from scheduler import io as sio
 
-_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
-_BREAK = re.compile(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*(.*)")
+_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", re.ASCII)
+_BREAK = re.compile(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*(.*)", re.ASCII)
+
+
+# A rubric's scale: marks between -SCALE_BOUND and SCALE_BOUND, at most MAX_SCALE_STEPS apart
+# (each step is a button on the juror's sheet: 0..200,000 made a 37 MB page).
+SCALE_BOUND = 1000
+MAX_SCALE_STEPS = 100
 
 
 class EditError(ValueError):
@@ -44,12 +50,18 @@ class EditError(ValueError):
 
 
 def check_event(event: Event) -> None:
-    """Refuse an edit that leaves the event invalid (the same checks as an imported event file)."""
-    db.session.flush()
+    """Refuse an edit that leaves the event invalid (the same checks, and bounds, as an imported event file).
+
+    Checked before anything is written: a text longer than its column or holding NUL must be
+    refused with its reason, not met by PostgreSQL's refusal at the flush (a 500).
+    """
     try:
-        sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
+        with db.session.no_autoflush:
+            sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
     except (sio.EventFormatError, ValueError) as error:
-        raise EditError(_("Modification refusée : l'événement ne serait plus valide (%(why)s).", why=error)) from None
+        why = describe_refusal(error) if isinstance(error, sio.EventFormatError) else str(error)
+        raise EditError(_("Modification refusée : l'événement ne serait plus valide (%(why)s).", why=why)) from None
+    db.session.flush()
 
 
 def split_list(text: str) -> list[str]:
@@ -300,6 +312,10 @@ def save_criterion(event: Event, criterion: Criterion | None, *, label: str, des
                    scale_min: int, scale_max: int) -> Criterion:
     if scale_min >= scale_max:
         raise EditError(_("Le bas de l'échelle doit être plus petit que le haut."))
+    if not -SCALE_BOUND <= scale_min < scale_max <= SCALE_BOUND or scale_max - scale_min > MAX_SCALE_STEPS:
+        raise EditError(_("Échelle de %(low)d à %(high)d refusée : au plus %(steps)d points d'écart, "
+                          "entre %(min)d et %(max)d.", low=scale_min, high=scale_max, steps=MAX_SCALE_STEPS,
+                          min=-SCALE_BOUND, max=SCALE_BOUND))
     if weight <= 0:
         raise EditError(_("Le poids d'un critère doit être positif."))
     before = _criterion_of(criterion)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import fields
 
+from flask_babel import gettext as _
+
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -28,7 +30,23 @@ from pitchday.models import (
 from pitchday.services import contacts
 from scheduler import data as sd
 from scheduler import io as sio
-from scheduler.io import EventFormatError  # noqa: F401  (re-exported for the views)
+from scheduler.io import EventFormatError  # re-exported for the views
+
+
+def import_event_file(raw: bytes) -> Event:
+    """Read an event file's bytes with the one reader of event files (the web import and the CLI)."""
+    return import_event(sio.read_json(raw))
+
+
+def describe_refusal(error: EventFormatError) -> str:
+    """Why a file was refused, in the visitor's language: the field, the value, what is expected."""
+    if error.path and error.expected:
+        if error.value is None and " is missing" in error.detail:
+            return _("Le champ « %(field)s » manque (attendu : %(expected)s).",
+                     field=error.path, expected=error.expected)
+        return _("Champ « %(field)s » : la valeur %(value)s n'est pas acceptée (attendu : %(expected)s).",
+                 field=error.path, value=error.shown_value, expected=error.expected)
+    return _("Le fichier n'est pas lisible : %(why)s.", why=error.detail)
 
 
 def import_event(data: object) -> Event:

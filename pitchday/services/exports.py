@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import qrcode
 import qrcode.image.svg
@@ -17,7 +16,7 @@ from markupsafe import Markup
 
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
 from pitchday.services import schedules
-from pitchday.services.agenda import format_clock
+from pitchday.services.agenda import format_clock, local_moment
 from pitchday.services.calendar import UID_DOMAIN
 from scheduler import data as sd
 from scheduler import io as sio
@@ -58,7 +57,6 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{event.name} — {expert.name}")
-    zone = ZoneInfo(event.timezone)
     stamp = _as_utc((version.published_at or version.created_at) if version else datetime.now(UTC))
     for s in sorted(version.sessions if version else [], key=lambda s: (s.date, s.start_min)):
         if not any(seat.expert_id == expert.id for seat in s.seats):
@@ -68,8 +66,8 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None) -> bytes:
         entry.add("uid", f"{s.pitch.key}.{expert.key}.{event.slug}@{UID_DOMAIN}")
         entry.add("sequence", version.number or 0)
         entry.add("dtstamp", stamp)
-        entry.add("dtstart", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.start_min))
-        entry.add("dtend", datetime.combine(s.date, time(0, 0), zone) + timedelta(minutes=s.end_min))
+        entry.add("dtstart", local_moment(s.date, s.start_min, event.timezone))
+        entry.add("dtend", local_moment(s.date, s.end_min, event.timezone))
         entry.add("summary", _("Jury : %(company)s", company=s.pitch.company))
         entry.add("location", f"{s.room.name}, {event.venue}")
         others = ", ".join(seat.expert.name for seat in s.seats if seat.expert_id != expert.id)

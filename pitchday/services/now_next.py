@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from pitchday.models import Event, Room, ScheduledSession, ScheduleVersion
+from scheduler import bounds
 
 
 class ClockError(ValueError):
@@ -40,12 +41,18 @@ def event_clock(timezone: str, override: str | None = None, *, utc_now: datetime
     """
     zone = ZoneInfo(timezone)
     if override:
+        refusal = ClockError(_("« %(given)s » n'est pas une date et heure entre %(first)s et %(last)s "
+                               "(attendu : 2023-11-30T10:05).", given=override[:40],
+                               first=bounds.FIRST_DATE.year, last=bounds.LAST_DATE.year))
         try:
-            chosen = datetime.fromisoformat(override)
-        except ValueError as error:
-            raise ClockError(_("« %(given)s » n'est pas une date et heure (attendu : 2023-11-30T10:05).",
-                               given=override)) from error
-        return chosen.replace(tzinfo=zone) if chosen.tzinfo is None else chosen.astimezone(zone)
+            chosen = datetime.fromisoformat(override[:40])
+            # Within the event file's dates, so that moving it to the event's zone cannot overflow
+            # (9999-12-31T23:59-12:00 is past the last datetime Python has).
+            if not bounds.FIRST_DATE <= chosen.date() <= bounds.LAST_DATE or len(override) > 40:
+                raise refusal
+            return chosen.replace(tzinfo=zone) if chosen.tzinfo is None else chosen.astimezone(zone)
+        except (ValueError, OverflowError) as error:
+            raise refusal from error
     return (utc_now or datetime.now(ZoneInfo("UTC"))).astimezone(zone)
 
 

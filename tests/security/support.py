@@ -56,7 +56,8 @@ def example_url(rule: Rule, values: dict[str, object]) -> str:
     arguments = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        arguments[name] = values.get(name, DUMMY_ARGUMENTS.get(type(converter).__name__, "x"))
+        kind = next((cls.__name__ for cls in type(converter).__mro__ if cls.__name__ in DUMMY_ARGUMENTS), "")
+        arguments[name] = values.get(name, DUMMY_ARGUMENTS.get(kind, "x"))
     return rule.build(arguments, append_unknown=False)[1]
 
 
