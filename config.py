@@ -70,6 +70,9 @@ class Config:
         # rate limits see the visitor's address and redirects keep https. Never without a proxy:
         # anyone could then choose the address the limits see.
         self.PROXY_FIX = os.environ.get("PITCHDAY_PROXY_FIX", "") == "1"
+        # Rate-limit counters (Flask-Limiter's storage): memory:// in each process, or
+        # redis://host:port/db shared by every process and host (pitchday/services/ratelimit.py).
+        self.RATELIMIT_STORAGE_URI = os.environ.get("PITCHDAY_RATELIMIT_STORAGE") or "memory://"
         # A live board's stream holds a server thread while open: a process keeps at most this many
         # (a quarter of its threads), and polls the boards beyond them (pitchday/services/live.py).
         threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
@@ -122,6 +125,10 @@ class TestConfig(Config):
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()
         self.SECRET_KEY = "test-secret"
+        # Each test app counts on its own, even when the counters live in a shared Redis.
+        import uuid
+
+        self.RATELIMIT_KEY_PREFIX = f"pitchday-test-{uuid.uuid4().hex}"
         if database_url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
             self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)

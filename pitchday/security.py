@@ -13,8 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
 from pitchday.models import Expert
-from pitchday.services import accounts
-from pitchday.services.ratelimit import FixedWindowLimiter
+from pitchday.services import accounts, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +46,13 @@ SECURITY_HEADERS = {
 PRIVATE_BLUEPRINTS = ("juror", "organiser", "scoreboard")
 
 LOGIN_ENDPOINT = "organiser.login"
-LOGIN_FAILURES_ALLOWED = 10
-LOGIN_WINDOW_SECONDS = 15 * 60
-UNKNOWN_TOKENS_ALLOWED = 20
-UNKNOWN_TOKEN_WINDOW_SECONDS = 10 * 60
+# Login attempts (right or wrong) per address and account, and per address over all accounts
+# (one address trying many accounts); an attempt is counted before its password is checked.
+LOGIN_PER_ACCOUNT = ratelimit.Limit("login", "10 per 15 minutes")
+LOGIN_PER_ADDRESS = ratelimit.Limit("login-address", "50 per 15 minutes")
+UNKNOWN_TOKENS = ratelimit.Limit("juror-token", "20 per 10 minutes")
+# An e-mail longer than any address is cut to this for the key (the form refuses it anyway).
+EMAIL_KEY_LENGTH = 254
 
 # A refused upload is read to its end (up to this much) so that the browser gets the 413 page:
 # a server that closes with the body unread makes the client see a reset connection instead.
@@ -65,49 +67,42 @@ def init_security(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     if app.config.get("SESSION_COOKIE_SECURE") and app.debug:
         raise RuntimeError("PITCHDAY_ENV=production must not run in debug mode: it shows stack traces")
-    app.extensions["pitchday_limits"] = {
-        "login": FixedWindowLimiter(LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS),
-        "juror_token": FixedWindowLimiter(UNKNOWN_TOKENS_ALLOWED, UNKNOWN_TOKEN_WINDOW_SECONDS),
-    }
-    app.before_request(_refuse_blocked_login)
+    ratelimit.init_limits(app)
+    app.before_request(_count_login_attempt)
     app.before_request(_count_unknown_juror_tokens)
-    app.after_request(_count_login_result)
     app.after_request(_add_security_headers)
     app.after_request(_drain_refused_upload)
     app.register_error_handler(RecursionError, _refuse_deep_nesting)
-
-
-def limiter(name: str) -> FixedWindowLimiter:
-    return current_app.extensions["pitchday_limits"][name]
 
 
 def _limits_on() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED"))
 
 
-def _login_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()
-    return f"{request.remote_addr}|{email}"
+def login_email() -> str:
+    """The account a login request is for, whatever the body's format (form, multipart, JSON).
+
+    The key must be the one the form will check: a JSON body or an e-mail sent as a file part
+    must not land on an empty key that every attacker shares (or that escapes the limit).
+    """
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    if email is None and "email" in request.files:
+        email = request.files["email"].filename
+    return str(email if isinstance(email, str) else "").strip().lower()[:EMAIL_KEY_LENGTH]
 
 
-def _is_login_attempt() -> bool:
-    return request.endpoint == LOGIN_ENDPOINT and request.method == "POST"
-
-
-def _refuse_blocked_login() -> None:
-    """Too many failed logins for this address and e-mail: refuse before checking the password."""
-    if _limits_on() and _is_login_attempt() and limiter("login").is_blocked(_login_key()):
+def _count_login_attempt() -> None:
+    """Every login attempt is counted before the password is checked; past the limit, a 429."""
+    if not (_limits_on() and request.endpoint == LOGIN_ENDPOINT and request.method == "POST"):
+        return
+    address = request.remote_addr or "-"
+    within = ratelimit.hit(LOGIN_PER_ADDRESS, address)
+    within = ratelimit.hit(LOGIN_PER_ACCOUNT, address, login_email()) and within
+    if not within:
         abort(429, _("Trop de tentatives de connexion. Réessayez dans un quart d'heure."))
-
-
-def _count_login_result(response):
-    """A refused password counts as one failure; a successful login clears them."""
-    if _limits_on() and _is_login_attempt():
-        if response.status_code == 401:
-            limiter("login").hit(_login_key())
-        elif response.status_code in (302, 303):
-            limiter("login").reset(_login_key())
-    return response
 
 
 def _count_unknown_juror_tokens() -> None:
@@ -121,7 +116,7 @@ def _count_unknown_juror_tokens() -> None:
         return
     logger.warning("unknown juror link %s… (%d characters) from %s on %s",
                    token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
-    if _limits_on() and not limiter("juror_token").hit(request.remote_addr or "-"):
+    if _limits_on() and not ratelimit.hit(UNKNOWN_TOKENS, request.remote_addr or "-"):
         abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
 
 

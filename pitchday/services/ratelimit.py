@@ -1,71 +1,69 @@
-"""A fixed-window rate limiter kept in the process's memory.
+"""Rate limits, counted by Flask-Limiter's storage: in memory by default, in Redis for several processes.
 
-One server process keeps one set of counters: with several gunicorn workers each
-worker counts on its own, so the effective limit is the limit times the workers
-(still far below what guessing a 256-bit juror token or an Argon2 password needs).
+Every attempt is counted *before* it is carried out, in one atomic step of the storage
+(``hit``: increment, then compare): 30 simultaneous wrong passwords for one account cannot
+all pass a check made before any of them is counted. Nothing resets a counter early, so
+logging into one's own account never clears the attempts made on another.
+
+``RATELIMIT_STORAGE_URI`` chooses the storage (``PITCHDAY_RATELIMIT_STORAGE``): ``memory://``
+keeps the counters in each server process (with 4 gunicorn workers the limits are 4 times as
+loose); ``redis://host:port/db`` shares them between every process and host of the app.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
+import logging
 from dataclasses import dataclass
 
-# Above this many remembered keys, expired windows are swept, so that a scan from
-# many addresses cannot grow the memory without bound.
-SWEEP_ABOVE_KEYS = 10_000
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Window:
-    """The hits counted for one key since the window started."""
+class Limit:
+    """A named limit: at most ``amount`` per ``window`` (in the ``limits`` notation, e.g. "10 per 15 minutes")."""
 
-    started_at: float
-    hits: int
+    name: str
+    rule: str
+
+    @property
+    def item(self) -> RateLimitItem:
+        return parse(self.rule)
 
 
-class FixedWindowLimiter:
-    """At most ``limit`` hits per key in each window of ``window_seconds``."""
+def init_limits(app: Flask) -> None:
+    """One Flask-Limiter per app (tests make many apps), on the configured storage."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "pitchday")
+    # No limit applies to routes by itself: the app counts what it chooses (pitchday.security).
+    app.extensions["pitchday_limiter"] = Limiter(get_remote_address, app=app, default_limits=[],
+                                                 strategy="fixed-window")
 
-    def __init__(self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        if limit < 1 or window_seconds <= 0:
-            raise ValueError("a rate limit needs limit >= 1 and a positive window")
-        self.limit = limit
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._windows: dict[str, Window] = {}
-        self._lock = threading.Lock()  # gunicorn's threaded workers share one limiter
 
-    def hit(self, key: str) -> bool:
-        """Count one hit; True while the key stays within its limit, this hit included."""
-        now = self._clock()
-        with self._lock:
-            window = self._current(key, now)
-            window = Window(window.started_at, window.hits + 1)
-            self._windows[key] = window
-            if len(self._windows) > SWEEP_ABOVE_KEYS:
-                self._sweep(now)
-            return window.hits <= self.limit
+def hit(limit: Limit, *identity: str) -> bool:
+    """Count one attempt for ``identity``; True while within the limit, this attempt included.
 
-    def is_blocked(self, key: str) -> bool:
-        """True when the key has used up its hits in the current window (counts nothing)."""
-        with self._lock:
-            return self._current(key, self._clock()).hits >= self.limit
+    If the storage cannot be reached (Redis down), the attempt goes through and the failure is
+    logged: jurors and organisers must not be locked out of a pitch day by a cache.
+    """
+    limiter: Limiter = current_app.extensions["pitchday_limiter"]
+    try:
+        return limiter.limiter.hit(limit.item, *_key(limit, identity))
+    except Exception:  # any storage error: redis.ConnectionError, a timeout...
+        logger.exception("rate limit storage unavailable; %s not counted", limit.name)
+        return True
 
-    def reset(self, key: str) -> None:
-        """Forget the key's hits (a successful login clears its failures)."""
-        with self._lock:
-            self._windows.pop(key, None)
 
-    def _current(self, key: str, now: float) -> Window:
-        window = self._windows.get(key)
-        if window is None or now - window.started_at >= self.window_seconds:
-            return Window(now, 0)
-        return window
+def remaining(limit: Limit, *identity: str) -> int:
+    """How many attempts are left in the current window (for tests and logs)."""
+    limiter: Limiter = current_app.extensions["pitchday_limiter"]
+    return limiter.limiter.get_window_stats(limit.item, *_key(limit, identity)).remaining
 
-    def _sweep(self, now: float) -> None:
-        expired = [key for key, window in self._windows.items()
-                   if now - window.started_at >= self.window_seconds]
-        for key in expired:
-            del self._windows[key]
+
+def _key(limit: Limit, identity: tuple[str, ...]) -> tuple[str, ...]:
+    # The prefix keeps apart the apps sharing one Redis (each test app has its own).
+    return (current_app.config["RATELIMIT_KEY_PREFIX"], limit.name, *identity)
