@@ -112,6 +112,9 @@ class ScoreSubmission(db.Model):
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     response: Mapped[dict | None] = mapped_column(JSON)
+    # A hash of what the submission asked for (pitch, marks, comment): the same client id resent with
+    # other content is refused instead of answered with this response (older rows: None, not checked).
+    content_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class ScoringLock(db.Model):

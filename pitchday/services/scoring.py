@@ -6,14 +6,16 @@ inserted. Operations flush and never commit (the request commits once).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, and_, bindparam, exists, select
+from sqlalchemy import Row, and_, bindparam, exists, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -38,6 +40,10 @@ from pitchday.services import agenda, journal, live
 DEFAULT_LOCK_AFTER_MIN = 30
 MAX_COMMENT_LENGTH = 5000
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_CRITERION_KEY = re.compile(r"[0-9]{1,10}")
+_MARK_TEXT = re.compile(r"-?[0-9]{1,7}")
+# Beyond any scale (pitchday.services.editing.SCALE_BOUND): a mark further out is refused unread.
+MARK_BOUND = 10**6
 
 
 class ScoringError(Exception):
@@ -139,8 +145,7 @@ def settings_of(event: Event) -> ScoringSettings:
 
 def automatic_lock_at(day: date, end_min: int, timezone: str, lock_after_min: int) -> datetime:
     """When the jurors' marks freeze by themselves: the end of the pitch, in the event's time zone, plus the delay."""
-    end = datetime.combine(day, time(end_min // 60, end_min % 60), tzinfo=ZoneInfo(timezone))
-    return end + timedelta(minutes=lock_after_min)
+    return agenda.local_moment(day, end_min + lock_after_min, timezone)  # 24:00 is a legal end
 
 
 def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | None = None) -> dict[int, bool]:
@@ -171,9 +176,9 @@ def current_session_id(sessions: list[ScheduledSession], now: datetime | None = 
     now = now or now_utc()
     upcoming = None
     for session in sessions:
-        zone = ZoneInfo(session.pitch.event.timezone)
-        start = datetime.combine(session.date, time(session.start_min // 60, session.start_min % 60), tzinfo=zone)
-        end = datetime.combine(session.date, time(session.end_min // 60, session.end_min % 60), tzinfo=zone)
+        timezone = session.pitch.event.timezone
+        start = agenda.local_moment(session.date, session.start_min, timezone)
+        end = agenda.local_moment(session.date, session.end_min, timezone)
         if start <= now < end:
             return session.id
         if now < start and upcoming is None:
@@ -206,15 +211,17 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
+    digest = content_digest(pitch_id, scores, comment)
     seat = _seat_row(expert, pitch_id, client_id)
     if seat is not None and seat.already_sent:
         stored = _stored_submission(client_id)
         if stored is not None:
-            return _replayed(stored, expert)
+            return _replayed(stored, expert, digest)
     right = _right_of(seat)
     if right.locked(expert.event.timezone):
         raise ScoringError(409, _("La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
                                   "Adressez-vous à l'organisation pour la rouvrir."))
+    serialise_cell(expert.id, pitch_id)  # the marks read next are the ones this submission changes
     rows = _criteria_with_marks(expert, pitch_id)
     criteria = {criterion.id: criterion for criterion, _mark in rows}
     existing = {criterion.id: mark for criterion, mark in rows if mark is not None}
@@ -241,7 +248,8 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
                     "saved_at": now_utc().isoformat()}
         if stored_comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
             response["comment"] = stored_comment
-        db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response))
+        db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response,
+                                       content_digest=digest))
         audit.write()
         db.session.flush()
     except IntegrityError:
@@ -250,7 +258,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         stored = _stored_submission(client_id)
         if stored is None:
             raise ScoringError(409, _("Un autre envoi a modifié ces notes au même moment : réessayez.")) from None
-        return _replayed(stored, expert)
+        return _replayed(stored, expert, digest)
     if audit.rows:
         live.mark_changed(expert.event_id)
     return response
@@ -300,10 +308,42 @@ def _stored_submission(client_id: str) -> ScoreSubmission | None:
     return db.session.execute(_SUBMISSION_BY_CLIENT_ID, {"client_id": client_id}).scalar_one_or_none()
 
 
-def _replayed(stored: ScoreSubmission, expert: Expert) -> dict:
+def _replayed(stored: ScoreSubmission, expert: Expert, digest: str) -> dict:
+    """The stored answer to a resent submission; a client id reused for other content is refused, never
+    answered "saved" while the new marks are dropped."""
     if stored.expert_id != expert.id:
         raise ScoringError(409, _("Cet identifiant d'envoi a déjà servi : rechargez la page."))
+    if stored.content_digest is not None and stored.content_digest != digest:
+        raise ScoringError(409, _("Cet identifiant d'envoi a déjà servi pour d'autres notes : ces notes-ci "
+                                  "n'ont pas été enregistrées. Rechargez la page puis notez à nouveau."))
     return dict(stored.response or {}) | {"replayed": True}
+
+
+def content_digest(pitch_id: int, scores: object, comment: object) -> str:
+    """What a submission asked for, as a hash: a resend carries the same, a reused client id does not."""
+    canonical = {"pitch": pitch_id, "comment": comment,
+                 "scores": {str(key): value for key, value in scores.items()} if isinstance(scores, dict) else scores}
+    try:
+        text = json.dumps(canonical, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
+    except (ValueError, RecursionError):  # a number of thousands of digits, a body nested too deep
+        text = repr(sorted(canonical))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def serialise_cell(expert_id: int, pitch_id: int) -> None:
+    """Make concurrent submissions of one juror on one pitch run one after the other, to the commit.
+
+    Each audit row's "before" is the mark as its submission read it: two submissions that read the
+    same mark before either wrote would both write it as their "before", and the audit chain would
+    skip a value. PostgreSQL: a transaction-scoped advisory lock on (juror, pitch). SQLite: a first
+    write takes the database's write lock (and pitchday.sqlite_writes' queue) before the marks are
+    read, so the reads see every submission committed before.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:expert_id, :pitch_id)"),
+                           {"expert_id": expert_id, "pitch_id": pitch_id})
+    else:
+        db.session.execute(text("UPDATE score_submissions SET id = id WHERE 0 = 1"))
 
 
 def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int, int | None]:
@@ -312,15 +352,20 @@ def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int,
         raise ScoringError(422, _("Les notes doivent être données critère par critère."))
     wanted: dict[int, int | None] = {}
     for key, value in scores.items():
-        criterion = criteria.get(int(key)) if str(key).isdigit() else None
+        # ASCII digits only, and few: "²".isdigit() is True but int("²") fails.
+        criterion = criteria.get(int(key)) if _CRITERION_KEY.fullmatch(str(key)) else None
         if criterion is None:
-            raise ScoringError(422, _("Critère inconnu pour cet événement : « %(key)s ».", key=key))
+            raise ScoringError(422, _("Critère inconnu pour cet événement : « %(key)s ».", key=str(key)[:40]))
         if value is None or value == "":
             wanted[criterion.id] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
-            raise ScoringError(422, _("« %(criterion)s » : la note doit être un nombre entier.", criterion=criterion.label))
-        number = int(value)
+        if isinstance(value, str) and _MARK_TEXT.fullmatch(value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MARK_BOUND:
+            raise ScoringError(422, _("« %(criterion)s » : la note doit être un nombre entier entre %(low)d et "
+                                      "%(high)d.", criterion=criterion.label, low=criterion.scale_min,
+                                      high=criterion.scale_max))
+        number = value
         if not criterion.scale_min <= number <= criterion.scale_max:
             raise ScoringError(422, _("« %(criterion)s » : la note doit être entre %(low)d et %(high)d (reçu : %(got)d).",
                                       criterion=criterion.label, low=criterion.scale_min, high=criterion.scale_max,

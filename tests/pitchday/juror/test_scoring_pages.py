@@ -44,7 +44,11 @@ def test_scoring_through_the_real_form(app, client, day):  # noqa: F811
     assert page.count("checked") == len(day.criteria)
 
     # The browser sends the same form again (back button): applied once.
-    assert client.post(pitch_url, data=form | {f"c{day.criteria[0]}": "2"}).status_code == 302
+    assert client.post(pitch_url, data=form).status_code == 302
+    # The same form changed under the old client id: refused with a reason, never dropped in silence.
+    changed = client.post(pitch_url, data=form | {f"c{day.criteria[0]}": "2"})
+    assert changed.status_code == 409
+    assert "Cet identifiant d&#39;envoi a déjà servi pour d&#39;autres notes" in changed.get_data(as_text=True)
     with app.app_context():
         assert {s.value for s in db.session.execute(db.select(Score)).scalars()} == {7}
 
@@ -71,10 +75,14 @@ def test_a_resubmission_is_applied_once_and_gets_the_stored_answer(app, client, 
     criterion = str(day.criteria[0])
     first = autosave(client, day, "uimm-1", "aurthus-et-paole", "same-id-123", {criterion: 5}).json
 
-    again = autosave(client, day, "uimm-1", "aurthus-et-paole", "same-id-123", {criterion: 9})
+    again = autosave(client, day, "uimm-1", "aurthus-et-paole", "same-id-123", {criterion: 5})
+    other_marks = autosave(client, day, "uimm-1", "aurthus-et-paole", "same-id-123", {criterion: 9})
 
     assert again.status_code == 200
     assert again.json == first | {"replayed": True}
+    # The same client id with other marks: refused with a message (issue 11, defect 12), not "replayed".
+    assert other_marks.status_code == 409
+    assert "déjà servi pour d'autres notes" in other_marks.json["error"]
     with app.app_context():
         assert db.session.execute(db.select(Score.value)).scalar_one() == 5
         assert db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one() == 1
