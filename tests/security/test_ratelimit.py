@@ -14,8 +14,8 @@ import threading
 import pytest
 
 from pitchday.extensions import db
-from pitchday.services import accounts, ratelimit
 from pitchday.security import LOGIN_PER_ACCOUNT, UNKNOWN_TOKENS
+from pitchday.services import accounts, ratelimit
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, import_event, login
 from tests.security.support import strict_app
 
