@@ -1,7 +1,7 @@
 """Score submissions: a digest of what each asked for, so that a reused client id with other marks is refused
 
 Revision ID: b7e2d9c1f0a4
-Revises: a36149d502d3
+Revises: 4f67bc3ea048
 Create Date: 2026-12-01 11:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2d9c1f0a4'
-down_revision = 'a36149d502d3'
+down_revision = '4f67bc3ea048'
 branch_labels = None
 depends_on = None
 
