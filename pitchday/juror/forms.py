@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from pitchday.forms import Form
 from pitchday.models import Criterion
+from pitchday.services.feedback import MAX_FEEDBACK_LENGTH
 from pitchday.services.scoring import MAX_COMMENT_LENGTH
 
 
@@ -21,6 +22,10 @@ def scoring_form(criteria: list[Criterion]) -> Form:
     class ScoringForm(Form):
         client_id = HiddenField()
         comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
+        strengths = TextAreaField(_l("Points forts"), validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)])
+        improvements = TextAreaField(_l("Pistes d'amélioration"),
+                                     validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)])
+        follow_up = BooleanField(_l("Je souhaite suivre ce projet"))
 
     for criterion in criteria:
         # The scale is checked by the scoring service, which refuses a wrong mark with its reason.
@@ -28,3 +33,9 @@ def scoring_form(criteria: list[Criterion]) -> Form:
             criterion.label, choices=[str(v) for v in range(criterion.scale_min, criterion.scale_max + 1)],
             validators=[Optional()], validate_choice=False))
     return ScoringForm()
+
+
+def feedback_of_form(form: Form) -> dict:
+    """The feedback for the company as the plain form sent it (an unticked box sends nothing: False)."""
+    return {"strengths": form.strengths.data or "", "improvements": form.improvements.data or "",
+            "follow_up": bool(form.follow_up.data)}

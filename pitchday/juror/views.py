@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from pitchday.juror.forms import field_name, scoring_form
+from pitchday.juror.forms import feedback_of_form, field_name, scoring_form
 from pitchday.models import Expert
 from pitchday.public.views import asset_url
 from pitchday.security import juror_of_link
@@ -60,7 +60,8 @@ def pitch(token: str, pitch_id: int):
     if form.validate_on_submit():
         marks = {c.id: form[field_name(c)].data for c in sheet.criteria if form[field_name(c)].data}
         try:
-            scoring.submit(expert, pitch_id, form.client_id.data, marks, form.comment.data or "")
+            scoring.submit(expert, pitch_id, form.client_id.data, marks, form.comment.data or "",
+                           feedback=feedback_of_form(form))
         except scoring.ScoringError as refusal:
             return _render_sheet(expert, token, scoring.sheet_of(expert, pitch_id), form, refusal.message), \
                 refusal.status
@@ -68,7 +69,7 @@ def pitch(token: str, pitch_id: int):
         return redirect(url_for("juror.pitch", token=token, pitch_id=pitch_id))
     if form.is_submitted():
         why = (_("La page a expiré : rechargez-la puis notez à nouveau.") if "csrf_token" in form.errors
-               else _("Le commentaire est trop long (5000 caractères au plus)."))
+               else _("Un texte est trop long (5000 caractères au plus) : raccourcissez-le."))
         return _render_sheet(expert, token, sheet, form, why), 422
     return _render_sheet(expert, token, sheet, form)
 
@@ -85,7 +86,7 @@ def autosave(token: str, pitch_id: int):
         response = scoring.submit(
             expert, pitch_id, body.get("client_id"), body.get("scores") or {}, body.get("comment"),
             changed_at=scoring.moment_of_change(body.get("changed_at"), body.get("sent_at")),
-            device_id=report.device_id if report else None)
+            device_id=report.device_id if report else None, feedback=body)
     except scoring.ScoringError as refusal:
         # The marks as stored, so that the sheet shows them again instead of the refused ones.
         return jsonify(error=refusal.message, status="refused", sheet=_stored_sheet(expert, pitch_id)), \
@@ -163,7 +164,7 @@ def _stored_sheet(expert: Expert, pitch_id: int) -> dict | None:
         sheet = scoring.sheet_of(expert, pitch_id)
     except scoring.ScoringError:
         return None
-    return {"pitch": pitch_id, "locked": sheet.locked, "comment": sheet.comment,
+    return {"pitch": pitch_id, "locked": sheet.locked, "comment": sheet.comment, "feedback": sheet.feedback.as_json(),
             "scores": {str(criterion_id): value for criterion_id, value in sorted(sheet.values.items())}}
 
 

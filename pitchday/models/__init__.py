@@ -13,6 +13,7 @@ from pitchday.models.event import (  # noqa: F401
     PitchRoom,
     Room,
 )
+from pitchday.models.feedback import FeedbackLink, FeedbackRelease, JurorFeedback  # noqa: F401
 from pitchday.models.schedule import PanelSeat, ScheduledSession, ScheduleVersion  # noqa: F401
 from pitchday.models.scoring import (  # noqa: F401
     Criterion,

@@ -92,7 +92,9 @@ class ScoreAudit(db.Model):
     # "score", "comment", "lock" or "unlock"; a comment change keeps its texts here. "score_superseded" and
     # "comment_superseded": a change that reached the server after a later one (another device of the juror,
     # or a tablet's old queue), kept for the record but not applied.
-    action: Mapped[str] = mapped_column(String(20), default="score", server_default="score")
+    # "strengths", "improvements" and "follow_up" (and their "_superseded"): the juror's feedback for the
+    # company, its texts in comment_before/after, the follow-up tick as 0/1 in before/after.
+    action: Mapped[str] = mapped_column(String(40), default="score", server_default="score")
     comment_before: Mapped[str | None] = mapped_column(Text)
     comment_after: Mapped[str | None] = mapped_column(Text)
     # The client-made id of the submission, so that a retry is applied once.

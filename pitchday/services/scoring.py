@@ -10,7 +10,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from pitchday.models import (
     ScoringSettings,
 )
 from pitchday.services import agenda, journal, live
+from pitchday.services import feedback as company_feedback
 
 DEFAULT_LOCK_AFTER_MIN = 30
 MAX_COMMENT_LENGTH = 5000
@@ -64,6 +65,7 @@ class JurorSheet:
     values: dict[int, int]
     comment: str
     locked: bool
+    feedback: company_feedback.JurorFeedbackFields = field(default_factory=company_feedback.JurorFeedbackFields)
 
 
 def now_utc() -> datetime:
@@ -168,7 +170,8 @@ def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     criteria = [criterion for criterion, _mark in rows]
     values = {criterion.id: mark.value for criterion, mark in rows if mark is not None}
     comment = _comment(expert.id, pitch_id)
-    return JurorSheet(session, criteria, values, comment.text if comment else "", right.locked(expert.event.timezone))
+    return JurorSheet(session, criteria, values, comment.text if comment else "", right.locked(expert.event.timezone),
+                      company_feedback.juror_fields(expert.id, pitch_id))
 
 
 def current_session_id(sessions: list[ScheduledSession], now: datetime | None = None) -> int | None:
@@ -201,8 +204,11 @@ def criteria_count(expert: Expert) -> int:
 # --- Saving marks -------------------------------------------------------------------------------
 
 def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None, *,
-           changed_at: datetime | None = None, device_id: str | None = None) -> dict:
-    """Apply one submission of marks (criterion id -> value or None) and comment, once per client id.
+           changed_at: datetime | None = None, device_id: str | None = None, feedback: dict | None = None) -> dict:
+    """Apply one submission of marks (criterion id -> value or None), comment and feedback, once per client id.
+
+    ``feedback`` holds any of the fields the juror writes for the company (services.feedback: strengths,
+    improvements, follow_up); they follow the same rules as the comment.
 
     A submission whose client id was seen before is not applied again: the stored response is returned.
     ``changed_at`` is when the juror made the change (default: now; see ``moment_of_change``): a mark or
@@ -211,7 +217,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
-    digest = content_digest(pitch_id, scores, comment)
+    digest = content_digest(pitch_id, scores, comment, company_feedback.fields_of(feedback))
     seat = _seat_row(expert, pitch_id, client_id)
     if seat is not None and seat.already_sent:
         stored = _stored_submission(client_id)
@@ -233,6 +239,10 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
         raise ScoringError(422, _("Le commentaire est trop long (%(length)d caractères, %(limit)d au plus).",
                                   length=len(comment), limit=MAX_COMMENT_LENGTH))
+    try:
+        wanted_feedback = company_feedback.checked_juror_feedback(feedback or {})
+    except company_feedback.FeedbackError as refusal:
+        raise ScoringError(refusal.status, refusal.message) from None
     audit = AuditTrail(expert, pitch_id, client_id, device_id)
     changed_at = _naive_utc(changed_at or now_utc())
     try:
@@ -242,12 +252,16 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         stored_comment = None
         if comment is not None:
             stored_comment = _apply_comment(expert, pitch_id, comment.strip(), audit, changed_at)
+        stored_feedback = company_feedback.apply_juror_feedback(expert.id, pitch_id, wanted_feedback, audit,
+                                                                changed_at, _later)
         response = {"status": "saved", "pitch": pitch_id, "changed": audit.applied,
                     "superseded": len(audit.rows) - audit.applied,
                     "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
                     "saved_at": now_utc().isoformat()}
         if stored_comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
             response["comment"] = stored_comment
+        if stored_feedback:  # likewise, the feedback fields sent
+            response["feedback"] = stored_feedback
         db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response,
                                        content_digest=digest))
         audit.write()
@@ -288,6 +302,17 @@ class AuditTrail:
         self.rows.append(ScoreAudit(**self.common, action="comment_superseded" if superseded else "comment",
                                     comment_before=before, comment_after=after, at=now_utc()))
 
+    def feedback(self, name: str, before: str | bool, after: str | bool, *, superseded: bool = False) -> None:
+        """A change of the feedback for the company: texts as a comment's, the follow-up tick as 0/1."""
+        self.applied += not superseded
+        action = f"{name}_superseded" if superseded else name
+        if isinstance(after, bool):
+            self.rows.append(ScoreAudit(**self.common, action=action, before=int(before), after=int(after),
+                                        at=now_utc()))
+        else:
+            self.rows.append(ScoreAudit(**self.common, action=action, comment_before=before, comment_after=after,
+                                        at=now_utc()))
+
     def write(self) -> None:
         db.session.add_all(self.rows)
 
@@ -319,10 +344,12 @@ def _replayed(stored: ScoreSubmission, expert: Expert, digest: str) -> dict:
     return dict(stored.response or {}) | {"replayed": True}
 
 
-def content_digest(pitch_id: int, scores: object, comment: object) -> str:
+def content_digest(pitch_id: int, scores: object, comment: object, feedback: dict | None = None) -> str:
     """What a submission asked for, as a hash: a resend carries the same, a reused client id does not."""
     canonical = {"pitch": pitch_id, "comment": comment,
                  "scores": {str(key): value for key, value in scores.items()} if isinstance(scores, dict) else scores}
+    if feedback:  # only when sent: a submission without feedback keeps the digest it always had
+        canonical["feedback"] = feedback
     try:
         text = json.dumps(canonical, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
     except (ValueError, RecursionError):  # a number of thousands of digits, a body nested too deep

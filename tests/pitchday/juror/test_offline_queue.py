@@ -149,13 +149,15 @@ def test_a_refused_change_answers_with_the_marks_as_stored(app, client, day):  #
 
     assert response.status_code == 409
     assert response.json["sheet"] == {"pitch": day.pitches["aurthus-et-paole"], "locked": True, "comment": "",
-                                      "scores": {c: 3}}
+                                      "scores": {c: 3}, "feedback": {"strengths": "", "improvements": "",
+                                                                     "follow_up": False}}
 
 
 def test_the_state_of_an_open_sheet_and_of_the_day(app, client, day):  # noqa: F811
     token, pitch = day.tokens["uimm-1"], day.pitches["aurthus-et-paole"]
     sheet = client.get(f"/jury/{token}/etat?pitch={pitch}&device=tablet-0001&pending=2&kind=tablet").json
-    assert sheet["sheet"] == {"pitch": pitch, "locked": False, "comment": "", "scores": {}}
+    assert sheet["sheet"] == {"pitch": pitch, "locked": False, "comment": "", "scores": {},
+                              "feedback": {"strengths": "", "improvements": "", "follow_up": False}}
     assert sheet["csrf_token"]
     with app.app_context():
         assert db.session.execute(db.select(JurorDevice.pending)).scalar_one() == 2
