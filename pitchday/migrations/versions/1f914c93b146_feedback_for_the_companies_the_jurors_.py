@@ -1,7 +1,7 @@
 """Feedback for the companies: the jurors' feedback, its release, the companies' private links
 
 Revision ID: 1f914c93b146
-Revises: a36149d502d3
+Revises: b7e2d9c1f0a4
 Create Date: 2026-12-01 11:35:45.354247
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1f914c93b146'
-down_revision = 'a36149d502d3'
+down_revision = 'b7e2d9c1f0a4'
 branch_labels = None
 depends_on = None
 
