@@ -24,6 +24,8 @@ from scheduler.timeline import PitchOptions, day_index_of, day_offset, may_sit
 from scheduler.variables import ScheduleVariables
 
 EXACT_ROOM_CHANGES_MAX_ARCS = 60_000
+# ``exact_room_changes=ROOMS_USED``: the term is the "rooms used less one" lower bound (a relaxation).
+ROOMS_USED = "rooms used"
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,34 @@ def _room_changes_at_fixed_times(model: cp_model.CpModel, event: Event,
     return sum(moves)
 
 
+def rooms_used_less_one(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
+    """A lower bound of room changes: per expert and day, the rooms they judge in, less one.
+
+    An expert who judges in ``k`` rooms on a day moves at least ``k - 1`` times that day.
+    ``used[e, d, r]`` is forced by a seat in a pitch placed on that day in that room; the solver
+    keeps it false otherwise, since the objective only loses by it.
+    """
+    bound = []
+    for expert_id, seats in v.expert_seats.items():
+        used: dict[tuple[int, str], cp_model.IntVar] = {}
+        for pitch_id, seat in seats.items():
+            for day, on_day in v.on_day[pitch_id].items():
+                for room, in_room in v.in_room[pitch_id].items():
+                    if (day, room) not in used:
+                        used[(day, room)] = model.new_bool_var(f"uses[{expert_id},{day},{room}]")
+                    model.add_bool_or([seat.Not(), on_day.Not(), in_room.Not(), used[(day, room)]])
+        for day in {day for day, _ in used}:
+            rooms = [var for (d, _), var in used.items() if d == day]
+            if len(rooms) < 2:
+                continue
+            moves = model.new_int_var(0, len(rooms) - 1, f"moves_at_least[{expert_id},{day}]")
+            model.add(moves >= sum(rooms) - 1)
+            bound.append(moves)
+    return sum(bound)
+
+
 def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                 exact: bool) -> cp_model.LinearExprT:
+                 exact: bool | str) -> cp_model.LinearExprT:
     """Over every expert and day, the moves between rooms from one judged pitch to the next.
 
     With ``exact`` false the term is left at 0, its lower bound: the model then never scores a schedule
@@ -191,6 +219,8 @@ def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
     """
     if v.placement_is_fixed:
         return _room_changes_at_fixed_times(model, event, v)
+    if exact == ROOMS_USED:
+        return rooms_used_less_one(model, event, v)
     return _room_changes_on_circuits(model, event, v) if exact else 0
 
 
@@ -255,7 +285,8 @@ def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
         return terms
     if exact_room_changes is None:
         exact_room_changes = sum(len(seats) ** 2 for seats in v.expert_seats.values()) <= EXACT_ROOM_CHANGES_MAX_ARCS
-    exact_room_changes = exact_room_changes or v.placement_is_fixed
+    if exact_room_changes != ROOMS_USED:
+        exact_room_changes = exact_room_changes or v.placement_is_fixed
     terms = ObjectiveTerms(
         topic_match=topic_match(model, event, v),
         load_spread=load_spread(model, event, v),
