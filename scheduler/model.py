@@ -41,8 +41,9 @@ from scheduler.objective import (
     exact_model_fits,
     optimistic_score,
 )
+from scheduler.neighbourhoods import KINDS, Chooser, choose_free, day_of_span, neighbourhood
 from scheduler.replan import changes_between
-from scheduler.slots import find_schedule
+from scheduler.slots import find_schedule, looks_tight
 from scheduler.timeline import PitchOptions, pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
 
@@ -58,9 +59,13 @@ PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
 SMALL_PLACING_SHARE = 0.1
 # Share of the time left that the slot engine may take when the greedy got stuck.
-SLOT_ENGINE_SHARE = 0.7
+SLOT_ENGINE_SHARE = 0.9
 # Each staffing or placing step of the alternation gets this share of the time limit.
 STEP_SHARE = 0.1
+# A large-neighbourhood step gets this share of the time limit, within these bounds (seconds).
+LNS_SHARE = 0.03
+LNS_MIN_SECONDS = 0.5
+LNS_MAX_SECONDS = 4.0
 # Time allowed to complete a hint (solving the model with a schedule fixed).
 PROBE_SECONDS = 5.0
 # A stage is not started with less time than this left (building its model alone may take it).
@@ -81,14 +86,17 @@ class ScheduleModel:
     @classmethod
     def build(cls, event: Event, *, options: dict[str, PitchOptions] | None = None,
               panels: dict[str, tuple[str, ...]] | None = None,
-              exact_room_changes: bool | None = None) -> ScheduleModel:
-        """Every hard rule and every term; ``options``/``panels`` fix the placement or the panels."""
+              exact_room_changes: bool | None = None, only_day: int | None = None) -> ScheduleModel:
+        """Every hard rule and every term; ``options``/``panels`` fix the placement or the panels.
+
+        ``only_day``: a neighbourhood with every other day fixed, room changes followed on that day.
+        """
         model = cp_model.CpModel()
         variables = ScheduleVariables.create(model, event, options=options, panels=panels)
         for rule in HARD_RULES:
             rule(model, event, variables)
         cap_loads_by_time(model, event, variables)
-        terms = build_objective(model, event, variables, exact_room_changes)
+        terms = build_objective(model, event, variables, exact_room_changes, only_day=only_day)
         return cls(event, model, variables, terms)
 
     def panels(self, value: Callable) -> dict[str, tuple[str, ...]]:
@@ -267,15 +275,19 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
         best.offer(event.previous)
-    if best.score is None:
+    tight = not event.previous and looks_tight(event)
+    if best.score is None and not tight:
         _start_greedily(event, options, best, min(left(), step), workers)
     if best.score is None and left() > 0:
         # The greedy got stuck (a tight event): the slot engine does not depend on its luck.
         # Not all the time: if it finds nothing, the panel relaxation may still prove the event
-        # infeasible (and the diagnosis say why) in what is left.
+        # infeasible (and the diagnosis say why) in what is left.  (A tenth: on a loaded machine
+        # the engine needed most of 3 s at 150 pitches.)
         found = find_schedule(event, options, SLOT_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested)
         if found is not None:
             best.offer(found)
+        elif tight:
+            _start_greedily(event, options, best, min(left(), step), workers)
 
     relaxation = ScheduleModel.build_relaxation(event, options)
     if best.score is not None:
@@ -351,20 +363,45 @@ def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best,
 
 def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, deadline: float,
                step: float, workers: int | None) -> None:
-    """Improve the best schedule by re-staffing its placement and re-placing its panels in turn.
+    """Improve the best schedule until the time is up, by steps chosen by what they pay.
 
-    A round that brings nothing doubles the next steps' time: CP-SAT's neighbourhoods need longer
-    once the easy gains are made (stopping there left a quarter of the time unused on 60 pitches).
+    *Staffing* re-staffs the whole placement, *placing* re-places the whole set of panels; the
+    large neighbourhoods of ``neighbourhoods.py`` free a stretch of time, a room's day, or the
+    pitches of the experts who move most, and keep the rest.  Each kind is picked in proportion
+    to the points per second it earned so far.  A staffing or placing step that brings nothing
+    doubles their next steps' time (CP-SAT's own neighbourhoods need longer once the easy gains
+    are made); a neighbourhood grows when solved to optimality and shrinks when nothing was found.
     """
+    time_limit = deadline - best.started
+    chooser = Chooser(("staffing", "placing") + KINDS, size=max(4, 2 * len(event.rooms)))
+    lns_seconds = min(LNS_MAX_SECONDS, max(LNS_MIN_SECONDS, LNS_SHARE * time_limit))
     while not best.proved_optimal and not best.stop_requested() and deadline - time.perf_counter() > 0.1:
-        before = best.score
-        staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
-        _search("staffing", staffing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
-        panels = {s.pitch: s.panel for s in best.sessions}
-        if deadline - time.perf_counter() > 0.1 and not best.stop_requested():
+        kind = chooser.pick()
+        before, began = best.score, time.perf_counter()
+        seconds = deadline - began
+        if kind == "staffing":
+            staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
+            _search("staffing", staffing, best, min(step, seconds), workers, hint=best.sessions)
+        elif kind == "placing":
+            panels = {s.pitch: s.panel for s in best.sessions}
             placing = ScheduleModel.build(event, options=options, panels=panels)
-            _search("placing", placing, best, min(step, deadline - time.perf_counter()), workers, hint=best.sessions)
-        if best.score == before:
+            _search("placing", placing, best, min(step, seconds), workers, hint=best.sessions)
+        else:
+            free, span = choose_free(event, best.sessions, kind, chooser.size, chooser.rng)
+            parts = neighbourhood(event, options, best.sessions, free, span)
+            if parts is None:
+                chooser.size = max(2, chooser.size * 2 // 3)
+                continue
+            built = ScheduleModel.build(event, options=parts[0], panels=parts[1], exact_room_changes=True,
+                                        only_day=day_of_span(span))
+            status, _ = _search(kind, built, best, min(lns_seconds, seconds), workers, hint=best.sessions)
+            if status == cp_model.OPTIMAL:
+                chooser.size = min(len(event.pitches), chooser.size + max(1, len(event.rooms) // 2))
+            elif status == cp_model.UNKNOWN:
+                chooser.size = max(2, chooser.size * 2 // 3)
+        gained = best.score - before
+        chooser.record(kind, gained, time.perf_counter() - began)
+        if kind in ("staffing", "placing") and not gained:
             step *= 2
 
 

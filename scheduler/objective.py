@@ -113,12 +113,15 @@ def exact_model_fits(event: Event, options: dict[str, PitchOptions]) -> bool:
     return arcs <= EXACT_ROOM_CHANGES_MAX_ARCS
 
 
-def _room_changes_on_circuits(model: cp_model.CpModel, event: Event,
-                              v: ScheduleVariables) -> cp_model.LinearExprT:
+def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
+                              only_day: int | None = None) -> cp_model.LinearExprT:
     """Each expert's pitches form a path in time (a circuit through a depot).
 
     An arc between two pitches costs a move unless both share a room or lie on different days.  The
     pair literals ``same_room`` and ``other_day`` belong to the pitches, so all experts share them.
+
+    ``only_day`` (a neighbourhood of the search, every pitch of other days fixed): only that day's
+    moves, and only of the experts who may judge a pitch still free; the rest is a constant.
     """
     pair_literals: dict[tuple[str, str], tuple] = {}
 
@@ -130,17 +133,41 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event,
 
     moves = []
     for expert_id, seats in v.expert_seats.items():
+        if only_day is not None:
+            seats = {p: seat for p, seat in seats.items() if set(v.on_day[p]) == {only_day}}
+            if all(_is_fixed(event, v, p) for p in seats):
+                continue
         if not seats:
             continue
         nodes = {pitch_id: index + 1 for index, pitch_id in enumerate(seats)}
-        arcs = [(0, 0, model.new_bool_var(f"idle[{expert_id}]"))]
+        # Pitches with nothing left to choose are judged in their order of time: an arc may not
+        # skip one of them (this prunes the circuits of a neighbourhood, where most are fixed).
+        chain = sorted((p for p in seats if _is_fixed(event, v, p)), key=lambda p: v.options[p].earliest)
+        place = {p: index for index, p in enumerate(chain)}
+
+        def may_link(first: str | None, second: str | None) -> bool:
+            if first in place and second in place:
+                return place[second] == place[first] + 1
+            if first in place:
+                after = place[first] + 1
+                return after == len(chain) or (second is not None
+                                               and v.options[second].earliest < v.options[chain[after]].earliest)
+            if second in place:
+                before = place[second] - 1
+                return before < 0 or (first is not None
+                                      and v.options[first].latest > v.options[chain[before]].earliest)
+            return True
+
+        arcs = [(0, 0, model.new_bool_var(f"idle[{expert_id}]"))] if not chain else []
         for pitch_id, seat in seats.items():
             node = nodes[pitch_id]
             arcs.append((node, node, seat.Not()))
-            arcs.append((0, node, model.new_bool_var(f"first[{expert_id},{pitch_id}]")))
-            arcs.append((node, 0, model.new_bool_var(f"last[{expert_id},{pitch_id}]")))
+            if may_link(None, pitch_id):
+                arcs.append((0, node, model.new_bool_var(f"first[{expert_id},{pitch_id}]")))
+            if may_link(pitch_id, None):
+                arcs.append((node, 0, model.new_bool_var(f"last[{expert_id},{pitch_id}]")))
         for first, second in ((a, b) for a in seats for b in seats if a != b):
-            if not _may_follow(event, v, first, second):
+            if not _may_follow(event, v, first, second) or not may_link(first, second):
                 continue
             arc = model.new_bool_var(f"next[{expert_id},{first},{second}]")
             arcs.append((nodes[first], nodes[second], arc))
@@ -152,6 +179,13 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event,
             moves.append(move)
         model.add_circuit(arcs)
     return sum(moves)
+
+
+def _is_fixed(event: Event, v: ScheduleVariables, pitch_id: str) -> bool:
+    """Whether a pitch has one start, one room and exactly its panel's seats: nothing left to choose."""
+    option = v.options[pitch_id]
+    return (len(option.all_starts) == 1 and len(option.rooms) == 1
+            and len(v.panel_seats[pitch_id]) == event.panel.size)
 
 
 def _room_changes_at_fixed_times(model: cp_model.CpModel, event: Event,
@@ -210,7 +244,7 @@ def rooms_used_less_one(model: cp_model.CpModel, event: Event, v: ScheduleVariab
 
 
 def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                 exact: bool | str) -> cp_model.LinearExprT:
+                 exact: bool | str, only_day: int | None = None) -> cp_model.LinearExprT:
     """Over every expert and day, the moves between rooms from one judged pitch to the next.
 
     With ``exact`` false the term is left at 0, its lower bound: the model then never scores a schedule
@@ -221,7 +255,7 @@ def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
         return _room_changes_at_fixed_times(model, event, v)
     if exact == ROOMS_USED:
         return rooms_used_less_one(model, event, v)
-    return _room_changes_on_circuits(model, event, v) if exact else 0
+    return _room_changes_on_circuits(model, event, v, only_day) if exact else 0
 
 
 def sector_clash(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
@@ -272,7 +306,8 @@ def changes_from_previous(model: cp_model.CpModel, event: Event,
 
 
 def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                    exact_room_changes: bool | None = None, timed: bool = True) -> ObjectiveTerms:
+                    exact_room_changes: bool | None = None, timed: bool = True,
+                    only_day: int | None = None) -> ObjectiveTerms:
     """Create every term and maximise the weighted score.
 
     With ``timed`` false the terms that depend on time (room changes, sector clashes) are left at 0,
@@ -290,7 +325,7 @@ def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
     terms = ObjectiveTerms(
         topic_match=topic_match(model, event, v),
         load_spread=load_spread(model, event, v),
-        room_changes=room_changes(model, event, v, exact_room_changes),
+        room_changes=room_changes(model, event, v, exact_room_changes, only_day),
         sector_clash=sector_clash(model, event, v),
         changes_from_previous=changes_from_previous(model, event, v),
     )

@@ -39,13 +39,15 @@ from ortools.graph.python import linear_sum_assignment
 from ortools.sat.python import cp_model
 
 from scheduler.data import Event, Expert, Session
-from scheduler.timeline import PitchOptions, expert_starts, panel_locks, split_absolute, start_grid
+from scheduler.timeline import PitchOptions, expert_starts, most_pitches, panel_locks, split_absolute, start_grid
 
 log = logging.getLogger(__name__)
 
 # Rounds of the repair loop before giving up (each adds no-goods for the starts that failed).
 MAX_ROUNDS = 30
-# The panels of a placement are dealt for the most topics for this long at most (then any valid deal).
+# An organisation whose experts can judge less than this much more than it must fill makes an event tight.
+TIGHT_MARGIN = 0.1
+# After a first valid deal of a placement's panels, this long for the most topics (when time is left).
 DEAL_SECONDS = 0.3
 
 
@@ -279,15 +281,25 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
         _panel_rules(model, event, experts, pitch_ids, sitting[t], seats[t], pinned)
     model.maximize(sum(len(set(experts[e].topics) & set(pitches[p].topics)) * var
                        for by_pair in seats.values() for (e, p), var in by_pair.items()))
+    # Any valid deal first (it takes a fraction of a second), then the most topics if time is left.
+    began = time.perf_counter()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, min(seconds, DEAL_SECONDS))
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.stop_after_first_solution = True
     if workers is not None:
         solver.parameters.num_workers = workers
     status = solver.solve(model)
-    if status == cp_model.UNKNOWN and seconds > DEAL_SECONDS:
-        solver.parameters.max_time_in_seconds = seconds - DEAL_SECONDS
-        solver.parameters.stop_after_first_solution = True
-        status = solver.solve(model)
+    left = seconds - (time.perf_counter() - began)
+    log.debug("slot panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and left > DEAL_SECONDS:
+        for var in (var for by_pair in seats.values() for var in by_pair.values()):
+            model.add_hint(var, solver.value(var))
+        better = cp_model.CpSolver()
+        better.parameters.max_time_in_seconds = DEAL_SECONDS
+        if workers is not None:
+            better.parameters.num_workers = workers
+        if better.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solver = better
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for t, by_pair in seats.items():
             for p in placed[t]:
@@ -369,6 +381,24 @@ def _assign_rooms(event: Event, options: dict[str, PitchOptions], grid: _Grid, p
             for e in panels[p]:
                 last_room[(e, day)] = room
     return chosen, failed
+
+
+def looks_tight(event: Event, margin: float = TIGHT_MARGIN) -> bool:
+    """Whether some organisation's experts can judge barely more pitches than it must fill.
+
+    Each expert counts for their ``max_pitches`` or what their time holds; a required organisation
+    fills a seat on every panel, and all experts together fill every seat.  On such events the
+    greedy got stuck (it spent 0.2-1 s finding nothing at 150-300 pitches): the engine goes first.
+    """
+    capacity = {expert.id: min(most_pitches(event, expert), expert.max_pitches if expert.max_pitches is not None
+                               else len(event.pitches)) for expert in event.experts}
+    pitches = len(event.pitches)
+    if not pitches:
+        return False
+    for required in event.panel.required_organisations:
+        if sum(capacity[e.id] for e in event.experts if e.organisation == required) < (1 + margin) * pitches:
+            return True
+    return sum(capacity.values()) < (1 + margin) * event.panel.size * pitches
 
 
 def find_schedule(event: Event, options: dict[str, PitchOptions], seconds: float, workers: int | None = None,
