@@ -33,6 +33,7 @@ class Config:
     # Background work (pitchday/tasks.py). Without a queue URL, each task runs in a child process of
     # the web server: one host, nothing more to run. With redis://..., `flask worker` processes take them.
     QUEUE_URL: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
     # A solve's worker writes a heartbeat this often; a job silent for longer than the limit is closed
     # as failed by whoever reads it next, and its event freed. The limit is many beats long, so that a
     # loaded machine or a slow commit is not taken for a lost worker.
@@ -78,6 +79,8 @@ class Config:
         threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
         self.SCOREBOARD_LONG_STREAMS = int(os.environ.get("PITCHDAY_BOARD_STREAMS") or max(1, threads // 4))
         self.QUEUE_URL = os.environ.get("PITCHDAY_QUEUE_URL") or None
+        # The site's address in links that leave it (e-mails), never taken from a request's Host header.
+        self.BASE_URL = os.environ.get("PITCHDAY_BASE_URL") or self.BASE_URL
         for name in ("SOLVE_HEARTBEAT_INTERVAL", "SOLVE_HEARTBEAT_LIMIT", "SOLVE_STOP_GRACE", "SOLVE_QUEUE_LIMIT"):
             value = os.environ.get(f"PITCHDAY_{name}")
             if value:

@@ -15,7 +15,7 @@ from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, 
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label
 from pitchday.organiser.views import bp
-from pitchday.services import accounts, agenda, exports, planning, schedules, solving
+from pitchday.services import accounts, agenda, calendar, exports, planning, schedules, solving
 from pitchday.services.teams import Permission as P
 from pitchday.urls import row_id
 
@@ -360,7 +360,7 @@ def juror_calendar(slug: str, expert_key: str):
     """A juror's pitches in the published schedule, as an iCalendar file."""
     event = event_for(slug, P.READ)
     expert = _of_event(Expert, event, expert_key)
-    body = exports.juror_calendar(expert, agenda.latest_published(event))
+    body = calendar.juror_calendar(expert, agenda.latest_published(event))
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"'}
 

@@ -9,20 +9,15 @@ from datetime import UTC, datetime
 
 import qrcode
 import qrcode.image.svg
-from flask_babel import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 from markupsafe import Markup
 
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
 from pitchday.services import schedules
-from pitchday.services.agenda import format_clock, local_moment
-from pitchday.services.calendar import UID_DOMAIN
+from pitchday.services.agenda import format_clock
 from scheduler import data as sd
 from scheduler import io as sio
 
 CSV_COLUMNS = ["date", "debut", "fin", "salle", "pitch", "entreprise", "titre", "secteur", "ville", "jury"]
-PRODUCT_ID = "-//PitchDay//Agenda du jury//FR"
 
 
 def schedule_csv(event: Event, version: ScheduleVersion) -> str:
@@ -47,35 +42,6 @@ def schedule_file(version: ScheduleVersion) -> dict:
         conflicts=tuple(sd.Conflict(c["rule"], c["message"], tuple(c.get("involves", ())))
                         for c in version.conflicts or ()))
     return sio.result_to_dict(result)
-
-
-def juror_calendar(expert: Expert, version: ScheduleVersion | None) -> bytes:
-    """The pitches the expert judges in the version, as an iCalendar file for their phone."""
-    event = expert.event
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{event.name} — {expert.name}")
-    stamp = _as_utc((version.published_at or version.created_at) if version else datetime.now(UTC))
-    for s in sorted(version.sessions if version else [], key=lambda s: (s.date, s.start_min)):
-        if not any(seat.expert_id == expert.id for seat in s.seats):
-            continue
-        entry = CalendarEvent()
-        # One UID per pitch and juror across versions: a re-published schedule moves the entry.
-        entry.add("uid", f"{s.pitch.key}.{expert.key}.{event.slug}@{UID_DOMAIN}")
-        entry.add("sequence", version.number or 0)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", local_moment(s.date, s.start_min, event.timezone))
-        entry.add("dtend", local_moment(s.date, s.end_min, event.timezone))
-        entry.add("summary", _("Jury : %(company)s", company=s.pitch.company))
-        entry.add("location", f"{s.room.name}, {event.venue}")
-        others = ", ".join(seat.expert.name for seat in s.seats if seat.expert_id != expert.id)
-        entry.add("description", _("%(title)s\nSecteur : %(sector)s\nAvec : %(others)s",
-                                   title=s.pitch.title, sector=s.pitch.sector, others=others))
-        calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
 
 
 def _as_utc(moment: datetime) -> datetime:

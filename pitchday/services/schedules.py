@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 import scheduler
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
-from pitchday.services import journal
+from pitchday.services import journal, notifications
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 
@@ -58,9 +58,12 @@ def publish(version: ScheduleVersion) -> ScheduleVersion:
     last = db.session.execute(
         db.select(db.func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == version.event_id)
     ).scalar_one()
+    previous = db.session.execute(db.select(ScheduleVersion).filter_by(event_id=version.event_id, number=last)
+                                  ).scalar_one_or_none() if last else None
     version.number = (last or 0) + 1
     version.published_at = datetime.now(UTC)
     db.session.flush()
+    notifications.version_published(version, previous)
     journal.record(version.event, "schedule.published", subject=version.note or "",
                    before=last, after=version.number)
     return version

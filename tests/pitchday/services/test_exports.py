@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from pitchday.extensions import db
 from pitchday.services import accounts, exports, schedules
+from pitchday.services import calendar as ical
 from scheduler import io as sio
 from tests.helpers import create_organiser, import_event, login
 
@@ -44,7 +45,7 @@ def test_juror_calendar_parses_back_with_each_pitch_they_judge(published):
     expert = published.sessions[0].seats[0].expert
     judged = [s for s in published.sessions if any(seat.expert_id == expert.id for seat in s.seats)]
 
-    calendar = Calendar.from_ical(exports.juror_calendar(expert, published))
+    calendar = Calendar.from_ical(ical.juror_calendar(expert, published))
 
     entries = list(calendar.walk("VEVENT"))
     assert len(entries) == len(judged)
@@ -59,7 +60,7 @@ def test_juror_calendar_parses_back_with_each_pitch_they_judge(published):
 
 def test_juror_calendar_before_publication_is_empty(ctx, rouen):
     event = import_event(rouen)
-    calendar = Calendar.from_ical(exports.juror_calendar(event.experts[0], None))
+    calendar = Calendar.from_ical(ical.juror_calendar(event.experts[0], None))
     assert list(calendar.walk("VEVENT")) == []
 
 
