@@ -83,3 +83,16 @@ TEAM_ERRORS = {
 
 def team_error(error) -> str:
     return str(TEAM_ERRORS[error.code]) % error.params if error.params else str(TEAM_ERRORS[error.code])
+
+
+# An e-mail's state (OutboundMail.status).
+MAIL_STATUSES = {
+    "queued": _l("en attente d'envoi"),
+    "sending": _l("envoi en cours"),
+    "sent": _l("envoyé"),
+    "failed": _l("non remis"),
+}
+
+
+def mail_status(code: str) -> str:
+    return str(MAIL_STATUSES.get(code, code))

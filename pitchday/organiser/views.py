@@ -13,13 +13,14 @@ from pitchday.access import authorise, can, event_for
 from pitchday.extensions import db, login_manager
 from pitchday.models import JurorAccess, Organiser
 from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
-from pitchday.organiser.labels import job_message, status_label
-from pitchday.services import accounts, devices, event_io, teams
+from pitchday.organiser.labels import job_message, mail_status, status_label
+from pitchday.services import accounts, contacts, devices, event_io, mail, teams
 from pitchday.services.teams import Permission as P
 
 bp = Blueprint("organiser", __name__)
 bp.add_app_template_filter(status_label, "status_label")
 bp.add_app_template_filter(job_message, "job_message")
+bp.add_app_template_filter(mail_status, "mail_status")
 
 
 @login_manager.user_loader
@@ -112,7 +113,8 @@ def event(slug: str):
     event = event_for(slug, P.READ)
     links = {access.expert_id: access for access in accounts.ensure_juror_links(event)} \
         if can(event, P.JUROR_LINKS) else {}
-    return render_template("organiser/event.html", event=event, links=links, form=ConfirmForm())
+    return render_template("organiser/event.html", event=event, links=links, form=ConfirmForm(),
+                           sendings=mail.sendings(event), unreachable=contacts.unreachable(event))
 
 
 @bp.route("/evenements/<slug>/export.json")

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from pitchday.access import event_for
@@ -15,7 +16,7 @@ from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, 
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label
 from pitchday.organiser.views import bp
-from pitchday.services import accounts, agenda, calendar, exports, planning, schedules, solving
+from pitchday.services import accounts, agenda, calendar, exports, notifications, planning, schedules, solving
 from pitchday.services.teams import Permission as P
 from pitchday.urls import row_id
 
@@ -187,12 +188,27 @@ def publish(slug: str, version_id: int):
     event = event_for(slug, P.PLAN)
     draft = _version(event, version_id)
     if ConfirmForm().validate_on_submit():
+        experts, pitches = notifications.people_to_tell(draft, agenda.latest_published(event))
         try:
             schedules.publish(draft)
-            flash(_("Version %(number)d publiée.", number=draft.number), "success")
         except schedules.ScheduleError as error:
             flash(str(error), "error")
+        else:
+            flash(_("Version %(number)d publiée.", number=draft.number), "success")
+            _flash_who_is_told(experts, pitches)
     return _back(slug, version_id)
+
+
+def _flash_who_is_told(experts: list, pitches: list) -> None:
+    """Who the publication writes to, and who it concerns but cannot reach (no address)."""
+    told = [e for e in experts if e.email] + [p for p in pitches if p.contact_email]
+    if told:
+        flash(ngettext("%(num)d message part vers les personnes concernées (jurés et entreprises déplacés).",
+                       "%(num)d messages partent vers les personnes concernées (jurés et entreprises déplacés).",
+                       len(told)), "success")
+    silent = [e.name for e in experts if not e.email] + [p.company for p in pitches if not p.contact_email]
+    if silent:
+        flash(_("Sans adresse e-mail, non prévenus : %(names)s.", names=", ".join(silent)), "error")
 
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/replanifier", methods=["POST"])

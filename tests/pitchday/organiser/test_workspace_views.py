@@ -322,3 +322,40 @@ def test_a_starting_worker_closes_the_jobs_lost_before(ctx, rouen):
     assert solving.close_lost_jobs() == 1
     db.session.commit()
     assert solving.active_jobs(event) == []
+
+
+def test_publishing_a_change_says_who_is_told_and_the_event_page_lists_the_messages(organiser_client, draft):
+    from pitchday.models import OutboundMail
+    from pitchday.services import planning
+
+    event = draft.event
+    schedules.publish(draft)
+    db.session.commit()
+    moved = sorted(draft.sessions, key=lambda s: (s.date, s.start_min))[-1]
+    told, silent = moved.seats[0].expert, moved.seats[1].expert
+    told.email = "jure@example.org"
+    db.session.commit()
+    day = next(d for d in event.days if d.date == moved.date)
+    second = None
+    for start in range(moved.end_min, day.end_min, 5):  # a later free slot in the same room
+        try:
+            second = planning.move_pitch(draft, moved.pitch, day=moved.date, start=start, room=moved.room)
+            break
+        except planning.PlanningError:
+            db.session.rollback()
+    assert second is not None
+    db.session.commit()
+
+    page = organiser_client.post(url(event, f"/versions/{second.id}/publier"),
+                                 follow_redirects=True).get_data(as_text=True)
+
+    assert "Version 2 publiée" in page and "1 message part vers les personnes concernées" in page
+    assert "Sans adresse e-mail, non prévenus" in page and silent.name in page and moved.pitch.company in page
+    assert db.session.execute(db.select(OutboundMail.recipient)).scalars().all() == ["jure@example.org"]
+    event_page = organiser_client.get(url(event)).get_data(as_text=True)
+    assert "jure@example.org" in event_page and "Sans adresse e-mail, ne seront pas prévenus" in event_page
+    deadline = time.monotonic() + 30  # the message is sent by a child process (the in-memory backend here)
+    while db.session.execute(db.select(OutboundMail.status)).scalar_one() != "sent":
+        assert time.monotonic() < deadline, "the message was not sent"
+        time.sleep(0.1)
+        db.session.rollback()
