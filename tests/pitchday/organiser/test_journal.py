@@ -43,7 +43,7 @@ def test_scoring_actions_are_journaled(client, scoring_day):
     client.post(f"{board}/pitchs/{pitch_id}/verrouiller")
     client.post(f"{board}/pitchs/{pitch_id}/rouvrir")
     client.post(f"{board}/delai", data={"lock_after_min": 45})
-    client.post(f"{board}/resultats")
+    client.post(f"{board}/resultats", data={"confirmed": "1"})  # published with pitches still to score
     client.post(f"{board}/resultats")
 
     assert only("scoring.locked").subject == "Aurthus et Paole"
@@ -58,7 +58,7 @@ def test_revoking_a_juror_link_is_journaled(client, scoring_day):
     access = db.session.execute(select(JurorAccess).filter_by(token=scoring_day.tokens["uimm-1"])).scalar_one()
     name = access.expert.name
 
-    client.post(f"/organisation/liens/{access.id}/revoquer")
+    client.post(f"/organisation/liens/{access.id}/revoquer", data={"confirmed": "1"})
 
     entry = only("link.revoked")
     assert entry.subject == name
@@ -160,7 +160,7 @@ def move_somewhere(client, base: str, draft: ScheduleVersion):
 
 
 def test_the_journal_page_shows_who_did_what(client, scoring_day):
-    client.post(f"/organisation/notes/{scoring_day.slug}/resultats")
+    client.post(f"/organisation/notes/{scoring_day.slug}/resultats", data={"confirmed": "1"})
 
     page = client.get(f"/organisation/evenements/{scoring_day.slug}/journal").get_data(as_text=True)
 
@@ -169,7 +169,7 @@ def test_the_journal_page_shows_who_did_what(client, scoring_day):
 
 
 def test_the_journal_is_append_only(ctx, scoring_day, client):
-    client.post(f"/organisation/notes/{scoring_day.slug}/resultats")
+    client.post(f"/organisation/notes/{scoring_day.slug}/resultats", data={"confirmed": "1"})
     entry = only("results.published")
 
     entry.subject = "rewritten"
