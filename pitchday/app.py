@@ -65,6 +65,7 @@ def build_app(config: Config | None = None) -> Flask:
     from pitchday.security import init_security
 
     init_security(app)
+    app.before_request(_choose_locale_afresh)
     app.after_request(_commit_request)
     app.context_processor(_template_globals)
     from pitchday.services.agenda import format_clock
@@ -82,6 +83,17 @@ def _register_number_filters(app: Flask) -> None:
         round(value, digits) if digits is not None else value)
     app.jinja_env.filters["percent"] = lambda share: format_percent(share)
     app.jinja_env.filters["date_short"] = lambda day: format_date(day, "medium")
+
+
+def _choose_locale_afresh() -> None:
+    """Each request chooses its language from its own session.
+
+    Flask-Babel keeps the locale it chose on the application context; a request that finds one
+    already pushed (a test's, a command's) would otherwise read in the language of an earlier one.
+    """
+    from flask_babel import refresh
+
+    refresh()
 
 
 def _commit_request(response):
