@@ -29,6 +29,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a juror's tablet may sit idle for hours between pitches
     DEMO_EVENT_FILE = str(Path(__file__).resolve().parent / "pitchday" / "demo" / "rouen-2023.json")
+    # The juror app checks its sheet (locks, another device's marks) and reports its queue this often while
+    # a page is shown; the board calls a device offline after this long without news, and asks for the
+    # devices' states this often (README, "The juror app offline").
+    JUROR_POLL_SECONDS = 5
+    JUROR_OFFLINE_AFTER_SECONDS = 30
+    BOARD_DEVICES_POLL_SECONDS = 5
 
     # Background work (pitchday/tasks.py). Without a queue URL, each task runs in a child process of
     # the web server: one host, nothing more to run. With redis://..., `flask worker` processes take them.

@@ -107,7 +107,7 @@ def state(token: str):
     devices.heard(expert, devices.report_of({"id": request.args.get("device"), "kind": request.args.get("kind", ""),
                                              "pending": request.args.get("pending")}))
     answer: dict = {"csrf_token": generate_csrf(),
-                    "poll_seconds": current_app.config.get("JUROR_POLL_SECONDS", 5)}
+                    "poll_seconds": current_app.config["JUROR_POLL_SECONDS"]}
     pitch_id = request.args.get("pitch", "")
     if pitch_id.isdigit():
         answer["sheet"] = _stored_sheet(expert, int(pitch_id))

@@ -45,7 +45,7 @@ def board(slug: str):
     return render_template(
         "scoreboard/board.html", event=event, board=ranking.board(event), version=scoring.last_change(event.id),
         strips=strips, form=ActionForm(), devices=_device_rows(event),
-        devices_poll_seconds=current_app.config.get("BOARD_DEVICES_POLL_SECONDS", 5),
+        devices_poll_seconds=current_app.config["BOARD_DEVICES_POLL_SECONDS"],
         delay_form=LockDelayForm(lock_after_min=scoring.settings_of(event).lock_after_min),
         min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION, spread=ranking.DISAGREEMENT_SPREAD)
 
@@ -165,7 +165,7 @@ def _csv_response(body: str, filename: str) -> Response:
 
 def _device_rows(event: Event) -> list[dict]:
     """Each juror device's state, worded in the organiser's language (the board's table and its JSON)."""
-    offline_after = current_app.config.get("JUROR_OFFLINE_AFTER_SECONDS", devices.DEFAULT_OFFLINE_AFTER_SECONDS)
+    offline_after = current_app.config["JUROR_OFFLINE_AFTER_SECONDS"]
     return [{"juror": state.juror, "device": state.short_id, "kind": _device_kind(state.kind),
              "last_seen": scoring.event_local_time(event, state.last_seen_at).strftime("%H:%M:%S"),
              "pending": state.pending, "online": state.online, "status": device_status(state)}

@@ -4,7 +4,8 @@ The juror app keeps every change in the browser's storage until the server has i
 With each autosave and each check of the sheet it says which device it is (an id it keeps in the
 browser's storage) and how many changes still wait in its queue. The organiser's board reads the
 last report of each device: when it was heard from, and what it still held then. A device that has
-not been heard from for ``offline_after`` seconds is shown offline, with what it held.
+not been heard from for ``offline_after`` seconds (config JUROR_OFFLINE_AFTER_SECONDS) is shown
+offline, with what it held.
 
 Operations flush and never commit.
 """
@@ -27,7 +28,6 @@ MAX_PENDING = 100_000
 # A report that changes nothing is written at most this often: a tablet checks its sheet every few
 # seconds, and most checks must stay reads.
 REFRESH_SECONDS = 10
-DEFAULT_OFFLINE_AFTER_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ def heard(expert: Expert, report: DeviceReport | None, now: datetime | None = No
                        .on_conflict_do_update(index_elements=["expert_id", "device_id"], set_=changes))
 
 
-def states_of(event: Event, offline_after: int = DEFAULT_OFFLINE_AFTER_SECONDS,
-              now: datetime | None = None) -> list[DeviceState]:
+def states_of(event: Event, offline_after: int, now: datetime | None = None) -> list[DeviceState]:
     """Every device of the event's jurors, jurors in name order, a juror's latest-heard device first."""
     now = _naive(now or datetime.now(UTC))
     rows = db.session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -16,6 +17,14 @@ from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 768, "height": 1024}, "locale": "fr-FR", "has_touch": True}
+
+
+@pytest.fixture(autouse=True)
+def ticking_clock(clock, monkeypatch):  # noqa: F811
+    """The day's clock starts at 10:10 but runs: the latest change wins by when it reached the server, less
+    how long it waited on the tablet, and a frozen clock would make every arrival the same moment."""
+    started = time.monotonic()
+    monkeypatch.setattr(scoring, "now_utc", lambda: clock[0] + timedelta(seconds=time.monotonic() - started))
 
 
 @pytest.fixture
@@ -200,3 +209,85 @@ def test_the_board_shows_a_tablet_offline_with_what_it_holds_then_in_sync(app, l
     tablet.close()
     organiser.close()
     wait_for_streams_to_end(app)
+
+
+def test_the_queue_keeps_the_order_of_changes_one_item_per_pause_and_never_changes_a_sent_item(
+        app, live_server, tablet, day):  # noqa: F811
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    first, second = day.criteria[:2]
+    expect(page.locator("#comment")).to_be_enabled()
+
+    tablet.set_offline(True)
+    for criterion, value in ((first, 3), (first, 5), (second, 8), (first, 9)):
+        page.locator(f'.mark:has(input[name="c{criterion}"][value="{value}"])').tap()
+    queue = queue_of(page)
+    assert [item["body"]["scores"] for item in queue] == [{str(first): 3}, {str(first): 5}, {str(second): 8},
+                                                          {str(first): 9}]
+    assert len({item["client_id"] for item in queue}) == 4
+    assert [item["changed_at"] for item in queue] == sorted(item["changed_at"] for item in queue)
+    assert queue[0]["sent"] is True  # tried once: fixed for good
+
+    page.locator("#comment").press_sequentially("Très bien", delay=20)
+    comments = [item for item in queue_of(page) if "comment" in item["body"]]
+    assert [item["body"]["comment"] for item in comments] == ["Très bien"]  # one item for the whole pause
+
+    tablet.set_offline(False)
+    expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+    # Sent, then typed on: a second item; the first one keeps what it carried when it left.
+    page.route("**/notes", lambda route: route.abort("internetdisconnected"))
+    page.locator("#comment").press_sequentially(", à suivre", delay=20)
+    page.wait_for_timeout(1200)  # past the pause: the item leaves (and is lost on the way)
+    page.locator("#comment").press_sequentially(".", delay=20)
+    comments = [(item["body"]["comment"], item["sent"]) for item in queue_of(page)]
+    assert comments == [("Très bien, à suivre", True), ("Très bien, à suivre.", False)]
+    page.unroute("**/notes")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+
+    with app.app_context():
+        rows = db.session.execute(db.select(ScoreAudit).order_by(ScoreAudit.id)).scalars().all()
+        assert [(row.criterion_id, row.before, row.after) for row in rows if row.action == "score"] == [
+            (first, None, 3), (first, 3, 5), (second, None, 8), (first, 5, 9)]
+        assert [row.comment_after for row in rows if row.action == "comment"] == [
+            "Très bien", "Très bien, à suivre", "Très bien, à suivre."]
+
+
+def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_server, day, tmp_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    profile = str(tmp_path / "tablet-profile")
+    url = sheet_url(live_server, day, "uimm-1", "mijuin-malaunay")
+    with sync_playwright() as playwright:
+        def start():
+            return playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **TABLET)
+
+        tablet = start()
+        page = tablet.new_page()
+        page.goto(f"{live_server}/jury/{day.tokens['uimm-1']}")
+        wait_for_offline_copies(page, 3)
+        tablet.set_offline(True)
+        page.goto(url)
+        score_pitch(page, day.criteria, 5)
+        expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria)} notes en attente")
+        tablet.close()  # the browser is closed, offline
+
+        tablet = start()
+        tablet.set_offline(True)
+        page = tablet.new_page()
+        page.goto(url)  # from the service worker's copy
+        expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria)} notes en attente")
+        assert len(queue_of(page)) == len(day.criteria)
+        tablet.set_offline(False)
+        expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
+        tablet.close()
+
+    with app.app_context():
+        marks = db.session.execute(db.select(Score.criterion_id, Score.value)
+                                   .filter_by(pitch_id=day.pitches["mijuin-malaunay"])).all()
+        audited = db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one()
+    assert sorted(marks) == sorted((criterion, 5) for criterion in day.criteria)
+    assert audited == len(day.criteria)

@@ -92,6 +92,7 @@ function page(request) {
   }).catch(function () { return undefined; });
   return withTimeout(network, NETWORK_WAIT_MS).then(function (response) {
     if (response.status >= 500) { throw new Error("server error"); }
+    if (response.status === 403 && key === pageKey(SCOPE)) { forget(); }  // the link was revoked
     copyLater.catch(function () { return undefined; });
     return response;
   }).catch(function () {
