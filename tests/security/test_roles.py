@@ -68,6 +68,7 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "organiser.cancel_invitation": "team",
     "scoreboard.board": "read",
     "scoreboard.stream": "read",
+    "scoreboard.device_states": "read",
     "scoreboard.audit": "read",
     "scoreboard.scores_csv": "read",
     "scoreboard.ranking_csv": "read",

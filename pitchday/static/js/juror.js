@@ -259,9 +259,6 @@
     unreachable = false;
     retryDelay = FIRST_DELAY_MS;
     return response.json().catch(function () { return {}; }).then(function (answer) {
-      if (response.status === 409 && !(answer.sheet && answer.sheet.locked)) {
-        return "retry";  // another send changed these marks at the same moment: this one goes again
-      }
       drop(item.client_id);
       if (response.ok) {
         savedOnce = true;
