@@ -42,7 +42,8 @@ class Task:
 
 
 class Backend(Protocol):
-    def dispatch(self, task: Task) -> None: ...
+    def dispatch(self, tasks: list[Task]) -> None:
+        """Hand over the tasks of one commit; raise if they cannot leave this process."""
 
 
 def init_app(app: Flask) -> None:
@@ -65,13 +66,13 @@ def _dispatch_pending(session: Session) -> None:
     if not tasks:
         return
     backend: Backend = current_app.extensions["pitchday_tasks"]
-    for task in tasks:
-        try:
-            backend.dispatch(task)
-        except Exception:
-            log.exception("task %s%s could not be handed to a worker", task.name, task.args)
-            from pitchday.worker import dispatch_failed
+    try:
+        backend.dispatch(tasks)
+    except Exception:
+        log.exception("tasks %s could not be handed to a worker", tasks)
+        from pitchday.worker import dispatch_failed
 
+        for task in tasks:
             dispatch_failed(task)
 
 
@@ -81,19 +82,28 @@ def _forget_pending(session: Session) -> None:
 
 
 class ChildProcessBackend:
-    """The embedded default: each task in a child process of this server, which it reaps."""
+    """The embedded default: tasks in child processes of this server, which it reaps.
+
+    Each solve has a child of its own; the mails of one commit share one child, which sends them
+    in turn: a publication that moves thirty jurors starts one process, not thirty.
+    """
 
     def __init__(self, app: Flask) -> None:
         from pitchday.worker import child_config
 
         self._config = child_config(app)
 
-    def dispatch(self, task: Task) -> None:
+    def dispatch(self, tasks: list[Task]) -> None:
+        mails = [task for task in tasks if task.name == "mail"]
+        for batch in [[task] for task in tasks if task.name != "mail"] + ([mails] if mails else []):
+            self._start(batch)
+
+    def _start(self, batch: list[Task]) -> None:
         from pitchday.worker import run_in_child
 
         context = multiprocessing.get_context("spawn")
-        process = context.Process(target=run_in_child, args=(self._config, task.name, task.args),
-                                  name=f"pitchday-{task.name}-{'-'.join(map(str, task.args))}")
+        process = context.Process(target=run_in_child, args=(self._config, batch),
+                                  name=f"pitchday-{batch[0].name}-{'-'.join(map(str, batch[0].args))}")
         process.start()
         # Reap the child when it ends, so that a finished task leaves no zombie behind.
         threading.Thread(target=process.join, daemon=True).start()
@@ -107,10 +117,11 @@ class RQBackend:
 
         self._redis = Redis.from_url(url)
 
-    def dispatch(self, task: Task) -> None:
+    def dispatch(self, tasks: list[Task]) -> None:
         from rq import Queue
 
         from pitchday.worker import rq_options
 
-        Queue(QUEUES[task.name], connection=self._redis).enqueue(
-            "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task))
+        for task in tasks:
+            Queue(QUEUES[task.name], connection=self._redis).enqueue(
+                "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task))

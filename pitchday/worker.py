@@ -142,8 +142,12 @@ def child_config(app: Flask) -> dict:
     return {key: value for key, value in app.config.items() if key.startswith(_CHILD_CONFIG_PREFIXES)}
 
 
-def run_in_child(config_values: dict, name: str, args: tuple[int, ...]) -> None:
-    """A child process's entry point: build an app on the parent's database, run the task, retry a mail."""
+def run_in_child(config_values: dict, tasks: list[Task]) -> None:
+    """A child process's entry point: build an app on the parent's database and run the tasks in turn.
+
+    A mail the SMTP server refused is tried again after each of MAIL_RETRY_DELAYS, the others going
+    on meanwhile; a mail still refused after the last is left recorded as failed, with the reason.
+    """
     from config import Config
     from pitchday import create_app
 
@@ -153,16 +157,19 @@ def run_in_child(config_values: dict, name: str, args: tuple[int, ...]) -> None:
     config.SQLALCHEMY_ENGINE_OPTIONS = _child_engine_options(config.SQLALCHEMY_DATABASE_URI)
     app = create_app(config)
     with app.app_context():
+        delays = list(app.config["MAIL_RETRY_DELAYS"])
+        # (when it is due, order, task, how many retries it has had)
+        due = [(0.0, order, task, 0) for order, task in enumerate(tasks)]
         try:
-            delays = list(app.config["MAIL_RETRY_DELAYS"]) if name == "mail" else []
-            while True:
+            while due:
+                due.sort()
+                at, order, task, retries = due.pop(0)
+                time.sleep(max(0.0, at - time.monotonic()))
                 try:
-                    _run(name, args)
-                    return
+                    _run(task.name, task.args)
                 except RetryLater:
-                    if not delays:
-                        return  # the mail row says it failed, and why
-                    time.sleep(delays.pop(0))
+                    if retries < len(delays):
+                        due.append((time.monotonic() + delays[retries], order, task, retries + 1))
         except KeyboardInterrupt:
             pass  # Ctrl-C in the server's terminal reaches its children too
         finally:

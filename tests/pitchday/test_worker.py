@@ -146,7 +146,7 @@ def test_two_workers_never_run_the_same_solve(queue_app, workers, rouen):
     with pytest.raises(solving.SolveError):
         solving.start_solve(event, time_limit=5)  # one solve per event
     db.session.rollback()
-    queue_app.extensions["pitchday_tasks"].dispatch(Task("solve", (job.id,)))  # the queue delivers it twice
+    queue_app.extensions["pitchday_tasks"].dispatch([Task("solve", (job.id,))])  # the queue delivers it twice
 
     wait_for(job, lambda job: not job.is_active)
     connection = Redis.from_url(queue_app.config["QUEUE_URL"])

@@ -99,3 +99,17 @@ def test_a_message_is_sent_once_however_often_it_is_delivered(mail_app, smtp_ser
 
     assert mail.claim(message.id) is None  # a second delivery of the task finds it sent
     assert len(smtp_server.recorder.wait_for(1)) == 1
+
+
+def test_the_messages_of_one_commit_share_one_child_and_a_refused_one_does_not_hold_the_others(
+        mail_app, smtp_server):
+    smtp_server.recorder.refuse = 1  # the first message is refused once, then taken
+    messages = [mail.queue_message(f"jure{n}@example.org", f"Message {n}", "…") for n in range(5)]
+    db.session.commit()
+
+    received = smtp_server.recorder.wait_for(5)
+
+    assert sorted(m["To"] for m in received) == sorted(f"jure{n}@example.org" for n in range(5))
+    stored = [wait_until_settled(m.id) for m in messages]
+    assert all(m.status == "sent" for m in stored)
+    assert sorted(m.attempts for m in stored) == [1, 1, 1, 1, 2]
