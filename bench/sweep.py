@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
                                                     or seed < args.first_seed + args.plain_seeds)
                 if with_plain:
                     plain_runs.append(run_plain(generated.event, limit, args.workers))
-                for run in (real_runs[-1], *plain_runs[-1:] if with_plain else ()):
+                for run in (real_runs[-1], *(plain_runs[-1:] if with_plain else ())):
                     print(f"# {label} {tightness} seed {seed} {run.model}: first valid "
                           f"{'none' if run.first_valid is None else f'{run.first_valid:.2f} s'}, "
                           f"score {run.score}, bound {run.bound}, gap {_percent(run.gap)}, "
