@@ -58,6 +58,8 @@ EXACT_SHARE = 0.5
 PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
 SMALL_PLACING_SHARE = 0.1
+# From this many pitches, a tight event (``slots.looks_tight``) goes to the slot engine before the greedy.
+ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
 SLOT_ENGINE_SHARE = 0.9
 # Each staffing or placing step of the alternation gets this share of the time limit.
@@ -275,7 +277,9 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     step = max(STEP_SHARE * time_limit, 0.2)
     if event.previous and _is_complete(event, event.previous):
         best.offer(event.previous)
-    tight = not event.previous and looks_tight(event)
+    # The greedy takes 0.01 s on small events and schedules most tight ones; from ~100 pitches on
+    # it spent up to 1 s failing on tight events, where the slot engine goes first.
+    tight = not event.previous and len(event.pitches) >= ENGINE_FIRST_PITCHES and looks_tight(event)
     if best.score is None and not tight:
         _start_greedily(event, options, best, min(left(), step), workers)
     if best.score is None and left() > 0:

@@ -48,3 +48,25 @@ def test_the_slot_engine_gives_up_rather_than_break_a_rule():
     event = generate(26, 3, 24, seed=0, tightness="tight").event
     event = replace(event, experts=tuple(replace(e, max_pitches=1) for e in event.experts))
     assert find_schedule(event, _options(event), seconds=2.0, workers=2) is None
+
+
+def test_a_tight_event_made_infeasible_still_gets_its_diagnosis(solve_and_check):
+    """UIMM's experts may judge one pitch fewer than there are pitches: infeasible, and said why."""
+    from dataclasses import replace
+
+    from scheduler.data import Status
+
+    event = generate(26, 3, 24, seed=0, tightness="tight").event
+    uimm = [e for e in event.experts if e.organisation == "uimm"]
+    excess = sum(e.max_pitches for e in uimm) - len(event.pitches) + 1
+    lowered = {}
+    for expert in uimm:
+        cut = min(excess, expert.max_pitches - 1)
+        lowered[expert.id] = replace(expert, max_pitches=expert.max_pitches - cut,
+                                     min_pitches=None)
+        excess -= cut
+    assert excess == 0
+    event = replace(event, experts=tuple(lowered.get(e.id, e) for e in event.experts))
+    result = solve_and_check(event, time_limit=5.0)
+    assert result.status is Status.INFEASIBLE
+    assert result.conflicts
