@@ -55,10 +55,11 @@ DEAL_SECONDS = 0.3
 class _Grid:
     """The starts each group of alike pitches may take, and who may judge such a pitch at each.
 
-    Pitches with the same starts, rooms and length are alike for the placement model (a *kind*):
-    it only counts how many of each kind start at each time, which keeps it small and free of the
-    symmetry between interchangeable pitches.  A pitch with a panel lock is a kind of its own.
-    Conflicts of interest are left to the choice of which pitch of a kind goes where.
+    Pitches with the same starts, rooms, length and experts in conflict of interest are alike for
+    the placement model (a *kind*): it only counts how many of each kind start at each time, which
+    keeps it small and free of the symmetry between interchangeable pitches.  A pitch with a panel
+    lock is a kind of its own.  (Conflicts in the kind: on a 7-pitch event where they were left to
+    the choice of which pitch goes where, the panels of one start failed round after round.)
     """
 
     starts: tuple[int, ...]
@@ -93,12 +94,17 @@ def _grid(event: Event, options: dict[str, PitchOptions]) -> _Grid | None:
             starts.update(option.all_starts)
     step = max(option.length for option in options.values()) + event.changeover
     locked = {lock.pitch for lock in panel_locks(event)}
+    conflicted: dict[str, set[str]] = defaultdict(set)  # pitch -> experts who must not judge it
+    for expert in event.experts:
+        for pitch_id in expert.conflict_set:
+            conflicted[pitch_id].add(expert.id)
     by_kind: dict[tuple, list[str]] = defaultdict(list)
     for pitch_id, option in options.items():
         allowed = tuple(sorted(starts & set(option.all_starts)))
         if not allowed:
             return None
-        key = (allowed, frozenset(option.rooms), option.length, pitch_id if pitch_id in locked else None)
+        key = (allowed, frozenset(option.rooms), option.length, frozenset(conflicted[pitch_id]),
+               pitch_id if pitch_id in locked else None)
         by_kind[key].append(pitch_id)
     kinds, kind_starts, kind_rooms, kind_of = [], [], [], {}
     kind_judges: dict[tuple[int, int], frozenset[str]] = {}
@@ -112,6 +118,8 @@ def _grid(event: Event, options: dict[str, PitchOptions]) -> _Grid | None:
         allowed = set(key[0])
         judges: dict[int, set[str]] = defaultdict(set)
         for expert in event.experts:
+            if expert.id in key[3]:
+                continue
             for start in allowed.intersection(expert_starts(event, expert, option)):
                 judges[start].add(expert.id)
         for start, experts in judges.items():
