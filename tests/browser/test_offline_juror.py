@@ -91,6 +91,25 @@ def test_a_comment_typed_and_left_within_100_ms_is_stored(app, live_server, tabl
     assert wait_until(lambda: queue_of(page) == [])
 
 
+def test_the_feedback_for_the_company_typed_and_left_at_once_is_stored_too(app, live_server, tablet, day):  # noqa: F811
+    from pitchday.models import JurorFeedback
+
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    page.locator("#follow_up").check()
+    page.locator("#strengths").press_sequentially("Usine prête.", delay=5)
+    page.locator("#improvements").press_sequentially("Chiffrer le marché.", delay=5)
+    page.get_by_role("link", name="← Ma journée").click()
+
+    expect(page.get_by_role("heading", name="Bonjour Expert UIMM 1")).to_be_visible()
+
+    def stored():
+        with app.app_context():
+            row = db.session.execute(db.select(JurorFeedback)).scalar_one_or_none()
+            return row and (row.strengths, row.improvements, row.follow_up)
+    assert wait_until(lambda: stored() == ("Usine prête.", "Chiffrer le marché.", True))
+
+
 def test_the_back_link_is_a_large_touch_target_and_goes_to_the_offline_day(live_server, tablet, day):  # noqa: F811
     page = tablet.new_page()
     page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))

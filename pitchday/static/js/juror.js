@@ -1,6 +1,6 @@
 // The juror app: nothing typed is ever lost, and the sheet follows the organiser.
 //
-// Every change (a mark tapped, a key typed in the comment) is written to the tablet's storage
+// Every change (a mark tapped, a key typed in a text, a box ticked) is written to the tablet's storage
 // (localStorage) before any network call, as one item of a queue, with an id made here and the moment
 // it was made. Items are sent one after the other; when the page is left (pagehide, or hidden) all of
 // them go at once with fetch(..., {keepalive: true}), and whatever is still in the queue goes again at
@@ -8,7 +8,9 @@
 // mark, the change made last (whatever order the items arrive in): see scoring.submit.
 //
 // An item is never changed once sent (its id stands for its content); until then, more typing in the
-// comment updates the same item, so that the queue holds one item per pause, not one per key.
+// same text updates the same item, so that the queue holds one item per pause, not one per key.
+// The texts: the comment (for the organisers) and the feedback for the company (strengths, improvements),
+// whose follow-up tick travels the same way.
 //
 // While a page is shown it asks the server every few seconds for the sheet's stored marks and lock
 // (or the day's locks), reporting which device this is and how many items wait here: the organiser's
@@ -26,6 +28,9 @@
   var queueKey = settings.queueKey;
   var pitch = form ? form.getAttribute("data-pitch") : null;
   var DEVICE_KEY = "pitchday-device";
+  // The sheet's texts (name -> where the server's sheet keeps it) and its follow-up tick.
+  var TEXTS = { comment: null, strengths: "feedback", improvements: "feedback" };
+  var TICK = "follow_up";
 
   var FIRST_DELAY_MS = 1000;
   var MAX_DELAY_MS = 30000;
@@ -101,18 +106,19 @@
     flush();
   }
 
-  // The comment as typed so far: the unsent comment item of this pitch at the end of the queue is
-  // brought up to date, or a new one is added. Written at every key, sent after a pause or on leaving.
-  function storeComment(text) {
+  // A text as typed so far: the unsent item of this text at the end of the queue is brought up to
+  // date, or a new one is added. Written at every key, sent after a pause or on leaving.
+  function storeText(name, text) {
     var queue = loadQueue();
     var last = queue[queue.length - 1];
-    if (last && !last.sent && last.pitch === pitch && last.body.scores === undefined &&
-        typeof last.body.comment === "string") {
-      last.body.comment = text;
+    if (last && !last.sent && last.pitch === pitch && Object.keys(last.body).join() === name) {
+      last.body[name] = text;
       last.changed_at = Date.now();
     } else {
+      var body = {};
+      body[name] = text;
       queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch,
-                   body: { comment: text }, changed_at: Date.now(), sent: false });
+                   body: body, changed_at: Date.now(), sent: false });
     }
     saveQueue(queue);
     lastRefusal = "";
@@ -175,12 +181,17 @@
     }
   }
 
-  function pendingFor(criterionOrComment) {
+  // Whether a change of this field (a criterion's id, a text's or the tick's name) still waits here.
+  function pendingFor(field) {
     return loadQueue().some(function (item) {
       if (item.pitch !== pitch) { return false; }
-      if (criterionOrComment === "comment") { return typeof item.body.comment === "string"; }
-      return item.body.scores !== undefined && item.body.scores[criterionOrComment] !== undefined;
+      if (item.body[field] !== undefined) { return true; }
+      return item.body.scores !== undefined && item.body.scores[field] !== undefined;
     });
+  }
+
+  function textFields() {
+    return Object.keys(TEXTS).filter(function (name) { return form.elements[name]; });
   }
 
   function checkMark(criterion, value) {
@@ -196,9 +207,16 @@
       var criterion = fieldset.getAttribute("data-criterion");
       if (!pendingFor(criterion)) { checkMark(criterion, sheet.scores[criterion]); }
     });
-    var comment = form.elements.comment;
-    if (typeof sheet.comment === "string" && !pendingFor("comment") && document.activeElement !== comment) {
-      comment.value = sheet.comment;
+    textFields().forEach(function (name) {
+      var where = TEXTS[name] ? sheet[TEXTS[name]] : sheet;
+      var field = form.elements[name];
+      if (where && typeof where[name] === "string" && !pendingFor(name) && document.activeElement !== field) {
+        field.value = where[name];
+      }
+    });
+    var tick = form.elements[TICK];
+    if (tick && sheet.feedback && typeof sheet.feedback[TICK] === "boolean" && !pendingFor(TICK)) {
+      tick.checked = sheet.feedback[TICK];
     }
     showLock(sheet.locked);
   }
@@ -264,7 +282,8 @@
         savedOnce = true;
         lastRefusal = "";
         if (answer.superseded && item.pitch === pitch) {
-          showStored({ pitch: pitch, scores: answer.scores, comment: answer.comment, locked: locked });
+          showStored({ pitch: pitch, scores: answer.scores, comment: answer.comment, feedback: answer.feedback,
+                       locked: locked });
         }
         refreshOfflineCopies(item.pitch);
       } else {
@@ -393,22 +412,29 @@
       if (item.pitch !== pitch) { return; }
       var scores = item.body.scores || {};
       Object.keys(scores).forEach(function (criterion) { checkMark(criterion, scores[criterion]); });
-      if (typeof item.body.comment === "string") { form.elements.comment.value = item.body.comment; }
+      textFields().forEach(function (name) {
+        if (typeof item.body[name] === "string") { form.elements[name].value = item.body[name]; }
+      });
+      if (form.elements[TICK] && typeof item.body[TICK] === "boolean") { form.elements[TICK].checked = item.body[TICK]; }
     });
 
     form.addEventListener("change", function (event) {
       var input = event.target;
-      if (input.type !== "radio" || locked) { return; }
+      if (locked) { return; }
+      if (input.name === TICK) { enqueue({ follow_up: input.checked }); return; }
+      if (input.type !== "radio") { return; }
       var scores = {};
       scores[input.name.slice(1)] = Number(input.value);
       enqueue({ scores: scores });
     });
 
     var commentTimer = null;
-    form.elements.comment.addEventListener("input", function () {
-      storeComment(form.elements.comment.value);  // in storage at every key: leaving at once loses nothing
-      clearTimeout(commentTimer);
-      commentTimer = setTimeout(flush, COMMENT_PAUSE_MS);
+    textFields().forEach(function (name) {
+      form.elements[name].addEventListener("input", function () {
+        storeText(name, form.elements[name].value);  // in storage at every key: leaving at once loses nothing
+        clearTimeout(commentTimer);
+        commentTimer = setTimeout(flush, COMMENT_PAUSE_MS);
+      });
     });
 
     form.addEventListener("submit", function (event) {
@@ -418,7 +444,10 @@
       Array.prototype.forEach.call(form.querySelectorAll("input[type=radio]:checked"), function (input) {
         scores[input.name.slice(1)] = Number(input.value);
       });
-      enqueue({ scores: scores, comment: form.elements.comment.value });
+      var body = { scores: scores };
+      textFields().forEach(function (name) { body[name] = form.elements[name].value; });
+      if (form.elements[TICK]) { body[TICK] = form.elements[TICK].checked; }
+      enqueue(body);
     });
     showLock(locked);
   }
