@@ -6,6 +6,7 @@ import uuid
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -137,8 +137,8 @@ def offline_pages(token: str):
 def service_worker(token: str):
     """The service worker, served under the juror's link so that its scope is the juror's pages alone."""
     juror_or_403(token)
-    response = send_from_directory(current_app.static_folder, "js/juror-sw.js", mimetype="text/javascript",
-                                   max_age=0)
+    with current_app.open_resource("static/js/juror-sw.js") as script:  # small: read whole, the file closed
+        response = Response(script.read(), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = url_for("juror.day", token=token) + "/"
     return response
 

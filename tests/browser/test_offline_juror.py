@@ -310,3 +310,31 @@ def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_ser
         audited = db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one()
     assert sorted(marks) == sorted((criterion, 5) for criterion in day.criteria)
     assert audited == len(day.criteria)
+
+
+def test_two_devices_of_one_juror_the_other_one_follows(app, live_server, browser, tablet, day):  # noqa: F811
+    app.config.update(JUROR_POLL_SECONDS=1)
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True,
+                                        has_touch=True)
+    url = sheet_url(live_server, day, "uimm-1", "aurthus-et-paole")
+    on_tablet, on_phone = tablet.new_page(), phone_context.new_page()
+    on_tablet.goto(url)
+    on_phone.goto(url)
+    first = day.criteria[0]
+
+    on_tablet.locator(f'.mark:has(input[name="c{first}"][value="7"])').tap()
+    expect(on_tablet.locator("#save-status")).to_have_text("enregistré")
+    expect(on_phone.locator(f'input[name="c{first}"][value="7"]')).to_be_checked(timeout=5000)
+
+    on_phone.locator(f'.mark:has(input[name="c{first}"][value="4"])').tap()
+    on_phone.locator("#comment").fill("Vu du téléphone.")
+    expect(on_phone.locator("#save-status")).to_have_text("enregistré")
+    expect(on_tablet.locator(f'input[name="c{first}"][value="4"]')).to_be_checked(timeout=5000)
+    expect(on_tablet.locator("#comment")).to_have_value("Vu du téléphone.", timeout=5000)
+    phone_context.close()
+
+    with app.app_context():
+        rows = db.session.execute(db.select(ScoreAudit.before, ScoreAudit.after, ScoreAudit.device_id)
+                                  .where(ScoreAudit.action == "score").order_by(ScoreAudit.id)).all()
+    assert [(before, after) for before, after, _device in rows] == [(None, 7), (7, 4)]
+    assert len({device for _before, _after, device in rows}) == 2  # each change names its device
