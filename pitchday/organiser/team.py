@@ -4,16 +4,18 @@ and the programme view for its coordinators."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pitchday.access import event_for, programme_for
 from pitchday.extensions import db
+from pitchday.links import absolute_url
 from pitchday.models import Invitation, TeamMember
 from pitchday.organiser.forms import AcceptInvitationForm, ConfirmForm, InviteForm, RoleForm
 from pitchday.organiser.labels import role_label, team_error
 from pitchday.organiser.views import _open_session, bp
-from pitchday.services import journal, programmes, teams
+from pitchday.services import journal, mail, programmes, teams
 from pitchday.services.teams import Permission as P
 
 
@@ -44,10 +46,30 @@ def invite(slug: str):
     except teams.TeamError as error:
         flash(team_error(error), "error")
         return _render_team(event, invite_form=form, status=422)
-    link = url_for("organiser.accept_invitation", invitation_key=token, _external=True)
-    teams.log_invitation_link(invitation, link)
-    # Shown here once, not flashed: the secret must not travel in the session cookie.
+    link = absolute_url("organiser.accept_invitation", invitation_key=token)
+    _mail_invitation(invitation, link)
+    # Shown here once too, not flashed: the secret must not travel in the session cookie.
     return _render_team(event, new_link=link)
+
+
+def _mail_invitation(invitation: Invitation, link: str) -> None:
+    """The one-time link by e-mail, in French then English (the link is a secret: in the message, never a log)."""
+    event = invitation.event
+    halves = []
+    for language in ("fr", "en"):
+        with force_locale(language):
+            halves.append("\n".join([
+                _("Bonjour,"), "",
+                _("Vous êtes invité·e dans l'équipe d'organisation de %(event)s, avec le rôle : %(role)s.",
+                  event=event.name, role=role_label(invitation.role)), "",
+                _("Pour choisir votre mot de passe et rejoindre l'équipe, ouvrez ce lien (il sert une seule fois "
+                  "et expire dans 7 jours) : %(link)s", link=link)]))
+    subjects = []
+    for language in ("fr", "en"):
+        with force_locale(language):
+            subjects.append(_("Invitation dans l'équipe de %(event)s", event=event.name))
+    mail.queue_message(invitation.email, " / ".join(subjects), "\n\n— English —\n\n".join(halves),
+                       kind="invitation", event=event)
 
 
 def _member(event, member_id: int) -> TeamMember:

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from pitchday.links import absolute_url
 from pitchday.models import Event, Expert, OutboundMail, Pitch, ScheduledSession, ScheduleVersion
 from pitchday.services import accounts, calendar, mail
 from pitchday.services.agenda import format_clock
@@ -147,7 +147,7 @@ def _tell_company(event: Event, pitch: Pitch, version: ScheduleVersion, session:
               "« %(title)s », a lieu désormais :", event=event.name, number=version.number, company=pitch.company,
               title=pitch.title), "",
             f"  {slot.words()}", f"  {event.venue}", "",
-            _("Le programme à jour : %(link)s", link=_absolute("public.event", slug=event.slug))])
+            _("Le programme à jour : %(link)s", link=absolute_url("public.event", slug=event.slug))])
 
     with force_locale("fr"):
         subject_fr = _("%(event)s : nouvel horaire de votre pitch", event=event.name)
@@ -162,11 +162,4 @@ def _tell_company(event: Event, pitch: Pitch, version: ScheduleVersion, session:
 
 def _juror_link(expert: Expert) -> str:
     access = accounts.current_juror_link(expert) or accounts.issue_juror_link(expert)
-    return _absolute("juror.day", token=access.token)
-
-
-def _absolute(endpoint: str, **values) -> str:
-    """A link for a message: the configured address of the site, never the request's Host header."""
-    with current_app.test_request_context():
-        path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return absolute_url("juror.day", token=access.token)

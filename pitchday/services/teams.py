@@ -259,12 +259,6 @@ def accept_invitation(token: str, *, password: str, name: str = "") -> Organiser
     return account
 
 
-def log_invitation_link(invitation: Invitation, url: str) -> None:
-    """There is no mail system yet: the owner sends the link, and the server's log keeps it too."""
-    logger.warning("invitation for %s (%s) into event %s: %s", invitation.email, invitation.role,
-                   invitation.event.slug, url)
-
-
 # --- programmes -----------------------------------------------------------------------------------
 
 def create_programme(slug: str, name: str) -> Programme:

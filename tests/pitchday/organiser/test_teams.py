@@ -32,7 +32,8 @@ def invite(client, slug: str, email: str, role: str) -> str:
     assert page.status_code == 200
     links = re.findall(r'class="invitation-link">([^<]+)<', page.get_data(as_text=True))
     assert len(links) == 1
-    return links[0].replace("http://localhost", "")
+    assert links[0].startswith("http://127.0.0.1:5000/organisation/invitation/")  # PITCHDAY_BASE_URL, not the Host header
+    return links[0].replace("http://127.0.0.1:5000", "")
 
 
 def accept(client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
@@ -51,7 +52,7 @@ def test_an_invitee_sets_a_password_and_holds_the_role(app, client, owned_event,
     assert joined.headers["Location"].endswith(f"/organisation/evenements/{owned_event}")
     assert invitee.get(f"/organisation/evenements/{owned_event}").status_code == 200
     assert invitee.post(f"/organisation/notes/{owned_event}/resultats").status_code == 403
-    assert "camille@example.org" in caplog.text and link in caplog.text  # no mail yet: the log keeps it
+    assert link not in caplog.text  # the link is a secret: mailed (see below), never logged
     with app.app_context():
         camille = accounts.authenticate("camille@example.org", NEW_PASSWORD)
         assert camille is not None
@@ -251,3 +252,14 @@ def test_programme_commands_group_events_by_city(app, runner, rouen):
         event = db.session.execute(select(Event)).scalar_one()
         assert event.city == "Rouen"  # from the venue, "NEOMA Business School, Rouen"
         assert teams.role_in(accounts.organiser_by_email("national@example.org"), event) == "coordinator"
+
+
+def test_the_invitation_is_mailed_with_its_link(app, client, owned_event):
+    from pitchday.models import OutboundMail
+
+    link = invite(client, owned_event, "Dominique@Example.org", "planner")
+
+    with app.app_context():
+        message = db.session.execute(db.select(OutboundMail).filter_by(kind="invitation")).scalar_one()
+        assert message.recipient == "dominique@example.org"  # as the team stores it
+        assert "http://127.0.0.1:5000" + link in message.body and "— English —" in message.body
