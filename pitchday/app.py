@@ -48,6 +48,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     from pitchday import models  # noqa: F401  (the models must be known to Alembic and the mapper)
     from pitchday.cli import register_commands
+    from pitchday.company.views import bp as company_bp
     from pitchday.juror.views import bp as juror_bp
     from pitchday.organiser.views import bp as organiser_bp
     from pitchday.public.views import bp as public_bp
@@ -57,6 +58,7 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(organiser_bp, url_prefix="/organisation")
     app.register_blueprint(juror_bp, url_prefix="/jury")
     app.register_blueprint(scoreboard_bp, url_prefix="/organisation/notes")
+    app.register_blueprint(company_bp, url_prefix="/retour")
     register_commands(app)
     from pitchday import tasks
 

@@ -42,8 +42,9 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# Pages that hold a juror token or an organiser's data: never kept by a shared browser or a proxy.
-PRIVATE_BLUEPRINTS = ("juror", "organiser", "scoreboard")
+# Pages that hold a juror's or a company's token, or an organiser's data: never kept by a shared browser
+# or a proxy.
+PRIVATE_BLUEPRINTS = ("juror", "organiser", "scoreboard", "company")
 
 LOGIN_ENDPOINT = "organiser.login"
 # Login attempts (right or wrong) per address and account, and per address over all accounts

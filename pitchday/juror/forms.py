@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from pitchday.forms import Form
 from pitchday.models import Criterion
-from pitchday.services.feedback import MAX_FEEDBACK_LENGTH
+from pitchday.services.juror_feedback import MAX_FEEDBACK_LENGTH
 from pitchday.services.scoring import MAX_COMMENT_LENGTH
 
 

@@ -56,7 +56,7 @@ def job_message(job) -> str:
 ROLE_LABELS = {
     "owner": _l("propriétaire (tout, et l'équipe)"),
     "planner": _l("planification (agenda, génération, verrous, publication, jour J)"),
-    "scoring": _l("notation (tableau, verrous de notation, liens des jurés, résultats)"),
+    "scoring": _l("notation (tableau, verrous de notation, liens des jurés, résultats, retours aux entreprises)"),
     "viewer": _l("lecture seule"),
     "coordinator": _l("coordination du programme (lecture)"),
 }

@@ -190,3 +190,6 @@ def device_status(state: devices.DeviceState) -> str:
 
 def _device_kind(kind: str) -> str:
     return {"tablet": _("tablette"), "phone": _("téléphone"), "computer": _("ordinateur")}.get(kind, _("appareil"))
+
+
+from pitchday.scoreboard import feedback  # noqa: F401  (registers the feedback moderation pages on bp)

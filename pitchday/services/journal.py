@@ -34,6 +34,15 @@ ACTIONS = {
     "team.removed": _l("Membre retiré de l'équipe"),
     "team.invited": _l("Invitation envoyée"),
     "team.invitation_cancelled": _l("Invitation annulée"),
+    "feedback.edited": _l("Retour d'un juré reformulé"),
+    "feedback.hidden": _l("Retour d'un juré masqué"),
+    "feedback.shown": _l("Retour d'un juré de nouveau visible"),
+    "feedback.released": _l("Retour publié pour l'entreprise"),
+    "feedback.withdrawn": _l("Retour retiré à l'entreprise"),
+    "feedback.rank_shown": _l("Rang montré à l'entreprise"),
+    "feedback.rank_hidden": _l("Rang caché à l'entreprise"),
+    "feedback.link_issued": _l("Lien de retour créé pour l'entreprise"),
+    "feedback.link_revoked": _l("Lien de retour de l'entreprise révoqué"),
 }
 
 

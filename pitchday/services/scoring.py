@@ -36,7 +36,7 @@ from pitchday.models import (
     ScoringSettings,
 )
 from pitchday.services import agenda, journal, live
-from pitchday.services import feedback as company_feedback
+from pitchday.services import juror_feedback as company_feedback
 
 DEFAULT_LOCK_AFTER_MIN = 30
 MAX_COMMENT_LENGTH = 5000

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     RUBRIC = "rubric"            # the scoring criteria
     SCORE = "score"              # scoring locks, the lock delay, publishing the results
     JUROR_LINKS = "juror_links"  # reading, printing and revoking the jurors' personal links
+    FEEDBACK = "feedback"        # reading, moderating and releasing the feedback for the companies, their links
     TEAM = "team"                # inviting, changing roles, removing members
 
 
@@ -50,7 +51,7 @@ P = Permission
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.PLANNER: frozenset({P.READ, P.EDIT, P.PLAN}),
-    Role.SCORING: frozenset({P.READ, P.RUBRIC, P.SCORE, P.JUROR_LINKS}),
+    Role.SCORING: frozenset({P.READ, P.RUBRIC, P.SCORE, P.JUROR_LINKS, P.FEEDBACK}),
     Role.VIEWER: frozenset({P.READ}),
     Role.COORDINATOR: frozenset({P.READ}),
 }

@@ -76,12 +76,22 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "scoreboard.unlock": "score",
     "scoreboard.publish_results": "score",
     "scoreboard.lock_delay": "score",
+    "scoreboard.feedback_overview": "feedback",
+    "scoreboard.feedback_pitch": "feedback",
+    "scoreboard.feedback_edit": "feedback",
+    "scoreboard.feedback_hide": "feedback",
+    "scoreboard.feedback_show": "feedback",
+    "scoreboard.feedback_release": "feedback",
+    "scoreboard.feedback_withdraw": "feedback",
+    "scoreboard.feedback_rank": "feedback",
+    "scoreboard.feedback_new_link": "feedback",
+    "scoreboard.feedback_revoke_link": "feedback",
 }
 
 HOLDS = {
-    "owner": {"read", "edit", "plan", "rubric", "score", "juror_links", "team"},
+    "owner": {"read", "edit", "plan", "rubric", "score", "juror_links", "team", "feedback"},
     "planner": {"read", "edit", "plan"},
-    "scoring": {"read", "rubric", "score", "juror_links"},
+    "scoring": {"read", "rubric", "score", "juror_links", "feedback"},
     "viewer": {"read"},
     "coordinator": {"read"},
 }
