@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from pitchday.access import event_for
 from pitchday.extensions import db
+from pitchday.links import absolute_url
 from pitchday.models import Event, Pitch
 from pitchday.scoreboard.forms import ActionForm, ModerationForm
 from pitchday.scoreboard.views import bp
@@ -17,7 +18,8 @@ from pitchday.services.teams import Permission as P
 
 
 def company_link(token: str) -> str:
-    return url_for("company.report", link_token=token, _external=True)
+    """The company's link as it is copied and mailed: on PITCHDAY_BASE_URL, never the request's Host."""
+    return absolute_url("company.report", link_token=token)
 
 
 @bp.route("/<slug>/retours")

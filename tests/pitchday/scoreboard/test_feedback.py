@@ -304,10 +304,10 @@ def test_a_release_mails_the_link_to_the_company_once(mail_day, smtp_server):
     (message,) = received
     assert message["To"] == "fondatrice@aurthus.example"
     body = message.get_body(("plain",)).get_content()
-    link = re.search(r"http://localhost/retour/[A-Za-z0-9_-]{40,}", body).group(0)
+    base = app.config["BASE_URL"].rstrip("/")
+    link = re.search(re.escape(base) + r"/retour/[A-Za-z0-9_-]{40,}", body).group(0)
     assert "Le retour du jury" in body and "The jury's feedback" in body
-    assert "Prototype déjà chez deux clients" in client.get(link.removeprefix("http://localhost")).get_data(
-        as_text=True)
+    assert "Prototype déjà chez deux clients" in client.get(link.removeprefix(base)).get_data(as_text=True)
     with app.app_context():
         stored = db.session.execute(db.select(OutboundMail)).scalar_one()
         assert stored.kind == "feedback" and stored.recipient == "fondatrice@aurthus.example"
