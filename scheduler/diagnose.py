@@ -37,7 +37,7 @@ from scheduler.data import (
     Window,
 )
 from scheduler.io import format_clock
-from scheduler.timeline import break_free_stretches
+from scheduler.timeline import break_free_stretches, inside_some_window, panel_locks, slot_locks
 
 
 def diagnose(event: Event, *, time_limit: float = 10.0) -> tuple[Conflict, ...]:
@@ -114,18 +114,6 @@ def _day_starts(event: Event, length: int) -> list[tuple[int, int]]:
             if not any(b.start < start + length and start < b.end for b in day.breaks):
                 starts.append((index, start))
     return starts
-
-
-def _inside(windows: tuple[Window, ...] | None, day: date, start: int, end: int) -> bool:
-    return windows is None or any(w.contains(day, start, end) for w in windows)
-
-
-def _slot_locks(event: Event, pitch_id: str) -> list[SlotLock]:
-    return [lock for lock in event.locks or () if isinstance(lock, SlotLock) and lock.pitch == pitch_id]
-
-
-def _panel_locks(event: Event) -> list[PanelLock]:
-    return [lock for lock in event.locks or () if isinstance(lock, PanelLock)]
 
 
 def _lock_allows(event: Event, lock: SlotLock, day_index: int, start: int) -> bool:
@@ -248,11 +236,11 @@ class _Counting:
                      [pitch.id, *(pitch.rooms or ())])
             return None
         starts = [(i, t) for i, t in in_days
-                  if _inside(pitch.available, event.days[i].date, t, t + length)]
+                  if inside_some_window(pitch.available, event.days[i].date, t, t + length)]
         if not starts:
             self.explain_no_window(pitch, length)
             return None
-        locks = _slot_locks(event, pitch.id)
+        locks = slot_locks(event, pitch.id)
         locked = [(i, t) for i, t in starts if all(_lock_allows(event, lock, i, t) for lock in locks)]
         locked_rooms = [r for r in rooms if all(lock.room in (None, r) for lock in locks)]
         if not locked:
@@ -313,7 +301,7 @@ class _Counting:
     def check_pinned_pitches_clash(self) -> None:
         event, names = self.event, self.names
         pinned = {pid: (p.starts[0], p.rooms[0], p.length) for pid, p in self.placements.items()
-                  if len(p.starts) == 1 and len(p.rooms) == 1 and _slot_locks(event, pid)}
+                  if len(p.starts) == 1 and len(p.rooms) == 1 and slot_locks(event, pid)}
         ordered = sorted(pinned.items(), key=lambda item: item[1])
         changeover = f" (with the {event.changeover}-minute changeover)" if event.changeover else ""
         for index, (first, ((day, start), room, length)) in enumerate(ordered):
@@ -388,7 +376,7 @@ class _Counting:
         experts = event.expert_by_id()
         by_pitch: dict[str, list[str]] = defaultdict(list)
         by_expert: dict[str, list[str]] = defaultdict(list)
-        for lock in _panel_locks(event):
+        for lock in panel_locks(event):
             if lock.expert not in experts or lock.pitch not in self.placements:
                 continue
             expert, placement = experts[lock.expert], self.placements[lock.pitch]
@@ -396,7 +384,7 @@ class _Counting:
             if lock.pitch in expert.conflict_set:
                 self.add("lock", f"{what}, but {names.expert(lock.expert)} has a conflict of interest with it.",
                          [lock.pitch, lock.expert])
-            elif not any(_inside(expert.available, event.days[i].date, t, t + placement.length)
+            elif not any(inside_some_window(expert.available, event.days[i].date, t, t + placement.length)
                          for i, t in placement.starts):
                 self.add("lock", f"{what}, but {names.expert(lock.expert)} is only available "
                                  f"{_windows(expert.available or ())}, never when the pitch can take place.",
@@ -439,7 +427,7 @@ class _Counting:
                     eligible = [e for e in event.experts
                                 if not (use_conflicts and pid in e.conflict_set)
                                 and not (use_availability
-                                         and not _inside(e.available, event.days[i].date, t, t + place.length))]
+                                         and not inside_some_window(e.available, event.days[i].date, t, t + place.length))]
                     per_org = Counter(e.organisation for e in eligible)
                     size = sum(min(count, panel.max_per_org) for count in per_org.values())
                     has_required = all(per_org[org] > 0 for org in panel.required_organisations)
@@ -465,7 +453,7 @@ class _Counting:
         event, panel = self.event, self.event.panel
         conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
         unavailable = [e.id for e in event.experts
-                       if not any(_inside(e.available, event.days[i].date, t, t + placement.length)
+                       if not any(inside_some_window(e.available, event.days[i].date, t, t + placement.length)
                                   for i, t in placement.starts)]
         if fixed_without_conflicts and not fixed_without_availability:
             rule, unavailable = "conflict_of_interest", []
@@ -538,7 +526,7 @@ class _Counting:
         shortest = min(p.length for p in placed.values())
         can_judge = {e.id: min(self.time_capacity(e, shortest), sum(
             1 for pid, p in placed.items() if pid not in e.conflict_set and any(
-                _inside(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts)))
+                inside_some_window(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts)))
             for e in event.experts}
         cap = {e.id: can_judge[e.id] if e.max_pitches is None else min(e.max_pitches, can_judge[e.id])
                for e in event.experts}
@@ -634,7 +622,7 @@ class _CoreSearch:
             self.start[pitch.id] = start
             if pitch.available is not None:
                 inside = [i * MINUTES_PER_DAY + t for i, t in starts
-                          if _inside(pitch.available, event.days[i].date, t, t + length)]
+                          if inside_some_window(pitch.available, event.days[i].date, t, t + length)]
                 literal = self.assume(("pitch_window", pitch.id), lambda p=pitch: Conflict(
                     "pitch_availability", f"{_sentence(names.pitch(p.id))} is only available "
                                           f"{_windows(p.available or ())}.", (p.id,)))
@@ -656,7 +644,7 @@ class _CoreSearch:
                 for room, lit in in_room.items():
                     if room not in pitch.rooms:
                         model.add_implication(literal, ~lit)
-            for lock in _slot_locks(event, pitch.id):
+            for lock in slot_locks(event, pitch.id):
                 literal = self.assume(("slot_lock", lock), lambda lk=lock: Conflict(
                     "lock", _sentence(_describe_lock(names, lk)) + ".",
                     tuple(x for x in (lk.pitch, lk.room) if x)))
@@ -692,7 +680,7 @@ class _CoreSearch:
                     model.add_implication(conflict, ~lit)
                 if windows is not None:
                     fits = [i * MINUTES_PER_DAY + t for i, t in starts_of[pitch.id]
-                            if _inside(expert.available, event.days[i].date, t, t + lengths[pitch.id])]
+                            if inside_some_window(expert.available, event.days[i].date, t, t + lengths[pitch.id])]
                     model.add_linear_expression_in_domain(
                         self.start[pitch.id], cp_model.Domain.from_values(fits)).only_enforce_if([lit, windows])
         for intervals in expert_intervals.values():
@@ -730,7 +718,7 @@ class _CoreSearch:
                     "expert_load", f"{names.expert(e.id)} judges at least {e.min_load} pitches "
                                    f"(min_pitches).", (e.id,)))
                 model.add(load >= expert.min_load).only_enforce_if(literal)
-        for lock in _panel_locks(event):
+        for lock in panel_locks(event):
             if (lock.pitch, lock.expert) not in seat:
                 continue
             literal = self.assume(("panel_lock", lock), lambda lk=lock: Conflict(
@@ -750,7 +738,7 @@ class _CoreSearch:
         required = [org for org in panel.required_organisations if ("required", org) in on]
         per_org_cap = panel.max_per_org if ("max_per_organisation",) in on else panel.size
         pinned: dict[str, list[str]] = defaultdict(list)
-        for lock in _panel_locks(event):
+        for lock in panel_locks(event):
             if ("panel_lock", lock) in on:
                 pinned[lock.pitch].append(lock.expert)
         experts = event.expert_by_id()
@@ -763,14 +751,14 @@ class _CoreSearch:
 
         def options(pitch: Pitch) -> list[tuple[int, int]]:
             length = event.pitch_length(pitch)
-            locks = [lock for lock in _slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
+            locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
             return [(i, t) for i, t in _day_starts(event, length)
                     if (("pitch_window", pitch.id) not in on
-                        or _inside(pitch.available, event.days[i].date, t, t + length))
+                        or inside_some_window(pitch.available, event.days[i].date, t, t + length))
                     and all(_lock_allows(event, lock, i, t) for lock in locks)]
 
         def rooms(pitch: Pitch) -> list[str]:
-            locks = [lock for lock in _slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
+            locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
             return [room for room in self.in_room[pitch.id]
                     if (("pitch_rooms", pitch.id) not in on or room in (pitch.rooms or ()))
                     and all(lock.room in (None, room) for lock in locks)]
@@ -778,7 +766,7 @@ class _CoreSearch:
         def can_sit(expert: Expert, pitch: Pitch, day: date, start: int, absolute: int, length: int) -> bool:
             return (("conflict", expert.id, pitch.id) not in on
                     and (("expert_window", expert.id) not in on
-                         or _inside(expert.available, day, start, start + length))
+                         or inside_some_window(expert.available, day, start, start + length))
                     and (("max", expert.id) not in on or load[expert.id] < (expert.max_pitches or 0))
                     and free(expert_busy[expert.id], absolute, absolute + length))
 

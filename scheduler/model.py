@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
 from scheduler.construct import construct, meets_minimum_loads, place_panels, repair
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
+from scheduler.neighbourhoods import KINDS, Chooser, choose_free, day_of_span, neighbourhood
 from scheduler.objective import (
     ROOMS_USED,
     ObjectiveTerms,
@@ -41,7 +42,6 @@ from scheduler.objective import (
     exact_model_fits,
     optimistic_score,
 )
-from scheduler.neighbourhoods import KINDS, Chooser, choose_free, day_of_span, neighbourhood
 from scheduler.replan import changes_between
 from scheduler.slots import find_schedule, looks_tight
 from scheduler.timeline import PitchOptions, pitch_options, placed_options

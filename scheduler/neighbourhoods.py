@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from scheduler.data import Event, Session
 from scheduler.objective import EXACT_ROOM_CHANGES_MAX_ARCS
@@ -79,7 +80,7 @@ def choose_free(event: Event, sessions: tuple[Session, ...], kind: str, size: in
             for expert in session.panel:
                 by_expert_day.setdefault((expert, session.date), []).append(session)
         for key, judged in by_expert_day.items():
-            moves[key] = sum(1 for one, other in zip(judged, judged[1:]) if one.room != other.room)
+            moves[key] = sum(1 for one, other in pairwise(judged) if one.room != other.room)
         movers = [key for key, count in moves.most_common(6) if count] or list(by_expert_day)[:1]
         picked = rng.sample(movers, min(len(movers), 2))
         chosen, seen = [], set()

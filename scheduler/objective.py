@@ -145,7 +145,8 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: Schedule
         chain = sorted((p for p in seats if _is_fixed(event, v, p)), key=lambda p: v.options[p].earliest)
         place = {p: index for index, p in enumerate(chain)}
 
-        def may_link(first: str | None, second: str | None) -> bool:
+        def may_link(first: str | None, second: str | None, chain: list[str] = chain,
+                     place: dict[str, int] = place) -> bool:
             if first in place and second in place:
                 return place[second] == place[first] + 1
             if first in place:

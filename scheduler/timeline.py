@@ -59,11 +59,11 @@ def _clear_of_breaks(day: Day, start: int, end: int) -> bool:
     return all(end <= pause.start or pause.end <= start for pause in day.breaks)
 
 
-def _inside_some_window(windows: tuple[Window, ...] | None, day: date, start: int, end: int) -> bool:
+def inside_some_window(windows: tuple[Window, ...] | None, day: date, start: int, end: int) -> bool:
     return windows is None or any(window.contains(day, start, end) for window in windows)
 
 
-def _slot_locks(event: Event, pitch_id: str) -> list[SlotLock]:
+def slot_locks(event: Event, pitch_id: str) -> list[SlotLock]:
     return [lock for lock in event.locks or () if isinstance(lock, SlotLock) and lock.pitch == pitch_id]
 
 
@@ -74,7 +74,7 @@ def panel_locks(event: Event) -> list[PanelLock]:
 def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
     """Rule 1 and the slot locks of rule 6, worked out on the grid before any solving."""
     length = event.pitch_length(pitch)
-    locks = _slot_locks(event, pitch.id)
+    locks = slot_locks(event, pitch.id)
     grid = event.grid
     starts_by_day = []
     for index, day in enumerate(event.days):
@@ -85,7 +85,7 @@ def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
             day_offset(index) + start
             for start in range(first, day.end - length + 1, grid)
             if _clear_of_breaks(day, start, start + length)
-            and _inside_some_window(pitch.available, day.date, start, start + length)
+            and inside_some_window(pitch.available, day.date, start, start + length)
             and all(lock.start is None or lock.start == start for lock in locks)
         )
         if starts:
