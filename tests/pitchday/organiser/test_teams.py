@@ -263,3 +263,17 @@ def test_the_invitation_is_mailed_with_its_link(app, client, owned_event):
         message = db.session.execute(db.select(OutboundMail).filter_by(kind="invitation")).scalar_one()
         assert message.recipient == "dominique@example.org"  # as the team stores it
         assert "http://127.0.0.1:5000" + link in message.body and "— English —" in message.body
+
+
+def test_refusals_are_worded_in_the_visitors_language(app, client, owned_event):
+    link = invite(client, owned_event, "camille@example.org", "viewer")
+    member = app.test_client()
+    accept(member, link)
+    english = {"Accept-Language": "en"}
+
+    used = app.test_client().get(link, headers=english)
+    refused = member.post(f"/organisation/notes/{owned_event}/resultats", headers=english)
+
+    assert used.status_code == 410 and "has already been used" in used.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "Your role in this event does not allow this action." in refused.get_data(as_text=True)
