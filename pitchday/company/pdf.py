@@ -30,7 +30,9 @@ li { margin-bottom: 1.5mm; white-space: pre-line; }
 table.criteria { border-collapse: collapse; margin-top: 3mm; }
 table.criteria th, table.criteria td { border-bottom: 0.4pt solid #c9cfdb; padding: 1mm 3mm 1mm 0; text-align: left; }
 table.criteria td.number { text-align: right; }
+table.criteria .scale { display: block; font-size: 8pt; color: #555; font-weight: normal; }
 .rank { font-size: 12pt; font-weight: bold; }
+.visually-hidden { display: none; }
 """
 
 

@@ -64,12 +64,17 @@ def report_pdf(link_token: str):
                     headers={"Content-Disposition": f'inline; filename="retour-{name}.pdf"'})
 
 
+def mean_in_locale(value: float) -> str:
+    """A mean with one decimal in the reader's locale: 6,5 in French, 6.5 in English."""
+    return format_decimal(round(value, 1), format="0.0")
+
+
 def _report_context(pitch: Pitch, link_token: str, lang: str) -> dict:
     report = feedback.company_report(pitch)
     chart = charts.criteria_chart(
         report.criteria, title=_("Vos notes moyennes par critère, comparées à la moyenne de l'événement"),
         pitch_label=_("Votre moyenne"), event_label=_("Moyenne de l'événement"),
-        number=lambda value: format_decimal(round(value, 1), format="0.0")) if report.released else None
-    return {"report": report, "chart": chart, "lang": lang, "token": link_token,
+        number=mean_in_locale) if report.released else None
+    return {"report": report, "chart": chart, "mean": mean_in_locale, "lang": lang, "token": link_token,
             "pdf_url": url_for("company.report_pdf", link_token=link_token, lang=lang),
             "other_lang": "en" if lang == "fr" else "fr"}
