@@ -75,7 +75,8 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
     # 2. The organiser hides one juror's feedback, releases the rest and copies the company's link.
     with app.app_context():
         create_organiser()
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
+                               permissions=["clipboard-read", "clipboard-write"])
     organiser = desk.new_page()
     browser_login(organiser, live_server)
     organiser.goto(f"{live_server}/organisation/notes/{day.slug}/retours")
@@ -86,6 +87,9 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
     organiser.get_by_role("button", name="Publier le retour pour l'entreprise").click()
     expect(organiser.get_by_role("status").first).to_contain_text("Retour publié")
     link = organiser.locator("#company-link").input_value()
+    organiser.get_by_role("button", name="Copier le lien").click()
+    expect(organiser.locator("#copy-status")).to_have_text("Lien copié.")
+    assert organiser.evaluate("navigator.clipboard.readText()") == link
     assert link.startswith(app.config["BASE_URL"].rstrip("/") + "/retour/")
     desk.close()
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pitchday.extensions import db
-from pitchday.models import Criterion, Score
+from pitchday.models import Criterion, JurorFeedback, Score
 from pitchday.services import scoring
 from tests.fuzz.mutations import json_values
 from tests.pitchday.juror.builders import DURING_THE_DAY, published_scoring_day
@@ -26,7 +26,10 @@ def bodies(criteria: list[int]):
                             max_size=5)
     client_ids = st.text(max_size=70) | st.uuids().map(str) | st.sampled_from(["fixed-id-0001", "short"])
     structured = st.fixed_dictionaries({"client_id": client_ids},
-                                       optional={"scores": marks | json_values, "comment": json_values})
+                                       optional={"scores": marks | json_values, "comment": json_values,
+                                                 # the feedback for the company travels in the same body
+                                                 "strengths": json_values, "improvements": json_values,
+                                                 "follow_up": json_values | st.booleans()})
     return structured | json_values
 
 
@@ -55,6 +58,9 @@ def test_random_bodies_are_refused_or_saved_within_the_scale(scoring_app):
             for score in db.session.execute(db.select(Score)).scalars():
                 criterion = db.session.get(Criterion, score.criterion_id)
                 assert criterion.scale_min <= score.value <= criterion.scale_max
+            for written in db.session.execute(db.select(JurorFeedback)).scalars():
+                assert isinstance(written.strengths, str) and isinstance(written.improvements, str)
+                assert isinstance(written.follow_up, bool)
 
     post()
 
