@@ -12,8 +12,8 @@ from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
-from pitchday.models import Expert
-from pitchday.services import accounts, ratelimit
+from pitchday.models import Expert, Pitch
+from pitchday.services import accounts, feedback, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ LOGIN_ENDPOINT = "organiser.login"
 LOGIN_PER_ACCOUNT = ratelimit.Limit("login", "10 per 15 minutes")
 LOGIN_PER_ADDRESS = ratelimit.Limit("login-address", "50 per 15 minutes")
 UNKNOWN_TOKENS = ratelimit.Limit("juror-token", "20 per 10 minutes")
+UNKNOWN_COMPANY_LINKS = ratelimit.Limit("company-link", "20 per 10 minutes")
 # An e-mail longer than any address is cut to this for the key (the form refuses it anyway).
 EMAIL_KEY_LENGTH = 254
 
@@ -71,6 +72,7 @@ def init_security(app: Flask) -> None:
     ratelimit.init_limits(app)
     app.before_request(_count_login_attempt)
     app.before_request(_count_unknown_juror_tokens)
+    app.before_request(_count_unknown_company_links)
     app.after_request(_add_security_headers)
     app.after_request(_drain_refused_upload)
     app.register_error_handler(RecursionError, _refuse_deep_nesting)
@@ -119,6 +121,25 @@ def _count_unknown_juror_tokens() -> None:
                    token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
     if _limits_on() and not ratelimit.hit(UNKNOWN_TOKENS, request.remote_addr or "-"):
         abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
+
+
+def _count_unknown_company_links() -> None:
+    """As for juror links: a company's feedback link guessed is logged, and too many from one address get a 429."""
+    token = (request.view_args or {}).get("link_token")
+    if not isinstance(token, str) or pitch_of_company_link(token) is not None:
+        return
+    logger.warning("unknown company link %s… (%d characters) from %s on %s",
+                   token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
+    if _limits_on() and not ratelimit.hit(UNKNOWN_COMPANY_LINKS, request.remote_addr or "-"):
+        abort(429, _("Trop de liens de retour inconnus depuis cette adresse. Réessayez dans dix minutes."))
+
+
+def pitch_of_company_link(token: str) -> Pitch | None:
+    """The pitch a company's link belongs to, looked up once per request (this check, then the view)."""
+    known: dict[str, Pitch | None] = request.environ.setdefault("pitchday.company_links", {})
+    if token not in known:
+        known[token] = feedback.pitch_of_link(token)
+    return known[token]
 
 
 def juror_of_link(token: str) -> Expert | None:

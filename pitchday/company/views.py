@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from pitchday.company import charts
 from pitchday.models import Pitch
+from pitchday.security import pitch_of_company_link
 from pitchday.services import feedback
 
 bp = Blueprint("company", __name__)
@@ -29,7 +30,7 @@ def _language():
 
 def pitch_or_404(link_token: str) -> Pitch:
     """The pitch of a valid link; an unknown or revoked link gets a 404 that says what to do."""
-    pitch = feedback.pitch_of_link(link_token)
+    pitch = pitch_of_company_link(link_token)
     if pitch is None:
         _not_found(_("Ce lien de retour n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation."))
     return pitch

@@ -191,3 +191,26 @@ def test_an_unreachable_storage_lets_requests_through_and_says_so(tmp_path, capl
         with caplog.at_level(logging.ERROR, logger="pitchday.services.ratelimit"):
             assert login(app.test_client()).status_code == 302
         assert any("rate limit storage unavailable" in record.getMessage() for record in caplog.records)
+
+
+def test_company_link_guessing_is_limited_and_logged(limited_app, rouen, caplog):
+    from pitchday.models import Pitch
+    from pitchday.services import feedback
+
+    with limited_app.app_context():
+        event = import_event(rouen)
+        token = feedback.issue_link(db.session.execute(db.select(Pitch).filter_by(event_id=event.id)).scalars()
+                                    .first()).token
+        db.session.commit()
+    client = limited_app.test_client()
+    guess = "Qk7" + "w" * 40
+
+    with caplog.at_level(logging.WARNING, logger="pitchday.security"):
+        statuses = [client.get(f"/retour/{guess}{n}").status_code for n in range(21)]
+
+    warnings = [record for record in caplog.records if "unknown company link" in record.getMessage()]
+    assert statuses == [404] * 20 + [429]
+    assert "Trop de liens de retour inconnus" in client.get(f"/retour/{guess}").get_data(as_text=True)
+    assert len(warnings) == 21 and all(guess not in record.getMessage() for record in warnings)
+    # The company's own link, from the same address, still opens (and is not counted).
+    assert client.get(f"/retour/{token}").status_code == 200
