@@ -98,8 +98,10 @@ def test_the_public_programme_lists_its_events_by_city(live_server, page, progra
 def test_a_coordinator_reads_an_event_of_the_programme_but_cannot_change_it(live_server, page, programme):
     browser_login(page, live_server)
 
-    shown = page.goto(f"{live_server}/organisation/notes/{programme['rouen']}")
+    # The event's page, not its live board: a board left open would keep streaming after the test.
+    shown = page.goto(f"{live_server}/organisation/evenements/{programme['rouen']}")
     assert shown.status == 200
+    assert "/jury/" not in page.content()  # a coordinator reads, but never sees the jurors' links
     refused = page.request.post(f"{live_server}/organisation/notes/{programme['rouen']}/resultats")
     assert refused.status == 403
 
