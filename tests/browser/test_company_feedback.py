@@ -1,6 +1,6 @@
 """Feedback for a company, end to end in Chromium: a juror writes it offline on a tablet, the organiser hides
 one juror's feedback and releases the rest, and the company reads its link on a phone (390×844), in French,
-in English and as a PDF."""
+in English and as a PDF; axe-core finds no serious accessibility violation on these pages."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from pitchday.extensions import db
-from pitchday.models import JurorFeedback
+from pitchday.models import JurorFeedback, Pitch
+from pitchday.services import feedback
 from tests.browser.test_offline_juror import TABLET, queue_of, sheet_url, wait_for_offline_copies, wait_until
-from tests.helpers import browser_login, create_organiser
+from tests.browser.test_public_accessibility import axe_source, serious_violations  # noqa: F401 (fixture)
+from tests.helpers import browser_login, create_organiser, login
 from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -126,3 +128,32 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
     expect(phone.get_by_role("heading", name="Strengths")).to_be_visible()
     expect(phone.get_by_role("link", name="Download as PDF")).to_be_visible()
     phone_context.close()
+
+
+def test_the_company_page_and_the_moderation_page_have_no_serious_accessibility_violation(
+        app, live_server, browser, day, axe_source):  # noqa: F811
+    the_other_jurors_write(app, day)
+    with app.app_context():
+        create_organiser()
+    organiser = app.test_client()
+    login(organiser)
+    moderation = f"/organisation/notes/{day.slug}/retours/{day.pitches['aurthus-et-paole']}"
+    assert organiser.post(f"{moderation}/rang").status_code == 302
+    assert organiser.post(f"{moderation}/publier").status_code == 302
+    with app.app_context():
+        token = feedback.current_link(db.session.get(Pitch, day.pitches["aurthus-et-paole"])).token
+
+    # axe is injected as an inline script, which the Content-Security-Policy rightly refuses.
+    context = browser.new_context(**PHONE, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in (f"/retour/{token}", f"/retour/{token}?lang=en", "/retour/no-such-link"):
+        page.goto(live_server + path)
+        found[path] = serious_violations(page, axe_source)
+    browser_login(page, live_server)
+    for path in (moderation, f"/organisation/notes/{day.slug}/retours"):
+        page.goto(live_server + path)
+        found[path] = serious_violations(page, axe_source)
+    context.close()
+
+    assert found == {path: [] for path in found}
