@@ -293,6 +293,9 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         elif tight:
             _start_greedily(event, options, best, min(left(), step), workers)
 
+    if best.score is None and left() <= MIN_STAGE_SECONDS:
+        # Out of time with no schedule: building the relaxation of a large event alone would overrun.
+        return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
     relaxation = ScheduleModel.build_relaxation(event, options)
     if best.score is not None:
         relaxation.variables.hint(relaxation.model, best.sessions)

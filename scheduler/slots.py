@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 # Rounds of the repair loop before giving up (each adds no-goods for the starts that failed).
 MAX_ROUNDS = 30
+# At most this many groups of restricted rooms get Hall's condition per start in the placement.
+HALL_SETS = 120
 # An organisation whose experts can judge less than this much more than it must fill makes an event tight.
 TIGHT_MARGIN = 0.1
 # After a first valid deal of a placement's panels, this long for the most topics (when time is left).
@@ -184,7 +186,13 @@ class _Placement:
                 if barred:
                     model.add(self.sits[(expert_id, t)] <= count[t] - sum(barred))
         restricted = {allowed for allowed in grid.kind_rooms if allowed != rooms}
-        restricted |= {one | other for one in restricted for other in restricted if len(one | other) < len(rooms)}
+        # Hall's condition on every union of restricted room sets (up to HALL_SETS of them): with
+        # pairs only, a start of 150 tight pitches failed its room matching and cost a round.
+        frontier = set(restricted)
+        while frontier and len(restricted) < HALL_SETS:
+            frontier = {one | other for one in frontier for other in restricted
+                        if len(one | other) < len(rooms)} - restricted
+            restricted |= set(sorted(frontier, key=len)[:HALL_SETS - len(restricted)])
         confined = {allowed: [k for k, mine in enumerate(grid.kind_rooms) if mine <= allowed] for allowed in restricted}
         overlapping = grid.overlapping()
         for running in [[t] for t in kinds_at] + overlapping:
@@ -296,16 +304,17 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
         seats[t] = {(e, p): model.new_bool_var(f"seat[{e},{p}]")
                     for p in pitch_ids for e in set(sitting[t]).intersection(grid.judges(p, t))}
         _panel_rules(model, event, experts, pitch_ids, sitting[t], seats[t], pinned)
-    model.maximize(sum(len(set(experts[e].topics) & set(pitches[p].topics)) * var
-                       for by_pair in seats.values() for (e, p), var in by_pair.items()))
-    # Any valid deal first (it takes a fraction of a second), then the most topics if time is left.
+    # Any valid deal first, without objective nor presolve (a fraction of a second: with the
+    # objective, on a loaded machine, 0.9 s went by without one), then the most topics if time is left.
     began = time.perf_counter()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.stop_after_first_solution = True
+    solver.parameters.cp_model_presolve = False
     if workers is not None:
         solver.parameters.num_workers = workers
     status = solver.solve(model)
+    model.maximize(sum(len(set(experts[e].topics) & set(pitches[p].topics)) * var
+                       for by_pair in seats.values() for (e, p), var in by_pair.items()))
     left = seconds - (time.perf_counter() - began)
     log.debug("slot panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and left > DEAL_SECONDS:
