@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
@@ -43,6 +44,16 @@ JOB_OUTCOMES = {
     "queue_unavailable": _l("Le calcul n'a pas pu être confié à la file d'attente (Redis injoignable). "
                             "Relancez-le dans un instant."),
 }
+
+
+def worker_label(state: dict) -> str:
+    """Which process solves, and how fresh its last sign of life is (from ``solving.job_state``)."""
+    if not state.get("worker"):
+        return str(_l("En attente d'un processus de calcul.")) if state.get("active") else ""
+    if state.get("heartbeat_age") is None:
+        return str(_l("Calculé par %(worker)s", worker=state["worker"]))
+    return str(_l("Calcul par %(worker)s — dernier signe de vie il y a %(seconds)s s", worker=state["worker"],
+                  seconds=format_decimal(state["heartbeat_age"], format="0.#")))
 
 
 def job_message(job) -> str:

@@ -14,7 +14,7 @@ from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
-from pitchday.organiser.labels import job_message, status_label
+from pitchday.organiser.labels import job_message, status_label, worker_label
 from pitchday.organiser.views import bp
 from pitchday.services import accounts, agenda, calendar, exports, notifications, planning, schedules, solving
 from pitchday.services.teams import Permission as P
@@ -49,7 +49,8 @@ def workspace(slug: str):
     return render_template("organiser/workspace.html", event=event, job=job, form=SolveForm(),
                            confirm=ConfirmForm(), versions=planning.versions_of(event),
                            published=agenda.latest_published(event),
-                           idle_experts=planning.experts_who_cannot_sit(event))
+                           idle_experts=planning.experts_who_cannot_sit(event),
+                           worker_label=worker_label(solving.job_state(job)) if job else "")
 
 
 @bp.route("/evenements/<slug>/planning/generer", methods=["POST"])
@@ -77,6 +78,7 @@ def job_status(slug: str, job_id: int):
     state = solving.job_state(job)
     state["status_label"] = status_label(job.status)
     state["message"] = job_message(job)
+    state["worker_label"] = worker_label(state)
     state["version_url"] = url_for("organiser.version", slug=slug, version_id=job.version_id) \
         if job.version_id else None
     return jsonify(state)

@@ -210,6 +210,9 @@ def job_state(job: SolveJob) -> dict:
         "stop_requested": job.stop_requested,
         "version_id": job.version_id,
         "worker": job.worker,
+        # Seconds since the worker last said it was alive (None before a worker took the job).
+        "heartbeat_age": round((datetime.now(UTC) - _aware(job.heartbeat_at)).total_seconds(), 1)
+        if job.is_active and job.heartbeat_at else None,
         "detail": job.error,
     }
 

@@ -22,6 +22,7 @@
     show("gap", state.gap === null ? "—" : (state.gap * 100).toFixed(1) + " %");
     show("elapsed", state.elapsed.toFixed(1));
     show("message", state.message || "");
+    show("worker_label", state.worker_label || "");
     if (!state.active) {
       var stop = document.getElementById("stop-form");
       if (stop) {

@@ -300,12 +300,28 @@ def test_a_lost_solve_says_what_happened_in_the_visitors_language(organiser_clie
     assert state["status"] == "failed" and state["outcome"] == "worker_lost" and not state["active"]
     assert "s'est arrêté sans donner de nouvelles" in state["message"]
     page = organiser_client.get(url(event, "/planning")).get_data(as_text=True)
-    assert "s&#39;est arrêté sans donner de nouvelles" in page and "hote-b:4242" in page
+    assert "s&#39;est arrêté sans donner de nouvelles" in page and "Calculé par hote-b:4242" in page
 
     organiser_client.get("/langue/en")
     refresh()
     state = organiser_client.get(url(event, f"/calculs/{job.id}.json")).get_json()
     assert "stopped without any news" in state["message"]
+
+
+def test_a_running_solve_says_which_process_and_when_it_was_last_heard(organiser_client, rouen, ctx):
+    from datetime import UTC, datetime, timedelta
+
+    event = import_event(rouen)
+    beat = datetime.now(UTC) - timedelta(seconds=2)
+    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=60, worker="hote-b:4242",
+                   started_at=beat, claimed_at=beat, heartbeat_at=beat)
+    db.session.add(job)
+    db.session.commit()
+
+    state = organiser_client.get(url(event, f"/calculs/{job.id}.json")).get_json()
+
+    assert state["active"] and 1.5 < state["heartbeat_age"] < 30
+    assert state["worker_label"].startswith("Calcul par hote-b:4242 — dernier signe de vie il y a ")
 
 
 def test_a_starting_worker_closes_the_jobs_lost_before(ctx, rouen):
