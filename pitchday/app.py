@@ -152,10 +152,11 @@ def _back_url() -> str | None:
     """Where an error page sends its visitor back to: a juror refused a page goes back to their day."""
     token = (request.view_args or {}).get("token")
     if request.blueprint == "juror" and isinstance(token, str):
+        from pitchday.juror.views import home_of
         from pitchday.security import juror_of_link
 
         if juror_of_link(token) is not None:
-            return url_for("juror.day", token=token) + "/"
+            return home_of(token)
     return None
 
 

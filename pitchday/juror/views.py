@@ -109,7 +109,7 @@ def state(token: str):
     answer: dict = {"csrf_token": generate_csrf(),
                     "poll_seconds": current_app.config["JUROR_POLL_SECONDS"]}
     pitch_id = request.args.get("pitch", "")
-    if pitch_id.isdigit():
+    if pitch_id.isdigit() and len(pitch_id) <= 9:  # a database integer; anything else is no pitch of theirs
         answer["sheet"] = _stored_sheet(expert, int(pitch_id))
     else:
         sessions = agenda.sessions_of_expert(expert)
@@ -122,7 +122,7 @@ def offline_pages(token: str):
     """The addresses the service worker keeps for offline use: the day, every sheet of the panel, the assets."""
     expert = juror_or_403(token)
     sessions = agenda.sessions_of_expert(expert)
-    pages = [url_for("juror.day", token=token) + "/"]
+    pages = [home_of(token)]
     for session in sessions:
         try:
             scoring.right_to_score(expert, session.pitch_id)
@@ -139,7 +139,7 @@ def service_worker(token: str):
     juror_or_403(token)
     with current_app.open_resource("static/js/juror-sw.js") as script:  # small: read whole, the file closed
         response = Response(script.read(), mimetype="text/javascript")
-    response.headers["Service-Worker-Allowed"] = url_for("juror.day", token=token) + "/"
+    response.headers["Service-Worker-Allowed"] = home_of(token)
     return response
 
 
@@ -147,7 +147,7 @@ def service_worker(token: str):
 def manifest(token: str):
     """The web app manifest: a tablet can pin the juror's day to its home screen and open it offline."""
     expert = juror_or_403(token)
-    home = url_for("juror.day", token=token) + "/"
+    home = home_of(token)
     response = jsonify(
         name=_("PitchDay — jury de %(name)s", name=expert.name), short_name=_("Jury PitchDay"),
         lang=str(get_locale() or "fr"),
@@ -156,6 +156,12 @@ def manifest(token: str):
                 "purpose": "any"}])
     response.mimetype = "application/manifest+json"
     return response
+
+
+@bp.app_template_global()
+def home_of(token: str) -> str:
+    """The juror's day at the service worker's scope (``/jury/<token>/``): the address that opens offline."""
+    return url_for("juror.day", token=token) + "/"
 
 
 def _stored_sheet(expert: Expert, pitch_id: int) -> dict | None:

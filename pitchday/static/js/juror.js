@@ -43,6 +43,9 @@
   var wasUnreachable = false;
   var lastRefusal = "";
   var savedOnce = false;
+  // When this page last changed or heard back about a change: an answer to a check asked before that
+  // may predate the change, and must not show the old marks again (its lock still counts).
+  var lastLocalChange = 0;
   var storageFull = false;
   var locked = form ? form.getAttribute("data-locked") === "true" : false;
   var renderedLocked = locked;
@@ -278,6 +281,7 @@
     retryDelay = FIRST_DELAY_MS;
     return response.json().catch(function () { return {}; }).then(function (answer) {
       drop(item.client_id);
+      lastLocalChange = Date.now();
       if (response.ok) {
         savedOnce = true;
         lastRefusal = "";
@@ -335,6 +339,7 @@
 
   var pollTimer = null;
   function checkServer() {
+    var asked = Date.now();
     var query = "?device=" + encodeURIComponent(deviceId()) + "&kind=" + deviceKind() +
       "&pending=" + loadQueue().length + (pitch ? "&pitch=" + pitch : "");
     return fetch(settings.stateUrl + query, { credentials: "same-origin", cache: "no-store",
@@ -348,7 +353,8 @@
         unreachable = false;
         if (answer.csrf_token) { csrfToken = answer.csrf_token; }
         if (answer.poll_seconds) { pollMs = Math.max(1, answer.poll_seconds) * 1000; }
-        if (answer.sheet) { showStored(answer.sheet); }
+        if (answer.sheet && lastLocalChange < asked) { showStored(answer.sheet); }
+        else if (answer.sheet) { showLock(answer.sheet.locked); }
         if (answer.locks) { showDayLocks(answer.locks); }
         if (comingBack || loadQueue().length) { clearTimeout(retryTimer); retryDelay = FIRST_DELAY_MS; flush(); }
         showStatus();
