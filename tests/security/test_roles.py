@@ -271,3 +271,20 @@ def test_an_unknown_slug_and_a_foreign_event_answer_alike(app, world):
 
     assert foreign.status_code == unknown.status_code == 404
     assert slug not in foreign.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("identity, shown", [("planner", True), ("owner", True), ("viewer", False),
+                                             ("scoring", False), ("coordinator", False)])
+def test_pages_offer_only_the_actions_the_role_may_take(app, world, identity, shown):
+    client = app.test_client()
+    log_in_as(client, world["accounts"][identity])
+    base = f"/organisation/evenements/{world['values']['slug']}"
+
+    version = client.get(f"{base}/versions/{world['values']['version_id']}").get_data(as_text=True)
+    workspace = client.get(f"{base}/planning").get_data(as_text=True)
+    edit = client.get(f"{base}/modifier").get_data(as_text=True)
+
+    assert ('id="replan-form"' in version) is shown
+    assert ('id="move-form"' in version) is shown
+    assert ('id="generate-button"' in workspace) is shown
+    assert ("Enregistrer les règles" in edit) is shown
