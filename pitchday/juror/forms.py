@@ -26,6 +26,8 @@ def scoring_form(criteria: list[Criterion]) -> Form:
         improvements = TextAreaField(_l("Pistes d'amélioration"),
                                      validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)])
         follow_up = BooleanField(_l("Je souhaite suivre ce projet"))
+        # Sent with the feedback fields: a sheet whose feedback is released (disabled) sends neither.
+        feedback_sent = HiddenField()
 
     for criterion in criteria:
         # The scale is checked by the scoring service, which refuses a wrong mark with its reason.
@@ -36,6 +38,9 @@ def scoring_form(criteria: list[Criterion]) -> Form:
 
 
 def feedback_of_form(form: Form) -> dict:
-    """The feedback for the company as the plain form sent it (an unticked box sends nothing: False)."""
+    """The feedback for the company as the plain form sent it (an unticked box sends nothing: False);
+    nothing when the form's feedback was disabled (released to the company)."""
+    if not form.feedback_sent.data:
+        return {}
     return {"strengths": form.strengths.data or "", "improvements": form.improvements.data or "",
             "follow_up": bool(form.follow_up.data)}

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from pitchday.extensions import db
-from pitchday.models import JurorFeedback
+from pitchday.models import FeedbackRelease, JurorFeedback
 
 MAX_FEEDBACK_LENGTH = 5000
 TEXT_FIELDS = ("strengths", "improvements")
@@ -38,6 +38,7 @@ class JurorFeedbackFields:
     strengths: str = ""
     improvements: str = ""
     follow_up: bool = False
+    released: bool = False  # released to the company: it no longer changes (see refuse_changes_once_released)
 
     def as_json(self) -> dict:
         return {"strengths": self.strengths, "improvements": self.improvements, "follow_up": self.follow_up}
@@ -96,9 +97,27 @@ def feedback_row(expert_id: int, pitch_id: int) -> JurorFeedback | None:
 def juror_fields(expert_id: int, pitch_id: int) -> JurorFeedbackFields:
     """The juror's own feedback on a pitch (empty when they have written none)."""
     row = feedback_row(expert_id, pitch_id)
+    released = is_released(pitch_id)
     if row is None:
-        return JurorFeedbackFields()
-    return JurorFeedbackFields(row.strengths, row.improvements, row.follow_up)
+        return JurorFeedbackFields(released=released)
+    return JurorFeedbackFields(row.strengths, row.improvements, row.follow_up, released)
+
+
+def is_released(pitch_id: int) -> bool:
+    return db.session.execute(select(FeedbackRelease.pitch_id).where(
+        FeedbackRelease.pitch_id == pitch_id, FeedbackRelease.released_at.is_not(None))).first() is not None
+
+
+def refuse_changes_once_released(expert_id: int, pitch_id: int, wanted: dict[str, str | bool]) -> None:
+    """Once the company can read the feedback, a juror's change to it is refused: what the organisers
+    released is what the company reads. Sending the stored words again (the sheet's button sends every
+    field) is no change; the organisers withdraw the release to let the jurors write again."""
+    if not wanted or not is_released(pitch_id):
+        return
+    stored = juror_fields(expert_id, pitch_id)
+    if any(getattr(stored, name) != value for name, value in wanted.items()):
+        raise FeedbackError(409, _("Le retour a été publié pour l'entreprise : il ne peut plus changer. "
+                                   "Adressez-vous à l'organisation pour le rouvrir."))
 
 
 def apply_juror_feedback(expert_id: int, pitch_id: int, wanted: dict[str, str | bool], audit,

@@ -241,6 +241,7 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
                                   length=len(comment), limit=MAX_COMMENT_LENGTH))
     try:
         wanted_feedback = company_feedback.checked_juror_feedback(feedback or {})
+        company_feedback.refuse_changes_once_released(expert.id, pitch_id, wanted_feedback)
     except company_feedback.FeedbackError as refusal:
         raise ScoringError(refusal.status, refusal.message) from None
     audit = AuditTrail(expert, pitch_id, client_id, device_id)

@@ -130,14 +130,15 @@ def test_the_plain_form_saves_the_feedback_without_javascript(app, client, day):
     page = client.get(pitch_url).get_data(as_text=True)
     client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
 
+    assert '<input type="hidden" name="feedback_sent" value="1">' in page
     response = client.post(pitch_url, data={"client_id": client_id, "comment": "Entre nous",
                                             "strengths": "Prototype convaincant", "improvements": "",
-                                            "follow_up": "y"})
+                                            "follow_up": "y", "feedback_sent": "1"})
 
     assert response.status_code == 302
     assert stored(app) == [("Prototype convaincant", "", True)]
     # Unticked, the box sends nothing: the follow-up offer is withdrawn.
     page = client.get(pitch_url).get_data(as_text=True)
     client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
-    client.post(pitch_url, data={"client_id": client_id, "strengths": "Prototype convaincant"})
+    client.post(pitch_url, data={"client_id": client_id, "strengths": "Prototype convaincant", "feedback_sent": "1"})
     assert stored(app) == [("Prototype convaincant", "", False)]

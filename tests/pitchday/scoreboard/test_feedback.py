@@ -322,3 +322,27 @@ def test_a_company_without_an_address_is_not_mailed_and_the_organiser_is_told(ap
     assert "Aucune adresse e-mail pour Aurthus et Paole" in released
     with app.app_context():
         assert db.session.execute(db.select(OutboundMail)).first() is None
+
+
+def test_once_released_the_jurors_feedback_no_longer_changes(app, client, day, organiser):  # noqa: F811
+    """What the organisers released is what the company reads: a juror's later change is refused (the marks
+    still go through), until the release is withdrawn."""
+    jurors_write(client, day)
+    organiser.post(pitch_url(day, "/publier"))
+    url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes"
+    c = str(day.criteria[0])
+
+    changed = client.post(url, json={"client_id": "after-release-1", "strengths": "Ajout non relu"})
+    same_words = client.post(url, json={"client_id": "after-release-2", "scores": {c: 9},
+                                        **{k: v for k, v in WRITTEN["uimm-1"].items() if k != "comment"}})
+    sheet = client.get(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}").get_data(
+        as_text=True)
+
+    assert changed.status_code == 409 and "publié pour l'entreprise" in changed.json["error"]
+    assert changed.json["sheet"]["feedback"]["strengths"] == "Prototype déjà chez deux clients"
+    assert same_words.status_code == 200  # the sheet's button sends every field: the marks are saved
+    assert "Ajout non relu" not in client.get(company_url(app, day)).get_data(as_text=True)
+    assert 'class="company-feedback" disabled' in sheet and "ce retour ne change plus" in sheet
+
+    organiser.post(pitch_url(day, "/retirer"))
+    assert client.post(url, json={"client_id": "after-withdraw", "strengths": "Ajout relu"}).status_code == 200
