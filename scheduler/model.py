@@ -290,7 +290,7 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         found = find_schedule(event, options, SLOT_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested)
         if found is not None:
             best.offer(found)
-        elif tight:
+        elif tight and left() > MIN_STAGE_SECONDS:
             _start_greedily(event, options, best, min(left(), step), workers)
 
     if best.score is None and left() <= MIN_STAGE_SECONDS:
