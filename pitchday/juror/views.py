@@ -91,7 +91,7 @@ def autosave(token: str, pitch_id: int):
         # The marks as stored, so that the sheet shows them again instead of the refused ones.
         return jsonify(error=refusal.message, status="refused", sheet=_stored_sheet(expert, pitch_id)), \
             refusal.status
-    devices.heard(expert, report)
+    devices.heard(expert, report, current_app.config["JUROR_OFFLINE_AFTER_SECONDS"])
     return jsonify(response)
 
 
@@ -105,7 +105,8 @@ def state(token: str):
     """
     expert = juror_or_403(token)
     devices.heard(expert, devices.report_of({"id": request.args.get("device"), "kind": request.args.get("kind", ""),
-                                             "pending": request.args.get("pending")}))
+                                             "pending": request.args.get("pending")}),
+                  current_app.config["JUROR_OFFLINE_AFTER_SECONDS"])
     answer: dict = {"csrf_token": generate_csrf(),
                     "poll_seconds": current_app.config["JUROR_POLL_SECONDS"]}
     pitch_id = request.args.get("pitch", "")

@@ -25,8 +25,9 @@ from pitchday.models import Event, Expert, JurorDevice
 DEVICE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 KINDS = ("tablet", "phone", "computer")
 MAX_PENDING = 100_000
-# A report that changes nothing is written at most this often: a tablet checks its sheet every few
-# seconds, and most checks must stay reads.
+# A report that changes nothing is written at most this often (and at least three times within the
+# board's offline delay, so that a device that is heard is never shown offline): a tablet checks its
+# sheet every few seconds, and most checks must stay reads.
 REFRESH_SECONDS = 10
 
 
@@ -75,20 +76,22 @@ def report_of(body: object) -> DeviceReport | None:
     return DeviceReport(device_id, pending, kind if kind in KINDS else "")
 
 
-def heard(expert: Expert, report: DeviceReport | None, now: datetime | None = None) -> None:
+def heard(expert: Expert, report: DeviceReport | None, offline_after: float, now: datetime | None = None) -> None:
     """Note that the device was heard from now, holding ``report.pending`` changes not yet sent.
 
     One read; a write only when the count or the kind changed, or the last write is older than
-    ``REFRESH_SECONDS``. Two first reports of one device at once cannot clash: the row is upserted.
+    ``REFRESH_SECONDS`` (or a third of ``offline_after``). Two first reports of one device at once
+    cannot clash: the row is upserted.
     """
     if report is None:
         return
+    refresh = timedelta(seconds=min(REFRESH_SECONDS, offline_after / 3))
     now = _naive(now or datetime.now(UTC))
     known = db.session.execute(
         db.select(JurorDevice.pending, JurorDevice.kind, JurorDevice.last_seen_at)
         .where(JurorDevice.expert_id == expert.id, JurorDevice.device_id == report.device_id)).first()
     if known is not None and known.pending == report.pending and known.kind == (report.kind or known.kind) \
-            and now - known.last_seen_at < timedelta(seconds=REFRESH_SECONDS):
+            and now - known.last_seen_at < refresh:
         return
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     values = {"event_id": expert.event_id, "expert_id": expert.id, "device_id": report.device_id,
