@@ -108,6 +108,7 @@ def test_the_feedback_for_the_company_typed_and_left_at_once_is_stored_too(app, 
             row = db.session.execute(db.select(JurorFeedback)).scalar_one_or_none()
             return row and (row.strengths, row.improvements, row.follow_up)
     assert wait_until(lambda: stored() == ("Usine prête.", "Chiffrer le marché.", True))
+    assert wait_until(lambda: queue_of(page) == [])  # the day page's resend answered: nothing left in flight
 
 
 def test_the_back_link_is_a_large_touch_target_and_goes_to_the_offline_day(live_server, tablet, day):  # noqa: F811

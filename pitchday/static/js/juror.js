@@ -451,8 +451,10 @@
         scores[input.name.slice(1)] = Number(input.value);
       });
       var body = { scores: scores };
-      textFields().forEach(function (name) { body[name] = form.elements[name].value; });
-      if (form.elements[TICK]) { body[TICK] = form.elements[TICK].checked; }
+      // Not the fields the page has closed (the feedback once released to the company): they do not change.
+      var open = function (field) { return field && !field.matches(":disabled"); };
+      textFields().forEach(function (name) { if (open(form.elements[name])) { body[name] = form.elements[name].value; } });
+      if (open(form.elements[TICK])) { body[TICK] = form.elements[TICK].checked; }
       enqueue(body);
     });
     showLock(locked);
