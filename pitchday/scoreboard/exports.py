@@ -1,35 +1,13 @@
-"""CSV files for French Excel: UTF-8 with a BOM, semicolons, decimal commas."""
+"""The board's CSV exports (written by pitchday.services.spreadsheets, formulas neutralised)."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from flask_babel import gettext as _
 
 from pitchday.extensions import db
 from pitchday.models import Event, JurorComment, Score
 from pitchday.services import ranking, rubric
-
-# A cell starting with one of these is a formula to a spreadsheet: a juror's comment must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv(header: list[str], rows: list[list[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    return "\ufeff" + buffer.getvalue()
+from pitchday.services.spreadsheets import spreadsheet_csv
 
 
 def scores_csv(event: Event) -> str:
@@ -50,7 +28,7 @@ def scores_csv(event: Event) -> str:
         rows.append([pitches[pitch_id].company, experts[expert_id].name, experts[expert_id].organisation.name,
                      *[values.get(criterion.id) for criterion in criteria], totals.get((pitch_id, expert_id)),
                      comments.get((pitch_id, expert_id), "")])
-    return _csv([_("Projet"), _("Juré"), _("Organisation"), *[c.label for c in criteria], _("Total /100"),
+    return spreadsheet_csv([_("Projet"), _("Juré"), _("Organisation"), *[c.label for c in criteria], _("Total /100"),
                  _("Commentaire")], rows)
 
 
@@ -59,5 +37,5 @@ def ranking_csv(event: Event) -> str:
     names = {pitch.id: pitch.company for pitch in event.pitches}
     rows = [[result.rank, names[result.pitch], result.corrected, result.raw, result.median, result.spread,
              result.jurors, _("oui") if result.disagreement else _("non")] for result in ranking.event_ranking(event)]
-    return _csv([_("Rang"), _("Projet"), _("Score corrigé /100"), _("Moyenne brute /100"), _("Médiane /100"),
+    return spreadsheet_csv([_("Rang"), _("Projet"), _("Score corrigé /100"), _("Moyenne brute /100"), _("Médiane /100"),
                  _("Écart-type"), _("Jurés"), _("Désaccord")], rows)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,6 +12,7 @@ from markupsafe import Markup
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
 from pitchday.services import schedules
 from pitchday.services.agenda import format_clock
+from pitchday.services.spreadsheets import spreadsheet_csv
 from scheduler import data as sd
 from scheduler import io as sio
 
@@ -22,14 +21,11 @@ CSV_COLUMNS = ["date", "debut", "fin", "salle", "pitch", "entreprise", "titre", 
 
 def schedule_csv(event: Event, version: ScheduleVersion) -> str:
     """The schedule as a semicolon-separated file that French spreadsheets open as they are (BOM, ';')."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)):
-        writer.writerow([s.date.isoformat(), format_clock(s.start_min), format_clock(s.end_min), s.room.name,
-                         s.pitch.key, s.pitch.company, s.pitch.title, s.pitch.sector, s.pitch.city,
-                         ", ".join(seat.expert.name for seat in s.seats)])
-    return "\ufeff" + out.getvalue()
+    rows = [[s.date.isoformat(), format_clock(s.start_min), format_clock(s.end_min), s.room.name,
+             s.pitch.key, s.pitch.company, s.pitch.title, s.pitch.sector, s.pitch.city,
+             ", ".join(seat.expert.name for seat in s.seats)]
+            for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position))]
+    return spreadsheet_csv(CSV_COLUMNS, rows)
 
 
 def schedule_file(version: ScheduleVersion) -> dict:
