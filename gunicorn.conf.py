@@ -15,6 +15,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
 threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
 timeout = 60
+# Juror tokens are in URLs: the access and error logs keep their first 4 characters only.
+logger_class = "pitchday.logs.RedactingGunicornLogger"
 graceful_timeout = 10
 keepalive = 5
 

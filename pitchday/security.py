@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from pitchday.logs import TOKEN_PREFIX_LOGGED  # how much of a token any log shows
 from pitchday.models import Expert, Pitch
 from pitchday.services import accounts, feedback, ratelimit
 
@@ -60,8 +61,6 @@ EMAIL_KEY_LENGTH = 254
 # a server that closes with the body unread makes the client see a reset connection instead.
 DRAIN_REFUSED_UPLOAD_BYTES = 64 * 1024 * 1024
 
-# How much of an unknown token the log shows: enough to tell attempts apart, useless to replay.
-TOKEN_PREFIX_LOGGED = 4
 
 
 def init_security(app: Flask) -> None:
