@@ -136,7 +136,7 @@ def demo_command() -> None:
 
     demo.prepare(event)
     db.session.commit()
-    base = os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")
+    base = current_app.config["BASE_URL"]
     click.echo("")
     click.echo(f"  Programme public : {base}/e/{event.slug}")
     click.echo(f"  {programme.name} : {base}/programme/{programme.slug}")
@@ -211,7 +211,7 @@ def coordinator_command(email: str, programme_slug: str) -> None:
 
 
 def _print_juror_links(event: Event, base: str | None = None) -> None:
-    base = base or os.environ.get("PITCHDAY_BASE_URL", "http://127.0.0.1:5000")
+    base = base or current_app.config["BASE_URL"]
     click.echo("  Liens personnels des jurés :")
     for access in accounts.ensure_juror_links(event):
         with current_app.test_request_context():

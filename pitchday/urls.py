@@ -46,3 +46,42 @@ def row_id(text: str) -> int:
     if not 1 <= value <= LARGEST_ID:
         raise ValueError(text)
     return value
+
+
+class RefuseUnreadableHost:
+    """WSGI middleware: a Host header that is no host name gets a plain 400 before Flask reads it.
+
+    Flask builds every URL (the error page's too) from the Host header; one that IDNA cannot
+    encode (a label of 64 characters, a stray byte) left it without a URL adapter, and even the
+    error page failed. The answer is plain text in both languages: no template can be rendered.
+    """
+
+    BODY = ("En-tête Host invalide : ce n'est pas un nom d'hôte.\n"
+            "Invalid Host header: it is not a host name.\n").encode()
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not readable_host(host):
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                               ("Content-Length", str(len(self.BODY)))])
+            return [self.BODY]
+        return self.wsgi_app(environ, start_response)
+
+
+def readable_host(host: str) -> bool:
+    """Whether a Host header is a name (or address) and port that URLs can be built from."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if not host or len(host) > 260 or any(ord(char) < 0x21 or ord(char) == 0x7F for char in host):
+        return False
+    if name.startswith("[") and name.endswith("]"):  # an IPv6 address
+        return True
+    try:
+        encoded = name.encode("idna")
+        encoded.decode("ascii").encode("ascii").decode("idna")
+    except UnicodeError:
+        return False
+    return True
+

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from pitchday.access import event_for
 from pitchday.extensions import db
+from pitchday.links import absolute_url
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label, worker_label
@@ -389,5 +390,5 @@ def access_cards(slug: str):
     """Printable access cards: each juror's personal link and its QR code, several per A4 page."""
     event = event_for(slug, P.JUROR_LINKS)
     cards = exports.access_cards(accounts.ensure_juror_links(event),
-                                 lambda token: url_for("juror.day", token=token, _external=True))
+                                 lambda token: absolute_url("juror.day", token=token))
     return render_template("organiser/cards.html", event=event, cards=cards)
