@@ -154,11 +154,14 @@ def create_organiser(database_url: str) -> None:
     from config import TestConfig
     from pitchday import create_app
     from pitchday.extensions import db
-    from pitchday.services import accounts
+    from pitchday.models import Event
+    from pitchday.services import accounts, teams
 
     app = create_app(TestConfig(database_url))
     with app.app_context():
-        accounts.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Bench")
+        organiser = accounts.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, "Bench")
+        for event in db.session.execute(db.select(Event)).scalars():  # the boards need a seat in the team
+            teams.make_owner(event, organiser)
         db.session.commit()
         db.engine.dispose()
 
