@@ -13,12 +13,14 @@ import re
 
 TOKEN_PREFIX_LOGGED = 4
 # A juror URL's token segment, also percent-encoded (%2F is not a segment end) and in a referrer.
-_JUROR_TOKEN = re.compile(rf"(/jury/)([^/?#\s\"']{{0,{TOKEN_PREFIX_LOGGED}}})[^/?#\s\"']*")
+# The URL prefixes whose next segment is a secret: juror links, and companies' feedback links.
+SECRET_LINK_PREFIXES = ("/jury/", "/retour/")
+_JUROR_TOKEN = re.compile(rf"(/jury/|/retour/)([^/?#\s\"']{{0,{TOKEN_PREFIX_LOGGED}}})[^/?#\s\"']*")
 
 
 def redact(text: str) -> str:
-    """``text`` with every juror token cut to its first characters and an ellipsis."""
-    if "/jury/" not in text:
+    """``text`` with every juror (and company) token cut to its first characters and an ellipsis."""
+    if not any(prefix in text for prefix in SECRET_LINK_PREFIXES):
         return text
     return _JUROR_TOKEN.sub(lambda m: f"{m[1]}{m[2]}…" if m.end() - m.start(2) > TOKEN_PREFIX_LOGGED
                             else m[0], text)
