@@ -53,6 +53,7 @@ def test_csv_columns_bring_addresses_and_refuse_bad_ones(ctx, rouen):
     good = (f"id;entreprise;titre;secteur;email_contact\n{key};Filature;Relocaliser;Textile;contact@filature.fr\n"
             ).encode()
     csv_import.import_pitches(event, good)
+    db.session.commit()
     assert event.pitches[0].contact_email == "contact@filature.fr"
 
     bad = f"id;entreprise;titre;secteur;email_contact\n{key};Filature;Relocaliser;Textile;contact(at)x\n".encode()
