@@ -80,6 +80,9 @@ def send_claimed(message: OutboundMail) -> str:
         db.session.flush()
         return "retry" if message.status == "queued" else "failed"
     message.status, message.sent_at, message.last_error = "sent", datetime.now(UTC), ""
+    # Bodies carry personal links (a juror's, an invitation's, a company's): once delivered, the record
+    # keeps to whom, what (the subject) and when, not the secret.
+    message.body, message.attachments = "", []
     db.session.flush()
     return "sent"
 

@@ -36,6 +36,12 @@ def live_server(app) -> Iterator[str]:
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
+    # Requests still being answered (a board's stream, a long poll) hold a database connection: let them
+    # end before the app's teardown drops the database, or PostgreSQL's connection is left to the garbage
+    # collector (a ResourceWarning that fails the next test).
+    for request_thread in threading.enumerate():
+        if request_thread.name.endswith("(process_request_thread)"):
+            request_thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -254,15 +254,20 @@ def test_programme_commands_group_events_by_city(app, runner, rouen):
         assert teams.role_in(accounts.organiser_by_email("national@example.org"), event) == "coordinator"
 
 
-def test_the_invitation_is_mailed_with_its_link(app, client, owned_event):
-    from pitchday.models import OutboundMail
-
-    link = invite(client, owned_event, "Dominique@Example.org", "planner")
-
+def test_the_invitation_is_mailed_with_its_link(make_app, smtp_server, rouen):
+    app = make_app(**smtp_server.config())
+    client = app.test_client()
     with app.app_context():
-        message = db.session.execute(db.select(OutboundMail).filter_by(kind="invitation")).scalar_one()
-        assert message.recipient == "dominique@example.org"  # as the team stores it
-        assert "http://127.0.0.1:5000" + link in message.body and "— English —" in message.body
+        create_organiser()
+        slug = import_event(rouen).slug
+    login(client)
+
+    link = invite(client, slug, "Dominique@Example.org", "planner")
+
+    (received,) = smtp_server.recorder.wait_for(1)
+    assert received["To"] == "dominique@example.org"  # as the team stores it
+    body = received.get_body(("plain",)).get_content()
+    assert "http://127.0.0.1:5000" + link in body and "— English —" in body
 
 
 def test_refusals_are_worded_in_the_visitors_language(app, client, owned_event):

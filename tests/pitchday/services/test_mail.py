@@ -47,6 +47,8 @@ def test_a_message_is_sent_after_the_commit_with_its_attachment(mail_app, smtp_s
     assert attachment.get_filename() == "jour.ics" and attachment.get_content_type() == "text/calendar"
     stored = wait_until_settled(message.id)
     assert stored.status == "sent" and stored.attempts == 1 and stored.sent_at is not None
+    assert stored.body == "" and stored.attachments == []  # its links are secrets: not kept once delivered
+    assert stored.subject == "Votre planning" and stored.recipient == "juree@example.org"
 
 
 def test_a_rolled_back_message_is_never_sent(mail_app, smtp_server):
