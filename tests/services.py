@@ -62,7 +62,7 @@ class SMTPRecorder:
     messages: list[EmailMessage] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         with self._lock:
             if self.refused < self.refuse:
                 self.refused += 1

@@ -347,7 +347,7 @@ def test_publishing_a_change_says_who_is_told_and_the_event_page_lists_the_messa
     event = draft.event
     schedules.publish(draft)
     db.session.commit()
-    moved = sorted(draft.sessions, key=lambda s: (s.date, s.start_min))[-1]
+    moved = max(draft.sessions, key=lambda s: (s.date, s.start_min))
     told, silent = moved.seats[0].expert, moved.seats[1].expert
     told.email = "jure@example.org"
     db.session.commit()

@@ -54,7 +54,7 @@ def test_the_first_publication_sends_nothing(mail_ctx, rouen, smtp_server):
 def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_messages(mail_ctx, rouen,
                                                                                         smtp_server):
     event, first = published_first(rouen)
-    moved = sorted(first.sessions, key=lambda s: (s.date, s.start_min))[0]
+    moved = min(first.sessions, key=lambda s: (s.date, s.start_min))
     pitch = moved.pitch
     reachable = [seat.expert for seat in moved.seats][:2]
     silent = [seat.expert for seat in moved.seats][2:]
