@@ -4,7 +4,6 @@ and the programme view for its coordinators."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -55,21 +54,18 @@ def invite(slug: str):
 def _mail_invitation(invitation: Invitation, link: str) -> None:
     """The one-time link by e-mail, in French then English (the link is a secret: in the message, never a log)."""
     event = invitation.event
-    halves = []
-    for language in ("fr", "en"):
-        with force_locale(language):
-            halves.append("\n".join([
-                _("Bonjour,"), "",
-                _("Vous êtes invité·e dans l'équipe d'organisation de %(event)s, avec le rôle : %(role)s.",
-                  event=event.name, role=role_label(invitation.role)), "",
-                _("Pour choisir votre mot de passe et rejoindre l'équipe, ouvrez ce lien (il sert une seule fois "
-                  "et expire dans 7 jours) : %(link)s", link=link)]))
-    subjects = []
-    for language in ("fr", "en"):
-        with force_locale(language):
-            subjects.append(_("Invitation dans l'équipe de %(event)s", event=event.name))
-    mail.queue_message(invitation.email, " / ".join(subjects), "\n\n— English —\n\n".join(halves),
-                       kind="invitation", event=event)
+
+    def write() -> str:
+        return "\n".join([
+            _("Bonjour,"), "",
+            _("Vous êtes invité·e dans l'équipe d'organisation de %(event)s, avec le rôle : %(role)s.",
+              event=event.name, role=role_label(invitation.role)), "",
+            _("Pour choisir votre mot de passe et rejoindre l'équipe, ouvrez ce lien (il sert une seule fois "
+              "et expire dans 7 jours) : %(link)s", link=link)])
+
+    mail.queue_message(invitation.email,
+                       mail.subject_in_both(lambda: _("Invitation dans l'équipe de %(event)s", event=event.name)),
+                       mail.in_french_then_english(write), kind="invitation", event=event)
 
 
 def _member(event, member_id: int) -> TeamMember:

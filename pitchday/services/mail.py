@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_mailman import EmailMessage
 from sqlalchemy import update
 
@@ -49,6 +50,19 @@ def queue_message(recipient: str, subject: str, body: str, *, kind: str = "", ev
     db.session.flush()
     tasks.after_commit("mail", message.id)
     return message
+
+
+def in_french_then_english(write: Callable[[], str], joiner: str = "\n\n— English —\n\n") -> str:
+    """A text for someone whose language the app does not know: ``write()`` worded in French, then in English."""
+    halves = []
+    for language in ("fr", "en"):
+        with force_locale(language):
+            halves.append(write())
+    return joiner.join(halves)
+
+
+def subject_in_both(write: Callable[[], str]) -> str:
+    return in_french_then_english(write, " / ")[:200]
 
 
 def claim(message_id: int) -> OutboundMail | None:

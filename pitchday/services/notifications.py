@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from pitchday.links import absolute_url
@@ -62,19 +62,12 @@ class JurorChange:
 
 def version_published(version: ScheduleVersion, previous: ScheduleVersion | None) -> list[OutboundMail]:
     """Queue the messages a newly published version calls for; the request's commit sends them."""
-    if previous is None:
-        return []
-    event = version.event
-    sent = []
-    for expert in event.experts:
-        changes = juror_changes(expert, previous, version)
-        if changes and expert.email:
-            sent.append(_tell_juror(event, expert, version, changes))
-    old_slots = {session.pitch_id: Slot.of(session) for session in previous.sessions}
-    for session in version.sessions:
-        pitch, slot = session.pitch, Slot.of(session)
-        if old_slots.get(pitch.id) != slot and pitch.contact_email:
-            sent.append(_tell_company(event, pitch, version, session))
+    experts, pitches = people_to_tell(version, previous)
+    sessions = {session.pitch_id: session for session in version.sessions}
+    sent = [_tell_juror(version.event, expert, version, juror_changes(expert, previous, version))
+            for expert in experts if expert.email]
+    sent += [_tell_company(version.event, pitch, version, sessions[pitch.id]) for pitch in pitches
+             if pitch.contact_email]
     return sent
 
 
@@ -102,19 +95,6 @@ def people_to_tell(version: ScheduleVersion, previous: ScheduleVersion | None) -
     return experts, pitches
 
 
-def _both_languages(write) -> str:
-    """The message in French, then in English: each half worded in its own language."""
-    halves = []
-    for language in ("fr", "en"):
-        with force_locale(language):
-            halves.append(write())
-    return halves[0] + "\n\n— English —\n\n" + halves[1]
-
-
-def _subject(text_fr: str, text_en: str) -> str:
-    return f"{text_fr} / {text_en}"[:200]
-
-
 def _tell_juror(event: Event, expert: Expert, version: ScheduleVersion, changes: list[JurorChange]) -> OutboundMail:
     link = _juror_link(expert)
 
@@ -127,12 +107,9 @@ def _tell_juror(event: Event, expert: Expert, version: ScheduleVersion, changes:
                         "personnel : %(link)s", link=link)]
         return "\n".join(lines)
 
-    with force_locale("fr"):
-        subject_fr = _("%(event)s : votre planning de jury a changé", event=event.name)
-    with force_locale("en"):
-        subject_en = _("%(event)s : votre planning de jury a changé", event=event.name)
+    subject = mail.subject_in_both(lambda: _("%(event)s : votre planning de jury a changé", event=event.name))
     return mail.queue_message(
-        expert.email, _subject(subject_fr, subject_en), _both_languages(write), kind="juror-schedule", event=event,
+        expert.email, subject, mail.in_french_then_english(write), kind="juror-schedule", event=event,
         attachments=[mail.Attachment(f"jury-{expert.key}.ics", calendar.juror_calendar(expert, version),
                                      "text/calendar")])
 
@@ -149,12 +126,9 @@ def _tell_company(event: Event, pitch: Pitch, version: ScheduleVersion, session:
             f"  {slot.words()}", f"  {event.venue}", "",
             _("Le programme à jour : %(link)s", link=absolute_url("public.event", slug=event.slug))])
 
-    with force_locale("fr"):
-        subject_fr = _("%(event)s : nouvel horaire de votre pitch", event=event.name)
-    with force_locale("en"):
-        subject_en = _("%(event)s : nouvel horaire de votre pitch", event=event.name)
+    subject = mail.subject_in_both(lambda: _("%(event)s : nouvel horaire de votre pitch", event=event.name))
     return mail.queue_message(
-        pitch.contact_email, _subject(subject_fr, subject_en), _both_languages(write), kind="company-slot",
+        pitch.contact_email, subject, mail.in_french_then_english(write), kind="company-slot",
         event=event, attachments=[mail.Attachment(f"pitch-{pitch.key}.ics",
                                                   calendar.pitch_calendar(event, version, session),
                                                   "text/calendar")])

@@ -178,11 +178,7 @@ def _keep_best(job: SolveJob) -> ScheduleVersion | None:
     result = sd.Result(status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights),
                        terms=terms, best_bound=job.best_bound, solve_seconds=job.elapsed or 0.0,
                        changes=validate.changes(spec, sessions))
-    try:
-        with db.session.begin_nested():
-            return schedules.save_result(job.event, result, note=job.note)
-    except (KeyError, IntegrityError):  # the event was edited during the solve
-        return None
+    return _save(job, result)[0]
 
 
 def _aware(moment: datetime) -> datetime:
