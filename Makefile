@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := pitchday
 
-.PHONY: run test setup translations
+.PHONY: run test lint setup translations
 
 setup: $(VENV)/.installed translations
 
@@ -22,8 +22,17 @@ run: setup
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup node_modules/.package-lock.json
+test: setup lint node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The rule set and the layout are in pyproject.toml; `make format` applies the layout.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # axe-core, for the accessibility tests of tests/browser only (nothing of it is served). Without npm
 # those tests are skipped, except in CI (PITCHDAY_REQUIRE_BROWSER=1), which installs npm.

@@ -87,7 +87,12 @@ class Config:
         self.QUEUE_URL = os.environ.get("PITCHDAY_QUEUE_URL") or None
         # The site's address in links that leave it (e-mails), never taken from a request's Host header.
         self.BASE_URL = os.environ.get("PITCHDAY_BASE_URL") or self.BASE_URL
-        for name in ("SOLVE_HEARTBEAT_INTERVAL", "SOLVE_HEARTBEAT_LIMIT", "SOLVE_STOP_GRACE", "SOLVE_QUEUE_LIMIT"):
+        for name in (
+            "SOLVE_HEARTBEAT_INTERVAL",
+            "SOLVE_HEARTBEAT_LIMIT",
+            "SOLVE_STOP_GRACE",
+            "SOLVE_QUEUE_LIMIT",
+        ):
             value = os.environ.get(f"PITCHDAY_{name}")
             if value:
                 setattr(self, name, float(value))
@@ -119,8 +124,10 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         if not os.environ.get("SECRET_KEY") or self.SECRET_KEY == PUBLISHED_SECRET_KEY:
-            raise RuntimeError("PITCHDAY_ENV=production needs a SECRET_KEY environment variable "
-                               "(for example: python -c 'import secrets; print(secrets.token_hex(32))')")
+            raise RuntimeError(
+                "PITCHDAY_ENV=production needs a SECRET_KEY environment variable "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
 
 
 class TestConfig(Config):
@@ -147,7 +154,7 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs written the usual way."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -162,7 +169,9 @@ def engine_options(database_uri: str) -> dict:
 
         options["connect_args"] = {"factory": QueuedWritesConnection}  # writers queue instead of polling
     else:
-        options["pool_pre_ping"] = True  # a server restart must not fail the next request (a file cannot drop)
+        options["pool_pre_ping"] = (
+            True  # a server restart must not fail the next request (a file cannot drop)
+        )
     return options
 
 

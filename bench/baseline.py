@@ -55,8 +55,11 @@ class _SolutionTimes(cp_model.CpSolverSolutionCallback):
         self.progress: list[Progress] = []
 
     def on_solution_callback(self) -> None:
-        self.progress.append(Progress(round(self.objective_value), round(self.best_objective_bound),
-                                      time.monotonic() - self.started))
+        self.progress.append(
+            Progress(
+                round(self.objective_value), round(self.best_objective_bound), time.monotonic() - self.started
+            )
+        )
 
 
 def allowed_starts(event: Event, pitch: Pitch) -> list[int]:
@@ -68,15 +71,19 @@ def allowed_starts(event: Event, pitch: Pitch) -> list[int]:
             end = start + length
             if any(b.start < end and start < b.end for b in day.breaks):
                 continue
-            if pitch.available is not None and not any(w.contains(day.date, start, end)
-                                                       for w in pitch.available):
+            if pitch.available is not None and not any(
+                w.contains(day.date, start, end) for w in pitch.available
+            ):
                 continue
             starts.append(index * DAY_MINUTES + start)
     for lock in event.locks or ():
         if isinstance(lock, SlotLock) and lock.pitch == pitch.id:
-            starts = [t for t in starts
-                      if (lock.date is None or event.days[t // DAY_MINUTES].date == lock.date)
-                      and (lock.start is None or t % DAY_MINUTES == lock.start)]
+            starts = [
+                t
+                for t in starts
+                if (lock.date is None or event.days[t // DAY_MINUTES].date == lock.date)
+                and (lock.start is None or t % DAY_MINUTES == lock.start)
+            ]
     return starts
 
 
@@ -95,9 +102,12 @@ class BaselineModel:
         self.length = {p.id: event.pitch_length(p) for p in event.pitches}
         self.starts = {p.id: allowed_starts(event, p) for p in event.pitches}
         # A pitch with no allowed start gets a dummy one, and ``add_exactly_one`` over its no days fails.
-        self.start = {p.id: model.new_int_var_from_domain(cp_model.Domain.from_values(self.starts[p.id] or [0]),
-                                                          f"start[{p.id}]")
-                      for p in event.pitches}
+        self.start = {
+            p.id: model.new_int_var_from_domain(
+                cp_model.Domain.from_values(self.starts[p.id] or [0]), f"start[{p.id}]"
+            )
+            for p in event.pitches
+        }
         self.day_of = {}
         for p in event.pitches:
             self.day_of[p.id] = {}
@@ -121,16 +131,21 @@ class BaselineModel:
             for r in allowed:
                 lit = model.new_bool_var(f"room[{p.id},{r}]")
                 self.in_room[p.id, r] = lit
-                room_intervals[r].append(model.new_optional_fixed_size_interval_var(
-                    self.start[p.id], self.length[p.id] + co, lit, f"in[{p.id},{r}]"))
+                room_intervals[r].append(
+                    model.new_optional_fixed_size_interval_var(
+                        self.start[p.id], self.length[p.id] + co, lit, f"in[{p.id},{r}]"
+                    )
+                )
             model.add_exactly_one(self.in_room[p.id, r] for r in allowed)
         for intervals in room_intervals.values():
             model.add_no_overlap(intervals)
         self.room_index = {}
         for p in event.pitches:
             index = model.new_int_var(0, len(room_ids) - 1, f"room_index[{p.id}]")
-            model.add(index == sum(i * self.in_room[p.id, r] for i, r in enumerate(room_ids)
-                                   if (p.id, r) in self.in_room))
+            model.add(
+                index
+                == sum(i * self.in_room[p.id, r] for i, r in enumerate(room_ids) if (p.id, r) in self.in_room)
+            )
             self.room_index[p.id] = index
 
         # Seats.
@@ -142,18 +157,31 @@ class BaselineModel:
                     continue
                 fits = self.starts[p.id]
                 if e.available is not None:
-                    fits = [t for t in fits if any(
-                        w.contains(event.days[t // DAY_MINUTES].date, t % DAY_MINUTES,
-                                   t % DAY_MINUTES + self.length[p.id]) for w in e.available)]
+                    fits = [
+                        t
+                        for t in fits
+                        if any(
+                            w.contains(
+                                event.days[t // DAY_MINUTES].date,
+                                t % DAY_MINUTES,
+                                t % DAY_MINUTES + self.length[p.id],
+                            )
+                            for w in e.available
+                        )
+                    ]
                 if not fits:
                     continue
                 lit = model.new_bool_var(f"seat[{p.id},{e.id}]")
                 self.seat[p.id, e.id] = lit
                 if len(fits) < len(self.starts[p.id]):
                     model.add_linear_expression_in_domain(
-                        self.start[p.id], cp_model.Domain.from_values(fits)).only_enforce_if(lit)
-                expert_intervals[e.id].append(model.new_optional_fixed_size_interval_var(
-                    self.start[p.id], self.length[p.id] + co, lit, f"judge[{p.id},{e.id}]"))
+                        self.start[p.id], cp_model.Domain.from_values(fits)
+                    ).only_enforce_if(lit)
+                expert_intervals[e.id].append(
+                    model.new_optional_fixed_size_interval_var(
+                        self.start[p.id], self.length[p.id] + co, lit, f"judge[{p.id},{e.id}]"
+                    )
+                )
         for intervals in expert_intervals.values():
             model.add_no_overlap(intervals)
         panel = event.panel
@@ -185,8 +213,9 @@ class BaselineModel:
         weights = event.objective_weights
         pitches = event.pitch_by_id()
         experts = event.expert_by_id()
-        topic_match = sum(len(set(pitches[p].topics) & set(experts[e].topics)) * lit
-                          for (p, e), lit in self.seat.items())
+        topic_match = sum(
+            len(set(pitches[p].topics) & set(experts[e].topics)) * lit for (p, e), lit in self.seat.items()
+        )
 
         most = model.new_int_var(0, len(event.pitches), "most_load")
         fewest = model.new_int_var(0, len(event.pitches), "fewest_load")
@@ -215,8 +244,11 @@ class BaselineModel:
             stay = model.new_bool_var(f"stay[{old.pitch}]")
             day_index = next((i for i, d in enumerate(event.days) if d.date == old.date), None)
             old_start = None if day_index is None else day_index * DAY_MINUTES + old.start
-            if old_start in self.starts[old.pitch] and (old.pitch, old.room) in self.in_room \
-                    and old.room in room_ids:
+            if (
+                old_start in self.starts[old.pitch]
+                and (old.pitch, old.room) in self.in_room
+                and old.room in room_ids
+            ):
                 model.add(self.start[old.pitch] == old_start).only_enforce_if(stay)
                 model.add_implication(stay, self.in_room[old.pitch, old.room])
             else:
@@ -224,11 +256,13 @@ class BaselineModel:
             kept = [self.seat[old.pitch, e] for e in old.panel if (old.pitch, e) in self.seat]
             changes.append(1 - stay + max(event.panel.size, len(old.panel)) - sum(kept))
 
-        self.objective = (weights.topic_match * topic_match
-                          - weights.load_spread * (most - fewest)
-                          - weights.room_changes * sum(room_changes)
-                          - weights.sector_clash * sum(sector_clashes)
-                          - weights.changes_from_previous * sum(changes))
+        self.objective = (
+            weights.topic_match * topic_match
+            - weights.load_spread * (most - fewest)
+            - weights.room_changes * sum(room_changes)
+            - weights.sector_clash * sum(sector_clashes)
+            - weights.changes_from_previous * sum(changes)
+        )
         model.maximize(self.objective)
 
     def room_change_literals(self) -> list[cp_model.IntVar]:
@@ -279,8 +313,9 @@ class BaselineModel:
         for p in self.event.pitches:
             start = solver.value(self.start[p.id])
             room = next(r for (q, r), lit in self.in_room.items() if q == p.id and solver.boolean_value(lit))
-            panel = tuple(sorted(e for (q, e), lit in self.seat.items()
-                                 if q == p.id and solver.boolean_value(lit)))
+            panel = tuple(
+                sorted(e for (q, e), lit in self.seat.items() if q == p.id and solver.boolean_value(lit))
+            )
             day = self.event.days[start // DAY_MINUTES]
             minute = start % DAY_MINUTES
             sessions.append(Session(p.id, day.date, minute, minute + self.length[p.id], room, panel))
@@ -303,9 +338,13 @@ def solve_baseline(event: Event, *, time_limit: float, workers: int = 2) -> Base
         raise RuntimeError(f"invalid baseline model: {baseline.model.validate()}")
     elapsed = time.monotonic() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result = Result(Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
-                        sessions=baseline.sessions(solver), score=round(solver.objective_value),
-                        best_bound=round(solver.best_objective_bound), solve_seconds=elapsed)
+        result = Result(
+            Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
+            sessions=baseline.sessions(solver),
+            score=round(solver.objective_value),
+            best_bound=round(solver.best_objective_bound),
+            solve_seconds=elapsed,
+        )
     elif status == cp_model.INFEASIBLE:
         result = Result(Status.INFEASIBLE, solve_seconds=elapsed)
     else:

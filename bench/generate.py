@@ -46,7 +46,11 @@ from scheduler.data import (
 
 # (pitches, rooms, experts) of the benchmark; the first is the size of the Rouen 2023 seed.
 BENCH_SIZES: tuple[tuple[int, int, int], ...] = (
-    (7, 2, 9), (26, 3, 24), (60, 4, 24), (150, 6, 45), (300, 10, 90),
+    (7, 2, 9),
+    (26, 3, 24),
+    (60, 4, 24),
+    (150, 6, 45),
+    (300, 10, 90),
 )
 # Sizes on which the re-plan scenario (an expert called away on day 2) is run.
 REPLAN_SIZES: tuple[tuple[int, int, int], ...] = ((60, 4, 24), (150, 6, 45))
@@ -89,9 +93,22 @@ SECTOR_TOPICS: dict[str, tuple[str, ...]] = {
     "bois-ameublement": ("ameublement", "menuiserie", "bois-local", "eco-conception"),
 }
 CROSS_TOPICS: tuple[str, ...] = (
-    "achats", "approvisionnement", "sous-traitance", "financement", "emploi", "formation",
-    "industrialisation", "r-et-d", "production", "export", "automatisation", "numerique",
-    "decarbonation", "recyclage", "foncier", "certification",
+    "achats",
+    "approvisionnement",
+    "sous-traitance",
+    "financement",
+    "emploi",
+    "formation",
+    "industrialisation",
+    "r-et-d",
+    "production",
+    "export",
+    "automatisation",
+    "numerique",
+    "decarbonation",
+    "recyclage",
+    "foncier",
+    "certification",
 )
 ORGANISATION_TOPICS: dict[str, tuple[str, ...]] = {
     "uimm": ("emploi", "formation", "industrialisation", "automatisation"),
@@ -106,9 +123,26 @@ ORGANISATION_TOPICS: dict[str, tuple[str, ...]] = {
     "ad-normandie": ("financement", "foncier", "industrialisation"),
 }
 CITIES = (
-    "Rouen", "Le Havre", "Évreux", "Dieppe", "Elbeuf", "Louviers", "Vernon", "Fécamp", "Caen",
-    "Lisieux", "Cherbourg", "Alençon", "Malaunay", "Saint-Denis", "Nanterre", "Cergy", "Évry",
-    "Melun", "Argenteuil", "Montreuil",
+    "Rouen",
+    "Le Havre",
+    "Évreux",
+    "Dieppe",
+    "Elbeuf",
+    "Louviers",
+    "Vernon",
+    "Fécamp",
+    "Caen",
+    "Lisieux",
+    "Cherbourg",
+    "Alençon",
+    "Malaunay",
+    "Saint-Denis",
+    "Nanterre",
+    "Cergy",
+    "Évry",
+    "Melun",
+    "Argenteuil",
+    "Montreuil",
 )
 COMPANY_PREFIXES = {
     "textile": ("Tissage", "Filature", "Atelier", "Manufacture"),
@@ -122,13 +156,48 @@ COMPANY_PREFIXES = {
     "bois-ameublement": ("Menuiserie", "Ébénisterie", "Meubles"),
 }
 SURNAMES = (
-    "Lemaire", "Duval", "Lefebvre", "Marchand", "Leroux", "Hébert", "Lecomte", "Delamare",
-    "Vasseur", "Quesnel", "Lesueur", "Poulain", "Renard", "Gosselin", "Lebrun", "Cauchois",
-    "Hamel", "Letellier", "Maillard", "Brunet", "Lemonnier", "Fouquet", "Guérin", "Deschamps",
+    "Lemaire",
+    "Duval",
+    "Lefebvre",
+    "Marchand",
+    "Leroux",
+    "Hébert",
+    "Lecomte",
+    "Delamare",
+    "Vasseur",
+    "Quesnel",
+    "Lesueur",
+    "Poulain",
+    "Renard",
+    "Gosselin",
+    "Lebrun",
+    "Cauchois",
+    "Hamel",
+    "Letellier",
+    "Maillard",
+    "Brunet",
+    "Lemonnier",
+    "Fouquet",
+    "Guérin",
+    "Deschamps",
 )
 FIRST_NAMES = (
-    "Claire", "Julien", "Sophie", "Nicolas", "Isabelle", "Thomas", "Nathalie", "Pierre",
-    "Camille", "Antoine", "Hélène", "Laurent", "Émilie", "François", "Aurélie", "Mathieu",
+    "Claire",
+    "Julien",
+    "Sophie",
+    "Nicolas",
+    "Isabelle",
+    "Thomas",
+    "Nathalie",
+    "Pierre",
+    "Camille",
+    "Antoine",
+    "Hélène",
+    "Laurent",
+    "Émilie",
+    "François",
+    "Aurélie",
+    "Mathieu",
 )
 TITLES = (
     "Relocaliser la production de {thing} en Normandie",
@@ -148,6 +217,7 @@ def slugify(text: str) -> str:
 # Size profiles: how long pitches last and how long days are, so that the pitches fit
 # ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DayPlan:
     start: str
@@ -159,10 +229,16 @@ ROUEN_DAYS = (
     DayPlan("09:30", "17:30", (("12:30", "14:00", "Déjeuner"),)),
     DayPlan("09:00", "12:30", (("10:30", "10:45", "Pause"),)),
 )
-STANDARD_DAY = DayPlan("09:00", "17:30", (("10:30", "10:45", "Pause"), ("12:30", "13:45", "Déjeuner"),
-                                          ("15:30", "15:45", "Pause")))
-LONG_DAY = DayPlan("08:30", "18:30", (("10:15", "10:30", "Pause"), ("12:30", "13:30", "Déjeuner"),
-                                      ("16:00", "16:15", "Pause")))
+STANDARD_DAY = DayPlan(
+    "09:00",
+    "17:30",
+    (("10:30", "10:45", "Pause"), ("12:30", "13:45", "Déjeuner"), ("15:30", "15:45", "Pause")),
+)
+LONG_DAY = DayPlan(
+    "08:30",
+    "18:30",
+    (("10:15", "10:30", "Pause"), ("12:30", "13:30", "Déjeuner"), ("16:00", "16:15", "Pause")),
+)
 
 
 @dataclass(frozen=True)
@@ -231,8 +307,13 @@ def tight_profile(profile: SizeProfile) -> SizeProfile:
     slot), so that the event file loads: the loose profile's 12 min talk does not pass the format.
     """
     off_grid = profile.duration_min % 5
-    return replace(profile, panel_size=4, required_organisations=("uimm", "cetim", "arts-et-metiers"),
-                   duration_min=profile.duration_min - off_grid, qa_min=profile.qa_min + off_grid)
+    return replace(
+        profile,
+        panel_size=4,
+        required_organisations=("uimm", "cetim", "arts-et-metiers"),
+        duration_min=profile.duration_min - off_grid,
+        qa_min=profile.qa_min + off_grid,
+    )
 
 
 @dataclass(frozen=True)
@@ -246,8 +327,12 @@ class Slot:
 
 def build_days(profile: SizeProfile) -> tuple[Day, ...]:
     return tuple(
-        Day(FIRST_DATE + timedelta(days=index), hm(plan.start), hm(plan.end),
-            tuple(Break(hm(a), hm(b), label) for a, b, label in plan.breaks))
+        Day(
+            FIRST_DATE + timedelta(days=index),
+            hm(plan.start),
+            hm(plan.end),
+            tuple(Break(hm(a), hm(b), label) for a, b, label in plan.breaks),
+        )
         for index, plan in enumerate(profile.days)
     )
 
@@ -280,6 +365,7 @@ def build_slots(days: tuple[Day, ...], profile: SizeProfile) -> list[Slot]:
 # The generator
 # ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class GeneratedEvent:
     """An event and the hidden schedule (the witness) that proves it feasible."""
@@ -288,8 +374,9 @@ class GeneratedEvent:
     witness: tuple[Session, ...]
 
 
-def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile,
-                        other_experts_per_room: float | None = None) -> dict[str, int]:
+def organisation_counts(
+    n_experts: int, n_rooms: int, profile: SizeProfile, other_experts_per_room: float | None = None
+) -> dict[str, int]:
     """How many experts each organisation sends: enough of each required one for every room.
 
     With ``other_experts_per_room`` the other partners send only that many per room in all (at
@@ -302,8 +389,10 @@ def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile,
         n_others = max(extra_seats * n_rooms + 1, math.ceil(other_experts_per_room * n_rooms))
         per_required, remainder = divmod(n_experts - n_others, len(required))
         if per_required < n_rooms:
-            raise ValueError(f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
-                             f"{profile.panel_size} and {n_others} experts of other partners")
+            raise ValueError(
+                f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
+                f"{profile.panel_size} and {n_others} experts of other partners"
+            )
         counts = {org: per_required + (index < remainder) for index, org in enumerate(required)}
         for index in range(n_others):
             counts[others[index % len(others)]] = counts.get(others[index % len(others)], 0) + 1
@@ -313,8 +402,9 @@ def organisation_counts(n_experts: int, n_rooms: int, profile: SizeProfile,
     share = 0.66 if len(required) == 3 else 0.5
     per_required = max(n_rooms, math.ceil(n_experts * share / len(required)))
     if per_required * len(required) + (profile.panel_size - len(required)) * n_rooms > n_experts:
-        raise ValueError(f"{n_experts} experts are too few for {n_rooms} rooms with panels of "
-                         f"{profile.panel_size}")
+        raise ValueError(
+            f"{n_experts} experts are too few for {n_rooms} rooms with panels of {profile.panel_size}"
+        )
     counts = {org: per_required for org in required}
     for index in range(n_experts - per_required * len(required)):
         counts[others[index % len(others)]] = counts.get(others[index % len(others)], 0) + 1
@@ -341,16 +431,20 @@ class _Builder:
         self.days = build_days(self.profile)
         self.slots = build_slots(self.days, self.profile)
         if len(self.slots) * n_rooms < n_pitches:
-            raise ValueError(f"{n_pitches} pitches do not fit in {n_rooms} rooms "
-                             f"({len(self.slots)} slots of {self.profile.slot_length} min each)")
+            raise ValueError(
+                f"{n_pitches} pitches do not fit in {n_rooms} rooms "
+                f"({len(self.slots)} slots of {self.profile.slot_length} min each)"
+            )
         self.day_by_date = {day.date: day for day in self.days}
 
     # -- pitches and their places ------------------------------------------------------
 
     def rooms(self) -> tuple[Room, ...]:
         names = ["Amphithéâtre"] + [f"Salle {chr(ord('A') + i)}" for i in range(self.n_rooms - 1)]
-        return tuple(Room(slugify(name), name, 180 if i == 0 else self.rng.choice((30, 40, 60)))
-                     for i, name in enumerate(names))
+        return tuple(
+            Room(slugify(name), name, 180 if i == 0 else self.rng.choice((30, 40, 60)))
+            for i, name in enumerate(names)
+        )
 
     def pitches(self) -> list[Pitch]:
         sectors = list(SECTOR_TOPICS)
@@ -371,22 +465,30 @@ class _Builder:
             qa_min = None
             if self.n_pitches > 12 and self.rng.random() < 0.1 and self.profile.qa_min > 5:
                 qa_min = self.profile.qa_min - 5
-            pitches.append(Pitch(
-                id=pitch_id, company=company, title=self.rng.choice(TITLES).format(thing=thing),
-                sector=sector, city=self.rng.choice(CITIES), topics=tuple(dict.fromkeys(topics)),
-                qa_min=qa_min))
+            pitches.append(
+                Pitch(
+                    id=pitch_id,
+                    company=company,
+                    title=self.rng.choice(TITLES).format(thing=thing),
+                    sector=sector,
+                    city=self.rng.choice(CITIES),
+                    topics=tuple(dict.fromkeys(topics)),
+                    qa_min=qa_min,
+                )
+            )
         return pitches
 
     def place(self, pitches: list[Pitch], rooms: tuple[Room, ...]) -> dict[str, tuple[Slot, Room]]:
         cells = [(slot, room) for slot in self.slots for room in rooms]
         chosen = self.rng.sample(range(len(cells)), len(pitches))
-        return {pitch.id: cells[index] for pitch, index in zip(pitches, sorted(chosen))}
+        return {pitch.id: cells[index] for pitch, index in zip(pitches, sorted(chosen), strict=True)}
 
     # -- experts and panels -----------------------------------------------------------
 
     def experts(self) -> list[Expert]:
-        counts = organisation_counts(self.n_experts, self.n_rooms, self.profile,
-                                     self.tightness.other_experts_per_room)
+        counts = organisation_counts(
+            self.n_experts, self.n_rooms, self.profile, self.tightness.other_experts_per_room
+        )
         experts, used_names = [], set()
         for org, count in counts.items():
             for index in range(1, count + 1):
@@ -398,8 +500,11 @@ class _Builder:
                 topics = self.rng.sample(org_topics, min(len(org_topics), 2 + self.rng.randrange(2)))
                 sector = self.rng.choice(list(SECTOR_TOPICS))
                 topics += self.rng.sample(SECTOR_TOPICS[sector], 1 + self.rng.randrange(2))
-                experts.append(Expert(id=f"{org}-{index}", name=name, organisation=org,
-                                      topics=tuple(dict.fromkeys(topics))))
+                experts.append(
+                    Expert(
+                        id=f"{org}-{index}", name=name, organisation=org, topics=tuple(dict.fromkeys(topics))
+                    )
+                )
         return experts
 
     def availability_profiles(self, experts: list[Expert]) -> dict[str, list[Window]]:
@@ -413,12 +518,20 @@ class _Builder:
             [Window(first.date, afternoon_start, first.end), Window(last.date, last.start, last.end)],
             [Window(first.date, first.start, afternoon_start)],
         ]
-        return {expert.id: list(self.rng.choice(choices)) for expert in experts
-                if self.rng.random() < self.tightness.part_time_share}
+        return {
+            expert.id: list(self.rng.choice(choices))
+            for expert in experts
+            if self.rng.random() < self.tightness.part_time_share
+        }
 
-    def fill_panels(self, pitches: list[Pitch], experts: list[Expert],
-                    places: dict[str, tuple[Slot, Room]], windows: dict[str, list[Window]],
-                    lengths: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    def fill_panels(
+        self,
+        pitches: list[Pitch],
+        experts: list[Expert],
+        places: dict[str, tuple[Slot, Room]],
+        windows: dict[str, list[Window]],
+        lengths: dict[str, int],
+    ) -> dict[str, tuple[str, ...]]:
         """Greedy panels, slot by slot; an expert taken outside their windows gets one more."""
         load: Counter[str] = Counter()
         panels: dict[str, tuple[str, ...]] = {}
@@ -438,9 +551,17 @@ class _Builder:
                 panels[pitch.id] = tuple(sorted(e.id for e in panel))
         return panels
 
-    def choose_panel(self, pitch: Pitch, window: Window, experts: list[Expert], busy: set[str],
-                     load: Counter[str], windows: dict[str, list[Window]]) -> list[Expert]:
+    def choose_panel(
+        self,
+        pitch: Pitch,
+        window: Window,
+        experts: list[Expert],
+        busy: set[str],
+        load: Counter[str],
+        windows: dict[str, list[Window]],
+    ) -> list[Expert]:
         """One expert per required organisation, then others; available, least loaded, on topic first."""
+
         def rank(expert: Expert) -> tuple:
             shared = len(set(expert.topics) & set(pitch.topics))
             return (not _comes(expert, window, windows), load[expert.id] - shared, self.rng.random())
@@ -451,8 +572,9 @@ class _Builder:
         while len(panel) < self.profile.panel_size:
             taken = {e.id for e in panel} | busy
             orgs = {e.organisation for e in panel}
-            panel.append(min((e for e in experts if e.id not in taken and e.organisation not in orgs),
-                             key=rank))
+            panel.append(
+                min((e for e in experts if e.id not in taken and e.organisation not in orgs), key=rank)
+            )
         return panel
 
     # -- data derived from the witness ------------------------------------------------
@@ -471,8 +593,12 @@ class _Builder:
             if self.rng.random() < 0.3:
                 other = self.rng.choice([d for d in self.days if d.date != slot.date] or [day])
                 if other.date != slot.date:
-                    available = tuple(sorted(available + (Window(other.date, other.start, other.end),),
-                                             key=lambda w: (w.date, w.start)))
+                    available = tuple(
+                        sorted(
+                            available + (Window(other.date, other.start, other.end),),
+                            key=lambda w: (w.date, w.start),
+                        )
+                    )
         allowed = None
         if len(rooms) > 1 and self.rng.random() < 0.1:
             others = [r.id for r in rooms if r.id != room.id]
@@ -487,7 +613,9 @@ class _Builder:
         allowed = None
         if len(rooms) > 1 and self.rng.random() < self.tightness.room_limit_share:
             others = [r.id for r in rooms if r.id != room.id]
-            allowed = tuple(sorted({room.id} | ({self.rng.choice(others)} if self.rng.random() < 0.5 else set())))
+            allowed = tuple(
+                sorted({room.id} | ({self.rng.choice(others)} if self.rng.random() < 0.5 else set()))
+            )
         return replace(pitch, available=available, rooms=allowed)
 
     def tight_maxima(self, experts: list[Expert], load: Counter[str]) -> dict[str, int]:
@@ -507,8 +635,15 @@ class _Builder:
                 maxima[self.rng.choice(members).id] += 1
         return {expert_id: max(1, most) for expert_id, most in maxima.items()}
 
-    def expert_constraints(self, expert: Expert, windows: dict[str, list[Window]], load: int,
-                           pitch_ids: list[str], judged: set[str], tight_maximum: int | None = None) -> Expert:
+    def expert_constraints(
+        self,
+        expert: Expert,
+        windows: dict[str, list[Window]],
+        load: int,
+        pitch_ids: list[str],
+        judged: set[str],
+        tight_maximum: int | None = None,
+    ) -> Expert:
         available = None
         if expert.id in windows:
             available = tuple(sorted(set(windows[expert.id]), key=lambda w: (w.date, w.start, w.end)))
@@ -524,10 +659,12 @@ class _Builder:
         if self.rng.random() < 0.3:
             candidates = [p for p in pitch_ids if p not in judged]
             if candidates:
-                conflicts = tuple(sorted(self.rng.sample(candidates, min(len(candidates),
-                                                                         1 + self.rng.randrange(2)))))
-        return replace(expert, available=available, max_pitches=max_pitches, min_pitches=min_pitches,
-                       conflicts=conflicts)
+                conflicts = tuple(
+                    sorted(self.rng.sample(candidates, min(len(candidates), 1 + self.rng.randrange(2))))
+                )
+        return replace(
+            expert, available=available, max_pitches=max_pitches, min_pitches=min_pitches, conflicts=conflicts
+        )
 
     def locks(self, witness: tuple[Session, ...]) -> tuple[Lock, ...] | None:
         """The organiser pinned the opening pitch in the amphitheatre, a room and a juror."""
@@ -546,37 +683,62 @@ class _Builder:
         pitches = self.pitches()
         experts = self.experts()
         places = self.place(pitches, rooms)
-        pitch_defaults = PitchDefaults(self.profile.duration_min, self.profile.qa_min,
-                                       self.profile.changeover_min)
-        lengths = {p.id: pitch_defaults.duration_min + (p.qa_min if p.qa_min is not None
-                                                        else pitch_defaults.qa) for p in pitches}
+        pitch_defaults = PitchDefaults(
+            self.profile.duration_min, self.profile.qa_min, self.profile.changeover_min
+        )
+        lengths = {
+            p.id: pitch_defaults.duration_min + (p.qa_min if p.qa_min is not None else pitch_defaults.qa)
+            for p in pitches
+        }
         windows = self.availability_profiles(experts)
         panels = self.fill_panels(pitches, experts, places, windows, lengths)
-        witness = tuple(sorted(
-            (Session(p.id, places[p.id][0].date, places[p.id][0].start,
-                     places[p.id][0].start + lengths[p.id], places[p.id][1].id, panels[p.id])
-             for p in pitches),
-            key=lambda s: (s.date, s.start, s.room)))
+        witness = tuple(
+            sorted(
+                (
+                    Session(
+                        p.id,
+                        places[p.id][0].date,
+                        places[p.id][0].start,
+                        places[p.id][0].start + lengths[p.id],
+                        places[p.id][1].id,
+                        panels[p.id],
+                    )
+                    for p in pitches
+                ),
+                key=lambda s: (s.date, s.start, s.room),
+            )
+        )
         load = Counter(e for s in witness for e in s.panel)
         judged: dict[str, set[str]] = defaultdict(set)
         for session in witness:
             for expert_id in session.panel:
                 judged[expert_id].add(session.pitch)
         pitch_ids = [p.id for p in pitches]
-        maxima = (self.tight_maxima(experts, load) if self.tightness.capacity_slack is not None
-                  else dict.fromkeys(load))
+        maxima = (
+            self.tight_maxima(experts, load)
+            if self.tightness.capacity_slack is not None
+            else dict.fromkeys(load)
+        )
         event = Event(
-            info=EventInfo(f"Accélérateur Relocalisation-Réindustrialisation — {self.n_pitches} projets",
-                           "NEOMA Business School, Rouen", "Europe/Paris"),
+            info=EventInfo(
+                f"Accélérateur Relocalisation-Réindustrialisation — {self.n_pitches} projets",
+                "NEOMA Business School, Rouen",
+                "Europe/Paris",
+            ),
             days=self.days,
             rooms=rooms,
-            organisations=tuple(Organisation(org, name) for org, name in ORGANISATIONS
-                                if any(e.organisation == org for e in experts)),
+            organisations=tuple(
+                Organisation(org, name)
+                for org, name in ORGANISATIONS
+                if any(e.organisation == org for e in experts)
+            ),
             pitch_defaults=pitch_defaults,
             panel=PanelRules(self.profile.panel_size, self.profile.required_organisations, 1),
             pitches=tuple(self.pitch_constraints(p, *places[p.id], rooms) for p in pitches),
-            experts=tuple(self.expert_constraints(e, windows, load[e.id], pitch_ids, judged[e.id],
-                                                  maxima.get(e.id)) for e in experts),
+            experts=tuple(
+                self.expert_constraints(e, windows, load[e.id], pitch_ids, judged[e.id], maxima.get(e.id))
+                for e in experts
+            ),
             grid_min=5,
             locks=self.locks(witness),
             previous=witness if with_previous else None,
@@ -584,45 +746,68 @@ class _Builder:
         return GeneratedEvent(event, witness)
 
 
-def generate(n_pitches: int, n_rooms: int, n_experts: int, *, seed: int = 0,
-             with_previous: bool = False, tightness: Tightness | str = LOOSE) -> GeneratedEvent:
+def generate(
+    n_pitches: int,
+    n_rooms: int,
+    n_experts: int,
+    *,
+    seed: int = 0,
+    with_previous: bool = False,
+    tightness: Tightness | str = LOOSE,
+) -> GeneratedEvent:
     """An event of that size and the witness schedule that proves it feasible."""
     if isinstance(tightness, str):
         tightness = TIGHTNESS[tightness]
     return _Builder(n_pitches, n_rooms, n_experts, seed, tightness).build(with_previous)
 
 
-def generate_event(n_pitches: int, n_rooms: int, n_experts: int, *, seed: int = 0,
-                   with_previous: bool = False, tightness: Tightness | str = LOOSE) -> Event:
+def generate_event(
+    n_pitches: int,
+    n_rooms: int,
+    n_experts: int,
+    *,
+    seed: int = 0,
+    with_previous: bool = False,
+    tightness: Tightness | str = LOOSE,
+) -> Event:
     """A realistic event of that size, feasible by construction."""
-    return generate(n_pitches, n_rooms, n_experts, seed=seed, with_previous=with_previous,
-                    tightness=tightness).event
+    return generate(
+        n_pitches, n_rooms, n_experts, seed=seed, with_previous=with_previous, tightness=tightness
+    ).event
 
 
 # ---------------------------------------------------------------------------
 # The re-plan scenario: an expert is called away on day 2
 # ---------------------------------------------------------------------------
 
+
 def _is_free(expert_id: str, session: Session, schedule: list[Session], changeover: int) -> bool:
-    return all(other.date != session.date
-               or other.end + changeover <= session.start or session.end + changeover <= other.start
-               for other in schedule if expert_id in other.panel and other.pitch != session.pitch)
+    return all(
+        other.date != session.date
+        or other.end + changeover <= session.start
+        or session.end + changeover <= other.start
+        for other in schedule
+        if expert_id in other.panel and other.pitch != session.pitch
+    )
 
 
 def _can_attend(expert: Expert, session: Session) -> bool:
-    return (session.pitch not in expert.conflict_set
-            and (expert.available is None
-                 or any(w.contains(session.date, session.start, session.end) for w in expert.available)))
+    return session.pitch not in expert.conflict_set and (
+        expert.available is None
+        or any(w.contains(session.date, session.start, session.end) for w in expert.available)
+    )
 
 
-def _replace_on_panel(event: Event, schedule: list[Session], session: Session,
-                      leaving: Expert) -> Session | None:
+def _replace_on_panel(
+    event: Event, schedule: list[Session], session: Session, leaving: Expert
+) -> Session | None:
     """The session with ``leaving`` swapped for a free expert keeping the panel rules, or None."""
     experts = event.expert_by_id()
     per_org = Counter(experts[e].organisation for e in session.panel)
     load = Counter(e for s in schedule for e in s.panel)
-    for candidate in sorted(event.experts, key=lambda e: (e.organisation != leaving.organisation,
-                                                          load[e.id], e.id)):
+    for candidate in sorted(
+        event.experts, key=lambda e: (e.organisation != leaving.organisation, load[e.id], e.id)
+    ):
         if candidate.id in session.panel or not _can_attend(candidate, session):
             continue
         if candidate.max_pitches is not None and load[candidate.id] >= candidate.max_pitches:
@@ -630,7 +815,10 @@ def _replace_on_panel(event: Event, schedule: list[Session], session: Session,
         if candidate.organisation != leaving.organisation:
             if per_org[candidate.organisation] + 1 > event.panel.max_per_org:
                 continue
-            if leaving.organisation in event.panel.required_organisations and per_org[leaving.organisation] == 1:
+            if (
+                leaving.organisation in event.panel.required_organisations
+                and per_org[leaving.organisation] == 1
+            ):
                 continue
         if not _is_free(candidate.id, session, schedule, event.changeover):
             continue
@@ -661,15 +849,21 @@ def replan_scenario(event: Event, schedule: tuple[Session, ...]) -> GeneratedEve
             continue
         windows = leaving.available or tuple(Window(d.date, d.start, d.end) for d in event.days)
         kept = tuple(w for w in windows if w.date != last_day.date)
-        kept += tuple(Window(w.date, w.start, min(w.end, cut)) for w in windows
-                      if w.date == last_day.date and w.start < cut)
+        kept += tuple(
+            Window(w.date, w.start, min(w.end, cut))
+            for w in windows
+            if w.date == last_day.date and w.start < cut
+        )
         new_load = sum(leaving.id in s.panel for s in schedule) - len(lost)
         min_pitches = leaving.min_pitches
         if min_pitches is not None and min_pitches > new_load:
             min_pitches = new_load or None
         reduced = replace(leaving, available=kept, min_pitches=min_pitches)
-        trial = replace(event, experts=tuple(reduced if e.id == leaving.id else e for e in event.experts),
-                        previous=tuple(schedule))
+        trial = replace(
+            event,
+            experts=tuple(reduced if e.id == leaving.id else e for e in event.experts),
+            previous=tuple(schedule),
+        )
         repaired = list(schedule)
         for session in lost:
             index = repaired.index(session)
@@ -691,40 +885,63 @@ def drop_expert_mid_day2(event: Event, schedule: tuple[Session, ...]) -> Event:
 # Command line
 # ---------------------------------------------------------------------------
 
+
 def parse_size(text: str) -> tuple[int, int, int]:
     """'60x4x24' -> (60, 4, 24): pitches, rooms, experts."""
     try:
         pitches, rooms, experts = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"size '{text}' must read PITCHESxROOMSxEXPERTS, e.g. 60x4x24")
+        raise argparse.ArgumentTypeError(
+            f"size '{text}' must read PITCHESxROOMSxEXPERTS, e.g. 60x4x24"
+        ) from None
     return pitches, rooms, experts
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write benchmark event files, feasible by construction.")
-    parser.add_argument("-o", "--output", type=Path, default=Path("bench/events"),
-                        help="folder for the event files (default bench/events)")
-    parser.add_argument("--sizes", nargs="+", type=parse_size,
-                        default=list(BENCH_SIZES), help="PITCHESxROOMSxEXPERTS (default: the benchmark sizes)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("bench/events"),
+        help="folder for the event files (default bench/events)",
+    )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=parse_size,
+        default=list(BENCH_SIZES),
+        help="PITCHESxROOMSxEXPERTS (default: the benchmark sizes)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--tightness", choices=sorted(TIGHTNESS), default="loose",
-                        help="loose (default): today's events; tight: 0-5 %% slack per organisation, "
-                             "part-time experts, narrow windows, room limits, panels of 4")
-    parser.add_argument("--with-previous", action="store_true",
-                        help="put the witness schedule in the event as `previous`")
+    parser.add_argument(
+        "--tightness",
+        choices=sorted(TIGHTNESS),
+        default="loose",
+        help="loose (default): today's events; tight: 0-5 %% slack per organisation, "
+        "part-time experts, narrow windows, room limits, panels of 4",
+    )
+    parser.add_argument(
+        "--with-previous", action="store_true", help="put the witness schedule in the event as `previous`"
+    )
     args = parser.parse_args(argv)
 
     from scheduler.io import event_to_dict
 
     args.output.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
-        generated = generate(*size, seed=args.seed, with_previous=args.with_previous, tightness=args.tightness)
+        generated = generate(
+            *size, seed=args.seed, with_previous=args.with_previous, tightness=args.tightness
+        )
         tight = "" if args.tightness == "loose" else f"-{args.tightness}"
         path = args.output / f"event-{size[0]}x{size[1]}x{size[2]}{tight}-s{args.seed}.json"
-        path.write_text(json.dumps(event_to_dict(generated.event), ensure_ascii=False, indent=1) + "\n",
-                        encoding="utf-8")
-        print(f"{path}: {len(generated.event.pitches)} pitches, {len(generated.event.rooms)} rooms, "
-              f"{len(generated.event.experts)} experts")
+        path.write_text(
+            json.dumps(event_to_dict(generated.event), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        print(
+            f"{path}: {len(generated.event.pitches)} pitches, {len(generated.event.rooms)} rooms, "
+            f"{len(generated.event.experts)} experts"
+        )
 
 
 if __name__ == "__main__":

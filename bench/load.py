@@ -89,29 +89,45 @@ class Recorder:
 
     def table(self, wall_seconds: float, after: float = 0.0) -> str:
         """Per endpoint; ``after``: only the requests answered that many seconds after the start."""
-        lines = ["| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---|---:|---:|---:|"]
+        lines = [
+            "| endpoint | requests | req/s | errors | p50 ms | p95 ms | p99 ms |",
+            "|---|---:|---:|---|---:|---:|---:|",
+        ]
         for endpoint, every in sorted(self.latencies.items()):
-            values = [value for value, at in zip(every, self.answered_at[endpoint], strict=True) if at >= after]
+            values = [
+                value for value, at in zip(every, self.answered_at[endpoint], strict=True) if at >= after
+            ]
             if not values:
                 continue
             cut = percentiles(values)
-            errors = ", ".join(f"{count}×{'lost' if status == CONNECTION_LOST else status}"
-                               for status, count in sorted(self.errors[endpoint].items())) or "0"
-            lines.append(f"| {endpoint} | {len(values)} | {len(values) / wall_seconds:.0f} | {errors} | "
-                         f"{cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | {cut[98] * 1000:.0f} |")
+            errors = (
+                ", ".join(
+                    f"{count}×{'lost' if status == CONNECTION_LOST else status}"
+                    for status, count in sorted(self.errors[endpoint].items())
+                )
+                or "0"
+            )
+            lines.append(
+                f"| {endpoint} | {len(values)} | {len(values) / wall_seconds:.0f} | {errors} | "
+                f"{cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | {cut[98] * 1000:.0f} |"
+            )
         return "\n".join(lines)
-
 
     def timeline(self, endpoint: str, window: float = 10.0) -> str:
         """One endpoint's latency per ``window`` seconds of the run: where in the run the slow ones were."""
         windows: dict[int, list[float]] = defaultdict(list)
         for value, at in zip(self.latencies[endpoint], self.answered_at[endpoint], strict=True):
             windows[int(at // window)].append(value)
-        lines = [f"| {endpoint}, answered in | requests | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|"]
+        lines = [
+            f"| {endpoint}, answered in | requests | p50 ms | p99 ms | max ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for number, values in sorted(windows.items()):
             cut = percentiles(values)
-            lines.append(f"| {number * window:.0f}–{(number + 1) * window:.0f} s | {len(values)} | "
-                         f"{cut[49] * 1000:.0f} | {cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |")
+            lines.append(
+                f"| {number * window:.0f}–{(number + 1) * window:.0f} s | {len(values)} | "
+                f"{cut[49] * 1000:.0f} | {cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |"
+            )
         return "\n".join(lines)
 
 
@@ -138,15 +154,22 @@ def server_table(access_log: Path, after: float = 0.0) -> str:
         if moment - first < after:
             continue
         method, path = match.group(2), match.group(3)
-        name = next((label for verb, pattern, label in SERVER_ENDPOINTS
-                     if verb == method and pattern.match(path)), None)
+        name = next(
+            (label for verb, pattern, label in SERVER_ENDPOINTS if verb == method and pattern.match(path)),
+            None,
+        )
         if name:
             timed[name].append(int(match.group(5)) / 1e6)
-    lines = ["| endpoint (in the worker) | requests | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| endpoint (in the worker) | requests | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, values in sorted(timed.items()):
         cut = percentiles(values)
-        lines.append(f"| {name} | {len(values)} | {cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | "
-                     f"{cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |")
+        lines.append(
+            f"| {name} | {len(values)} | {cut[49] * 1000:.0f} | {cut[94] * 1000:.0f} | "
+            f"{cut[98] * 1000:.0f} | {max(values) * 1000:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -166,9 +189,18 @@ def create_organiser(database_url: str) -> None:
         db.engine.dispose()
 
 
-def juror_tablet(base_url: str, plan: ScoringDayPlan, juror: str, queue: list[Submission], resend_share: float,
-                 think_seconds: float, recorder: Recorder, acknowledged: dict[str, dict], rng: random.Random,
-                 arrive_within: float = 0.0) -> None:
+def juror_tablet(
+    base_url: str,
+    plan: ScoringDayPlan,
+    juror: str,
+    queue: list[Submission],
+    resend_share: float,
+    think_seconds: float,
+    recorder: Recorder,
+    acknowledged: dict[str, dict],
+    rng: random.Random,
+    arrive_within: float = 0.0,
+) -> None:
     """Send the queue in order; a refused or lost submission is retried with its client id, like the real tablet."""
     time.sleep(rng.uniform(0, arrive_within))
     client = JurorClient(base_url, plan.tokens[juror])
@@ -187,33 +219,56 @@ def juror_tablet(base_url: str, plan: ScoringDayPlan, juror: str, queue: list[Su
         if rng.random() < resend_share:
             again = rng.choice(sent)
             outcome = client.submit(again)
-            recorder.add("POST autosave (resent id)", outcome, outcome.status == 200 and outcome.body.get("replayed"))
+            recorder.add(
+                "POST autosave (resent id)", outcome, outcome.status == 200 and outcome.body.get("replayed")
+            )
         time.sleep(rng.uniform(0, 2 * think_seconds))
 
 
-def student_phone(base_url: str, slug: str, stop: threading.Event, poll_seconds: float, recorder: Recorder,
-                  rng: random.Random) -> None:
+def student_phone(
+    base_url: str,
+    slug: str,
+    stop: threading.Event,
+    poll_seconds: float,
+    recorder: Recorder,
+    rng: random.Random,
+) -> None:
     """A student's phone: the programme now and then, the now/next feed with its validators."""
     client = JurorClient(base_url, "")
     time.sleep(rng.uniform(0, poll_seconds))
     while not stop.is_set():
-        path, label = rng.choice([(f"/e/{slug}", "GET programme"), (f"/e/{slug}/maintenant.json", "GET now.json")])
+        path, label = rng.choice(
+            [(f"/e/{slug}", "GET programme"), (f"/e/{slug}/maintenant.json", "GET now.json")]
+        )
         outcome = client.request(path)
         recorder.add(label, outcome, outcome.status in (200, 304))
         stop.wait(rng.uniform(0.5, 1.5) * poll_seconds)
 
 
-def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: Recorder, updates: list[int],
-                    arrive_within: float = 0.0) -> None:
+def organiser_board(
+    base_url: str,
+    slug: str,
+    stop: threading.Event,
+    recorder: Recorder,
+    updates: list[int],
+    arrive_within: float = 0.0,
+) -> None:
     """An organiser's board: log in, then read the live stream until the jurors are done."""
     time.sleep(random.uniform(0, arrive_within))
     client = JurorClient(base_url, "")
     page = client.request("/organisation/connexion")
     token = CSRF_INPUT.search(page.body.get("html", ""))
     request = urllib.request.Request(
-        base_url + "/organisation/connexion", method="POST",
-        data=urllib.parse.urlencode({"csrf_token": token.group(1) if token else "", "email": ORGANISER_EMAIL,
-                                     "password": ORGANISER_PASSWORD}).encode())
+        base_url + "/organisation/connexion",
+        method="POST",
+        data=urllib.parse.urlencode(
+            {
+                "csrf_token": token.group(1) if token else "",
+                "email": ORGANISER_EMAIL,
+                "password": ORGANISER_PASSWORD,
+            }
+        ).encode(),
+    )
     started = time.perf_counter()
     with client.opener.open(request, timeout=30) as response:
         recorder.add("POST login", Outcome(response.status, seconds=time.perf_counter() - started), True)
@@ -223,11 +278,16 @@ def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: R
     while not stop.is_set():
         started = time.perf_counter()
         try:
-            request = urllib.request.Request(base_url + f"/organisation/notes/{slug}/flux",
-                                             headers={"Last-Event-ID": last_id} if last_id else {})
+            request = urllib.request.Request(
+                base_url + f"/organisation/notes/{slug}/flux",
+                headers={"Last-Event-ID": last_id} if last_id else {},
+            )
             with client.opener.open(request, timeout=20) as stream:
-                recorder.add("GET board stream (first byte)",
-                             Outcome(stream.status, seconds=time.perf_counter() - started), True)
+                recorder.add(
+                    "GET board stream (first byte)",
+                    Outcome(stream.status, seconds=time.perf_counter() - started),
+                    True,
+                )
                 for line in stream:
                     if line.startswith(b"event: board"):
                         received += 1
@@ -244,8 +304,20 @@ def organiser_board(base_url: str, slug: str, stop: threading.Event, recorder: R
     updates.append(received)
 
 
-def run(database_url: str, jurors: int, students: int, boards: int, rounds: int, workers: int, threads: int,
-        think_seconds: float, poll_seconds: float, seed: int, warmup: float = 0.0, arrival: float = 0.0) -> bool:
+def run(
+    database_url: str,
+    jurors: int,
+    students: int,
+    boards: int,
+    rounds: int,
+    workers: int,
+    threads: int,
+    think_seconds: float,
+    poll_seconds: float,
+    seed: int,
+    warmup: float = 0.0,
+    arrival: float = 0.0,
+) -> bool:
     plan = seed_scoring_day(database_url, ROUEN, jurors)
     create_organiser(database_url)
     planned = planned_submissions(plan, rounds)
@@ -262,15 +334,33 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
     try:
         background = ThreadPoolExecutor(students + boards)
         for number in range(students):
-            background.submit(student_phone, server.url, plan.slug, stop, poll_seconds, recorder,
-                              random.Random(seed + number))
+            background.submit(
+                student_phone,
+                server.url,
+                plan.slug,
+                stop,
+                poll_seconds,
+                recorder,
+                random.Random(seed + number),
+            )
         for _ in range(boards):
             background.submit(organiser_board, server.url, plan.slug, stop, recorder, updates, arrival)
         started = time.perf_counter()
         with ThreadPoolExecutor(jurors) as tablets:
             for number, (juror, queue) in enumerate(planned.items()):
-                tablets.submit(juror_tablet, server.url, plan, juror, queue, 0.1, think_seconds, recorder,
-                               acknowledged, random.Random(seed * 1000 + number), arrival)
+                tablets.submit(
+                    juror_tablet,
+                    server.url,
+                    plan,
+                    juror,
+                    queue,
+                    0.1,
+                    think_seconds,
+                    recorder,
+                    acknowledged,
+                    random.Random(seed * 1000 + number),
+                    arrival,
+                )
         wall = time.perf_counter() - started
         stop.set()
         background.shutdown(wait=False, cancel_futures=True)
@@ -278,32 +368,52 @@ def run(database_url: str, jurors: int, students: int, boards: int, rounds: int,
         server.stop()
     check = check_scores(database_url, planned, acknowledged)
     requests = sum(len(values) for values in recorder.latencies.values())
-    print(f"\n### {jurors} jurors, {students} students, {boards} boards — {database_url.split(':')[0]}, "
-          f"gunicorn {workers} workers × {threads} threads, think {think_seconds:g} s, "
-          + (f"arriving within {arrival:g} s\n" if arrival else "all arriving at once\n"))
+    print(
+        f"\n### {jurors} jurors, {students} students, {boards} boards — {database_url.split(':')[0]}, "
+        f"gunicorn {workers} workers × {threads} threads, think {think_seconds:g} s, "
+        + (f"arriving within {arrival:g} s\n" if arrival else "all arriving at once\n")
+    )
     print(recorder.table(wall))
     if warmup > 0:
-        print(f"\nAfter the first {warmup:.0f} s (the tablets opening their pages, the organisers' "
-              f"logins), errors counted over the whole run:\n")
+        print(
+            f"\nAfter the first {warmup:.0f} s (the tablets opening their pages, the organisers' "
+            f"logins), errors counted over the whole run:\n"
+        )
         print(recorder.table(wall - warmup, after=warmup))
     print("\nAutosaves through the run:\n")
     print(recorder.timeline("POST autosave"))
-    print("\nThe same requests timed by the server, from the worker's first byte read to its last byte "
-          "written" + (f" (after the first {warmup:.0f} s)" if warmup > 0 else "") + ":\n")
+    print(
+        "\nThe same requests timed by the server, from the worker's first byte read to its last byte "
+        "written" + (f" (after the first {warmup:.0f} s)" if warmup > 0 else "") + ":\n"
+    )
     print(server_table(access_log, after=warmup))
-    print(f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
-          f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
-          f"{min(updates, default=0)}–{max(updates, default=0)}; load average {os.getloadavg()[0]:.1f}")
-    failures = Counter(line.split(": ")[0] for line in log_file.read_text(errors="replace").splitlines()
-                       if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line))
+    print(
+        f"\n{requests} requests in {wall:.1f} s ({requests / wall:.0f} req/s); "
+        f"{len(acknowledged)}/{total} autosaves acknowledged; board updates received per stream: "
+        f"{min(updates, default=0)}–{max(updates, default=0)}; load average {os.getloadavg()[0]:.1f}"
+    )
+    failures = Counter(
+        line.split(": ")[0]
+        for line in log_file.read_text(errors="replace").splitlines()
+        if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)
+    )
     print(f"server errors logged: {dict(failures) or 'none'} (log: {log_file})")
-    print(f"database: {check.submissions_stored} submissions stored, {check.audit_rows} audit rows, "
-          f"{len(check.problems)} problems {list(check.problems[:5])}")
+    print(
+        f"database: {check.submissions_stored} submissions stored, {check.audit_rows} audit rows, "
+        f"{len(check.problems)} problems {list(check.problems[:5])}"
+    )
     return not check.problems and len(acknowledged) == total
 
 
-def programme_client(port: int, path: str, threads: int, seconds: float, fresh_share: float, seed: int,
-                     results: multiprocessing.Queue) -> None:
+def programme_client(
+    port: int,
+    path: str,
+    threads: int,
+    seconds: float,
+    fresh_share: float,
+    seed: int,
+    results: multiprocessing.Queue,
+) -> None:
     """One client process: ``threads`` keep-alive connections asking for the programme back to back."""
     latencies: dict[int, list[float]] = defaultdict(list)
     lock = threading.Lock()
@@ -331,7 +441,9 @@ def programme_client(port: int, path: str, threads: int, seconds: float, fresh_s
             with lock:
                 latencies[status].append(time.perf_counter() - started)
 
-    workers = [threading.Thread(target=connection, args=(random.Random(seed * 100 + n),)) for n in range(threads)]
+    workers = [
+        threading.Thread(target=connection, args=(random.Random(seed * 100 + n),)) for n in range(threads)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -339,8 +451,15 @@ def programme_client(port: int, path: str, threads: int, seconds: float, fresh_s
     results.put(dict(latencies))
 
 
-def run_public(database_url: str, clients: int, client_threads: int, seconds: float, fresh_share: float,
-               workers: int, threads: int) -> bool:
+def run_public(
+    database_url: str,
+    clients: int,
+    client_threads: int,
+    seconds: float,
+    fresh_share: float,
+    workers: int,
+    threads: int,
+) -> bool:
     """The programme page alone, as many requests a second as the server answers."""
     plan = seed_scoring_day(database_url, ROUEN, 50)
     log_file = Path(tempfile.mkdtemp()) / "gunicorn.log"
@@ -349,8 +468,13 @@ def run_public(database_url: str, clients: int, client_threads: int, seconds: fl
     path = f"/e/{plan.slug}"
     try:
         results: multiprocessing.Queue = multiprocessing.Queue()
-        processes = [multiprocessing.Process(target=programme_client, args=(
-            server.port, path, client_threads, seconds, fresh_share, number, results)) for number in range(clients)]
+        processes = [
+            multiprocessing.Process(
+                target=programme_client,
+                args=(server.port, path, client_threads, seconds, fresh_share, number, results),
+            )
+            for number in range(clients)
+        ]
         for process in processes:
             process.start()
         merged: dict[int, list[float]] = defaultdict(list)
@@ -363,13 +487,19 @@ def run_public(database_url: str, clients: int, client_threads: int, seconds: fl
         server.stop()
     total = sum(len(values) for values in merged.values())
     cut = percentiles([value for values in merged.values() for value in values])
-    by_status = ", ".join(f"{'lost' if status == CONNECTION_LOST else status}: {len(values)}"
-                          for status, values in sorted(merged.items()))
-    print(f"\n### programme only — {database_url.split(':')[0]}, gunicorn {workers} workers × {threads} threads, "
-          f"{clients} client processes × {client_threads} connections, {fresh_share:.0%} without ETag\n")
-    print(f"{total} requests in {seconds:.0f} s: {total / seconds:.0f} req/s ({by_status}); "
-          f"p50 {cut[49] * 1000:.1f} ms, p95 {cut[94] * 1000:.1f} ms, p99 {cut[98] * 1000:.1f} ms; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    by_status = ", ".join(
+        f"{'lost' if status == CONNECTION_LOST else status}: {len(values)}"
+        for status, values in sorted(merged.items())
+    )
+    print(
+        f"\n### programme only — {database_url.split(':')[0]}, gunicorn {workers} workers × {threads} threads, "
+        f"{clients} client processes × {client_threads} connections, {fresh_share:.0%} without ETag\n"
+    )
+    print(
+        f"{total} requests in {seconds:.0f} s: {total / seconds:.0f} req/s ({by_status}); "
+        f"p50 {cut[49] * 1000:.1f} ms, p95 {cut[94] * 1000:.1f} ms, p99 {cut[98] * 1000:.1f} ms; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     return set(merged) <= {200, 304}
 
 
@@ -384,15 +514,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds between a juror's autosaves")
     parser.add_argument("--poll", type=float, default=10.0, help="mean seconds between a student's requests")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--arrival", type=float, default=0.0,
-                        help="jurors and organisers arrive at random within this many seconds (0: all at once)")
-    parser.add_argument("--warmup", type=float, default=0.0,
-                        help="also print the latencies of the requests answered after this many seconds")
-    parser.add_argument("--scenario", choices=["day", "public"], default="day",
-                        help="day: jurors, students and boards together; public: the programme alone")
+    parser.add_argument(
+        "--arrival",
+        type=float,
+        default=0.0,
+        help="jurors and organisers arrive at random within this many seconds (0: all at once)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=0.0,
+        help="also print the latencies of the requests answered after this many seconds",
+    )
+    parser.add_argument(
+        "--scenario",
+        choices=["day", "public"],
+        default="day",
+        help="day: jurors, students and boards together; public: the programme alone",
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="public: how long to ask")
     parser.add_argument("--clients", type=int, default=2, help="public: client processes")
-    parser.add_argument("--client-threads", type=int, default=8, help="public: connections per client process")
+    parser.add_argument(
+        "--client-threads", type=int, default=8, help="public: connections per client process"
+    )
     parser.add_argument("--fresh", type=float, default=0.1, help="public: share of requests without the ETag")
     args = parser.parse_args(argv)
     production = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
@@ -402,12 +546,35 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/load.db"
     if args.scenario == "public":
-        return 0 if run_public(database_url, args.clients, args.client_threads, args.seconds, args.fresh,
-                               args.workers, args.threads) else 1
+        return (
+            0
+            if run_public(
+                database_url,
+                args.clients,
+                args.client_threads,
+                args.seconds,
+                args.fresh,
+                args.workers,
+                args.threads,
+            )
+            else 1
+        )
     good = True
     for jurors in args.jurors:
-        good &= run(database_url, jurors, args.students, args.boards, args.rounds, args.workers, args.threads,
-                    args.think, args.poll, args.seed, args.warmup, args.arrival)
+        good &= run(
+            database_url,
+            jurors,
+            args.students,
+            args.boards,
+            args.rounds,
+            args.workers,
+            args.threads,
+            args.think,
+            args.poll,
+            args.seed,
+            args.warmup,
+            args.arrival,
+        )
     return 0 if good else 1
 
 

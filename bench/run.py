@@ -46,8 +46,9 @@ class Row:
     note: str = ""
 
 
-def summarise(label: str, model: str, event: Event, result: Result, progress: list[Progress],
-              note: str = "") -> Row:
+def summarise(
+    label: str, model: str, event: Event, result: Result, progress: list[Progress], note: str = ""
+) -> Row:
     """The row of a solve; its score is the validator's, not the solver's own."""
     if not result.status.has_schedule:
         return Row(label, model, None, None, None, None, None, None, None, (), note or result.status.value)
@@ -58,7 +59,9 @@ def summarise(label: str, model: str, event: Event, result: Result, progress: li
     bound = result.best_bound
     gap = None if proved is not None or bound is None else Progress(valid_score, bound, 0.0).gap
     changes = score_terms(event, result.sessions).changes_from_previous if event.previous else None
-    return Row(label, model, first, proved, gap, valid_score, bound, violations, changes, result.sessions, note)
+    return Row(
+        label, model, first, proved, gap, valid_score, bound, violations, changes, result.sessions, note
+    )
 
 
 def run_real(label: str, event: Event, time_limit: float, workers: int) -> Row:
@@ -98,27 +101,39 @@ def print_table(rows: list[tuple[Row, ...]], *, replan: bool) -> None:
     """Each group starts with the real model's row and the baseline's, then any reference rows."""
     first_column = "re-plan event" if replan else "event (pitches×rooms×experts)"
     extra = " changes |" if replan else ""
-    print(f"| {first_column} | model |{extra} first valid (s) | proof / gap at limit | score | best bound | valid |"
-          f" first valid: baseline / real |")
+    print(
+        f"| {first_column} | model |{extra} first valid (s) | proof / gap at limit | score | best bound | valid |"
+        f" first valid: baseline / real |"
+    )
     print("|---|---|" + ("---|" if replan else "") + "---|---|---|---|---|---|")
     for group in rows:
         real, baseline = group[:2]
         for row in group:
-            valid = "—" if row.violations is None else ("yes" if row.violations == 0 else
-                                                        f"NO ({row.violations} violations)")
+            valid = (
+                "—"
+                if row.violations is None
+                else ("yes" if row.violations == 0 else f"NO ({row.violations} violations)")
+            )
             changes = f" {'—' if row.changes is None else row.changes} |" if replan else ""
             shown_ratio = ratio(baseline, real) if row is real else ""
             note = f" ({row.note})" if row.note else ""
-            print(f"| {row.event} | {row.model}{note} |{changes} {seconds(row.first_valid)} | {proof(row)} | "
-                  f"{'—' if row.score is None else row.score} | {'—' if row.bound is None else row.bound} | "
-                  f"{valid} | {shown_ratio} |")
+            print(
+                f"| {row.event} | {row.model}{note} |{changes} {seconds(row.first_valid)} | {proof(row)} | "
+                f"{'—' if row.score is None else row.score} | {'—' if row.bound is None else row.bound} | "
+                f"{valid} | {shown_ratio} |"
+            )
     sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The real model against the plain baseline.")
-    parser.add_argument("--sizes", nargs="+", type=parse_size, default=list(BENCH_SIZES),
-                        help="PITCHESxROOMSxEXPERTS (default: 7x2x9 26x3x24 60x4x24 150x6x45 300x10x90)")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=parse_size,
+        default=list(BENCH_SIZES),
+        help="PITCHESxROOMSxEXPERTS (default: 7x2x9 26x3x24 60x4x24 150x6x45 300x10x90)",
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve (default 60)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -139,9 +154,13 @@ def main(argv: list[str] | None = None) -> None:
             published = real.sessions if real.violations == 0 else generated.witness
             scenario = replan_scenario(generated.event, published)
             repair = Result(Status.FEASIBLE, sessions=scenario.witness)
-            replans.append((run_real(label, scenario.event, args.time_limit, args.workers),
-                            run_baseline(label, scenario.event, args.time_limit, args.workers),
-                            summarise(label, "greedy repair (reference)", scenario.event, repair, [])))
+            replans.append(
+                (
+                    run_real(label, scenario.event, args.time_limit, args.workers),
+                    run_baseline(label, scenario.event, args.time_limit, args.workers),
+                    summarise(label, "greedy repair (reference)", scenario.event, repair, []),
+                )
+            )
     print("\n## New events\n")
     print_table(rows, replan=False)
     if replans:

@@ -43,8 +43,11 @@ def build_app(config: Config | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "organiser.login"
     login_manager.login_message = None
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(Path(__file__).resolve().parent / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
+    )
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
@@ -91,7 +94,8 @@ def _register_number_filters(app: Flask) -> None:
     from flask_babel import format_date, format_decimal, format_percent
 
     app.jinja_env.filters["number"] = lambda value, digits=None: format_decimal(
-        round(value, digits) if digits is not None else value)
+        round(value, digits) if digits is not None else value
+    )
     app.jinja_env.filters["percent"] = lambda share: format_percent(share)
     app.jinja_env.filters["date_short"] = lambda day: format_date(day, "medium")
 
@@ -181,8 +185,9 @@ def _register_error_pages(app: Flask) -> None:
             db.session.rollback()
         if request.accept_mimetypes.best == "application/json" or request.is_json:
             return {"error": getattr(error, "description", "") or str(code)}, code
-        return render_template("error.html", code=code, description=getattr(error, "description", ""),
-                               back_url=_back_url()), code
+        return render_template(
+            "error.html", code=code, description=getattr(error, "description", ""), back_url=_back_url()
+        ), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -26,9 +27,19 @@ DEMO_PROGRAMME_NAME = "Accélérateur Relocalisation-Réindustrialisation 2023"
 def register_commands(app: Flask) -> None:
     from pitchday.worker import worker_command
 
-    for command in (import_event_command, export_event_command, create_organiser_command,
-                    juror_links_command, demo_command, worker_command, send_test_mail_command,
-                    grant_owner_command, programme_command, programme_event_command, coordinator_command):
+    for command in (
+        import_event_command,
+        export_event_command,
+        create_organiser_command,
+        juror_links_command,
+        demo_command,
+        worker_command,
+        send_test_mail_command,
+        grant_owner_command,
+        programme_command,
+        programme_event_command,
+        coordinator_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -67,8 +78,10 @@ def import_event_command(path: Path) -> None:
     except event_io.EventFormatError as error:
         _fail(f"{path} refusé, rien n'a été importé : {error}")
     db.session.commit()
-    click.echo(f"Importé : {event.name} ({len(event.pitches)} pitchs, {len(event.experts)} experts) "
-               f"sous l'identifiant « {event.slug} ».")
+    click.echo(
+        f"Importé : {event.name} ({len(event.pitches)} pitchs, {len(event.experts)} experts) "
+        f"sous l'identifiant « {event.slug} »."
+    )
 
 
 @click.command("export-event")
@@ -115,16 +128,13 @@ def demo_command() -> None:
     """Load the Rouen 2023 demo event once, and print the logins (keeps existing data)."""
     path = Path(current_app.config["DEMO_EVENT_FILE"])
     data = _read_event_file(path)
-    event = db.session.execute(
-        db.select(Event).filter_by(name=data["event"]["name"])).scalars().first()
+    event = db.session.execute(db.select(Event).filter_by(name=data["event"]["name"])).scalars().first()
     if event is None:
         event = event_io.import_event(data)
         click.echo(f"Événement de démonstration chargé : {event.name}")
     password = os.environ.get("PITCHDAY_DEMO_PASSWORD", DEMO_ORGANISER_PASSWORD)
-    try:
+    with contextlib.suppress(accounts.AccountError):  # already there from an earlier run: keep it as it is
         accounts.create_organiser(DEMO_ORGANISER_EMAIL, password, "Organisation (démo)")
-    except accounts.AccountError:
-        pass  # already there from an earlier run: keep it as it is
     organiser = accounts.organiser_by_email(DEMO_ORGANISER_EMAIL)
     if teams.membership(organiser, event) is None:
         teams.make_owner(event, organiser)
@@ -140,8 +150,10 @@ def demo_command() -> None:
     click.echo("")
     click.echo(f"  Programme public : {base}/e/{event.slug}")
     click.echo(f"  {programme.name} : {base}/programme/{programme.slug}")
-    click.echo(f"  Espace organisation : {base}/organisation/  "
-               f"(identifiant {DEMO_ORGANISER_EMAIL}, mot de passe {password})")
+    click.echo(
+        f"  Espace organisation : {base}/organisation/  "
+        f"(identifiant {DEMO_ORGANISER_EMAIL}, mot de passe {password})"
+    )
     _print_juror_links(event, base)
     db.session.commit()
 
@@ -189,7 +201,9 @@ def programme_command(slug: str, name: str) -> None:
 @with_appcontext
 @click.argument("programme_slug")
 @click.argument("event_slug")
-@click.option("--city", default="", help="The city the event is listed under (default: the venue's last part).")
+@click.option(
+    "--city", default="", help="The city the event is listed under (default: the venue's last part)."
+)
 def programme_event_command(programme_slug: str, event_slug: str, city: str) -> None:
     """Put an event in a programme (an event belongs to at most one: it leaves any other)."""
     programme, event = _programme_or_fail(programme_slug), _event_or_fail(event_slug)
@@ -226,9 +240,12 @@ def send_test_mail_command(address: str) -> None:
     """Send a test message through the configured mail server (checks MAIL_* settings)."""
     from pitchday.services import mail
 
-    message = mail.queue_message(address, "PitchDay : message d'essai / test message",
-                                 "Ce message vérifie la configuration de l'envoi.\n"
-                                 "This message checks the mail settings.\n", kind="test")
+    message = mail.queue_message(
+        address,
+        "PitchDay : message d'essai / test message",
+        "Ce message vérifie la configuration de l'envoi.\nThis message checks the mail settings.\n",
+        kind="test",
+    )
     db.session.commit()
     click.echo(f"Message {message.id} confié à l'envoi.")
     deadline = time.monotonic() + 60
@@ -241,5 +258,7 @@ def send_test_mail_command(address: str) -> None:
     if state.status == "sent":
         click.echo("Envoyé.")
     else:
-        click.echo(f"Pas encore envoyé ({state.status}, {state.attempts} essai(s)) : {state.last_error}", err=True)
+        click.echo(
+            f"Pas encore envoyé ({state.status}, {state.attempts} essai(s)) : {state.last_error}", err=True
+        )
         sys.exit(1)

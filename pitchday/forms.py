@@ -68,7 +68,9 @@ class Form(FlaskForm):
             if request.method not in SUBMIT_METHODS:
                 return None
             file_fields = {name for name, field in form._fields.items() if isinstance(field, FileField)}
-            files = MultiDict([(key, value) for key, value in request.files.items(multi=True) if key in file_fields])
+            files = MultiDict(
+                [(key, value) for key, value in request.files.items(multi=True) if key in file_fields]
+            )
             if request.form or files:
                 return CombinedMultiDict((ImmutableMultiDict(files), request.form)) if files else request.form
             if request.is_json:
@@ -103,16 +105,29 @@ def _bound_problem(field) -> str | None:
         allowed = TEXTAREA_CONTROLS if isinstance(field, TextAreaField) else frozenset()
         char = first_control_character(field.data, allowed)
         if char is not None:
-            return _("« %(field)s » contient un caractère de contrôle interdit (U+%(code)04X) : retirez-le.",
-                     field=label, code=ord(char))
+            return _(
+                "« %(field)s » contient un caractère de contrôle interdit (U+%(code)04X) : retirez-le.",
+                field=label,
+                code=ord(char),
+            )
         limit = _stated_max_length(field) or (
-            DEFAULT_TEXTAREA_LENGTH if isinstance(field, TextAreaField) else DEFAULT_TEXT_LENGTH)
+            DEFAULT_TEXTAREA_LENGTH if isinstance(field, TextAreaField) else DEFAULT_TEXT_LENGTH
+        )
         if len(field.data) > limit:
-            return _("« %(field)s » : %(length)d caractères, %(limit)d au plus.",
-                     field=label, length=len(field.data), limit=limit)
+            return _(
+                "« %(field)s » : %(length)d caractères, %(limit)d au plus.",
+                field=label,
+                length=len(field.data),
+                limit=limit,
+            )
     if isinstance(field, IntegerField) and isinstance(field.data, int) and abs(field.data) > LARGEST_WHOLE:
-        return _("« %(field)s » : %(value)s est hors des bornes (entre %(low)d et %(high)d).",
-                 field=label, value=field.data, low=-LARGEST_WHOLE, high=LARGEST_WHOLE)
+        return _(
+            "« %(field)s » : %(value)s est hors des bornes (entre %(low)d et %(high)d).",
+            field=label,
+            value=field.data,
+            low=-LARGEST_WHOLE,
+            high=LARGEST_WHOLE,
+        )
     return None
 
 

@@ -22,8 +22,9 @@ def redact(text: str) -> str:
     """``text`` with every juror (and company) token cut to its first characters and an ellipsis."""
     if not any(prefix in text for prefix in SECRET_LINK_PREFIXES):
         return text
-    return _JUROR_TOKEN.sub(lambda m: f"{m[1]}{m[2]}…" if m.end() - m.start(2) > TOKEN_PREFIX_LOGGED
-                            else m[0], text)
+    return _JUROR_TOKEN.sub(
+        lambda m: f"{m[1]}{m[2]}…" if m.end() - m.start(2) > TOKEN_PREFIX_LOGGED else m[0], text
+    )
 
 
 class RedactJurorTokens(logging.Filter):

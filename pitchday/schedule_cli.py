@@ -63,21 +63,43 @@ def _parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog="pitchday", description="Schedule a pitch day, or check a schedule.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    schedule = commands.add_parser("schedule", help="turn an event file into a schedule file",
-                                   description="Turn an event file into a schedule file with CP-SAT.")
+    schedule = commands.add_parser(
+        "schedule",
+        help="turn an event file into a schedule file",
+        description="Turn an event file into a schedule file with CP-SAT.",
+    )
     schedule.add_argument("event", metavar="EVENT.json", help="the event file")
-    schedule.add_argument("-o", "--output", metavar="SCHEDULE.json", required=True,
-                          help="where to write the schedule file ('-' for standard output)")
-    schedule.add_argument("--time-limit", metavar="S", type=_positive_seconds, default=30.0,
-                          help="seconds the solver may search (default 30)")
-    schedule.add_argument("--workers", metavar="N", type=_positive_count, default=os.cpu_count() or 1,
-                          help="solver threads (default: one per CPU)")
-    schedule.add_argument("--check", action="store_true",
-                          help="re-check the schedule with the solver-independent validator")
+    schedule.add_argument(
+        "-o",
+        "--output",
+        metavar="SCHEDULE.json",
+        required=True,
+        help="where to write the schedule file ('-' for standard output)",
+    )
+    schedule.add_argument(
+        "--time-limit",
+        metavar="S",
+        type=_positive_seconds,
+        default=30.0,
+        help="seconds the solver may search (default 30)",
+    )
+    schedule.add_argument(
+        "--workers",
+        metavar="N",
+        type=_positive_count,
+        default=os.cpu_count() or 1,
+        help="solver threads (default: one per CPU)",
+    )
+    schedule.add_argument(
+        "--check", action="store_true", help="re-check the schedule with the solver-independent validator"
+    )
     schedule.set_defaults(run=_schedule)
 
-    check = commands.add_parser("check", help="check a schedule file against its event and show its score",
-                                description="Check every hard rule of a schedule file and show its score terms.")
+    check = commands.add_parser(
+        "check",
+        help="check a schedule file against its event and show its score",
+        description="Check every hard rule of a schedule file and show its score terms.",
+    )
     check.add_argument("event", metavar="EVENT.json", help="the event file")
     check.add_argument("schedule", metavar="SCHEDULE.json", help="the schedule file")
     check.set_defaults(run=_check)
@@ -133,8 +155,11 @@ def _schedule(args: argparse.Namespace) -> int:
     if args.check and result.status.has_schedule:
         problems = _self_check(event, result)
         if problems:
-            print(f"pitchday: error: the solver's schedule fails its check ({len(problems)} problems); "
-                  "this is a bug, please report it:", file=sys.stderr)
+            print(
+                f"pitchday: error: the solver's schedule fails its check ({len(problems)} problems); "
+                "this is a bug, please report it:",
+                file=sys.stderr,
+            )
             for problem_line in problems:
                 print(f"  - {problem_line}", file=sys.stderr)
             return EXIT_INVALID_INPUT
@@ -180,8 +205,10 @@ class _ProgressLine:
         self.pending_newline = False
 
     def __call__(self, progress: Progress) -> None:
-        line = (f"score {progress.score}  bound {progress.bound}  gap {progress.gap:.1%}  "
-                f"{progress.elapsed:.1f} s")
+        line = (
+            f"score {progress.score}  bound {progress.bound}  gap {progress.gap:.1%}  "
+            f"{progress.elapsed:.1f} s"
+        )
         if self.in_place:
             # \x1b[K clears what a longer previous line left behind.
             self.stream.write(f"\r{line}\x1b[K")
@@ -203,13 +230,14 @@ def _summary(result: Result, args: argparse.Namespace) -> str:
     if result.status is Status.OPTIMAL:
         return f"optimal (proved best): score {result.score} in {seconds}; written to {where}"
     if result.status is Status.FEASIBLE:
-        return (f"feasible (not proved best): score {result.score}, no schedule beats {result.best_bound}, "
-                f"in {seconds}; written to {where}")
+        return (
+            f"feasible (not proved best): score {result.score}, no schedule beats {result.best_bound}, "
+            f"in {seconds}; written to {where}"
+        )
     if result.status is Status.INFEASIBLE:
         because = ", because:" if result.conflicts else " (no explanation found)"
         return f"infeasible: no schedule can keep every rule ({seconds}); written to {where}{because}"
-    return (f"unknown: no schedule found in {seconds}; try a longer --time-limit "
-            f"(status written to {where})")
+    return f"unknown: no schedule found in {seconds}; try a longer --time-limit (status written to {where})"
 
 
 def _self_check(event: Event, result: Result) -> list[str]:
@@ -217,8 +245,10 @@ def _self_check(event: Event, result: Result) -> list[str]:
     problems = [_describe(violation) for violation in check_schedule(event, result.sessions)]
     terms = score_terms(event, result.sessions)
     if terms != result.terms:
-        problems.append(f"the solver's score terms {_terms_text(result.terms)} differ from the recomputed "
-                        f"{_terms_text(terms)}")
+        problems.append(
+            f"the solver's score terms {_terms_text(result.terms)} differ from the recomputed "
+            f"{_terms_text(terms)}"
+        )
     recomputed = terms.total(event.objective_weights)
     if recomputed != result.score:
         problems.append(f"the solver's score {result.score} differs from the recomputed {recomputed}")
@@ -250,7 +280,8 @@ def _check(args: argparse.Namespace) -> int:
     violations = check_schedule(event, result.sessions)
     print(_score_table(event, result.sessions))
     if result.score is not None and result.score != score_terms(event, result.sessions).total(
-            event.objective_weights):
+        event.objective_weights
+    ):
         print(f"note: the file gives the score {result.score}, which differs from the one above")
     if violations:
         print(f"{args.schedule}: NOT valid, {len(violations)} broken rules:")

@@ -62,7 +62,6 @@ EMAIL_KEY_LENGTH = 254
 DRAIN_REFUSED_UPLOAD_BYTES = 64 * 1024 * 1024
 
 
-
 def init_security(app: Flask) -> None:
     """Bind the headers, the cookie checks and the rate limits to the app."""
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
@@ -116,8 +115,13 @@ def _count_unknown_juror_tokens() -> None:
     token = (request.view_args or {}).get("token")
     if not isinstance(token, str) or juror_of_link(token) is not None:
         return
-    logger.warning("unknown juror link %s… (%d characters) from %s on %s",
-                   token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
+    logger.warning(
+        "unknown juror link %s… (%d characters) from %s on %s",
+        token[:TOKEN_PREFIX_LOGGED],
+        len(token),
+        request.remote_addr,
+        request.endpoint,
+    )
     if _limits_on() and not ratelimit.hit(UNKNOWN_TOKENS, request.remote_addr or "-"):
         abort(429, _("Trop de liens de juré inconnus depuis cette adresse. Réessayez dans dix minutes."))
 
@@ -127,8 +131,13 @@ def _count_unknown_company_links() -> None:
     token = (request.view_args or {}).get("link_token")
     if not isinstance(token, str) or pitch_of_company_link(token) is not None:
         return
-    logger.warning("unknown company link %s… (%d characters) from %s on %s",
-                   token[:TOKEN_PREFIX_LOGGED], len(token), request.remote_addr, request.endpoint)
+    logger.warning(
+        "unknown company link %s… (%d characters) from %s on %s",
+        token[:TOKEN_PREFIX_LOGGED],
+        len(token),
+        request.remote_addr,
+        request.endpoint,
+    )
     if _limits_on() and not ratelimit.hit(UNKNOWN_COMPANY_LINKS, request.remote_addr or "-"):
         abort(429, _("Trop de liens de retour inconnus depuis cette adresse. Réessayez dans dix minutes."))
 
@@ -152,8 +161,9 @@ def juror_of_link(token: str) -> Expert | None:
 def _refuse_deep_nesting(_error: RecursionError):
     """JSON nested a thousand levels deep overflows Python's parser: that is bad input, not a crash."""
     logger.warning("input nested too deep on %s", request.endpoint)
-    return current_app.handle_http_exception(BadRequest(
-        _("Le contenu envoyé est imbriqué trop profondément pour être lu. Vérifiez le fichier.")))
+    return current_app.handle_http_exception(
+        BadRequest(_("Le contenu envoyé est imbriqué trop profondément pour être lu. Vérifiez le fichier."))
+    )
 
 
 def _drain_refused_upload(response):

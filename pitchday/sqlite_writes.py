@@ -47,7 +47,9 @@ class QueuedWritesConnection(sqlite3.Connection):
     def __init__(self, database, *args, **kwargs) -> None:
         super().__init__(database, *args, **kwargs)
         self._queue_path = f"{os.fspath(database)}-writes"
-        self._queue_file: int | None = None  # one open file per connection: file locks of one process conflict
+        self._queue_file: int | None = (
+            None  # one open file per connection: file locks of one process conflict
+        )
         self._holding: threading.Lock | None = None
 
     def cursor(self, factory=None):

@@ -102,8 +102,11 @@ class ChildProcessBackend:
         from pitchday.worker import run_in_child
 
         context = multiprocessing.get_context("spawn")
-        process = context.Process(target=run_in_child, args=(self._config, batch),
-                                  name=f"pitchday-{batch[0].name}-{'-'.join(map(str, batch[0].args))}")
+        process = context.Process(
+            target=run_in_child,
+            args=(self._config, batch),
+            name=f"pitchday-{batch[0].name}-{'-'.join(map(str, batch[0].args))}",
+        )
         process.start()
         # Reap the child when it ends, so that a finished task leaves no zombie behind.
         threading.Thread(target=process.join, daemon=True).start()
@@ -124,4 +127,5 @@ class RQBackend:
 
         for task in tasks:
             Queue(QUEUES[task.name], connection=self._redis).enqueue(
-                "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task))
+                "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task)
+            )

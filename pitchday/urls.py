@@ -18,8 +18,9 @@ class BoundedIntegerConverter(IntegerConverter):
     """``<int:...>``: ASCII digits, 0 to LARGEST_ID."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=LARGEST_ID if max is None else max,
-                         signed=signed)
+        super().__init__(
+            map, fixed_digits=fixed_digits, min=min, max=LARGEST_ID if max is None else max, signed=signed
+        )
         self.regex = r"[0-9]{1,10}"
 
 
@@ -56,8 +57,9 @@ class RefuseUnreadableHost:
     error page failed. The answer is plain text in both languages: no template can be rendered.
     """
 
-    BODY = ("En-tête Host invalide : ce n'est pas un nom d'hôte.\n"
-            "Invalid Host header: it is not a host name.\n").encode()
+    BODY = (
+        "En-tête Host invalide : ce n'est pas un nom d'hôte.\nInvalid Host header: it is not a host name.\n"
+    ).encode()
 
     def __init__(self, wsgi_app) -> None:
         self.wsgi_app = wsgi_app
@@ -65,8 +67,10 @@ class RefuseUnreadableHost:
     def __call__(self, environ, start_response):
         host = environ.get("HTTP_HOST")
         if host is not None and not readable_host(host):
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                               ("Content-Length", str(len(self.BODY)))])
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(self.BODY)))],
+            )
             return [self.BODY]
         return self.wsgi_app(environ, start_response)
 
@@ -84,4 +88,3 @@ def readable_host(host: str) -> bool:
     except UnicodeError:
         return False
     return True
-

@@ -102,11 +102,20 @@ def rq_options(task: Task) -> dict:
     config = current_app.config
     if task.name == "solve":
         # The solve ends itself at its time limit; this only ends a horse that hangs past it.
-        return {"job_timeout": int(config["SOLVE_MAX_TIME_LIMIT"]) + 120, "result_ttl": 3600,
-                "failure_ttl": 86400, "description": f"solve job {task.args[0]}"}
+        return {
+            "job_timeout": int(config["SOLVE_MAX_TIME_LIMIT"]) + 120,
+            "result_ttl": 3600,
+            "failure_ttl": 86400,
+            "description": f"solve job {task.args[0]}",
+        }
     delays = [max(1, round(delay)) for delay in config["MAIL_RETRY_DELAYS"]]
-    return {"job_timeout": 120, "result_ttl": 3600, "failure_ttl": 7 * 86400,
-            "retry": Retry(max=len(delays), interval=delays), "description": f"mail {task.args[0]}"}
+    return {
+        "job_timeout": 120,
+        "result_ttl": 3600,
+        "failure_ttl": 7 * 86400,
+        "retry": Retry(max=len(delays), interval=delays),
+        "description": f"mail {task.args[0]}",
+    }
 
 
 @click.command("worker")
@@ -119,8 +128,11 @@ def worker_command(burst: bool) -> None:
 
     url = current_app.config.get("QUEUE_URL")
     if not url:
-        click.echo("Erreur : PITCHDAY_QUEUE_URL n'est pas défini (par exemple redis://127.0.0.1:6379/0) ; "
-                   "sans lui, les calculs tournent dans le serveur web lui-même.", err=True)
+        click.echo(
+            "Erreur : PITCHDAY_QUEUE_URL n'est pas défini (par exemple redis://127.0.0.1:6379/0) ; "
+            "sans lui, les calculs tournent dans le serveur web lui-même.",
+            err=True,
+        )
         sys.exit(1)
     connection = Redis.from_url(url)
     queues = [Queue(name, connection=connection) for name in QUEUES.values()]
@@ -132,7 +144,8 @@ def worker_command(burst: bool) -> None:
     # The parent's connections are not the horses': open none before forking.
     db.engine.dispose()
     Worker(queues, connection=connection, name=f"pitchday-{worker_name()}".replace(":", "-")).work(
-        burst=burst, with_scheduler=True)
+        burst=burst, with_scheduler=True
+    )
 
 
 # --- the embedded default: a child process of the web server ---------------------------------------

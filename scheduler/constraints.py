@@ -27,7 +27,8 @@ def place_every_pitch(model: cp_model.CpModel, event: Event, v: ScheduleVariable
         model.add_exactly_one(v.in_room[pitch_id].values())
         for day, starts in option.starts_by_day:
             model.add_linear_expression_in_domain(
-                v.start[pitch_id], cp_model.Domain.from_values(starts)).only_enforce_if(v.on_day[pitch_id][day])
+                v.start[pitch_id], cp_model.Domain.from_values(starts)
+            ).only_enforce_if(v.on_day[pitch_id][day])
 
 
 def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
@@ -35,8 +36,14 @@ def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables
     intervals = defaultdict(list)
     for pitch_id, option in v.options.items():
         for room, present in v.in_room[pitch_id].items():
-            intervals[room].append(model.new_optional_fixed_size_interval_var(
-                v.start[pitch_id], option.length + event.changeover, present, f"in_room[{pitch_id},{room}]"))
+            intervals[room].append(
+                model.new_optional_fixed_size_interval_var(
+                    v.start[pitch_id],
+                    option.length + event.changeover,
+                    present,
+                    f"in_room[{pitch_id},{room}]",
+                )
+            )
     for room_intervals in intervals.values():
         if len(room_intervals) > 1:
             model.add_no_overlap(room_intervals)
@@ -74,9 +81,13 @@ def respect_experts(model: cp_model.CpModel, event: Event, v: ScheduleVariables)
             allowed = expert_starts(event, expert, option)
             if len(allowed) < len(option.all_starts):
                 model.add_linear_expression_in_domain(
-                    v.start[pitch_id], cp_model.Domain.from_values(allowed)).only_enforce_if(seat)
-            intervals.append(model.new_optional_fixed_size_interval_var(
-                v.start[pitch_id], option.length + event.changeover, seat, f"seat[{expert.id},{pitch_id}]"))
+                    v.start[pitch_id], cp_model.Domain.from_values(allowed)
+                ).only_enforce_if(seat)
+            intervals.append(
+                model.new_optional_fixed_size_interval_var(
+                    v.start[pitch_id], option.length + event.changeover, seat, f"seat[{expert.id},{pitch_id}]"
+                )
+            )
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
 
@@ -84,8 +95,13 @@ def respect_experts(model: cp_model.CpModel, event: Event, v: ScheduleVariables)
 def _seat_cliques_at_fixed_times(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
     """At most one seat per expert among the pitches that run (changeover included) at each start time."""
     for seats in v.expert_seats.values():
-        spans = sorted(((v.options[p].earliest, v.options[p].earliest + v.options[p].length + event.changeover,
-                         seat) for p, seat in seats.items()), key=lambda span: span[:2])
+        spans = sorted(
+            (
+                (v.options[p].earliest, v.options[p].earliest + v.options[p].length + event.changeover, seat)
+                for p, seat in seats.items()
+            ),
+            key=lambda span: span[:2],
+        )
         active: list[tuple[int, cp_model.IntVar]] = []
         for start, end, seat in spans:
             active = [(until, other) for until, other in active if until > start] + [(end, seat)]

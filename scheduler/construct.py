@@ -62,21 +62,36 @@ class _Context:
     panels: dict[str, tuple[str, ...]] | None = None  # given panels: only times and rooms to choose
 
     @classmethod
-    def of(cls, event: Event, options: dict[str, PitchOptions],
-           panels: dict[str, tuple[str, ...]] | None = None) -> _Context:
+    def of(
+        cls, event: Event, options: dict[str, PitchOptions], panels: dict[str, tuple[str, ...]] | None = None
+    ) -> _Context:
         pinned = defaultdict(set)
         for lock in panel_locks(event):
             pinned[lock.pitch].add(lock.expert)
         allowed_starts = {
             (expert.id, pitch_id): frozenset(expert_starts(event, expert, option))
-            for expert in event.experts for pitch_id, option in options.items()
+            for expert in event.experts
+            for pitch_id, option in options.items()
             if pitch_id not in expert.conflict_set
         }
-        candidates = {pitch_id: [e for e in event.experts if allowed_starts.get((e.id, pitch_id))]
-                      for pitch_id in options}
-        shared = {(e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches}
-        return cls(event, options, event.expert_by_id(), pinned, allowed_starts, candidates, shared,
-                   start_grid(event, options), panels)
+        candidates = {
+            pitch_id: [e for e in event.experts if allowed_starts.get((e.id, pitch_id))]
+            for pitch_id in options
+        }
+        shared = {
+            (e.id, p.id): len(set(e.topics) & set(p.topics)) for e in event.experts for p in event.pitches
+        }
+        return cls(
+            event,
+            options,
+            event.expert_by_id(),
+            pinned,
+            allowed_starts,
+            candidates,
+            shared,
+            start_grid(event, options),
+            panels,
+        )
 
 
 def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, ...] | None:
@@ -93,8 +108,9 @@ def construct(event: Event, options: dict[str, PitchOptions]) -> tuple[Session, 
     return tuple(state.sessions[p.id] for p in event.pitches)
 
 
-def place_panels(event: Event, options: dict[str, PitchOptions],
-                 panels: dict[str, tuple[str, ...]]) -> tuple[Session, ...] | None:
+def place_panels(
+    event: Event, options: dict[str, PitchOptions], panels: dict[str, tuple[str, ...]]
+) -> tuple[Session, ...] | None:
     """Times and rooms for given panels, each pitch going where most of its panel sat last."""
     if any(not option.starts_by_day or not option.rooms for option in options.values()):
         return None
@@ -108,7 +124,9 @@ def place_panels(event: Event, options: dict[str, PitchOptions],
     return None
 
 
-def repair(event: Event, options: dict[str, PitchOptions], previous: tuple[Session, ...]) -> tuple[Session, ...] | None:
+def repair(
+    event: Event, options: dict[str, PitchOptions], previous: tuple[Session, ...]
+) -> tuple[Session, ...] | None:
     """The published schedule with only what broke changed: lost seats refilled, stranded pitches re-placed.
 
     Every seat that still keeps the rules is reserved first, so a refill never takes an expert away
@@ -126,15 +144,22 @@ def repair(event: Event, options: dict[str, PitchOptions], previous: tuple[Sessi
             continue
         time = day_offset(days[session.date]) + session.start
         end = time + option.length + event.changeover
-        if (time not in option.all_starts or session.room not in option.rooms
-                or not state.free(("room", session.room), time, end)):
+        if (
+            time not in option.all_starts
+            or session.room not in option.rooms
+            or not state.free(("room", session.room), time, end)
+        ):
             continue
         state.busy[("room", session.room)].append((time, end))
         seated = set()
         for expert_id in session.panel:
             expert = context.experts.get(expert_id)
-            if (expert is not None and time in context.allowed_starts.get((expert_id, session.pitch), ())
-                    and _below_maximum(expert, state) and state.free(("expert", expert_id), time, end)):
+            if (
+                expert is not None
+                and time in context.allowed_starts.get((expert_id, session.pitch), ())
+                and _below_maximum(expert, state)
+                and state.free(("expert", expert_id), time, end)
+            ):
                 state.busy[("expert", expert_id)].append((time, end))
                 state.load[expert_id] += 1
                 seated.add(expert_id)
@@ -176,9 +201,15 @@ def _fill(context: _Context, state: _State, unplaced: dict[str, None], spread: b
         quota = -(-len(unplaced) // (len(context.grid) - position)) if spread else len(event.rooms)
         # The pitches whose starts are running out first, in the fewest rooms they accept, so that
         # an ordinary pitch in another room does not take the expert or room they need.
-        urgent = sorted((p for p in unplaced if time in start_sets[p]
-                         and len(starts_of[p]) - bisect_left(starts_of[p], time) <= URGENT_STARTS),
-                        key=lambda p: (len(starts_of[p]) - bisect_left(starts_of[p], time), len(options[p].rooms)))
+        urgent = sorted(
+            (
+                p
+                for p in unplaced
+                if time in start_sets[p]
+                and len(starts_of[p]) - bisect_left(starts_of[p], time) <= URGENT_STARTS
+            ),
+            key=lambda p: (len(starts_of[p]) - bisect_left(starts_of[p], time), len(options[p].rooms)),
+        )
         for pitch_id in urgent:
             for room in options[pitch_id].rooms:
                 if _try_place(context, state, pitch_id, time, room):
@@ -189,8 +220,12 @@ def _fill(context: _Context, state: _State, unplaced: dict[str, None], spread: b
             if filled >= quota:
                 break
             fitting = [p for p in unplaced if time in start_sets[p] and room in options[p].rooms]
-            order = sorted(fitting, key=lambda p: _priority(context, p, time, room, state, starts_of,
-                                                            sectors[p], time + options[p].length))
+            order = sorted(
+                fitting,
+                key=lambda p: _priority(
+                    context, p, time, room, state, starts_of, sectors[p], time + options[p].length
+                ),
+            )
             for pitch_id in order:
                 if _try_place(context, state, pitch_id, time, room):
                     del unplaced[pitch_id]
@@ -221,13 +256,23 @@ def _meet_minimum_loads(context: _Context, state: _State) -> None:
                 break
             time = day_offset(days[session.date]) + session.start
             end = time + options[session.pitch].length + event.changeover
-            if (short.id in session.panel or time not in allowed_starts.get((short.id, session.pitch), ())
-                    or (short.max_pitches is not None and state.load[short.id] >= short.max_pitches)
-                    or not state.free(("expert", short.id), time, end)):
+            if (
+                short.id in session.panel
+                or time not in allowed_starts.get((short.id, session.pitch), ())
+                or (short.max_pitches is not None and state.load[short.id] >= short.max_pitches)
+                or not state.free(("expert", short.id), time, end)
+            ):
                 continue
-            leaving = next((experts[e] for e in session.panel
-                            if e not in pinned[session.pitch] and state.load[e] > experts[e].min_load
-                            and _may_swap(event, session.panel, experts, experts[e], short)), None)
+            leaving = next(
+                (
+                    experts[e]
+                    for e in session.panel
+                    if e not in pinned[session.pitch]
+                    and state.load[e] > experts[e].min_load
+                    and _may_swap(event, session.panel, experts, experts[e], short)
+                ),
+                None,
+            )
             if leaving is None:
                 continue
             state.busy[("expert", leaving.id)].remove((time, end))
@@ -235,17 +280,20 @@ def _meet_minimum_loads(context: _Context, state: _State) -> None:
             state.load[leaving.id] -= 1
             state.load[short.id] += 1
             panel = tuple(short.id if e == leaving.id else e for e in session.panel)
-            state.sessions[session.pitch] = Session(session.pitch, session.date, session.start, session.end,
-                                                    session.room, panel)
+            state.sessions[session.pitch] = Session(
+                session.pitch, session.date, session.start, session.end, session.room, panel
+            )
 
 
-def _may_swap(event: Event, panel: tuple[str, ...], experts: dict[str, Expert], leaving: Expert,
-              joining: Expert) -> bool:
+def _may_swap(
+    event: Event, panel: tuple[str, ...], experts: dict[str, Expert], leaving: Expert, joining: Expert
+) -> bool:
     """Whether the panel still keeps rule 3 with ``joining`` in place of ``leaving``."""
     organisations = Counter(experts[e].organisation for e in panel if e != leaving.id)
     organisations[joining.organisation] += 1
-    return (organisations[joining.organisation] <= event.panel.max_per_org
-            and all(organisations[required] for required in event.panel.required_organisations))
+    return organisations[joining.organisation] <= event.panel.max_per_org and all(
+        organisations[required] for required in event.panel.required_organisations
+    )
 
 
 def meets_minimum_loads(event: Event, sessions: tuple[Session, ...]) -> bool:
@@ -262,8 +310,16 @@ def _possible_starts(context: _Context, pitch_id: str) -> set[int]:
     return starts
 
 
-def _priority(context: _Context, pitch_id: str, time: int, room: str, state: _State,
-              starts_of: dict[str, list[int]], sector: str, end: int) -> tuple:
+def _priority(
+    context: _Context,
+    pitch_id: str,
+    time: int,
+    room: str,
+    state: _State,
+    starts_of: dict[str, list[int]],
+    sector: str,
+    end: int,
+) -> tuple:
     """Urgent pitches first, then the best fit for the jury in the room (less any sector clash).
 
     With given panels the fit is the jury members on the pitch's panel (each a room change saved).
@@ -275,7 +331,9 @@ def _priority(context: _Context, pitch_id: str, time: int, room: str, state: _St
         fit = 10 * len(set(jury) & set(context.panels[pitch_id]))
     else:
         fit = 10 * sum(context.shared[(expert, pitch_id)] for expert in jury)
-    clashes = sum(1 for start, until, other in state.running if other == sector and start < end and time < until)
+    clashes = sum(
+        1 for start, until, other in state.running if other == sector and start < end and time < until
+    )
     return (left > URGENT_STARTS, -(fit - 3 * clashes), left)
 
 
@@ -283,8 +341,15 @@ def _below_maximum(expert: Expert, state: _State) -> bool:
     return expert.max_pitches is None or state.load[expert.id] < expert.max_pitches
 
 
-def _panel(context: _Context, option: PitchOptions, time: int, room: str, state: _State,
-           pinned: set[str], seated: set[str] = frozenset()) -> tuple[str, ...] | None:
+def _panel(
+    context: _Context,
+    option: PitchOptions,
+    time: int,
+    room: str,
+    state: _State,
+    pinned: set[str],
+    seated: set[str] = frozenset(),
+) -> tuple[str, ...] | None:
     """The best panel the rules allow for the pitch at that time, or None.
 
     ``pinned`` experts must be on it and free; ``seated`` ones are on it already (a re-plan's kept seats).
@@ -295,12 +360,20 @@ def _panel(context: _Context, option: PitchOptions, time: int, room: str, state:
 
     def value(expert: Expert) -> float:
         short_of_minimum = max(0, expert.min_load - state.load[expert.id])
-        return (10 * context.shared[(expert.id, pitch.id)] + STAY_IN_ROOM * (expert.id in jury)
-                + SHORT_OF_MINIMUM * short_of_minimum - 5 * state.load[expert.id] / 2)
+        return (
+            10 * context.shared[(expert.id, pitch.id)]
+            + STAY_IN_ROOM * (expert.id in jury)
+            + SHORT_OF_MINIMUM * short_of_minimum
+            - 5 * state.load[expert.id] / 2
+        )
 
-    usable = [e for e in context.candidates[pitch.id]
-              if time in context.allowed_starts[(e.id, pitch.id)]
-              and _below_maximum(e, state) and state.free(("expert", e.id), time, end)]
+    usable = [
+        e
+        for e in context.candidates[pitch.id]
+        if time in context.allowed_starts[(e.id, pitch.id)]
+        and _below_maximum(e, state)
+        and state.free(("expert", e.id), time, end)
+    ]
     if context.panels is not None:
         given = context.panels[pitch.id]
         return given if all(experts[e] in usable for e in given) else None
@@ -328,8 +401,9 @@ def _panel(context: _Context, option: PitchOptions, time: int, room: str, state:
     return tuple(e.id for e in panel)
 
 
-def _place(event: Event, option: PitchOptions, time: int, room: str, panel: tuple[str, ...],
-           state: _State) -> None:
+def _place(
+    event: Event, option: PitchOptions, time: int, room: str, panel: tuple[str, ...], state: _State
+) -> None:
     end = time + option.length
     state.busy[("room", room)].append((time, end + event.changeover))
     state.running.append((time, end, option.pitch.sector))
@@ -338,4 +412,6 @@ def _place(event: Event, option: PitchOptions, time: int, room: str, panel: tupl
         state.load[expert] += 1
     state.jury[room] = panel
     date, minute = split_absolute(event, time)
-    state.sessions[option.pitch.id] = Session(option.pitch.id, date, minute, minute + option.length, room, panel)
+    state.sessions[option.pitch.id] = Session(
+        option.pitch.id, date, minute, minute + option.length, room, panel
+    )

@@ -38,8 +38,10 @@ class Window:
     end: int
 
     def __post_init__(self) -> None:
-        _require(0 <= self.start < self.end <= MINUTES_PER_DAY,
-                 f"window {self.date} {self.start}-{self.end}: start must come before end")
+        _require(
+            0 <= self.start < self.end <= MINUTES_PER_DAY,
+            f"window {self.date} {self.start}-{self.end}: start must come before end",
+        )
 
     def contains(self, day: date, start: int, end: int) -> bool:
         return day == self.date and self.start <= start and end <= self.end
@@ -60,11 +62,13 @@ class Day:
     breaks: tuple[Break, ...] = ()
 
     def __post_init__(self) -> None:
-        _require(0 <= self.start < self.end <= MINUTES_PER_DAY,
-                 f"day {self.date}: start must come before end")
+        _require(
+            0 <= self.start < self.end <= MINUTES_PER_DAY, f"day {self.date}: start must come before end"
+        )
         for pause in self.breaks:
-            _require(pause.start < pause.end,
-                     f"day {self.date}: break '{pause.label}' must start before it ends")
+            _require(
+                pause.start < pause.end, f"day {self.date}: break '{pause.label}' must start before it ends"
+            )
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ class Event:
         return {e.id: e for e in self.experts}
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
@@ -253,11 +257,13 @@ class ScoreTerms:
     changes_from_previous: int = 0
 
     def total(self, weights: Weights) -> int:
-        return (self.topic_match * weights.topic_match
-                - self.load_spread * weights.load_spread
-                - self.room_changes * weights.room_changes
-                - self.sector_clash * weights.sector_clash
-                - self.changes_from_previous * weights.changes_from_previous)
+        return (
+            self.topic_match * weights.topic_match
+            - self.load_spread * weights.load_spread
+            - self.room_changes * weights.room_changes
+            - self.sector_clash * weights.sector_clash
+            - self.changes_from_previous * weights.changes_from_previous
+        )
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,9 @@ class _Names:
         return shown if len(companies) <= most else f"{shown} and {len(companies) - most} more"
 
     def pitch(self, pitch_id: str) -> str:
-        return f'pitch "{self.pitches[pitch_id].company}"' if pitch_id in self.pitches else f'pitch "{pitch_id}"'
+        return (
+            f'pitch "{self.pitches[pitch_id].company}"' if pitch_id in self.pitches else f'pitch "{pitch_id}"'
+        )
 
 
 # --- where and when a pitch may run --------------------------------------------------------------
@@ -117,16 +119,23 @@ def _day_starts(event: Event, length: int) -> list[tuple[int, int]]:
 
 
 def _lock_allows(event: Event, lock: SlotLock, day_index: int, start: int) -> bool:
-    return ((lock.date is None or event.days[day_index].date == lock.date)
-            and (lock.start is None or lock.start == start))
+    return (lock.date is None or event.days[day_index].date == lock.date) and (
+        lock.start is None or lock.start == start
+    )
 
 
 def _describe_lock(names: _Names, lock: SlotLock | PanelLock) -> str:
     if isinstance(lock, PanelLock):
         return f"a lock puts {names.expert(lock.expert)} on the panel of {names.pitch(lock.pitch)}"
-    parts = [part for part in (lock.date.isoformat() if lock.date else None,
-                               format_clock(lock.start) if lock.start is not None else None,
-                               f"room {lock.room}" if lock.room else None) if part]
+    parts = [
+        part
+        for part in (
+            lock.date.isoformat() if lock.date else None,
+            format_clock(lock.start) if lock.start is not None else None,
+            f"room {lock.room}" if lock.room else None,
+        )
+        if part
+    ]
     return f"a lock pins {names.pitch(lock.pitch)} to {' '.join(parts)}"
 
 
@@ -167,8 +176,11 @@ class _Counting:
             return []
         if not self.event.days or not self.event.rooms:
             missing = "day" if not self.event.days else "room"
-            self.add("room_time", f"The event has no {missing}: its {len(self.event.pitches)} pitches cannot "
-                                  f"take place.", [])
+            self.add(
+                "room_time",
+                f"The event has no {missing}: its {len(self.event.pitches)} pitches cannot take place.",
+                [],
+            )
             return self.found
         panel_possible = self.check_panel_rules()
         for pitch in self.event.pitches:
@@ -193,27 +205,38 @@ class _Counting:
         ok = True
         for org in panel.required_organisations:
             if per_org[org] == 0:
-                self.add("panel_organisations",
-                         f"Every panel needs an expert from {names.org(org)}, but {names.org(org)} "
-                         f"sends no expert.", [org])
+                self.add(
+                    "panel_organisations",
+                    f"Every panel needs an expert from {names.org(org)}, but {names.org(org)} "
+                    f"sends no expert.",
+                    [org],
+                )
                 ok = False
         if len(panel.required_organisations) > panel.size:
-            self.add("panel_organisations",
-                     f"Panels have {panel.size} seats but {len(panel.required_organisations)} organisations "
-                     f"are required on each ({_ids(map(names.org, panel.required_organisations))}).",
-                     panel.required_organisations)
+            self.add(
+                "panel_organisations",
+                f"Panels have {panel.size} seats but {len(panel.required_organisations)} organisations "
+                f"are required on each ({_ids(map(names.org, panel.required_organisations))}).",
+                panel.required_organisations,
+            )
             return False
         if len(event.experts) < panel.size:
-            self.add("panel_size", f"Panels need {panel.size} experts but the event has only "
-                                   f"{len(event.experts)}.", [e.id for e in event.experts])
+            self.add(
+                "panel_size",
+                f"Panels need {panel.size} experts but the event has only {len(event.experts)}.",
+                [e.id for e in event.experts],
+            )
             return False
         seats = sum(min(count, panel.max_per_org) for count in per_org.values())
         if seats < panel.size:
             needed = math.ceil(panel.size / max(1, panel.max_per_org))
-            self.add("panel_organisations",
-                     f"A panel of {panel.size} with at most {panel.max_per_org} per organisation needs experts "
-                     f"from {needed} organisations, but only {len(per_org)} send experts "
-                     f"({_ids(map(names.org, sorted(per_org)))}).", sorted(per_org))
+            self.add(
+                "panel_organisations",
+                f"A panel of {panel.size} with at most {panel.max_per_org} per organisation needs experts "
+                f"from {needed} organisations, but only {len(per_org)} send experts "
+                f"({_ids(map(names.org, sorted(per_org)))}).",
+                sorted(per_org),
+            )
             return False
         return ok
 
@@ -224,19 +247,28 @@ class _Counting:
         in_days = _day_starts(event, length)
         if not in_days:
             longest = max((b - a for day in event.days for a, b in break_free_stretches(day)), default=0)
-            self.add("pitch_length", f"{_sentence(names.pitch(pitch.id))} lasts {length} min, longer than "
-                                     f"any stretch of a day between breaks (the longest is {longest} min).",
-                     [pitch.id])
+            self.add(
+                "pitch_length",
+                f"{_sentence(names.pitch(pitch.id))} lasts {length} min, longer than "
+                f"any stretch of a day between breaks (the longest is {longest} min).",
+                [pitch.id],
+            )
             return None
         room_ids = [r.id for r in event.rooms]
         rooms = [r for r in room_ids if pitch.rooms is None or r in pitch.rooms]
         if not rooms:
-            self.add("pitch_rooms", f"{_sentence(names.pitch(pitch.id))} may only use room(s) "
-                                    f"{_ids(pitch.rooms or ())}, which the event does not have.",
-                     [pitch.id, *(pitch.rooms or ())])
+            self.add(
+                "pitch_rooms",
+                f"{_sentence(names.pitch(pitch.id))} may only use room(s) "
+                f"{_ids(pitch.rooms or ())}, which the event does not have.",
+                [pitch.id, *(pitch.rooms or ())],
+            )
             return None
-        starts = [(i, t) for i, t in in_days
-                  if inside_some_window(pitch.available, event.days[i].date, t, t + length)]
+        starts = [
+            (i, t)
+            for i, t in in_days
+            if inside_some_window(pitch.available, event.days[i].date, t, t + length)
+        ]
         if not starts:
             self.explain_no_window(pitch, length)
             return None
@@ -255,37 +287,57 @@ class _Counting:
         event, name = self.event, _sentence(self.names.pitch(pitch.id))
         windows = pitch.available or ()
         days = {day.date: day for day in event.days}
-        during_days = [w for w in windows if w.date in days
-                       and w.start < days[w.date].end and days[w.date].start < w.end]
+        during_days = [
+            w for w in windows if w.date in days and w.start < days[w.date].end and days[w.date].start < w.end
+        ]
         longest = max(w.end - w.start for w in windows)
         if not during_days:
             message = f"{name} is only available {_windows(windows)}, when no day of the event runs."
         elif longest < length:
-            message = (f"{name} lasts {length} min but its longest availability window is {longest} min "
-                       f"({_windows(windows)}).")
+            message = (
+                f"{name} lasts {length} min but its longest availability window is {longest} min "
+                f"({_windows(windows)})."
+            )
         else:
-            message = (f"{name} lasts {length} min but is only available {_windows(windows)}: within the "
-                       f"day's hours and outside its breaks that leaves no {length}-minute stretch.")
+            message = (
+                f"{name} lasts {length} min but is only available {_windows(windows)}: within the "
+                f"day's hours and outside its breaks that leaves no {length}-minute stretch."
+            )
         self.add("pitch_availability", message, [pitch.id])
 
-    def explain_lock_time(self, pitch: Pitch, locks: list[SlotLock], in_days: list[tuple[int, int]],
-                          length: int) -> None:
+    def explain_lock_time(
+        self, pitch: Pitch, locks: list[SlotLock], in_days: list[tuple[int, int]], length: int
+    ) -> None:
         event, names = self.event, self.names
         timed = [lock for lock in locks if lock.date is not None or lock.start is not None]
-        if len(timed) > 1 and not any(all(_lock_allows(event, lock, i, t) for lock in timed)
-                                      for i in range(len(event.days))
-                                      for t in range(0, MINUTES_PER_DAY, event.grid)):
-            self.add("lock", f"Two locks pin {names.pitch(pitch.id)} to different times: "
-                             f"{'; '.join(_describe_lock(names, lock) for lock in timed)}.", [pitch.id])
+        if len(timed) > 1 and not any(
+            all(_lock_allows(event, lock, i, t) for lock in timed)
+            for i in range(len(event.days))
+            for t in range(0, MINUTES_PER_DAY, event.grid)
+        ):
+            self.add(
+                "lock",
+                f"Two locks pin {names.pitch(pitch.id)} to different times: "
+                f"{'; '.join(_describe_lock(names, lock) for lock in timed)}.",
+                [pitch.id],
+            )
             return
         fits_day = [(i, t) for i, t in in_days if all(_lock_allows(event, lock, i, t) for lock in timed)]
         what = "; ".join(_describe_lock(names, lock) for lock in timed)
         if not fits_day:
-            self.add("lock", f"{_sentence(what)}, but a {length}-minute pitch there would run outside "
-                             f"the day's hours or into a break.", [pitch.id])
+            self.add(
+                "lock",
+                f"{_sentence(what)}, but a {length}-minute pitch there would run outside "
+                f"the day's hours or into a break.",
+                [pitch.id],
+            )
         else:
-            self.add("lock", f"{_sentence(what)}, but {names.pitch(pitch.id)} is only available "
-                             f"{_windows(pitch.available or ())}.", [pitch.id])
+            self.add(
+                "lock",
+                f"{_sentence(what)}, but {names.pitch(pitch.id)} is only available "
+                f"{_windows(pitch.available or ())}.",
+                [pitch.id],
+            )
 
     def explain_lock_room(self, pitch: Pitch, locks: list[SlotLock]) -> None:
         names = self.names
@@ -294,25 +346,31 @@ class _Counting:
         if len({lock.room for lock in room_locks}) > 1:
             message = f"Locks put {names.pitch(pitch.id)} in different rooms: {what}."
         else:
-            message = (f"{_sentence(what)}, but it may only use room(s) {_ids(pitch.rooms or ())}.")
+            message = f"{_sentence(what)}, but it may only use room(s) {_ids(pitch.rooms or ())}."
         self.add("lock", message, [pitch.id, *(lock.room for lock in room_locks)])
 
     # Rule 2 with locks: pitches pinned to one time and room must not overlap.
     def check_pinned_pitches_clash(self) -> None:
         event, names = self.event, self.names
-        pinned = {pid: (p.starts[0], p.rooms[0], p.length) for pid, p in self.placements.items()
-                  if len(p.starts) == 1 and len(p.rooms) == 1 and slot_locks(event, pid)}
+        pinned = {
+            pid: (p.starts[0], p.rooms[0], p.length)
+            for pid, p in self.placements.items()
+            if len(p.starts) == 1 and len(p.rooms) == 1 and slot_locks(event, pid)
+        }
         ordered = sorted(pinned.items(), key=lambda item: item[1])
         changeover = f" (with the {event.changeover}-minute changeover)" if event.changeover else ""
         for index, (first, ((day, start), room, length)) in enumerate(ordered):
-            for second, ((other_day, other_start), other_room, _) in ordered[index + 1:]:
+            for second, ((other_day, other_start), other_room, _) in ordered[index + 1 :]:
                 if other_room != room or other_day != day:
                     continue
                 if start + length + event.changeover > other_start:
-                    self.add("lock", f"Locks pin {names.pitch(first)} and {names.pitch(second)} in room {room} "
-                                     f"on {event.days[day].date.isoformat()} at {format_clock(start)} and "
-                                     f"{format_clock(other_start)}: they would overlap{changeover}.",
-                             [first, second, room])
+                    self.add(
+                        "lock",
+                        f"Locks pin {names.pitch(first)} and {names.pitch(second)} in room {room} "
+                        f"on {event.days[day].date.isoformat()} at {format_clock(start)} and "
+                        f"{format_clock(other_start)}: they would overlap{changeover}.",
+                        [first, second, room],
+                    )
                     for pid in (first, second):
                         self.placements.pop(pid, None)
 
@@ -322,19 +380,29 @@ class _Counting:
         co = event.changeover
         failing: list[tuple[int, str, list[str]]] = []
         # The most specific regions first: on a tie in pitches involved, the first failing one is named.
-        windows = sorted({w for p in event.pitches for w in p.available or ()}, key=lambda w: (w.date, w.start, w.end))
+        windows = sorted(
+            {w for p in event.pitches for w in p.available or ()}, key=lambda w: (w.date, w.start, w.end)
+        )
         regions: list[tuple[str, Window | None, tuple[str, ...] | None]] = [
             *((f"room {room.id}", None, (room.id,)) for room in event.rooms if len(event.rooms) > 1),
             *((_span(w.date, w.start, w.end), w, None) for w in windows),
-            *((f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None) for day in event.days
-              if len(event.days) > 1),
+            *(
+                (f"day {day.date.isoformat()}", Window(day.date, day.start, day.end), None)
+                for day in event.days
+                if len(event.days) > 1
+            ),
             ("the days", None, None),
         ]
         for label, window, only_rooms in regions:
-            group = [pid for pid, p in self.placements.items()
-                     if (window is None or all(window.contains(event.days[i].date, t, t + p.length)
-                                               for i, t in p.starts))
-                     and (only_rooms is None or set(p.rooms) <= set(only_rooms))]
+            group = [
+                pid
+                for pid, p in self.placements.items()
+                if (
+                    window is None
+                    or all(window.contains(event.days[i].date, t, t + p.length) for i, t in p.starts)
+                )
+                and (only_rooms is None or set(p.rooms) <= set(only_rooms))
+            ]
             if not group:
                 continue
             rooms = only_rooms or tuple(sorted({r for pid in group for r in self.placements[pid].rooms}))
@@ -352,18 +420,24 @@ class _Counting:
             if len(group) > capacity:
                 need = sum(self.placements[pid].length for pid in group) + co * (len(group) - 1)
                 if only_rooms is not None:
-                    message = (f"{len(group)} pitches may only use room {only_rooms[0]}, which can hold at most "
-                               f"{capacity} of them over the days ({self.names.pitch_list(sorted(group))}).")
+                    message = (
+                        f"{len(group)} pitches may only use room {only_rooms[0]}, which can hold at most "
+                        f"{capacity} of them over the days ({self.names.pitch_list(sorted(group))})."
+                    )
                     involves = [*sorted(group), only_rooms[0]]
                 elif window is None:
-                    message = (f"Total room time: the {len(group)} pitches need {_hours(need)} with changeovers, "
-                               f"but the {len(rooms)} room(s) can hold at most {capacity} pitches "
-                               f"of {shortest} min over the days.")
+                    message = (
+                        f"Total room time: the {len(group)} pitches need {_hours(need)} with changeovers, "
+                        f"but the {len(rooms)} room(s) can hold at most {capacity} pitches "
+                        f"of {shortest} min over the days."
+                    )
                     involves = list(rooms)
                 else:
-                    message = (f"{len(group)} pitches can only take place during {label} "
-                               f"({self.names.pitch_list(sorted(group))}), but the {len(rooms)} room(s) can "
-                               f"hold at most {capacity} of them then.")
+                    message = (
+                        f"{len(group)} pitches can only take place during {label} "
+                        f"({self.names.pitch_list(sorted(group))}), but the {len(rooms)} room(s) can "
+                        f"hold at most {capacity} of them then."
+                    )
                     involves = [*sorted(group), *rooms]
                 failing.append((len(group), message, involves))
         if failing:
@@ -382,38 +456,60 @@ class _Counting:
             expert, placement = experts[lock.expert], self.placements[lock.pitch]
             what = _sentence(_describe_lock(names, lock))
             if lock.pitch in expert.conflict_set:
-                self.add("lock", f"{what}, but {names.expert(lock.expert)} has a conflict of interest with it.",
-                         [lock.pitch, lock.expert])
-            elif not any(inside_some_window(expert.available, event.days[i].date, t, t + placement.length)
-                         for i, t in placement.starts):
-                self.add("lock", f"{what}, but {names.expert(lock.expert)} is only available "
-                                 f"{_windows(expert.available or ())}, never when the pitch can take place.",
-                         [lock.pitch, lock.expert])
+                self.add(
+                    "lock",
+                    f"{what}, but {names.expert(lock.expert)} has a conflict of interest with it.",
+                    [lock.pitch, lock.expert],
+                )
+            elif not any(
+                inside_some_window(expert.available, event.days[i].date, t, t + placement.length)
+                for i, t in placement.starts
+            ):
+                self.add(
+                    "lock",
+                    f"{what}, but {names.expert(lock.expert)} is only available "
+                    f"{_windows(expert.available or ())}, never when the pitch can take place.",
+                    [lock.pitch, lock.expert],
+                )
             else:
                 by_pitch[lock.pitch].append(lock.expert)
                 by_expert[lock.expert].append(lock.pitch)
         for pitch_id, locked in by_pitch.items():
             per_org = Counter(experts[e].organisation for e in locked)
             if len(set(locked)) > panel.size:
-                self.add("lock", f"Locks put {len(set(locked))} experts on the panel of {names.pitch(pitch_id)}, "
-                                 f"which has {panel.size} seats.", [pitch_id, *locked])
+                self.add(
+                    "lock",
+                    f"Locks put {len(set(locked))} experts on the panel of {names.pitch(pitch_id)}, "
+                    f"which has {panel.size} seats.",
+                    [pitch_id, *locked],
+                )
             uncovered = [org for org in panel.required_organisations if org not in per_org]
             if len(set(locked)) <= panel.size < len(set(locked)) + len(uncovered):
-                self.add("lock", f"Locks put {_ids(map(names.expert, sorted(set(locked))))} on the panel of "
-                                 f"{names.pitch(pitch_id)}, which has {_count(panel.size, 'seat')} and needs an "
-                                 f"expert from {_ids(map(names.org, uncovered))} too.",
-                         [pitch_id, *sorted(set(locked)), *uncovered])
+                self.add(
+                    "lock",
+                    f"Locks put {_ids(map(names.expert, sorted(set(locked))))} on the panel of "
+                    f"{names.pitch(pitch_id)}, which has {_count(panel.size, 'seat')} and needs an "
+                    f"expert from {_ids(map(names.org, uncovered))} too.",
+                    [pitch_id, *sorted(set(locked)), *uncovered],
+                )
             for org, count in per_org.items():
                 if count > panel.max_per_org:
-                    self.add("lock", f"Locks put {count} experts from {names.org(org)} on the panel of "
-                                     f"{names.pitch(pitch_id)}; at most {panel.max_per_org} per organisation "
-                                     f"may sit on a panel.",
-                             [pitch_id, org, *(e for e in locked if experts[e].organisation == org)])
+                    self.add(
+                        "lock",
+                        f"Locks put {count} experts from {names.org(org)} on the panel of "
+                        f"{names.pitch(pitch_id)}; at most {panel.max_per_org} per organisation "
+                        f"may sit on a panel.",
+                        [pitch_id, org, *(e for e in locked if experts[e].organisation == org)],
+                    )
         for expert_id, pitches in by_expert.items():
             limit = experts[expert_id].max_pitches
             if limit is not None and len(set(pitches)) > limit:
-                self.add("lock", f"Locks put {names.expert(expert_id)} on {len(set(pitches))} panels, but they "
-                                 f"judge at most {limit} pitches (max_pitches).", [expert_id, *pitches])
+                self.add(
+                    "lock",
+                    f"Locks put {names.expert(expert_id)} on {len(set(pitches))} panels, but they "
+                    f"judge at most {limit} pitches (max_pitches).",
+                    [expert_id, *pitches],
+                )
 
     # Rules 3 and 4, per pitch: are there enough experts at one time?
     def check_panels_per_pitch(self) -> None:
@@ -421,13 +517,19 @@ class _Counting:
         event, panel = self.event, self.event.panel
         short: dict[_ShortPanel, list[str]] = defaultdict(list)
         for pitch_id, placement in self.placements.items():
+
             def seats(use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement) -> tuple:
                 best_size = 0
                 for i, t in place.starts:
-                    eligible = [e for e in event.experts
-                                if not (use_conflicts and pid in e.conflict_set)
-                                and not (use_availability
-                                         and not inside_some_window(e.available, event.days[i].date, t, t + place.length))]
+                    eligible = [
+                        e
+                        for e in event.experts
+                        if not (use_conflicts and pid in e.conflict_set)
+                        and not (
+                            use_availability
+                            and not inside_some_window(e.available, event.days[i].date, t, t + place.length)
+                        )
+                    ]
                     per_org = Counter(e.organisation for e in eligible)
                     size = sum(min(count, panel.max_per_org) for count in per_org.values())
                     has_required = all(per_org[org] > 0 for org in panel.required_organisations)
@@ -439,36 +541,65 @@ class _Counting:
             size, met = seats(True, True)
             if met:
                 continue
-            reason = self.short_panel(pitch_id, placement, size, fixed_without_conflicts=seats(False, True)[1],
-                                      fixed_without_availability=seats(True, False)[1])
+            reason = self.short_panel(
+                pitch_id,
+                placement,
+                size,
+                fixed_without_conflicts=seats(False, True)[1],
+                fixed_without_availability=seats(True, False)[1],
+            )
             short[reason].append(pitch_id)
             self.placements[pitch_id] = _Placement(placement.length, (), placement.rooms)
         for reason, pitch_ids in short.items():
-            self.add(reason.rule, self.describe_short_panel(reason, pitch_ids),
-                     [*pitch_ids, *reason.missing, *reason.conflicted, *reason.unavailable])
+            self.add(
+                reason.rule,
+                self.describe_short_panel(reason, pitch_ids),
+                [*pitch_ids, *reason.missing, *reason.conflicted, *reason.unavailable],
+            )
 
-    def short_panel(self, pitch_id: str, placement: _Placement, size: int, *,
-                    fixed_without_conflicts: bool, fixed_without_availability: bool) -> _ShortPanel:
+    def short_panel(
+        self,
+        pitch_id: str,
+        placement: _Placement,
+        size: int,
+        *,
+        fixed_without_conflicts: bool,
+        fixed_without_availability: bool,
+    ) -> _ShortPanel:
         """Which experts conflicts of interest or availability keep off the pitch's panel."""
         event, panel = self.event, self.event.panel
         conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
-        unavailable = [e.id for e in event.experts
-                       if not any(inside_some_window(e.available, event.days[i].date, t, t + placement.length)
-                                  for i, t in placement.starts)]
+        unavailable = [
+            e.id
+            for e in event.experts
+            if not any(
+                inside_some_window(e.available, event.days[i].date, t, t + placement.length)
+                for i, t in placement.starts
+            )
+        ]
         if fixed_without_conflicts and not fixed_without_availability:
             rule, unavailable = "conflict_of_interest", []
         elif fixed_without_availability and not fixed_without_conflicts:
             rule, conflicted = "expert_availability", []
         else:
             rule = "expert_availability"
-        missing = [org for org in panel.required_organisations
-                   if not any(e.organisation == org and e.id not in conflicted and e.id not in unavailable
-                              for e in event.experts)]
+        missing = [
+            org
+            for org in panel.required_organisations
+            if not any(
+                e.organisation == org and e.id not in conflicted and e.id not in unavailable
+                for e in event.experts
+            )
+        ]
         if missing and size >= panel.size:
             organisation_of = {e.id: e.organisation for e in event.experts}
-            return _ShortPanel(rule, tuple(missing), None,
-                               tuple(e for e in conflicted if organisation_of[e] in missing),
-                               tuple(e for e in unavailable if organisation_of[e] in missing))
+            return _ShortPanel(
+                rule,
+                tuple(missing),
+                None,
+                tuple(e for e in conflicted if organisation_of[e] in missing),
+                tuple(e for e in unavailable if organisation_of[e] in missing),
+            )
         return _ShortPanel(rule, (), size, tuple(conflicted), tuple(unavailable))
 
     def describe_short_panel(self, reason: _ShortPanel, pitch_ids: list[str]) -> str:
@@ -476,39 +607,54 @@ class _Counting:
         one = len(pitch_ids) == 1
         excluded = []
         if reason.conflicted:
-            excluded.append(f"{_ids(map(names.expert, reason.conflicted))} "
-                            f"{'has' if len(reason.conflicted) == 1 else 'have'} a conflict of interest with "
-                            f"{'it' if one else 'them'}")
+            excluded.append(
+                f"{_ids(map(names.expert, reason.conflicted))} "
+                f"{'has' if len(reason.conflicted) == 1 else 'have'} a conflict of interest with "
+                f"{'it' if one else 'them'}"
+            )
         if reason.unavailable:
             windows = {experts[e].available for e in reason.unavailable}
             when = f"only available {_windows(windows.pop() or ())}" if len(windows) == 1 else "not available"
-            excluded.append(f"{_ids(map(names.expert, reason.unavailable))} "
-                            f"{'is' if len(reason.unavailable) == 1 else 'are'} {when}")
+            excluded.append(
+                f"{_ids(map(names.expert, reason.unavailable))} "
+                f"{'is' if len(reason.unavailable) == 1 else 'are'} {when}"
+            )
         why = "; ".join(excluded)
         pitches = names.pitch(pitch_ids[0]) if one else names.pitch_list(pitch_ids)
         if reason.size is None:
             organisations = _ids(map(names.org, reason.missing))
             if one:
-                return (f"The panel of {pitches} needs an expert from {organisations}, but none is available and "
-                        f"free of conflicts of interest when it can take place ({why}).")
-            return (f"The panels of {len(pitch_ids)} pitches ({pitches}) need an expert from {organisations}, "
-                    f"but none is available and free of conflicts of interest when they can take place ({why}).")
+                return (
+                    f"The panel of {pitches} needs an expert from {organisations}, but none is available and "
+                    f"free of conflicts of interest when it can take place ({why})."
+                )
+            return (
+                f"The panels of {len(pitch_ids)} pitches ({pitches}) need an expert from {organisations}, "
+                f"but none is available and free of conflicts of interest when they can take place ({why})."
+            )
         panel_size = self.event.panel.size
         if one:
-            return (f"{_sentence(pitches)}: at any time it can take place, at most {_count(reason.size, 'expert')} "
-                    f"can sit on its panel (available and free of conflicts of interest), the panel needs "
-                    f"{panel_size} ({why}).")
-        return (f"{len(pitch_ids)} pitches ({pitches}): at any time they can take place, at most "
-                f"{_count(reason.size, 'expert')} can sit on their panels (available and free of conflicts of "
-                f"interest), a panel needs {panel_size} ({why}).")
+            return (
+                f"{_sentence(pitches)}: at any time it can take place, at most {_count(reason.size, 'expert')} "
+                f"can sit on its panel (available and free of conflicts of interest), the panel needs "
+                f"{panel_size} ({why})."
+            )
+        return (
+            f"{len(pitch_ids)} pitches ({pitches}): at any time they can take place, at most "
+            f"{_count(reason.size, 'expert')} can sit on their panels (available and free of conflicts of "
+            f"interest), a panel needs {panel_size} ({why})."
+        )
 
     def time_capacity(self, expert: Expert, shortest: int) -> int:
         """How many pitches of ``shortest`` minutes the expert could judge one after another."""
         event, co = self.event, self.event.changeover
         total = 0
         for day in event.days:
-            windows = [(day.start, day.end)] if expert.available is None else [
-                (w.start, w.end) for w in expert.available if w.date == day.date]
+            windows = (
+                [(day.start, day.end)]
+                if expert.available is None
+                else [(w.start, w.end) for w in expert.available if w.date == day.date]
+            )
             for low, high in windows:
                 for a, b in break_free_stretches(day):
                     a, b = max(a, low), min(b, high)
@@ -524,21 +670,41 @@ class _Counting:
             return  # some pitch is already impossible: loads would only echo it
         n = len(event.pitches)
         shortest = min(p.length for p in placed.values())
-        can_judge = {e.id: min(self.time_capacity(e, shortest), sum(
-            1 for pid, p in placed.items() if pid not in e.conflict_set and any(
-                inside_some_window(e.available, event.days[i].date, t, t + p.length) for i, t in p.starts)))
-            for e in event.experts}
-        cap = {e.id: can_judge[e.id] if e.max_pitches is None else min(e.max_pitches, can_judge[e.id])
-               for e in event.experts}
+        can_judge = {
+            e.id: min(
+                self.time_capacity(e, shortest),
+                sum(
+                    1
+                    for pid, p in placed.items()
+                    if pid not in e.conflict_set
+                    and any(
+                        inside_some_window(e.available, event.days[i].date, t, t + p.length)
+                        for i, t in p.starts
+                    )
+                ),
+            )
+            for e in event.experts
+        }
+        cap = {
+            e.id: can_judge[e.id] if e.max_pitches is None else min(e.max_pitches, can_judge[e.id])
+            for e in event.experts
+        }
         for expert in event.experts:
             if expert.max_pitches is not None and expert.min_load > expert.max_pitches:
-                self.add("expert_load", f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
-                                        f"(min_pitches) but at most {expert.max_pitches} (max_pitches).",
-                         [expert.id])
+                self.add(
+                    "expert_load",
+                    f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
+                    f"(min_pitches) but at most {expert.max_pitches} (max_pitches).",
+                    [expert.id],
+                )
             elif expert.min_load > can_judge[expert.id]:
-                self.add("expert_load", f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
-                                        f"(min_pitches), but only {can_judge[expert.id]} fit their availability "
-                                        f"and conflicts of interest, one pitch at a time.", [expert.id])
+                self.add(
+                    "expert_load",
+                    f"{names.expert(expert.id)} must judge at least {expert.min_load} pitches "
+                    f"(min_pitches), but only {can_judge[expert.id]} fit their availability "
+                    f"and conflicts of interest, one pitch at a time.",
+                    [expert.id],
+                )
         if self.found:
             return
         members: dict[str, list[Expert]] = defaultdict(list)
@@ -548,30 +714,43 @@ class _Counting:
             total = sum(cap[e.id] for e in members[org])
             if total < n:
                 limited = [e.id for e in members[org] if e.max_pitches is not None]
-                self.add("expert_load", f"The {_count(len(members[org]), 'expert')} from {names.org(org)} "
-                                        f"can judge {_count(total, 'pitch', 'pitches')} at most (max_pitches, "
-                                        f"availability, conflicts of interest, one pitch at a time), but all {n} "
-                                        f"pitches need one.",
-                         [org, *(limited or [e.id for e in members[org]])])
+                self.add(
+                    "expert_load",
+                    f"The {_count(len(members[org]), 'expert')} from {names.org(org)} "
+                    f"can judge {_count(total, 'pitch', 'pitches')} at most (max_pitches, "
+                    f"availability, conflicts of interest, one pitch at a time), but all {n} "
+                    f"pitches need one.",
+                    [org, *(limited or [e.id for e in members[org]])],
+                )
         if self.found:
             return
         seats = sum(min(sum(cap[e.id] for e in group), panel.max_per_org * n) for group in members.values())
         if seats < n * panel.size:
-            self.add("expert_load", f"The experts can fill {seats} panel seats at most (max_pitches, availability, "
-                                    f"conflicts of interest, one pitch at a time), but {n} panels of {panel.size} need "
-                                    f"{n * panel.size}.", [e.id for e in event.experts if cap[e.id] < n])
+            self.add(
+                "expert_load",
+                f"The experts can fill {seats} panel seats at most (max_pitches, availability, "
+                f"conflicts of interest, one pitch at a time), but {n} panels of {panel.size} need "
+                f"{n * panel.size}.",
+                [e.id for e in event.experts if cap[e.id] < n],
+            )
         minimum = sum(e.min_load for e in event.experts)
         if minimum > n * panel.size:
-            self.add("expert_load", f"The experts must judge {minimum} pitches in all (min_pitches), but the "
-                                    f"{n} panels of {panel.size} have only {n * panel.size} seats.",
-                     [e.id for e in event.experts if e.min_load])
+            self.add(
+                "expert_load",
+                f"The experts must judge {minimum} pitches in all (min_pitches), but the "
+                f"{n} panels of {panel.size} have only {n * panel.size} seats.",
+                [e.id for e in event.experts if e.min_load],
+            )
         for org, group in members.items():
             org_minimum = sum(e.min_load for e in group)
             if org_minimum > panel.max_per_org * n and minimum <= n * panel.size:
-                self.add("expert_load", f"The experts from {names.org(org)} must judge {org_minimum} pitches in "
-                                        f"all (min_pitches), but at most {panel.max_per_org} per panel can sit, "
-                                        f"{panel.max_per_org * n} over the {n} pitches.",
-                         [org, *(e.id for e in group if e.min_load)])
+                self.add(
+                    "expert_load",
+                    f"The experts from {names.org(org)} must judge {org_minimum} pitches in "
+                    f"all (min_pitches), but at most {panel.max_per_org} per panel can sit, "
+                    f"{panel.max_per_org * n} over the {n} pitches.",
+                    [org, *(e.id for e in group if e.min_load)],
+                )
 
 
 # --- stage 2: an unsatisfiable core ------------------------------------------------------------
@@ -607,10 +786,16 @@ class _CoreSearch:
         self.start: dict[str, cp_model.IntVar] = {}
         room_ids = [r.id for r in event.rooms]
         room_intervals: dict[str, list] = defaultdict(list)
-        rooms_hold_one = self.assume(("room_time",), lambda: Conflict(
-            "room_time", f"Each of the {len(room_ids)} room(s) holds one pitch at a time, with "
-                         f"{co} min of changeover, during the days' hours "
-                         f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).", tuple(room_ids)))
+        rooms_hold_one = self.assume(
+            ("room_time",),
+            lambda: Conflict(
+                "room_time",
+                f"Each of the {len(room_ids)} room(s) holds one pitch at a time, with "
+                f"{co} min of changeover, during the days' hours "
+                f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).",
+                tuple(room_ids),
+            ),
+        )
         lengths = {p.id: event.pitch_length(p) for p in event.pitches}
         starts_of: dict[str, list[tuple[int, int]]] = {}
         for pitch in event.pitches:
@@ -621,36 +806,59 @@ class _CoreSearch:
             start = model.new_int_var_from_domain(cp_model.Domain.from_values(absolute), f"start[{pitch.id}]")
             self.start[pitch.id] = start
             if pitch.available is not None:
-                inside = [i * MINUTES_PER_DAY + t for i, t in starts
-                          if inside_some_window(pitch.available, event.days[i].date, t, t + length)]
-                literal = self.assume(("pitch_window", pitch.id), lambda p=pitch: Conflict(
-                    "pitch_availability", f"{_sentence(names.pitch(p.id))} is only available "
-                                          f"{_windows(p.available or ())}.", (p.id,)))
-                model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(inside)) \
-                    .only_enforce_if(literal)
+                inside = [
+                    i * MINUTES_PER_DAY + t
+                    for i, t in starts
+                    if inside_some_window(pitch.available, event.days[i].date, t, t + length)
+                ]
+                literal = self.assume(
+                    ("pitch_window", pitch.id),
+                    lambda p=pitch: Conflict(
+                        "pitch_availability",
+                        f"{_sentence(names.pitch(p.id))} is only available {_windows(p.available or ())}.",
+                        (p.id,),
+                    ),
+                )
+                model.add_linear_expression_in_domain(
+                    start, cp_model.Domain.from_values(inside)
+                ).only_enforce_if(literal)
             in_room = {}
             for room in room_ids:
                 in_room[room] = model.new_bool_var(f"room[{pitch.id},{room}]")
-                room_intervals[room].append(model.new_optional_fixed_size_interval_var(
-                    start, length + co, in_room[room], f"in[{pitch.id},{room}]"))
+                room_intervals[room].append(
+                    model.new_optional_fixed_size_interval_var(
+                        start, length + co, in_room[room], f"in[{pitch.id},{room}]"
+                    )
+                )
             overflow = model.new_bool_var(f"overflow[{pitch.id}]")
             self.in_room[pitch.id], self.overflow[pitch.id] = in_room, overflow
             model.add_implication(overflow, ~rooms_hold_one)
             model.add_exactly_one([*in_room.values(), overflow])
             if pitch.rooms is not None:
-                literal = self.assume(("pitch_rooms", pitch.id), lambda p=pitch: Conflict(
-                    "pitch_rooms", f"{_sentence(names.pitch(p.id))} may only use room(s) "
-                                   f"{_ids(p.rooms or ())}.", (p.id, *(p.rooms or ()))))
+                literal = self.assume(
+                    ("pitch_rooms", pitch.id),
+                    lambda p=pitch: Conflict(
+                        "pitch_rooms",
+                        f"{_sentence(names.pitch(p.id))} may only use room(s) {_ids(p.rooms or ())}.",
+                        (p.id, *(p.rooms or ())),
+                    ),
+                )
                 for room, lit in in_room.items():
                     if room not in pitch.rooms:
                         model.add_implication(literal, ~lit)
             for lock in slot_locks(event, pitch.id):
-                literal = self.assume(("slot_lock", lock), lambda lk=lock: Conflict(
-                    "lock", _sentence(_describe_lock(names, lk)) + ".",
-                    tuple(x for x in (lk.pitch, lk.room) if x)))
+                literal = self.assume(
+                    ("slot_lock", lock),
+                    lambda lk=lock: Conflict(
+                        "lock",
+                        _sentence(_describe_lock(names, lk)) + ".",
+                        tuple(x for x in (lk.pitch, lk.room) if x),
+                    ),
+                )
                 allowed = [i * MINUTES_PER_DAY + t for i, t in starts if _lock_allows(event, lock, i, t)]
-                model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(allowed)) \
-                    .only_enforce_if(literal)
+                model.add_linear_expression_in_domain(
+                    start, cp_model.Domain.from_values(allowed)
+                ).only_enforce_if(literal)
                 if lock.room is not None:
                     for room, lit in in_room.items():
                         if room != lock.room:
@@ -665,37 +873,67 @@ class _CoreSearch:
         for expert in event.experts:
             windows = None
             if expert.available is not None:
-                windows = self.assume(("expert_window", expert.id), lambda e=expert: Conflict(
-                    "expert_availability", f"{names.expert(e.id)} is only available "
-                                           f"{_windows(e.available or ())}.", (e.id,)))
+                windows = self.assume(
+                    ("expert_window", expert.id),
+                    lambda e=expert: Conflict(
+                        "expert_availability",
+                        f"{names.expert(e.id)} is only available {_windows(e.available or ())}.",
+                        (e.id,),
+                    ),
+                )
             for pitch in event.pitches:
                 lit = model.new_bool_var(f"seat[{pitch.id},{expert.id}]")
                 seat[pitch.id, expert.id] = lit
-                expert_intervals[expert.id].append(model.new_optional_fixed_size_interval_var(
-                    self.start[pitch.id], lengths[pitch.id] + co, lit, f"judge[{pitch.id},{expert.id}]"))
+                expert_intervals[expert.id].append(
+                    model.new_optional_fixed_size_interval_var(
+                        self.start[pitch.id], lengths[pitch.id] + co, lit, f"judge[{pitch.id},{expert.id}]"
+                    )
+                )
                 if pitch.id in expert.conflict_set:
-                    conflict = self.assume(("conflict", expert.id, pitch.id), lambda e=expert, p=pitch: Conflict(
-                        "conflict_of_interest", f"{names.expert(e.id)} has a conflict of interest with "
-                                                f"{names.pitch(p.id)}.", (e.id, p.id)))
+                    conflict = self.assume(
+                        ("conflict", expert.id, pitch.id),
+                        lambda e=expert, p=pitch: Conflict(
+                            "conflict_of_interest",
+                            f"{names.expert(e.id)} has a conflict of interest with {names.pitch(p.id)}.",
+                            (e.id, p.id),
+                        ),
+                    )
                     model.add_implication(conflict, ~lit)
                 if windows is not None:
-                    fits = [i * MINUTES_PER_DAY + t for i, t in starts_of[pitch.id]
-                            if inside_some_window(expert.available, event.days[i].date, t, t + lengths[pitch.id])]
+                    fits = [
+                        i * MINUTES_PER_DAY + t
+                        for i, t in starts_of[pitch.id]
+                        if inside_some_window(expert.available, event.days[i].date, t, t + lengths[pitch.id])
+                    ]
                     model.add_linear_expression_in_domain(
-                        self.start[pitch.id], cp_model.Domain.from_values(fits)).only_enforce_if([lit, windows])
+                        self.start[pitch.id], cp_model.Domain.from_values(fits)
+                    ).only_enforce_if([lit, windows])
         for intervals in expert_intervals.values():
             model.add_no_overlap(intervals)
 
-        size_holds = self.assume(("panel_size",), lambda: Conflict(
-            "panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ()))
-        required = {org: self.assume(("required", org), lambda o=org: Conflict(
-            "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)))
-            for org in panel.required_organisations}
+        size_holds = self.assume(
+            ("panel_size",),
+            lambda: Conflict("panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ()),
+        )
+        required = {
+            org: self.assume(
+                ("required", org),
+                lambda o=org: Conflict(
+                    "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)
+                ),
+            )
+            for org in panel.required_organisations
+        }
         max_per_org = None
         if panel.max_per_org < panel.size:
-            max_per_org = self.assume(("max_per_organisation",), lambda: Conflict(
-                "panel_organisations", f"A panel has at most {panel.max_per_org} expert(s) from any one "
-                                       f"organisation.", ()))
+            max_per_org = self.assume(
+                ("max_per_organisation",),
+                lambda: Conflict(
+                    "panel_organisations",
+                    f"A panel has at most {panel.max_per_org} expert(s) from any one organisation.",
+                    (),
+                ),
+            )
         orgs = {e.organisation for e in event.experts}
         for pitch in event.pitches:
             seats = [seat[pitch.id, e.id] for e in event.experts]
@@ -709,20 +947,34 @@ class _CoreSearch:
         for expert in event.experts:
             load = sum(seat[p.id, expert.id] for p in event.pitches)
             if expert.max_pitches is not None:
-                literal = self.assume(("max", expert.id), lambda e=expert: Conflict(
-                    "expert_load", f"{names.expert(e.id)} judges at most {e.max_pitches} pitches "
-                                   f"(max_pitches).", (e.id,)))
+                literal = self.assume(
+                    ("max", expert.id),
+                    lambda e=expert: Conflict(
+                        "expert_load",
+                        f"{names.expert(e.id)} judges at most {e.max_pitches} pitches (max_pitches).",
+                        (e.id,),
+                    ),
+                )
                 model.add(load <= expert.max_pitches).only_enforce_if(literal)
             if expert.min_load:
-                literal = self.assume(("min", expert.id), lambda e=expert: Conflict(
-                    "expert_load", f"{names.expert(e.id)} judges at least {e.min_load} pitches "
-                                   f"(min_pitches).", (e.id,)))
+                literal = self.assume(
+                    ("min", expert.id),
+                    lambda e=expert: Conflict(
+                        "expert_load",
+                        f"{names.expert(e.id)} judges at least {e.min_load} pitches (min_pitches).",
+                        (e.id,),
+                    ),
+                )
                 model.add(load >= expert.min_load).only_enforce_if(literal)
         for lock in panel_locks(event):
             if (lock.pitch, lock.expert) not in seat:
                 continue
-            literal = self.assume(("panel_lock", lock), lambda lk=lock: Conflict(
-                "lock", _sentence(_describe_lock(names, lk)) + ".", (lk.pitch, lk.expert)))
+            literal = self.assume(
+                ("panel_lock", lock),
+                lambda lk=lock: Conflict(
+                    "lock", _sentence(_describe_lock(names, lk)) + ".", (lk.pitch, lk.expert)
+                ),
+            )
             model.add_implication(literal, seat[lock.pitch, lock.expert])
 
     def greedy_schedule(self, enforced: set[int]) -> list[tuple[cp_model.IntVar, int]]:
@@ -752,27 +1004,41 @@ class _CoreSearch:
         def options(pitch: Pitch) -> list[tuple[int, int]]:
             length = event.pitch_length(pitch)
             locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
-            return [(i, t) for i, t in _day_starts(event, length)
-                    if (("pitch_window", pitch.id) not in on
-                        or inside_some_window(pitch.available, event.days[i].date, t, t + length))
-                    and all(_lock_allows(event, lock, i, t) for lock in locks)]
+            return [
+                (i, t)
+                for i, t in _day_starts(event, length)
+                if (
+                    ("pitch_window", pitch.id) not in on
+                    or inside_some_window(pitch.available, event.days[i].date, t, t + length)
+                )
+                and all(_lock_allows(event, lock, i, t) for lock in locks)
+            ]
 
         def rooms(pitch: Pitch) -> list[str]:
             locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
-            return [room for room in self.in_room[pitch.id]
-                    if (("pitch_rooms", pitch.id) not in on or room in (pitch.rooms or ()))
-                    and all(lock.room in (None, room) for lock in locks)]
+            return [
+                room
+                for room in self.in_room[pitch.id]
+                if (("pitch_rooms", pitch.id) not in on or room in (pitch.rooms or ()))
+                and all(lock.room in (None, room) for lock in locks)
+            ]
 
         def can_sit(expert: Expert, pitch: Pitch, day: date, start: int, absolute: int, length: int) -> bool:
-            return (("conflict", expert.id, pitch.id) not in on
-                    and (("expert_window", expert.id) not in on
-                         or inside_some_window(expert.available, day, start, start + length))
-                    and (("max", expert.id) not in on or load[expert.id] < (expert.max_pitches or 0))
-                    and free(expert_busy[expert.id], absolute, absolute + length))
+            return (
+                ("conflict", expert.id, pitch.id) not in on
+                and (
+                    ("expert_window", expert.id) not in on
+                    or inside_some_window(expert.available, day, start, start + length)
+                )
+                and (("max", expert.id) not in on or load[expert.id] < (expert.max_pitches or 0))
+                and free(expert_busy[expert.id], absolute, absolute + length)
+            )
 
         def choose_panel(pitch: Pitch, day: date, start: int, absolute: int, length: int) -> list[str] | None:
-            eligible = sorted((e for e in event.experts if can_sit(e, pitch, day, start, absolute, length)),
-                              key=lambda e: (load[e.id] - e.min_load, e.id))
+            eligible = sorted(
+                (e for e in event.experts if can_sit(e, pitch, day, start, absolute, length)),
+                key=lambda e: (load[e.id] - e.min_load, e.id),
+            )
             usable = {e.id for e in eligible}
             if any(expert_id not in usable for expert_id in pinned[pitch.id]):
                 return None
@@ -837,7 +1103,9 @@ class _CoreSearch:
         solver.parameters.repair_hint = True
         solver.parameters.cp_model_probing_level = 0  # probing costs seconds per solve on large events
         status = solver.solve(self.model)
-        core = set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
+        core = (
+            set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
+        )
         return status, core
 
     def explain(self, time_limit: float) -> tuple[Conflict, ...]:
@@ -857,6 +1125,11 @@ class _CoreSearch:
             if status == cp_model.INFEASIBLE:
                 kept = [other for other in trial if other in smaller] or trial
         if not kept:
-            return (Conflict("no_schedule", "No schedule fits the days, rooms and panels, whichever rule is "
-                                            "relaxed.", ()),)
+            return (
+                Conflict(
+                    "no_schedule",
+                    "No schedule fits the days, rooms and panels, whichever rule is relaxed.",
+                    (),
+                ),
+            )
         return tuple(self.reasons[index]() for index in kept)

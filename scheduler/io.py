@@ -62,8 +62,9 @@ _TERM_NAMES = tuple(Weights.FILE_KEYS.values())
 class EventFormatError(ValueError):
     """An event (or schedule) file that does not follow the format; ``str()`` is one line."""
 
-    def __init__(self, detail: str, *, path: str = "", value: object = None, source: str = "",
-                 expected: str = "") -> None:
+    def __init__(
+        self, detail: str, *, path: str = "", value: object = None, source: str = "", expected: str = ""
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.path = path  # the field, e.g. "pitches[3].duration_min"; "" for the whole file
@@ -80,7 +81,9 @@ class EventFormatError(ValueError):
     def invalid(cls, path: str, value: object, expected: str) -> EventFormatError:
         shown = _show(value)
         where = f"{path}: " if path else ""
-        return cls(f"{where}{shown} is not valid: expected {expected}", path=path, value=value, expected=expected)
+        return cls(
+            f"{where}{shown} is not valid: expected {expected}", path=path, value=value, expected=expected
+        )
 
     @classmethod
     def missing(cls, path: str, expected: str) -> EventFormatError:
@@ -108,7 +111,7 @@ def _show(value: object) -> str:
     # A lone surrogate ("\ud800" in the JSON) cannot be written out as UTF-8: show it escaped.
     shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
     if len(shown) > _SHOWN_VALUE_LENGTH:
-        shown = shown[:_SHOWN_VALUE_LENGTH - 1] + "…"
+        shown = shown[: _SHOWN_VALUE_LENGTH - 1] + "…"
     return shown
 
 
@@ -151,7 +154,9 @@ def _join(parent: str, key: str | int) -> str:
 class _Reader:
     """Reads typed values out of decoded JSON, raising errors that name the field."""
 
-    def __init__(self, error: type[EventFormatError] = EventFormatError, grid: int = DEFAULT_GRID_MIN) -> None:
+    def __init__(
+        self, error: type[EventFormatError] = EventFormatError, grid: int = DEFAULT_GRID_MIN
+    ) -> None:
         self.error = error
         self.grid = grid
 
@@ -173,8 +178,15 @@ class _Reader:
             raise self.invalid(path, value, f"a list of {what}")
         return value
 
-    def text(self, value: object, path: str, what: str, *, allow_empty: bool = True,
-             max_length: int = bounds.NAME_LENGTH) -> str:
+    def text(
+        self,
+        value: object,
+        path: str,
+        what: str,
+        *,
+        allow_empty: bool = True,
+        max_length: int = bounds.NAME_LENGTH,
+    ) -> str:
         if not isinstance(value, str) or (not allow_empty and not value.strip()) or not _is_unicode(value):
             raise self.invalid(path, value, what)
         if len(value) > max_length:
@@ -187,16 +199,25 @@ class _Reader:
     def ident(self, value: object, path: str) -> str:
         return self.text(value, path, "a non-empty id (text)", allow_empty=False, max_length=bounds.ID_LENGTH)
 
-    def texts(self, value: object, path: str, what: str, *, max_length: int = bounds.TOPIC_LENGTH,
-              max_items: int = bounds.TOPICS_PER_ITEM) -> tuple[str, ...]:
+    def texts(
+        self,
+        value: object,
+        path: str,
+        what: str,
+        *,
+        max_length: int = bounds.TOPIC_LENGTH,
+        max_items: int = bounds.TOPICS_PER_ITEM,
+    ) -> tuple[str, ...]:
         items = self.items(value, path, what)
         if len(items) > max_items:
             raise self.invalid(path, value, f"at most {max_items} {what}")
-        return tuple(self.text(item, _join(path, i), what, max_length=max_length) for i, item in enumerate(items))
+        return tuple(
+            self.text(item, _join(path, i), what, max_length=max_length) for i, item in enumerate(items)
+        )
 
     def whole(self, value: object, path: str, expected: str, minimum: int, maximum: int) -> int:
         # JSON tools sometimes write 15.0 for 15; bool is an int in Python but not here.
-        if isinstance(value, float) and value.is_integer() and abs(value) <= 2 ** 53:
+        if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.invalid(path, value, expected)
@@ -283,8 +304,9 @@ def parse_event(data: object) -> Event:
 
     grid_min = None
     if "grid_min" in top:
-        grid_min = read.whole(top["grid_min"], "grid_min", "a positive whole number of minutes", 1,
-                              bounds.MAX_GRID_MIN)
+        grid_min = read.whole(
+            top["grid_min"], "grid_min", "a positive whole number of minutes", 1, bounds.MAX_GRID_MIN
+        )
         read.grid = grid_min
 
     info = _parse_info(read, read.required(top, "event", "", "an object {name, venue, timezone}"))
@@ -292,15 +314,23 @@ def parse_event(data: object) -> Event:
     day_dates = {day.date for day in days}
     rooms = _parse_rooms(read, read.required(top, "rooms", "", "a list of rooms"))
     room_ids = {room.id for room in rooms}
-    organisations = _parse_organisations(read, read.required(top, "organisations", "", "a list of organisations"))
+    organisations = _parse_organisations(
+        read, read.required(top, "organisations", "", "a list of organisations")
+    )
     org_ids = {org.id for org in organisations}
     defaults = _parse_pitch_defaults(
-        read, read.required(top, "pitch_defaults", "", "an object {duration_min, qa_min, changeover_min}"))
-    panel = _parse_panel(read, read.required(top, "panel", "", "an object {size, required_organisations}"), org_ids)
-    pitches = _parse_pitches(read, read.required(top, "pitches", "", "a list of pitches"), day_dates, room_ids)
+        read, read.required(top, "pitch_defaults", "", "an object {duration_min, qa_min, changeover_min}")
+    )
+    panel = _parse_panel(
+        read, read.required(top, "panel", "", "an object {size, required_organisations}"), org_ids
+    )
+    pitches = _parse_pitches(
+        read, read.required(top, "pitches", "", "a list of pitches"), day_dates, room_ids
+    )
     pitch_ids = {pitch.id for pitch in pitches}
     experts = _parse_experts(
-        read, read.required(top, "experts", "", "a list of experts"), day_dates, org_ids, pitch_ids)
+        read, read.required(top, "experts", "", "a list of experts"), day_dates, org_ids, pitch_ids
+    )
     experts_by_id = {expert.id: expert for expert in experts}
 
     locks = None
@@ -315,18 +345,35 @@ def parse_event(data: object) -> Event:
         weights_given = _parse_weights(read, top["weights"])
         weights = Weights(**{Weights.FILE_KEYS[key]: value for key, value in weights_given})
 
-    return Event(info=info, days=days, rooms=rooms, organisations=organisations, pitch_defaults=defaults,
-                 panel=panel, pitches=pitches, experts=experts, grid_min=grid_min, locks=locks,
-                 previous=previous, weights=weights, weights_given=weights_given)
+    return Event(
+        info=info,
+        days=days,
+        rooms=rooms,
+        organisations=organisations,
+        pitch_defaults=defaults,
+        panel=panel,
+        pitches=pitches,
+        experts=experts,
+        grid_min=grid_min,
+        locks=locks,
+        previous=previous,
+        weights=weights,
+        weights_given=weights_given,
+    )
 
 
 def _parse_info(read: _Reader, value: object) -> EventInfo:
     record = read.obj(value, "event", "{name, venue, timezone}")
     name = read.text(read.required(record, "name", "event", "the event's name"), "event.name", "text")
     venue = read.text(read.required(record, "venue", "event", "the venue"), "event.venue", "text")
-    expected_zone = "an IANA time zone name such as \"Europe/Paris\""
-    timezone = read.text(read.required(record, "timezone", "event", expected_zone), "event.timezone",
-                         expected_zone, allow_empty=False, max_length=bounds.TIMEZONE_LENGTH)
+    expected_zone = 'an IANA time zone name such as "Europe/Paris"'
+    timezone = read.text(
+        read.required(record, "timezone", "event", expected_zone),
+        "event.timezone",
+        expected_zone,
+        allow_empty=False,
+        max_length=bounds.TIMEZONE_LENGTH,
+    )
     known_zones = _known_time_zones()
     # Without a time zone database on the machine, trust the name rather than reject every file.
     if known_zones and timezone not in known_zones:
@@ -364,18 +411,28 @@ def _parse_breaks(read: _Reader, value: object, path: str, day_start: int, day_e
         record = read.obj(item, break_path, "{start, end, label}")
         start, end = read.span(record, break_path)
         if start < day_start:
-            raise read.invalid(_join(break_path, "start"), record["start"],
-                               f"a time inside the day (from {format_clock(day_start)})")
+            raise read.invalid(
+                _join(break_path, "start"),
+                record["start"],
+                f"a time inside the day (from {format_clock(day_start)})",
+            )
         if end > day_end:
-            raise read.invalid(_join(break_path, "end"), record["end"],
-                               f"a time inside the day (until {format_clock(day_end)})")
-        label = read.text(record.get("label", ""), _join(break_path, "label"), "text",
-                          max_length=bounds.BREAK_LABEL_LENGTH)
+            raise read.invalid(
+                _join(break_path, "end"),
+                record["end"],
+                f"a time inside the day (until {format_clock(day_end)})",
+            )
+        label = read.text(
+            record.get("label", ""), _join(break_path, "label"), "text", max_length=bounds.BREAK_LABEL_LENGTH
+        )
         for j, other in enumerate(breaks):
             if start < other.end and other.start < end:
-                raise read.invalid(break_path, f"{record['start']}-{record['end']}",
-                                   f"a break that does not overlap break {j} "
-                                   f"({format_clock(other.start)}-{format_clock(other.end)})")
+                raise read.invalid(
+                    break_path,
+                    f"{record['start']}-{record['end']}",
+                    f"a break that does not overlap break {j} "
+                    f"({format_clock(other.start)}-{format_clock(other.end)})",
+                )
         breaks.append(Break(start=start, end=end, label=label))
     return tuple(breaks)
 
@@ -393,8 +450,13 @@ def _parse_rooms(read: _Reader, value: object) -> tuple[Room, ...]:
         name = read.text(read.required(record, "name", path, "the room's name"), _join(path, "name"), "text")
         capacity = None
         if "capacity" in record:
-            capacity = read.whole(record["capacity"], _join(path, "capacity"), "a positive whole number of seats", 1,
-                                  bounds.MAX_CAPACITY)
+            capacity = read.whole(
+                record["capacity"],
+                _join(path, "capacity"),
+                "a positive whole number of seats",
+                1,
+                bounds.MAX_CAPACITY,
+            )
         rooms.append(Room(id=room_id, name=name, capacity=capacity))
     return tuple(rooms)
 
@@ -406,8 +468,12 @@ def _parse_organisations(read: _Reader, value: object) -> tuple[Organisation, ..
     for i, item in enumerate(items):
         path = _join("organisations", i)
         record = read.obj(item, path, "{id, name}")
-        org_id = read.unique_id(read.required(record, "id", path, "an id"), _join(path, "id"), seen, "organisation")
-        name = read.text(read.required(record, "name", path, "the organisation's name"), _join(path, "name"), "text")
+        org_id = read.unique_id(
+            read.required(record, "id", path, "an id"), _join(path, "id"), seen, "organisation"
+        )
+        name = read.text(
+            read.required(record, "name", path, "the organisation's name"), _join(path, "name"), "text"
+        )
         organisations.append(Organisation(id=org_id, name=name))
     return tuple(organisations)
 
@@ -415,8 +481,11 @@ def _parse_organisations(read: _Reader, value: object) -> tuple[Organisation, ..
 def _parse_pitch_defaults(read: _Reader, value: object) -> PitchDefaults:
     path = "pitch_defaults"
     record = read.obj(value, path, "{duration_min, qa_min, changeover_min}")
-    duration = read.minutes(read.required(record, "duration_min", path, "a number of minutes"),
-                            _join(path, "duration_min"), positive=True)
+    duration = read.minutes(
+        read.required(record, "duration_min", path, "a number of minutes"),
+        _join(path, "duration_min"),
+        positive=True,
+    )
     qa = changeover = None
     if "qa_min" in record:
         qa = read.minutes(record["qa_min"], _join(path, "qa_min"), positive=False)
@@ -428,14 +497,28 @@ def _parse_pitch_defaults(read: _Reader, value: object) -> PitchDefaults:
 def _parse_panel(read: _Reader, value: object, org_ids: set[str]) -> PanelRules:
     path = "panel"
     record = read.obj(value, path, "{size, required_organisations, max_per_organisation}")
-    size = read.whole(read.required(record, "size", path, "a number of experts"), _join(path, "size"),
-                      "a whole number of experts, at least 1", 1, bounds.MAX_PANEL_SIZE)
-    required = read.references(record.get("required_organisations", []), _join(path, "required_organisations"),
-                               org_ids, "organisations")
+    size = read.whole(
+        read.required(record, "size", path, "a number of experts"),
+        _join(path, "size"),
+        "a whole number of experts, at least 1",
+        1,
+        bounds.MAX_PANEL_SIZE,
+    )
+    required = read.references(
+        record.get("required_organisations", []),
+        _join(path, "required_organisations"),
+        org_ids,
+        "organisations",
+    )
     max_per_org = None
     if "max_per_organisation" in record:
-        max_per_org = read.whole(record["max_per_organisation"], _join(path, "max_per_organisation"),
-                                 "a whole number of experts, at least 1", 1, bounds.MAX_PANEL_SIZE)
+        max_per_org = read.whole(
+            record["max_per_organisation"],
+            _join(path, "max_per_organisation"),
+            "a whole number of experts, at least 1",
+            1,
+            bounds.MAX_PANEL_SIZE,
+        )
     return PanelRules(size=size, required_organisations=required, max_per_organisation=max_per_org)
 
 
@@ -454,19 +537,32 @@ def _parse_windows(read: _Reader, value: object, path: str, day_dates: set[date]
     return tuple(windows)
 
 
-def _parse_pitches(read: _Reader, value: object, day_dates: set[date], room_ids: set[str]) -> tuple[Pitch, ...]:
+def _parse_pitches(
+    read: _Reader, value: object, day_dates: set[date], room_ids: set[str]
+) -> tuple[Pitch, ...]:
     items = read.items(value, "pitches", "pitches")
     seen: set[str] = set()
     pitches: list[Pitch] = []
     for i, item in enumerate(items):
         path = _join("pitches", i)
         record = read.obj(item, path, "{id, company, title, sector, city, topics, ...}")
-        pitch_id = read.unique_id(read.required(record, "id", path, "an id"), _join(path, "id"), seen, "pitch")
+        pitch_id = read.unique_id(
+            read.required(record, "id", path, "an id"), _join(path, "id"), seen, "pitch"
+        )
         company, title, sector, city = (
-            read.text(read.required(record, key, path, f"the pitch's {key} (text)"), _join(path, key), "text",
-                      max_length=length)
-            for key, length in (("company", bounds.NAME_LENGTH), ("title", bounds.TITLE_LENGTH),
-                                ("sector", bounds.SECTOR_LENGTH), ("city", bounds.CITY_LENGTH)))
+            read.text(
+                read.required(record, key, path, f"the pitch's {key} (text)"),
+                _join(path, key),
+                "text",
+                max_length=length,
+            )
+            for key, length in (
+                ("company", bounds.NAME_LENGTH),
+                ("title", bounds.TITLE_LENGTH),
+                ("sector", bounds.SECTOR_LENGTH),
+                ("city", bounds.CITY_LENGTH),
+            )
+        )
         topics = read.texts(record.get("topics", []), _join(path, "topics"), "topics (text)")
         duration = qa = available = rooms = None
         if "duration_min" in record:
@@ -477,67 +573,123 @@ def _parse_pitches(read: _Reader, value: object, day_dates: set[date], room_ids:
             available = _parse_windows(read, record["available"], _join(path, "available"), day_dates)
         if "rooms" in record:
             rooms = read.references(record["rooms"], _join(path, "rooms"), room_ids, "rooms")
-        pitches.append(Pitch(id=pitch_id, company=company, title=title, sector=sector, city=city, topics=topics,
-                             duration_min=duration, qa_min=qa, available=available, rooms=rooms))
+        pitches.append(
+            Pitch(
+                id=pitch_id,
+                company=company,
+                title=title,
+                sector=sector,
+                city=city,
+                topics=topics,
+                duration_min=duration,
+                qa_min=qa,
+                available=available,
+                rooms=rooms,
+            )
+        )
     return tuple(pitches)
 
 
-def _parse_experts(read: _Reader, value: object, day_dates: set[date], org_ids: set[str],
-                   pitch_ids: set[str]) -> tuple[Expert, ...]:
+def _parse_experts(
+    read: _Reader, value: object, day_dates: set[date], org_ids: set[str], pitch_ids: set[str]
+) -> tuple[Expert, ...]:
     items = read.items(value, "experts", "experts")
     seen: set[str] = set()
     experts: list[Expert] = []
     for i, item in enumerate(items):
         path = _join("experts", i)
         record = read.obj(item, path, "{id, name, organisation, topics, ...}")
-        expert_id = read.unique_id(read.required(record, "id", path, "an id"), _join(path, "id"), seen, "expert")
-        name = read.text(read.required(record, "name", path, "the expert's name"), _join(path, "name"), "text")
-        organisation = read.reference(read.required(record, "organisation", path, "an organisation id"),
-                                      _join(path, "organisation"), org_ids, "organisations")
+        expert_id = read.unique_id(
+            read.required(record, "id", path, "an id"), _join(path, "id"), seen, "expert"
+        )
+        name = read.text(
+            read.required(record, "name", path, "the expert's name"), _join(path, "name"), "text"
+        )
+        organisation = read.reference(
+            read.required(record, "organisation", path, "an organisation id"),
+            _join(path, "organisation"),
+            org_ids,
+            "organisations",
+        )
         topics = read.texts(record.get("topics", []), _join(path, "topics"), "topics (text)")
         available = min_pitches = max_pitches = conflicts = None
         if "available" in record:
             available = _parse_windows(read, record["available"], _join(path, "available"), day_dates)
         if "min_pitches" in record:
-            min_pitches = read.whole(record["min_pitches"], _join(path, "min_pitches"),
-                                     "a whole number of pitches, 0 or more", 0, bounds.MAX_PITCHES_PER_EXPERT)
+            min_pitches = read.whole(
+                record["min_pitches"],
+                _join(path, "min_pitches"),
+                "a whole number of pitches, 0 or more",
+                0,
+                bounds.MAX_PITCHES_PER_EXPERT,
+            )
         if "max_pitches" in record:
-            max_pitches = read.whole(record["max_pitches"], _join(path, "max_pitches"),
-                                     "a whole number of pitches, 0 or more", 0, bounds.MAX_PITCHES_PER_EXPERT)
+            max_pitches = read.whole(
+                record["max_pitches"],
+                _join(path, "max_pitches"),
+                "a whole number of pitches, 0 or more",
+                0,
+                bounds.MAX_PITCHES_PER_EXPERT,
+            )
             if min_pitches is not None and max_pitches < min_pitches:
-                raise read.invalid(_join(path, "max_pitches"), record["max_pitches"],
-                                   f"a number no smaller than min_pitches ({min_pitches})")
+                raise read.invalid(
+                    _join(path, "max_pitches"),
+                    record["max_pitches"],
+                    f"a number no smaller than min_pitches ({min_pitches})",
+                )
         if "conflicts" in record:
             conflicts = read.references(record["conflicts"], _join(path, "conflicts"), pitch_ids, "pitches")
-        experts.append(Expert(id=expert_id, name=name, organisation=organisation, topics=topics,
-                              available=available, min_pitches=min_pitches, max_pitches=max_pitches,
-                              conflicts=conflicts))
+        experts.append(
+            Expert(
+                id=expert_id,
+                name=name,
+                organisation=organisation,
+                topics=topics,
+                available=available,
+                min_pitches=min_pitches,
+                max_pitches=max_pitches,
+                conflicts=conflicts,
+            )
+        )
     return tuple(experts)
 
 
-def _parse_locks(read: _Reader, value: object, day_dates: set[date], room_ids: set[str], pitch_ids: set[str],
-                 experts_by_id: Mapping[str, Expert]) -> tuple[Lock, ...]:
+def _parse_locks(
+    read: _Reader,
+    value: object,
+    day_dates: set[date],
+    room_ids: set[str],
+    pitch_ids: set[str],
+    experts_by_id: Mapping[str, Expert],
+) -> tuple[Lock, ...]:
     items = read.items(value, "locks", "locks {pitch, date, start, room} or {pitch, expert}")
     locks: list[Lock] = []
     for i, item in enumerate(items):
         path = _join("locks", i)
         record = read.obj(item, path, "{pitch, date, start, room} or {pitch, expert}")
-        pitch = read.reference(read.required(record, "pitch", path, "a pitch id"), _join(path, "pitch"),
-                               pitch_ids, "pitches")
+        pitch = read.reference(
+            read.required(record, "pitch", path, "a pitch id"), _join(path, "pitch"), pitch_ids, "pitches"
+        )
         slot_keys = [key for key in ("date", "start", "room") if key in record]
         if "expert" in record:
             if slot_keys:
-                raise read.invalid(_join(path, slot_keys[0]), record[slot_keys[0]],
-                                   "either {pitch, expert} or {pitch, date, start, room}, not both in one lock")
+                raise read.invalid(
+                    _join(path, slot_keys[0]),
+                    record[slot_keys[0]],
+                    "either {pitch, expert} or {pitch, date, start, room}, not both in one lock",
+                )
             expert_path = _join(path, "expert")
             expert_id = read.reference(record["expert"], expert_path, experts_by_id.keys(), "experts")
             if pitch in experts_by_id[expert_id].conflict_set:
-                raise read.invalid(expert_path, expert_id,
-                                   f"an expert without a conflict of interest with pitch \"{pitch}\"")
+                raise read.invalid(
+                    expert_path, expert_id, f'an expert without a conflict of interest with pitch "{pitch}"'
+                )
             locks.append(PanelLock(pitch=pitch, expert=expert_id))
             continue
         if not slot_keys:
-            raise read.invalid(path, record, "a lock that pins at least one of date, start, room (or an expert)")
+            raise read.invalid(
+                path, record, "a lock that pins at least one of date, start, room (or an expert)"
+            )
         lock_date = start = room = None
         if "date" in record:
             lock_date = read.date(record["date"], _join(path, "date"))
@@ -553,8 +705,13 @@ def _parse_locks(read: _Reader, value: object, day_dates: set[date], room_ids: s
     return tuple(locks)
 
 
-def _check_previous_references(read: _Reader, previous: Sequence[Session], pitch_ids: set[str],
-                               room_ids: set[str], expert_ids: Iterable[str]) -> None:
+def _check_previous_references(
+    read: _Reader,
+    previous: Sequence[Session],
+    pitch_ids: set[str],
+    room_ids: set[str],
+    expert_ids: Iterable[str],
+) -> None:
     expert_ids = set(expert_ids)
     seen: set[str] = set()
     for i, session in enumerate(previous):
@@ -575,7 +732,7 @@ def _parse_weights(read: _Reader, value: object) -> tuple[tuple[str, int], ...]:
     for key, weight in record.items():
         path = _join("weights", key)
         if key not in Weights.FILE_KEYS:
-            raise read.invalid(path, weight, f"one of the weights {names} (unknown key \"{key}\")")
+            raise read.invalid(path, weight, f'one of the weights {names} (unknown key "{key}")')
         given.append((key, read.whole(weight, path, "a whole number, 0 or more", 0, bounds.MAX_WEIGHT)))
     return tuple(given)
 
@@ -618,23 +775,30 @@ def read_json(raw: bytes, error: type[EventFormatError] = EventFormatError, *, s
         # utf-8-sig: files saved by some Windows editors start with a byte order mark.
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as decode_error:
-        raise error(f"is not UTF-8 text (byte {decode_error.start + 1} cannot be read): save the file as UTF-8",
-                    source=source) from None
+        raise error(
+            f"is not UTF-8 text (byte {decode_error.start + 1} cannot be read): save the file as UTF-8",
+            source=source,
+        ) from None
     if "\x00" in text:
         raise error("is not a text file (it holds NUL bytes)", source=source)
     try:
         return json.loads(text, object_pairs_hook=_object_without_duplicate_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as decode_error:
-        raise error(f"line {decode_error.lineno}, column {decode_error.colno}: not valid JSON ({decode_error.msg})",
-                    source=source) from None
+        raise error(
+            f"line {decode_error.lineno}, column {decode_error.colno}: not valid JSON ({decode_error.msg})",
+            source=source,
+        ) from None
     except _DuplicateKey as duplicate:
-        raise error(f"not valid JSON: the key \"{_show(duplicate.key)[1:-1]}\" appears twice in one object",
-                    source=source) from None
+        raise error(
+            f'not valid JSON: the key "{_show(duplicate.key)[1:-1]}" appears twice in one object',
+            source=source,
+        ) from None
     except _ForbiddenConstant as constant:
         raise error(f"not valid JSON: {constant.name} is not a number JSON allows", source=source) from None
     except RecursionError:
-        raise error("not valid JSON here: nested too deep (more than about a thousand levels)",
-                    source=source) from None
+        raise error(
+            "not valid JSON here: nested too deep (more than about a thousand levels)", source=source
+        ) from None
     except ValueError:  # Python refuses to convert an integer of more than 4,300 digits
         raise error("not valid JSON here: a number has too many digits", source=source) from None
 
@@ -674,19 +838,36 @@ def event_to_dict(event: Event) -> dict[str, object]:
     if event.grid_min is not None:
         data["grid_min"] = event.grid_min
     data["days"] = [
-        {"date": day.date.isoformat(), "start": format_clock(day.start), "end": format_clock(day.end),
-         "breaks": [{"start": format_clock(b.start), "end": format_clock(b.end), "label": b.label}
-                    for b in day.breaks]}
-        for day in event.days]
-    data["rooms"] = [_without_none({"id": room.id, "name": room.name, "capacity": room.capacity})
-                     for room in event.rooms]
+        {
+            "date": day.date.isoformat(),
+            "start": format_clock(day.start),
+            "end": format_clock(day.end),
+            "breaks": [
+                {"start": format_clock(b.start), "end": format_clock(b.end), "label": b.label}
+                for b in day.breaks
+            ],
+        }
+        for day in event.days
+    ]
+    data["rooms"] = [
+        _without_none({"id": room.id, "name": room.name, "capacity": room.capacity}) for room in event.rooms
+    ]
     data["organisations"] = [{"id": org.id, "name": org.name} for org in event.organisations]
     defaults = event.pitch_defaults
-    data["pitch_defaults"] = _without_none({"duration_min": defaults.duration_min, "qa_min": defaults.qa_min,
-                                            "changeover_min": defaults.changeover_min})
-    data["panel"] = _without_none({"size": event.panel.size,
-                                   "required_organisations": list(event.panel.required_organisations),
-                                   "max_per_organisation": event.panel.max_per_organisation})
+    data["pitch_defaults"] = _without_none(
+        {
+            "duration_min": defaults.duration_min,
+            "qa_min": defaults.qa_min,
+            "changeover_min": defaults.changeover_min,
+        }
+    )
+    data["panel"] = _without_none(
+        {
+            "size": event.panel.size,
+            "required_organisations": list(event.panel.required_organisations),
+            "max_per_organisation": event.panel.max_per_organisation,
+        }
+    )
     data["pitches"] = [_pitch_to_dict(pitch) for pitch in event.pitches]
     data["experts"] = [_expert_to_dict(expert) for expert in event.experts]
     if event.locks is not None:
@@ -705,8 +886,10 @@ def _without_none(record: dict[str, object]) -> dict[str, object]:
 def _windows_to_dicts(windows: tuple[Window, ...] | None) -> list[dict[str, str]] | None:
     if windows is None:
         return None
-    return [{"date": w.date.isoformat(), "start": format_clock(w.start), "end": format_clock(w.end)}
-            for w in windows]
+    return [
+        {"date": w.date.isoformat(), "start": format_clock(w.start), "end": format_clock(w.end)}
+        for w in windows
+    ]
 
 
 def _optional_list(values: tuple[str, ...] | None) -> list[str] | None:
@@ -714,32 +897,48 @@ def _optional_list(values: tuple[str, ...] | None) -> list[str] | None:
 
 
 def _pitch_to_dict(pitch: Pitch) -> dict[str, object]:
-    return _without_none({
-        "id": pitch.id, "company": pitch.company, "title": pitch.title, "sector": pitch.sector,
-        "city": pitch.city, "topics": list(pitch.topics), "duration_min": pitch.duration_min,
-        "qa_min": pitch.qa_min, "available": _windows_to_dicts(pitch.available),
-        "rooms": _optional_list(pitch.rooms),
-    })
+    return _without_none(
+        {
+            "id": pitch.id,
+            "company": pitch.company,
+            "title": pitch.title,
+            "sector": pitch.sector,
+            "city": pitch.city,
+            "topics": list(pitch.topics),
+            "duration_min": pitch.duration_min,
+            "qa_min": pitch.qa_min,
+            "available": _windows_to_dicts(pitch.available),
+            "rooms": _optional_list(pitch.rooms),
+        }
+    )
 
 
 def _expert_to_dict(expert: Expert) -> dict[str, object]:
-    return _without_none({
-        "id": expert.id, "name": expert.name, "organisation": expert.organisation,
-        "topics": list(expert.topics), "available": _windows_to_dicts(expert.available),
-        "min_pitches": expert.min_pitches, "max_pitches": expert.max_pitches,
-        "conflicts": _optional_list(expert.conflicts),
-    })
+    return _without_none(
+        {
+            "id": expert.id,
+            "name": expert.name,
+            "organisation": expert.organisation,
+            "topics": list(expert.topics),
+            "available": _windows_to_dicts(expert.available),
+            "min_pitches": expert.min_pitches,
+            "max_pitches": expert.max_pitches,
+            "conflicts": _optional_list(expert.conflicts),
+        }
+    )
 
 
 def _lock_to_dict(lock: Lock) -> dict[str, object]:
     if isinstance(lock, PanelLock):
         return {"pitch": lock.pitch, "expert": lock.expert}
-    return _without_none({
-        "pitch": lock.pitch,
-        "date": lock.date.isoformat() if lock.date is not None else None,
-        "start": format_clock(lock.start) if lock.start is not None else None,
-        "room": lock.room,
-    })
+    return _without_none(
+        {
+            "pitch": lock.pitch,
+            "date": lock.date.isoformat() if lock.date is not None else None,
+            "start": format_clock(lock.start) if lock.start is not None else None,
+            "room": lock.room,
+        }
+    )
 
 
 def _weights_to_dict(event: Event) -> dict[str, int]:
@@ -755,13 +954,22 @@ def _weights_to_dict(event: Event) -> dict[str, int]:
 
 def sessions_to_dicts(sessions: Iterable[Session]) -> list[dict[str, object]]:
     """Sessions as the schedule file (and the event's ``previous``) write them."""
-    return [{"pitch": s.pitch, "date": s.date.isoformat(), "start": format_clock(s.start),
-             "end": format_clock(s.end), "room": s.room, "panel": list(s.panel)}
-            for s in sessions]
+    return [
+        {
+            "pitch": s.pitch,
+            "date": s.date.isoformat(),
+            "start": format_clock(s.start),
+            "end": format_clock(s.end),
+            "room": s.room,
+            "panel": list(s.panel),
+        }
+        for s in sessions
+    ]
 
 
-def sessions_from_dicts(value: object, path: str = "sessions",
-                        error: type[EventFormatError] = EventFormatError) -> tuple[Session, ...]:
+def sessions_from_dicts(
+    value: object, path: str = "sessions", error: type[EventFormatError] = EventFormatError
+) -> tuple[Session, ...]:
     """Read a ``sessions`` list; references to the event are checked elsewhere."""
     # Any grid: a schedule's times are checked against its event by scheduler.validate.
     read = _Reader(error, grid=1)
@@ -770,14 +978,20 @@ def sessions_from_dicts(value: object, path: str = "sessions",
     for i, item in enumerate(items):
         session_path = _join(path, i)
         record = read.obj(item, session_path, "{pitch, date, start, end, room, panel}")
-        pitch = read.ident(read.required(record, "pitch", session_path, "a pitch id"), _join(session_path, "pitch"))
-        session_date = read.date(read.required(record, "date", session_path, "a date YYYY-MM-DD"),
-                                 _join(session_path, "date"))
+        pitch = read.ident(
+            read.required(record, "pitch", session_path, "a pitch id"), _join(session_path, "pitch")
+        )
+        session_date = read.date(
+            read.required(record, "date", session_path, "a date YYYY-MM-DD"), _join(session_path, "date")
+        )
         start, end = read.span(record, session_path)
-        room = read.ident(read.required(record, "room", session_path, "a room id"), _join(session_path, "room"))
+        room = read.ident(
+            read.required(record, "room", session_path, "a room id"), _join(session_path, "room")
+        )
         panel_path = _join(session_path, "panel")
-        panel_items = read.items(read.required(record, "panel", session_path, "a list of expert ids"),
-                                 panel_path, "expert ids")
+        panel_items = read.items(
+            read.required(record, "panel", session_path, "a list of expert ids"), panel_path, "expert ids"
+        )
         panel = tuple(read.ident(expert, _join(panel_path, j)) for j, expert in enumerate(panel_items))
         sessions.append(Session(pitch=pitch, date=session_date, start=start, end=end, room=room, panel=panel))
     return tuple(sessions)
@@ -807,10 +1021,18 @@ def result_to_dict(result: Result) -> dict[str, object]:
         "best_bound": result.best_bound,
         "solve_seconds": round(result.solve_seconds, 3),
         "sessions": sessions_to_dicts(result.sessions),
-        "conflicts": [{"rule": c.rule, "message": c.message, "involves": list(c.involves)}
-                      for c in result.conflicts],
-        "changes": [{"pitch": c.pitch, "moved": c.moved, "experts_removed": list(c.experts_removed),
-                     "experts_added": list(c.experts_added)} for c in result.changes],
+        "conflicts": [
+            {"rule": c.rule, "message": c.message, "involves": list(c.involves)} for c in result.conflicts
+        ],
+        "changes": [
+            {
+                "pitch": c.pitch,
+                "moved": c.moved,
+                "experts_removed": list(c.experts_removed),
+                "experts_added": list(c.experts_added),
+            }
+            for c in result.changes
+        ],
     }
 
 
@@ -832,18 +1054,26 @@ def parse_result(data: object) -> Result:
         status = Status(status_value)
     except ValueError:
         raise read.invalid("status", status_value, f"one of {statuses}") from None
-    sessions = sessions_from_dicts(read.required(top, "sessions", "", "a list of sessions"), "sessions",
-                                   ScheduleFormatError)
+    sessions = sessions_from_dicts(
+        read.required(top, "sessions", "", "a list of sessions"), "sessions", ScheduleFormatError
+    )
     score, terms = _parse_score(read, top.get("score"))
     best_bound = top.get("best_bound")
     if best_bound is not None:
-        best_bound = read.whole(best_bound, "best_bound", "a whole number or null", -2**63, 2**63 - 1)
+        best_bound = read.whole(best_bound, "best_bound", "a whole number or null", -(2**63), 2**63 - 1)
     seconds = top.get("solve_seconds", 0.0)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise read.invalid("solve_seconds", seconds, "a number of seconds, 0 or more")
-    return Result(status=status, sessions=sessions, score=score, terms=terms, best_bound=best_bound,
-                  solve_seconds=float(seconds), conflicts=_parse_conflicts(read, top.get("conflicts", [])),
-                  changes=_parse_changes(read, top.get("changes", [])))
+    return Result(
+        status=status,
+        sessions=sessions,
+        score=score,
+        terms=terms,
+        best_bound=best_bound,
+        solve_seconds=float(seconds),
+        conflicts=_parse_conflicts(read, top.get("conflicts", [])),
+        changes=_parse_changes(read, top.get("changes", [])),
+    )
 
 
 def parse_schedule(data: object) -> tuple[Session, ...]:
@@ -865,14 +1095,27 @@ def _parse_score(read: _Reader, value: object) -> tuple[int | None, ScoreTerms |
     if value is None:
         return None, None
     record = read.obj(value, "score", "{total, terms} or null")
-    total = read.whole(read.required(record, "total", "score", "a whole number"), "score.total",
-                       "a whole number", -2**63, 2**63 - 1)
-    terms_record = read.obj(read.required(record, "terms", "score", "an object of term values"), "score.terms",
-                            "{" + ", ".join(_TERM_NAMES) + "}")
+    total = read.whole(
+        read.required(record, "total", "score", "a whole number"),
+        "score.total",
+        "a whole number",
+        -(2**63),
+        2**63 - 1,
+    )
+    terms_record = read.obj(
+        read.required(record, "terms", "score", "an object of term values"),
+        "score.terms",
+        "{" + ", ".join(_TERM_NAMES) + "}",
+    )
     values = {}
     for name in _TERM_NAMES:
-        values[name] = read.whole(read.required(terms_record, name, "score.terms", "a whole number, 0 or more"),
-                                  _join("score.terms", name), "a whole number, 0 or more", 0, 2**63 - 1)
+        values[name] = read.whole(
+            read.required(terms_record, name, "score.terms", "a whole number, 0 or more"),
+            _join("score.terms", name),
+            "a whole number, 0 or more",
+            0,
+            2**63 - 1,
+        )
     return total, ScoreTerms(**values)
 
 
@@ -882,10 +1125,15 @@ def _parse_conflicts(read: _Reader, value: object) -> tuple[Conflict, ...]:
     for i, item in enumerate(items):
         path = _join("conflicts", i)
         record = read.obj(item, path, "{rule, message, involves}")
-        conflicts.append(Conflict(
-            rule=read.ident(read.required(record, "rule", path, "a rule name"), _join(path, "rule")),
-            message=read.text(read.required(record, "message", path, "a sentence"), _join(path, "message"), "text"),
-            involves=read.texts(record.get("involves", []), _join(path, "involves"), "ids (text)")))
+        conflicts.append(
+            Conflict(
+                rule=read.ident(read.required(record, "rule", path, "a rule name"), _join(path, "rule")),
+                message=read.text(
+                    read.required(record, "message", path, "a sentence"), _join(path, "message"), "text"
+                ),
+                involves=read.texts(record.get("involves", []), _join(path, "involves"), "ids (text)"),
+            )
+        )
     return tuple(conflicts)
 
 
@@ -898,10 +1146,16 @@ def _parse_changes(read: _Reader, value: object) -> tuple[Change, ...]:
         moved = read.required(record, "moved", path, "true or false")
         if not isinstance(moved, bool):
             raise read.invalid(_join(path, "moved"), moved, "true or false")
-        changes.append(Change(
-            pitch=read.ident(read.required(record, "pitch", path, "a pitch id"), _join(path, "pitch")),
-            moved=moved,
-            experts_removed=read.texts(record.get("experts_removed", []), _join(path, "experts_removed"),
-                                       "expert ids"),
-            experts_added=read.texts(record.get("experts_added", []), _join(path, "experts_added"), "expert ids")))
+        changes.append(
+            Change(
+                pitch=read.ident(read.required(record, "pitch", path, "a pitch id"), _join(path, "pitch")),
+                moved=moved,
+                experts_removed=read.texts(
+                    record.get("experts_removed", []), _join(path, "experts_removed"), "expert ids"
+                ),
+                experts_added=read.texts(
+                    record.get("experts_added", []), _join(path, "experts_added"), "expert ids"
+                ),
+            )
+        )
     return tuple(changes)

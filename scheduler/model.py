@@ -86,9 +86,15 @@ class ScheduleModel:
     terms: ObjectiveTerms
 
     @classmethod
-    def build(cls, event: Event, *, options: dict[str, PitchOptions] | None = None,
-              panels: dict[str, tuple[str, ...]] | None = None,
-              exact_room_changes: bool | None = None, only_day: int | None = None) -> ScheduleModel:
+    def build(
+        cls,
+        event: Event,
+        *,
+        options: dict[str, PitchOptions] | None = None,
+        panels: dict[str, tuple[str, ...]] | None = None,
+        exact_room_changes: bool | None = None,
+        only_day: int | None = None,
+    ) -> ScheduleModel:
         """Every hard rule and every term; ``options``/``panels`` fix the placement or the panels.
 
         ``only_day``: a neighbourhood with every other day fixed, room changes followed on that day.
@@ -103,8 +109,10 @@ class ScheduleModel:
 
     def panels(self, value: Callable) -> dict[str, tuple[str, ...]]:
         """The panels of a solution."""
-        return {pitch: tuple(e for e, seat in seats.items() if value(seat))
-                for pitch, seats in self.variables.panel_seats.items()}
+        return {
+            pitch: tuple(e for e, seat in seats.items() if value(seat))
+            for pitch, seats in self.variables.panel_seats.items()
+        }
 
     @classmethod
     def build_relaxation(cls, event: Event, options: dict[str, PitchOptions]) -> ScheduleModel:
@@ -120,8 +128,13 @@ class ScheduleModel:
 class _Best:
     """The best schedule found so far (by true score) and the best proved bound."""
 
-    def __init__(self, event: Event, started: float, on_progress: ProgressCallback | None,
-                 should_stop: Callable[[], bool] | None = None):
+    def __init__(
+        self,
+        event: Event,
+        started: float,
+        on_progress: ProgressCallback | None,
+        should_stop: Callable[[], bool] | None = None,
+    ):
         self.event = event
         self.started = started
         self.on_progress = on_progress
@@ -169,9 +182,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | None,
-         on_solution: Callable[[Callable], bool | None], light_presolve: bool = False,
-         should_stop: Callable[[], bool] | None = None) -> tuple[int, float]:
+def _run(
+    stage: str,
+    model: cp_model.CpModel,
+    seconds: float,
+    workers: int | None,
+    on_solution: Callable[[Callable], bool | None],
+    light_presolve: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[int, float]:
     """Solve one model for at most ``seconds``: its status and best bound.
 
     ``light_presolve`` skips probing and inclusion checks: on the hinted models of large events they
@@ -201,13 +220,26 @@ def _run(stage: str, model: cp_model.CpModel, seconds: float, workers: int | Non
         done.set()
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
-    log.debug("%s: %s in %.2f s of %.2f s, bound %s", stage, solver.status_name(status),
-              time.perf_counter() - began, seconds, solver.best_objective_bound)
+    log.debug(
+        "%s: %s in %.2f s of %.2f s, bound %s",
+        stage,
+        solver.status_name(status),
+        time.perf_counter() - began,
+        seconds,
+        solver.best_objective_bound,
+    )
     return status, solver.best_objective_bound
 
 
-def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, workers: int | None,
-            hint: tuple[Session, ...] = (), light_presolve: bool = True) -> tuple[int, float]:
+def _search(
+    stage: str,
+    built: ScheduleModel,
+    best: _Best,
+    seconds: float,
+    workers: int | None,
+    hint: tuple[Session, ...] = (),
+    light_presolve: bool = True,
+) -> tuple[int, float]:
     """Solve a schedule model from ``hint``, offering each schedule found to ``best``."""
     began = time.perf_counter()
     if hint:
@@ -217,8 +249,15 @@ def _search(stage: str, built: ScheduleModel, best: _Best, seconds: float, worke
         best.offer(built.variables.extract(value))
         return best.proved_optimal
 
-    return _run(stage, built.model, seconds - (time.perf_counter() - began), workers, offer,
-                light_presolve=light_presolve, should_stop=best.stop_requested)
+    return _run(
+        stage,
+        built.model,
+        seconds - (time.perf_counter() - began),
+        workers,
+        offer,
+        light_presolve=light_presolve,
+        should_stop=best.stop_requested,
+    )
 
 
 def _hint_completely(built: ScheduleModel, sessions: tuple[Session, ...], seconds: float) -> None:
@@ -256,8 +295,14 @@ def _explain(event: Event, time_limit: float) -> tuple[Conflict, ...]:
     return diagnose(event, time_limit=time_limit)
 
 
-def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
-          on_progress: ProgressCallback | None = None, should_stop: Callable[[], bool] | None = None) -> Result:
+def solve(
+    event: Event,
+    *,
+    time_limit: float = 30.0,
+    workers: int | None = None,
+    on_progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
     """Schedule the event: the best schedule found in ``time_limit`` seconds, with the proved bound.
 
     ``should_stop`` (polled a few times a second) ends the solve early, keeping the best schedule
@@ -287,7 +332,9 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         # Not all the time: if it finds nothing, the panel relaxation may still prove the event
         # infeasible (and the diagnosis say why) in what is left.  (A tenth: on a loaded machine
         # the engine needed most of 3 s at 150 pitches.)
-        found = find_schedule(event, options, SLOT_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested)
+        found = find_schedule(
+            event, options, SLOT_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested
+        )
         if found is not None:
             best.offer(found)
         elif tight and left() > MIN_STAGE_SECONDS:
@@ -300,9 +347,14 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     if best.score is not None:
         relaxation.variables.hint(relaxation.model, best.sessions)
     relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
-    status, bound = _run("panel relaxation", relaxation.model, min(left(), RELAXATION_SHARE * time_limit), workers,
-                         lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))),
-                         should_stop=best.stop_requested)
+    status, bound = _run(
+        "panel relaxation",
+        relaxation.model,
+        min(left(), RELAXATION_SHARE * time_limit),
+        workers,
+        lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))),
+        should_stop=best.stop_requested,
+    )
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -321,18 +373,33 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
         if left() > MIN_STAGE_SECONDS:
             placing = ScheduleModel.build(event, options=options, panels=panels)
             share = SMALL_PLACING_SHARE if small else PLACING_SHARE
-            _search("placing the relaxation's panels", placing, best, min(left(), share * time_limit),
-                    workers, hint=greedy or ())
+            _search(
+                "placing the relaxation's panels",
+                placing,
+                best,
+                min(left(), share * time_limit),
+                workers,
+                hint=greedy or (),
+            )
     if small and not best.proved_optimal and left() > MIN_STAGE_SECONDS:
         exact = ScheduleModel.build(event, options=options, exact_room_changes=ROOMS_USED)
-        status, bound = _search("rooms-used model", exact, best, min(left(), EXACT_SHARE * time_limit), workers,
-                                hint=best.sessions, light_presolve=False)
+        status, bound = _search(
+            "rooms-used model",
+            exact,
+            best,
+            min(left(), EXACT_SHARE * time_limit),
+            workers,
+            hint=best.sessions,
+            light_presolve=False,
+        )
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best.tighten(bound)
     if best.score is None and left() > 0:
-        status, bound = _search("whole model", ScheduleModel.build(event, options=options), best, left(), workers)
+        status, bound = _search(
+            "whole model", ScheduleModel.build(event, options=options), best, left(), workers
+        )
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
     if best.score is not None:
@@ -351,8 +418,9 @@ def solve(event: Event, *, time_limit: float = 30.0, workers: int | None = None,
     )
 
 
-def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float,
-                    workers: int | None) -> None:
+def _start_greedily(
+    event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float, workers: int | None
+) -> None:
     """The greedy schedule (a repair of ``previous`` in a re-plan); if it leaves a minimum load unmet,
     its placement re-staffed by CP-SAT."""
     sessions = repair(event, options, event.previous) if event.previous else None
@@ -364,12 +432,24 @@ def _start_greedily(event: Event, options: dict[str, PitchOptions], best: _Best,
         return
     staffing = ScheduleModel.build(event, options=placed_options(event, options, sessions))
     staffing.variables.hint(staffing.model, sessions)
-    _run("greedy re-staffing", staffing.model, seconds, workers,
-         lambda value: best.offer(staffing.variables.extract(value)), should_stop=best.stop_requested)
+    _run(
+        "greedy re-staffing",
+        staffing.model,
+        seconds,
+        workers,
+        lambda value: best.offer(staffing.variables.extract(value)),
+        should_stop=best.stop_requested,
+    )
 
 
-def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, deadline: float,
-               step: float, workers: int | None) -> None:
+def _alternate(
+    event: Event,
+    options: dict[str, PitchOptions],
+    best: _Best,
+    deadline: float,
+    step: float,
+    workers: int | None,
+) -> None:
     """Improve the best schedule until the time is up, by steps chosen by what they pay.
 
     *Staffing* re-staffs the whole placement, *placing* re-places the whole set of panels; the
@@ -399,8 +479,9 @@ def _alternate(event: Event, options: dict[str, PitchOptions], best: _Best, dead
             if parts is None:
                 chooser.size = max(2, chooser.size * 2 // 3)
                 continue
-            built = ScheduleModel.build(event, options=parts[0], panels=parts[1], exact_room_changes=True,
-                                        only_day=day_of_span(span))
+            built = ScheduleModel.build(
+                event, options=parts[0], panels=parts[1], exact_room_changes=True, only_day=day_of_span(span)
+            )
             status, _ = _search(kind, built, best, min(lns_seconds, seconds), workers, hint=best.sessions)
             if status == cp_model.OPTIMAL:
                 chooser.size = min(len(event.pitches), chooser.size + max(1, len(event.rooms) // 2))
@@ -418,9 +499,12 @@ def _is_complete(event: Event, sessions: tuple[Session, ...]) -> bool:
         from scheduler.validate import check_schedule
     except ImportError:
         return False
-    return {s.pitch for s in sessions} == {p.id for p in event.pitches} and not check_schedule(event, sessions)
+    return {s.pitch for s in sessions} == {p.id for p in event.pitches} and not check_schedule(
+        event, sessions
+    )
 
 
 def _infeasible(event: Event, started: float, time_limit: float) -> Result:
-    return Result(Status.INFEASIBLE, solve_seconds=time.perf_counter() - started,
-                  conflicts=_explain(event, time_limit))
+    return Result(
+        Status.INFEASIBLE, solve_seconds=time.perf_counter() - started, conflicts=_explain(event, time_limit)
+    )

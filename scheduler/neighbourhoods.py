@@ -59,15 +59,16 @@ def absolute_start(event: Event, session: Session, days: dict | None = None) -> 
     return day_offset(days[session.date]) + session.start
 
 
-def choose_free(event: Event, sessions: tuple[Session, ...], kind: str, size: int,
-                rng: random.Random) -> tuple[set[str], tuple[int, int]]:
+def choose_free(
+    event: Event, sessions: tuple[Session, ...], kind: str, size: int, rng: random.Random
+) -> tuple[set[str], tuple[int, int]]:
     """The pitches to free and the span of time (absolute minutes) they may move in."""
     days = day_index_of(event)
     ordered = sorted(sessions, key=lambda s: (absolute_start(event, s, days), s.room))
     size = max(1, min(size, len(ordered)))
     if kind == "time window":
         first = rng.randrange(0, len(ordered) - size + 1)
-        chosen = [s for s in ordered[first:first + size] if s.date == ordered[first].date]
+        chosen = [s for s in ordered[first : first + size] if s.date == ordered[first].date]
     elif kind == "room day":
         room, day = rng.choice([(s.room, s.date) for s in ordered])
         in_room = [s for s in ordered if s.room == room and s.date == day]
@@ -95,7 +96,7 @@ def choose_free(event: Event, sessions: tuple[Session, ...], kind: str, size: in
         day_of = {min(day_of)}
     starts = [absolute_start(event, s, days) for s in chosen]
     if kind == "time window":
-        span = (min(starts), max(s.end - s.start + a for s, a in zip(chosen, starts)))
+        span = (min(starts), max(s.end - s.start + a for s, a in zip(chosen, starts, strict=True)))
     else:
         span = (day_offset(min(day_of)), day_offset(max(day_of) + 1))
     return {s.pitch for s in chosen}, span
@@ -105,9 +106,13 @@ def day_of_span(span: tuple[int, int]) -> int:
     return span[0] // (24 * 60)
 
 
-def neighbourhood(event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...],
-                  free: set[str], span: tuple[int, int]
-                  ) -> tuple[dict[str, PitchOptions], dict[str, tuple[str, ...]]] | None:
+def neighbourhood(
+    event: Event,
+    options: dict[str, PitchOptions],
+    sessions: tuple[Session, ...],
+    free: set[str],
+    span: tuple[int, int],
+) -> tuple[dict[str, PitchOptions], dict[str, tuple[str, ...]]] | None:
     """Options and candidate panels of a model where only ``free`` pitches move, within ``span``.
 
     None when the circuits of the room changes (on the span's day) would be too large to build.
@@ -120,13 +125,16 @@ def neighbourhood(event: Event, options: dict[str, PitchOptions], sessions: tupl
     panels = {s.pitch: s.panel for s in fixed}
     for pitch_id in free:
         option = options[pitch_id]
-        by_day = tuple((day, inside) for day, starts in option.starts_by_day
-                       if (inside := tuple(t for t in starts if span[0] <= t and t + option.length <= span[1])))
+        by_day = tuple(
+            (day, inside)
+            for day, starts in option.starts_by_day
+            if (inside := tuple(t for t in starts if span[0] <= t and t + option.length <= span[1]))
+        )
         narrowed[pitch_id] = PitchOptions(option.pitch, option.length, by_day, option.rooms)
         panels[pitch_id] = everyone
     seats_per_expert = Counter(e for s in fixed if days[s.date] == day for e in s.panel)
     for expert in everyone:
         seats_per_expert[expert] += len(free)
-    if sum(count ** 2 for count in seats_per_expert.values()) > EXACT_ROOM_CHANGES_MAX_ARCS:
+    if sum(count**2 for count in seats_per_expert.values()) > EXACT_ROOM_CHANGES_MAX_ARCS:
         return None
     return narrowed, panels

@@ -40,18 +40,19 @@ class ObjectiveTerms:
 
     def score(self, event: Event) -> cp_model.LinearExprT:
         weights = event.objective_weights
-        return (weights.topic_match * self.topic_match
-                - weights.load_spread * self.load_spread
-                - weights.room_changes * self.room_changes
-                - weights.sector_clash * self.sector_clash
-                - weights.changes_from_previous * self.changes_from_previous)
+        return (
+            weights.topic_match * self.topic_match
+            - weights.load_spread * self.load_spread
+            - weights.room_changes * self.room_changes
+            - weights.sector_clash * self.sector_clash
+            - weights.changes_from_previous * self.changes_from_previous
+        )
 
 
 def topic_match(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
     """Over every panel seat, the topics the pitch and its expert share."""
     experts, pitches = event.expert_by_id(), event.pitch_by_id()
-    return sum(len(set(experts[e].topics) & set(pitches[p].topics)) * seat
-               for (e, p), seat in v.seat.items())
+    return sum(len(set(experts[e].topics) & set(pitches[p].topics)) * seat for (e, p), seat in v.seat.items())
 
 
 def load_spread(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> cp_model.LinearExprT:
@@ -65,8 +66,9 @@ def load_spread(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> 
     seats = event.panel.size * len(event.pitches)
     # min(): with panels larger than the whole jury the ceiling exceeds the pitch count; the panel
     # rule already makes such an event infeasible, and an empty domain would make the model invalid.
-    most = model.new_int_var(min(-(-seats // len(event.experts)), len(event.pitches)), len(event.pitches),
-                             "most_pitches")
+    most = model.new_int_var(
+        min(-(-seats // len(event.experts)), len(event.pitches)), len(event.pitches), "most_pitches"
+    )
     fewest = model.new_int_var(0, seats // len(event.experts), "fewest_pitches")
     for load in v.load.values():
         model.add(most >= load)
@@ -108,13 +110,16 @@ def _may_follow(event: Event, v: ScheduleVariables, first: str, second: str) -> 
 
 def exact_model_fits(event: Event, options: dict[str, PitchOptions]) -> bool:
     """Whether the exact room-change circuits stay small enough to build and solve."""
-    arcs = sum(sum(1 for option in options.values() if may_sit(event, expert, option)) ** 2
-               for expert in event.experts)
+    arcs = sum(
+        sum(1 for option in options.values() if may_sit(event, expert, option)) ** 2
+        for expert in event.experts
+    )
     return arcs <= EXACT_ROOM_CHANGES_MAX_ARCS
 
 
-def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                              only_day: int | None = None) -> cp_model.LinearExprT:
+def _room_changes_on_circuits(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, only_day: int | None = None
+) -> cp_model.LinearExprT:
     """Each expert's pitches form a path in time (a circuit through a depot).
 
     An arc between two pitches costs a move unless both share a room or lie on different days.  The
@@ -145,18 +150,21 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: Schedule
         chain = sorted((p for p in seats if _is_fixed(event, v, p)), key=lambda p: v.options[p].earliest)
         place = {p: index for index, p in enumerate(chain)}
 
-        def may_link(first: str | None, second: str | None, chain: list[str] = chain,
-                     place: dict[str, int] = place) -> bool:
+        def may_link(
+            first: str | None, second: str | None, chain: list[str] = chain, place: dict[str, int] = place
+        ) -> bool:
             if first in place and second in place:
                 return place[second] == place[first] + 1
             if first in place:
                 after = place[first] + 1
-                return after == len(chain) or (second is not None
-                                               and v.options[second].earliest < v.options[chain[after]].earliest)
+                return after == len(chain) or (
+                    second is not None and v.options[second].earliest < v.options[chain[after]].earliest
+                )
             if second in place:
                 before = place[second] - 1
-                return before < 0 or (first is not None
-                                      and v.options[first].latest > v.options[chain[before]].earliest)
+                return before < 0 or (
+                    first is not None and v.options[first].latest > v.options[chain[before]].earliest
+                )
             return True
 
         arcs = [(0, 0, model.new_bool_var(f"idle[{expert_id}]"))] if not chain else []
@@ -172,8 +180,9 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: Schedule
                 continue
             arc = model.new_bool_var(f"next[{expert_id},{first},{second}]")
             arcs.append((nodes[first], nodes[second], arc))
-            model.add(v.start[second] >= v.start[first] + v.options[first].length + event.changeover
-                      ).only_enforce_if(arc)
+            model.add(
+                v.start[second] >= v.start[first] + v.options[first].length + event.changeover
+            ).only_enforce_if(arc)
             excuses = [literal for literal in pair(first, second) if literal is not None]
             move = model.new_bool_var(f"move[{expert_id},{first},{second}]")
             model.add_bool_or([arc.Not(), move, *excuses])
@@ -185,12 +194,16 @@ def _room_changes_on_circuits(model: cp_model.CpModel, event: Event, v: Schedule
 def _is_fixed(event: Event, v: ScheduleVariables, pitch_id: str) -> bool:
     """Whether a pitch has one start, one room and exactly its panel's seats: nothing left to choose."""
     option = v.options[pitch_id]
-    return (len(option.all_starts) == 1 and len(option.rooms) == 1
-            and len(v.panel_seats[pitch_id]) == event.panel.size)
+    return (
+        len(option.all_starts) == 1
+        and len(option.rooms) == 1
+        and len(v.panel_seats[pitch_id]) == event.panel.size
+    )
 
 
-def _room_changes_at_fixed_times(model: cp_model.CpModel, event: Event,
-                                 v: ScheduleVariables) -> cp_model.LinearExprT:
+def _room_changes_at_fixed_times(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables
+) -> cp_model.LinearExprT:
     """With every pitch's start and room fixed, follow each expert's room from one start time to the next.
 
     ``where[k]`` is the room the expert is in at the day's k-th start time; a judged pitch forces it,
@@ -207,8 +220,10 @@ def _room_changes_at_fixed_times(model: cp_model.CpModel, event: Event,
             rooms = sorted({room for _, room, _ in judged})
             if len(times) < 2 or len(rooms) < 2:
                 continue
-            where = [model.new_int_var(0, len(rooms) - 1, f"where[{expert_id},{day},{k}]")
-                     for k in range(len(times))]
+            where = [
+                model.new_int_var(0, len(rooms) - 1, f"where[{expert_id},{day},{k}]")
+                for k in range(len(times))
+            ]
             for start, room, seat in judged:
                 model.add(where[times.index(start)] == rooms.index(room)).only_enforce_if(seat)
             for k in range(1, len(times)):
@@ -244,8 +259,13 @@ def rooms_used_less_one(model: cp_model.CpModel, event: Event, v: ScheduleVariab
     return sum(bound)
 
 
-def room_changes(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                 exact: bool | str, only_day: int | None = None) -> cp_model.LinearExprT:
+def room_changes(
+    model: cp_model.CpModel,
+    event: Event,
+    v: ScheduleVariables,
+    exact: bool | str,
+    only_day: int | None = None,
+) -> cp_model.LinearExprT:
     """Over every expert and day, the moves between rooms from one judged pitch to the next.
 
     With ``exact`` false the term is left at 0, its lower bound: the model then never scores a schedule
@@ -282,8 +302,9 @@ def sector_clash(model: cp_model.CpModel, event: Event, v: ScheduleVariables) ->
     return sum(clashes)
 
 
-def changes_from_previous(model: cp_model.CpModel, event: Event,
-                          v: ScheduleVariables) -> cp_model.LinearExprT:
+def changes_from_previous(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables
+) -> cp_model.LinearExprT:
     """Pitches moved from their previous date, start or room, plus panel seats given to someone else."""
     if not event.previous:
         return 0
@@ -295,7 +316,11 @@ def changes_from_previous(model: cp_model.CpModel, event: Event,
         kept = model.new_bool_var(f"kept[{session.pitch}]")
         previous_start = day_offset(days[session.date]) + session.start if session.date in days else None
         room = v.in_room[session.pitch].get(session.room)
-        if previous_start is None or room is None or previous_start not in v.options[session.pitch].all_starts:
+        if (
+            previous_start is None
+            or room is None
+            or previous_start not in v.options[session.pitch].all_starts
+        ):
             model.add(kept == 0)
         else:
             model.add(v.start[session.pitch] == previous_start).only_enforce_if(kept)
@@ -306,21 +331,33 @@ def changes_from_previous(model: cp_model.CpModel, event: Event,
     return sum(changes)
 
 
-def build_objective(model: cp_model.CpModel, event: Event, v: ScheduleVariables,
-                    exact_room_changes: bool | None = None, timed: bool = True,
-                    only_day: int | None = None) -> ObjectiveTerms:
+def build_objective(
+    model: cp_model.CpModel,
+    event: Event,
+    v: ScheduleVariables,
+    exact_room_changes: bool | None = None,
+    timed: bool = True,
+    only_day: int | None = None,
+) -> ObjectiveTerms:
     """Create every term and maximise the weighted score.
 
     With ``timed`` false the terms that depend on time (room changes, sector clashes) are left at 0,
     their lower bound, for the panel relaxation.
     """
     if not timed:
-        terms = ObjectiveTerms(topic_match(model, event, v), load_spread(model, event, v), 0, 0,
-                               changes_from_previous(model, event, v))
+        terms = ObjectiveTerms(
+            topic_match(model, event, v),
+            load_spread(model, event, v),
+            0,
+            0,
+            changes_from_previous(model, event, v),
+        )
         model.maximize(terms.score(event))
         return terms
     if exact_room_changes is None:
-        exact_room_changes = sum(len(seats) ** 2 for seats in v.expert_seats.values()) <= EXACT_ROOM_CHANGES_MAX_ARCS
+        exact_room_changes = (
+            sum(len(seats) ** 2 for seats in v.expert_seats.values()) <= EXACT_ROOM_CHANGES_MAX_ARCS
+        )
     if exact_room_changes != ROOMS_USED:
         exact_room_changes = exact_room_changes or v.placement_is_fixed
     terms = ObjectiveTerms(
@@ -340,17 +377,22 @@ def optimistic_score(event: Event, options: dict[str, PitchOptions]) -> int:
     total = 0
     for option in options.values():
         topics = set(option.pitch.topics)
-        shared = sorted((len(topics & set(e.topics)) for e in event.experts if may_sit(event, e, option)),
-                        reverse=True)
-        total += sum(shared[:event.panel.size])
+        shared = sorted(
+            (len(topics & set(e.topics)) for e in event.experts if may_sit(event, e, option)), reverse=True
+        )
+        total += sum(shared[: event.panel.size])
     return weights.topic_match * total
 
 
 def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
     """Each term of the objective for a given schedule, by plain arithmetic."""
     experts, pitches = event.expert_by_id(), event.pitch_by_id()
-    topics = sum(len(set(pitches[s.pitch].topics) & set(experts[e].topics))
-                 for s in sessions for e in s.panel if e in experts and s.pitch in pitches)
+    topics = sum(
+        len(set(pitches[s.pitch].topics) & set(experts[e].topics))
+        for s in sessions
+        for e in s.panel
+        if e in experts and s.pitch in pitches
+    )
     loads = {expert.id: 0 for expert in event.experts}
     days_of_expert = defaultdict(list)
     for session in sessions:
@@ -362,9 +404,14 @@ def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
     for judged in days_of_expert.values():
         judged.sort(key=lambda s: s.start)
         moves += sum(1 for one, other in pairwise(judged) if one.room != other.room)
-    clashes = sum(1 for one, other in combinations(sessions, 2)
-                  if pitches[one.pitch].sector == pitches[other.pitch].sector and one.date == other.date
-                  and one.start < other.end and other.start < one.end)
+    clashes = sum(
+        1
+        for one, other in combinations(sessions, 2)
+        if pitches[one.pitch].sector == pitches[other.pitch].sector
+        and one.date == other.date
+        and one.start < other.end
+        and other.start < one.end
+    )
     changes = 0
     current = {s.pitch: s for s in sessions}
     for old in event.previous or ():
@@ -372,6 +419,13 @@ def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
         if new is None:
             continue
         moved = (new.date, new.start, new.room) != (old.date, old.start, old.room)
-        changes += moved + max(len(set(new.panel)), len(set(old.panel))) - len(set(new.panel) & set(old.panel))
-    return ScoreTerms(topic_match=topics, load_spread=spread, room_changes=moves,
-                      sector_clash=clashes, changes_from_previous=changes)
+        changes += (
+            moved + max(len(set(new.panel)), len(set(old.panel))) - len(set(new.panel) & set(old.panel))
+        )
+    return ScoreTerms(
+        topic_match=topics,
+        load_spread=spread,
+        room_changes=moves,
+        sector_clash=clashes,
+        changes_from_previous=changes,
+    )

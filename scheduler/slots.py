@@ -84,8 +84,11 @@ class _Grid:
 
     def judges(self, pitch_id: str, start: int) -> list[str]:
         """The experts who may judge that pitch at that start (windows, and no conflict of interest)."""
-        return [e for e in self.kind_judges.get((self.kind_of[pitch_id], start), ())
-                if pitch_id not in self.conflicts[e]]
+        return [
+            e
+            for e in self.kind_judges.get((self.kind_of[pitch_id], start), ())
+            if pitch_id not in self.conflicts[e]
+        ]
 
     def overlapping(self) -> list[list[int]]:
         """For each start, the starts still running then (itself included), when more than one."""
@@ -115,7 +118,13 @@ def _grid(event: Event, options: dict[str, PitchOptions], split_by_conflicts: bo
         if not allowed:
             return None
         in_conflict = frozenset(conflicted[pitch_id]) if split_by_conflicts else frozenset()
-        key = (allowed, frozenset(option.rooms), option.length, in_conflict, pitch_id if pitch_id in locked else None)
+        key = (
+            allowed,
+            frozenset(option.rooms),
+            option.length,
+            in_conflict,
+            pitch_id if pitch_id in locked else None,
+        )
         by_kind[key].append(pitch_id)
     kinds, kind_starts, kind_rooms, kind_of = [], [], [], {}
     kind_judges: dict[tuple[int, int], frozenset[str]] = {}
@@ -135,8 +144,16 @@ def _grid(event: Event, options: dict[str, PitchOptions], split_by_conflicts: bo
                 judges[start].add(expert.id)
         for start, experts in judges.items():
             kind_judges[(index, start)] = frozenset(experts)
-    return _Grid(tuple(sorted(starts)), step, tuple(kinds), tuple(kind_starts), tuple(kind_rooms), kind_judges,
-                 kind_of, {expert.id: expert.conflict_set for expert in event.experts})
+    return _Grid(
+        tuple(sorted(starts)),
+        step,
+        tuple(kinds),
+        tuple(kind_starts),
+        tuple(kind_rooms),
+        kind_judges,
+        kind_of,
+        {expert.id: expert.conflict_set for expert in event.experts},
+    )
 
 
 class _Placement:
@@ -153,8 +170,11 @@ class _Placement:
         for k, pitch_ids in enumerate(grid.kinds):
             most = min(len(pitch_ids), len(grid.kind_rooms[k]))
             for t in grid.kind_starts[k]:
-                self.how_many[(k, t)] = (model.new_bool_var(f"at[{k},{t}]") if most == 1
-                                         else model.new_int_var(0, most, f"how_many[{k},{t}]"))
+                self.how_many[(k, t)] = (
+                    model.new_bool_var(f"at[{k},{t}]")
+                    if most == 1
+                    else model.new_int_var(0, most, f"how_many[{k},{t}]")
+                )
                 kinds_at[t].append(k)
             model.add(sum(self.how_many[(k, t)] for t in grid.kind_starts[k]) == len(pitch_ids))
         # sits[e, t]: expert e judges a pitch starting at t (only where their windows hold one).
@@ -182,7 +202,9 @@ class _Placement:
                     model.add(sum(members) <= panel.max_per_org * count[t])
             # An expert sits at a start only if a pitch their windows hold runs then.
             for expert_id in experts_at[t]:
-                barred = [self.how_many[(k, t)] for k in kinds if expert_id not in grid.kind_judges.get((k, t), ())]
+                barred = [
+                    self.how_many[(k, t)] for k in kinds if expert_id not in grid.kind_judges.get((k, t), ())
+                ]
                 if barred:
                     model.add(self.sits[(expert_id, t)] <= count[t] - sum(barred))
         restricted = {allowed for allowed in grid.kind_rooms if allowed != rooms}
@@ -190,10 +212,14 @@ class _Placement:
         # pairs only, a start of 150 tight pitches failed its room matching and cost a round.
         frontier = set(restricted)
         while frontier and len(restricted) < HALL_SETS:
-            frontier = {one | other for one in frontier for other in restricted
-                        if len(one | other) < len(rooms)} - restricted
-            restricted |= set(sorted(frontier, key=len)[:HALL_SETS - len(restricted)])
-        confined = {allowed: [k for k, mine in enumerate(grid.kind_rooms) if mine <= allowed] for allowed in restricted}
+            frontier = {
+                one | other for one in frontier for other in restricted if len(one | other) < len(rooms)
+            } - restricted
+            restricted |= set(sorted(frontier, key=len)[: HALL_SETS - len(restricted)])
+        confined = {
+            allowed: [k for k, mine in enumerate(grid.kind_rooms) if mine <= allowed]
+            for allowed in restricted
+        }
         overlapping = grid.overlapping()
         for running in [[t] for t in kinds_at] + overlapping:
             if len(running) > 1:
@@ -225,8 +251,11 @@ class _Placement:
                 else:
                     model.add(self.how_many[(k, t)] == 0)
 
-    def solve(self, seconds: float, workers: int | None,
-              ) -> tuple[dict[int, list[str]], dict[int, list[str]]] | None:
+    def solve(
+        self,
+        seconds: float,
+        workers: int | None,
+    ) -> tuple[dict[int, list[str]], dict[int, list[str]]] | None:
         """Pitches and sitting experts per start, or None (no placement found in the time)."""
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
@@ -250,7 +279,9 @@ class _Placement:
                 sitting[t].append(e)
         return self._choose_pitches(solver, sitting), sitting
 
-    def _choose_pitches(self, solver: cp_model.CpSolver, sitting: dict[int, list[str]]) -> dict[int, list[str]]:
+    def _choose_pitches(
+        self, solver: cp_model.CpSolver, sitting: dict[int, list[str]]
+    ) -> dict[int, list[str]]:
         """Which pitch of each kind takes which of its kind's starts: the fewest sitting experts in conflict.
 
         An assignment per kind (``SimpleLinearSumAssignment``), each start repeated as many times as
@@ -275,8 +306,9 @@ class _Placement:
     def forbid(self, start: int, expert_ids: list[str]) -> None:
         """Never again exactly these experts sitting at ``start`` (its panels could not be dealt)."""
         chosen = set(expert_ids)
-        self.model.add_bool_or([var.Not() if e in chosen else var
-                                for (e, t), var in self.sits.items() if t == start])
+        self.model.add_bool_or(
+            [var.Not() if e in chosen else var for (e, t), var in self.sits.items() if t == start]
+        )
 
     def forbid_together(self, start: int, pitch_ids: list[str]) -> None:
         """Never again as many of these pitches' kinds at ``start`` (their rooms could not be matched)."""
@@ -289,8 +321,14 @@ class _Placement:
         self.model.add_bool_or(stays)
 
 
-def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sitting: dict[int, list[str]],
-                 seconds: float, workers: int | None) -> tuple[dict[str, tuple[str, ...]], list[int]]:
+def _deal_panels(
+    event: Event,
+    grid: _Grid,
+    placed: dict[int, list[str]],
+    sitting: dict[int, list[str]],
+    seconds: float,
+    workers: int | None,
+) -> tuple[dict[str, tuple[str, ...]], list[int]]:
     """Step 2: the panels of every start, or the starts where none can be dealt."""
     panels: dict[str, tuple[str, ...]] = {}
     failed = []
@@ -301,8 +339,11 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
     model = cp_model.CpModel()
     seats: dict[int, dict[tuple[str, str], cp_model.IntVar]] = {}
     for t, pitch_ids in placed.items():
-        seats[t] = {(e, p): model.new_bool_var(f"seat[{e},{p}]")
-                    for p in pitch_ids for e in set(sitting[t]).intersection(grid.judges(p, t))}
+        seats[t] = {
+            (e, p): model.new_bool_var(f"seat[{e},{p}]")
+            for p in pitch_ids
+            for e in set(sitting[t]).intersection(grid.judges(p, t))
+        }
         _panel_rules(model, event, experts, pitch_ids, sitting[t], seats[t], pinned)
     # Any valid deal first, without objective nor presolve (a fraction of a second: with the
     # objective, on a loaded machine, 0.9 s went by without one), then the most topics if time is left.
@@ -313,8 +354,13 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
     if workers is not None:
         solver.parameters.num_workers = workers
     status = solver.solve(model)
-    model.maximize(sum(len(set(experts[e].topics) & set(pitches[p].topics)) * var
-                       for by_pair in seats.values() for (e, p), var in by_pair.items()))
+    model.maximize(
+        sum(
+            len(set(experts[e].topics) & set(pitches[p].topics)) * var
+            for by_pair in seats.values()
+            for (e, p), var in by_pair.items()
+        )
+    )
     left = seconds - (time.perf_counter() - began)
     log.debug("slot panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and left > DEAL_SECONDS:
@@ -329,15 +375,20 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for t, by_pair in seats.items():
             for p in placed[t]:
-                panels[p] = tuple(sorted(e for (e, q), var in by_pair.items() if q == p and solver.value(var)))
+                panels[p] = tuple(
+                    sorted(e for (e, q), var in by_pair.items() if q == p and solver.value(var))
+                )
         return panels, []
     if status != cp_model.INFEASIBLE:
         return {}, []
     # Which starts cannot be dealt: each one alone.
     for t, pitch_ids in placed.items():
         alone = cp_model.CpModel()
-        local = {(e, p): alone.new_bool_var(f"seat[{e},{p}]")
-                 for p in pitch_ids for e in set(sitting[t]).intersection(grid.judges(p, t))}
+        local = {
+            (e, p): alone.new_bool_var(f"seat[{e},{p}]")
+            for p in pitch_ids
+            for e in set(sitting[t]).intersection(grid.judges(p, t))
+        }
         _panel_rules(alone, event, experts, pitch_ids, sitting[t], local, pinned)
         check = cp_model.CpSolver()
         check.parameters.max_time_in_seconds = 1.0
@@ -347,9 +398,15 @@ def _deal_panels(event: Event, grid: _Grid, placed: dict[int, list[str]], sittin
     return {}, failed
 
 
-def _panel_rules(model: cp_model.CpModel, event: Event, experts: dict[str, Expert], pitch_ids: list[str],
-                 sitting: list[str], seats: dict[tuple[str, str], cp_model.IntVar],
-                 pinned: dict[str, set[str]]) -> None:
+def _panel_rules(
+    model: cp_model.CpModel,
+    event: Event,
+    experts: dict[str, Expert],
+    pitch_ids: list[str],
+    sitting: list[str],
+    seats: dict[tuple[str, str], cp_model.IntVar],
+    pinned: dict[str, set[str]],
+) -> None:
     """Rule 3 for the pitches of one start, each sitting expert on exactly one of them, locks held."""
     panel = event.panel
     for expert_id in sitting:
@@ -373,8 +430,13 @@ def _panel_rules(model: cp_model.CpModel, event: Event, experts: dict[str, Exper
                 model.add_bool_or([])
 
 
-def _assign_rooms(event: Event, options: dict[str, PitchOptions], grid: _Grid, placed: dict[int, list[str]],
-                  panels: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], list[int]]:
+def _assign_rooms(
+    event: Event,
+    options: dict[str, PitchOptions],
+    grid: _Grid,
+    placed: dict[int, list[str]],
+    panels: dict[str, tuple[str, ...]],
+) -> tuple[dict[str, str], list[int]]:
     """Step 3: a room for each pitch, start by start in time order; the starts that cannot be matched."""
     rooms = [room.id for room in event.rooms]
     busy_until: dict[str, int] = {}
@@ -416,8 +478,13 @@ def looks_tight(event: Event, margin: float = TIGHT_MARGIN) -> bool:
     fills a seat on every panel, and all experts together fill every seat.  On such events the
     greedy got stuck (it spent 0.2-1 s finding nothing at 150-300 pitches): the engine goes first.
     """
-    capacity = {expert.id: min(most_pitches(event, expert), expert.max_pitches if expert.max_pitches is not None
-                               else len(event.pitches)) for expert in event.experts}
+    capacity = {
+        expert.id: min(
+            most_pitches(event, expert),
+            expert.max_pitches if expert.max_pitches is not None else len(event.pitches),
+        )
+        for expert in event.experts
+    }
     pitches = len(event.pitches)
     if not pitches:
         return False
@@ -427,8 +494,13 @@ def looks_tight(event: Event, margin: float = TIGHT_MARGIN) -> bool:
     return sum(capacity.values()) < (1 + margin) * event.panel.size * pitches
 
 
-def find_schedule(event: Event, options: dict[str, PitchOptions], seconds: float, workers: int | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> tuple[Session, ...] | None:
+def find_schedule(
+    event: Event,
+    options: dict[str, PitchOptions],
+    seconds: float,
+    workers: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Session, ...] | None:
     """A valid schedule built on the start grid, or None (the grid holds none, or the time is up)."""
     from scheduler.validate import check_schedule  # the independent oracle guards what leaves here
 
@@ -449,11 +521,14 @@ def find_schedule(event: Event, options: dict[str, PitchOptions], seconds: float
         if found is None:
             return None
         placed, sitting = found
-        panels, failed = _deal_panels(event, grid, placed, sitting, max(0.05, deadline - time.perf_counter()),
-                                      workers)
+        panels, failed = _deal_panels(
+            event, grid, placed, sitting, max(0.05, deadline - time.perf_counter()), workers
+        )
         if failed and not split:
             # Conflicts of interest are likely what the coarse kinds missed: split them, start again.
-            log.debug("slot round %d: panels failed at %d starts; kinds split by conflicts", round_, len(failed))
+            log.debug(
+                "slot round %d: panels failed at %d starts; kinds split by conflicts", round_, len(failed)
+            )
             split = True
             grid = _grid(event, options, split_by_conflicts=True)
             placement = _Placement(event, options, grid)
@@ -475,8 +550,16 @@ def find_schedule(event: Event, options: dict[str, PitchOptions], seconds: float
         for pitch in event.pitches:
             t = next(start for start, ids in placed.items() if pitch.id in ids)
             day, minute = split_absolute(event, t)
-            sessions.append(Session(pitch.id, day, minute, minute + options[pitch.id].length, rooms[pitch.id],
-                                    panels[pitch.id]))
+            sessions.append(
+                Session(
+                    pitch.id,
+                    day,
+                    minute,
+                    minute + options[pitch.id].length,
+                    rooms[pitch.id],
+                    panels[pitch.id],
+                )
+            )
         schedule = tuple(sessions)
         violations = check_schedule(event, schedule)
         if violations:  # a rule the counts missed: log it and let the other stages try

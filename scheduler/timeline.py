@@ -75,10 +75,12 @@ def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
     """Rule 1 and the slot locks of rule 6, worked out on the grid before any solving."""
     length = event.pitch_length(pitch)
     locks = slot_locks(event, pitch.id)
-    starts_by_day = _starts_by_day(event.days, event.grid, length, pitch.available,
-                                   tuple((lock.date, lock.start) for lock in locks))
+    starts_by_day = _starts_by_day(
+        event.days, event.grid, length, pitch.available, tuple((lock.date, lock.start) for lock in locks)
+    )
     rooms = tuple(
-        room.id for room in event.rooms
+        room.id
+        for room in event.rooms
         if (pitch.rooms is None or room.id in pitch.rooms)
         and all(lock.room is None or lock.room == room.id for lock in locks)
     )
@@ -86,8 +88,13 @@ def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
 
 
 @lru_cache(maxsize=4096)
-def _starts_by_day(days: tuple[Day, ...], grid: int, length: int, available: tuple[Window, ...] | None,
-                   locked: tuple[tuple[date | None, int | None], ...]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+def _starts_by_day(
+    days: tuple[Day, ...],
+    grid: int,
+    length: int,
+    available: tuple[Window, ...] | None,
+    locked: tuple[tuple[date | None, int | None], ...],
+) -> tuple[tuple[int, tuple[int, ...]], ...]:
     """The starts of ``pitch_options``, once per kind of pitch (most pitches share length and windows:
     at 300 pitches this took half a second of a 10 s goal on a loaded machine)."""
     starts_by_day = []
@@ -107,15 +114,18 @@ def _starts_by_day(days: tuple[Day, ...], grid: int, length: int, available: tup
     return tuple(starts_by_day)
 
 
-def placed_options(event: Event, options: dict[str, PitchOptions],
-                   sessions: tuple[Session, ...]) -> dict[str, PitchOptions]:
+def placed_options(
+    event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...]
+) -> dict[str, PitchOptions]:
     """The options narrowed to the start and room each pitch has in ``sessions`` (none if not allowed)."""
     days = day_index_of(event)
     narrowed = dict(options)
     for session in sessions:
         option = options[session.pitch]
         absolute = day_offset(days[session.date]) + session.start if session.date in days else None
-        starts_by_day = tuple((day, (absolute,)) for day, starts in option.starts_by_day if absolute in starts)
+        starts_by_day = tuple(
+            (day, (absolute,)) for day, starts in option.starts_by_day if absolute in starts
+        )
         rooms = (session.room,) if session.room in option.rooms else ()
         narrowed[session.pitch] = PitchOptions(option.pitch, option.length, starts_by_day, rooms)
     return narrowed
@@ -133,7 +143,9 @@ def most_pitches(event: Event, expert: Expert) -> int:
     total = 0
     for day in event.days:
         for stretch_start, stretch_end in break_free_stretches(day):
-            windows = expert.available if expert.available is not None else (Window(day.date, day.start, day.end),)
+            windows = (
+                expert.available if expert.available is not None else (Window(day.date, day.start, day.end),)
+            )
             for window in windows:
                 if window.date != day.date:
                     continue

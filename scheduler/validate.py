@@ -50,16 +50,26 @@ def _when(session: Session) -> str:
 # Rule 1: every pitch exactly once.
 def _check_each_pitch_once(event: Event, sessions: Sequence[Session]) -> list[Violation]:
     counts = Counter(session.pitch for session in sessions)
-    violations = [Violation("pitch_unknown", f'The schedule places "{pitch}", which is not a pitch of the event.',
-                            (pitch,))
-                  for pitch in counts if pitch not in event.pitch_by_id()]
+    violations = [
+        Violation(
+            "pitch_unknown", f'The schedule places "{pitch}", which is not a pitch of the event.', (pitch,)
+        )
+        for pitch in counts
+        if pitch not in event.pitch_by_id()
+    ]
     for pitch in event.pitches:
         if counts[pitch.id] == 0:
-            violations.append(Violation("pitch_missing", f'Pitch "{pitch.id}" is not scheduled.', (pitch.id,)))
+            violations.append(
+                Violation("pitch_missing", f'Pitch "{pitch.id}" is not scheduled.', (pitch.id,))
+            )
         elif counts[pitch.id] > 1:
-            violations.append(Violation("pitch_duplicate",
-                                        f'Pitch "{pitch.id}" is scheduled {counts[pitch.id]} times instead of once.',
-                                        (pitch.id,)))
+            violations.append(
+                Violation(
+                    "pitch_duplicate",
+                    f'Pitch "{pitch.id}" is scheduled {counts[pitch.id]} times instead of once.',
+                    (pitch.id,),
+                )
+            )
     return violations
 
 
@@ -68,38 +78,66 @@ def _check_placement(event: Event, pitch: Pitch, session: Session) -> list[Viola
     violations: list[Violation] = []
     what = f'Pitch "{pitch.id}" ({_when(session)}, room "{session.room}")'
     if session.start % event.grid or session.end % event.grid:
-        violations.append(Violation("time_grid", f"{what} is not on the {event.grid}-minute grid.", (pitch.id,)))
+        violations.append(
+            Violation("time_grid", f"{what} is not on the {event.grid}-minute grid.", (pitch.id,))
+        )
     length = event.pitch_length(pitch)
     if session.end - session.start != length:
-        violations.append(Violation(
-            "pitch_length", f"{what} lasts {session.end - session.start} min instead of {length} min "
-                            "(talk plus questions).", (pitch.id,)))
+        violations.append(
+            Violation(
+                "pitch_length",
+                f"{what} lasts {session.end - session.start} min instead of {length} min "
+                "(talk plus questions).",
+                (pitch.id,),
+            )
+        )
     day = next((day for day in event.days if day.date == session.date), None)
     if day is None:
         violations.append(Violation("event_day", f"{what} is not on a day of the event.", (pitch.id,)))
     else:
         if session.start < day.start or session.end > day.end:
-            violations.append(Violation(
-                "day_hours", f"{what} is outside the day's hours "
-                             f"({format_clock(day.start)}-{format_clock(day.end)}).", (pitch.id,)))
+            violations.append(
+                Violation(
+                    "day_hours",
+                    f"{what} is outside the day's hours ({format_clock(day.start)}-{format_clock(day.end)}).",
+                    (pitch.id,),
+                )
+            )
         for pause in day.breaks:
             if session.start < pause.end and pause.start < session.end:
                 name = f'the break "{pause.label}"' if pause.label else "a break"
-                violations.append(Violation(
-                    "break_overlap", f"{what} overlaps {name} "
-                                     f"({format_clock(pause.start)}-{format_clock(pause.end)}).", (pitch.id,)))
+                violations.append(
+                    Violation(
+                        "break_overlap",
+                        f"{what} overlaps {name} ({format_clock(pause.start)}-{format_clock(pause.end)}).",
+                        (pitch.id,),
+                    )
+                )
     # One single window must hold the whole pitch: touching windows are not merged.
     if pitch.available is not None and not any(
-            window.contains(session.date, session.start, session.end) for window in pitch.available):
-        violations.append(Violation("pitch_availability",
-                                    f"{what} is not inside one of the pitch's available windows.", (pitch.id,)))
+        window.contains(session.date, session.start, session.end) for window in pitch.available
+    ):
+        violations.append(
+            Violation(
+                "pitch_availability",
+                f"{what} is not inside one of the pitch's available windows.",
+                (pitch.id,),
+            )
+        )
     if session.room not in {room.id for room in event.rooms}:
-        violations.append(Violation("room_unknown", f'{what} is in a room the event does not have.',
-                                    (pitch.id, session.room)))
+        violations.append(
+            Violation(
+                "room_unknown", f"{what} is in a room the event does not have.", (pitch.id, session.room)
+            )
+        )
     elif pitch.rooms is not None and session.room not in pitch.rooms:
-        violations.append(Violation("room_allowed", f"{what} is in a room it may not use "
-                                                    f"(allowed: {', '.join(pitch.rooms)}).",
-                                    (pitch.id, session.room)))
+        violations.append(
+            Violation(
+                "room_allowed",
+                f"{what} is in a room it may not use (allowed: {', '.join(pitch.rooms)}).",
+                (pitch.id, session.room),
+            )
+        )
     return violations
 
 
@@ -113,11 +151,14 @@ def _check_room_changeovers(event: Event, sessions: Sequence[Session]) -> list[V
     for (room, _), in_room in by_room_day.items():
         for first, second in _ordered_pairs(in_room):
             if second.start < first.end + event.changeover:
-                violations.append(Violation(
-                    "room_changeover",
-                    f'In room "{room}", pitch "{second.pitch}" ({_when(second)}) starts before pitch '
-                    f'"{first.pitch}" ({_when(first)}) has ended{changeover}.',
-                    (first.pitch, second.pitch, room)))
+                violations.append(
+                    Violation(
+                        "room_changeover",
+                        f'In room "{room}", pitch "{second.pitch}" ({_when(second)}) starts before pitch '
+                        f'"{first.pitch}" ({_when(first)}) has ended{changeover}.',
+                        (first.pitch, second.pitch, room),
+                    )
+                )
     return violations
 
 
@@ -132,39 +173,71 @@ def _check_panel(event: Event, session: Session, experts: dict[str, Expert]) -> 
     violations = []
     for expert_id, seats in Counter(session.panel).items():
         if expert_id not in experts:
-            violations.append(Violation("expert_unknown",
-                                        f'The panel of pitch "{pitch}" names "{expert_id}", who is not an expert '
-                                        "of the event.", (pitch, expert_id)))
+            violations.append(
+                Violation(
+                    "expert_unknown",
+                    f'The panel of pitch "{pitch}" names "{expert_id}", who is not an expert of the event.',
+                    (pitch, expert_id),
+                )
+            )
         if seats > 1:
-            violations.append(Violation("expert_duplicate",
-                                        f'Expert "{expert_id}" sits {seats} times on the panel of pitch "{pitch}".',
-                                        (pitch, expert_id)))
+            violations.append(
+                Violation(
+                    "expert_duplicate",
+                    f'Expert "{expert_id}" sits {seats} times on the panel of pitch "{pitch}".',
+                    (pitch, expert_id),
+                )
+            )
     members = [experts[expert_id] for expert_id in dict.fromkeys(session.panel) if expert_id in experts]
     if len(set(session.panel)) != event.panel.size:
-        violations.append(Violation("panel_size",
-                                    f'The panel of pitch "{pitch}" has {len(set(session.panel))} experts instead '
-                                    f"of {event.panel.size}.", (pitch,)))
+        violations.append(
+            Violation(
+                "panel_size",
+                f'The panel of pitch "{pitch}" has {len(set(session.panel))} experts instead '
+                f"of {event.panel.size}.",
+                (pitch,),
+            )
+        )
     per_organisation = Counter(member.organisation for member in members)
     for organisation in event.panel.required_organisations:
         if per_organisation[organisation] == 0:
-            violations.append(Violation("panel_organisations",
-                                        f'The panel of pitch "{pitch}" has no expert from "{organisation}".',
-                                        (pitch, organisation)))
+            violations.append(
+                Violation(
+                    "panel_organisations",
+                    f'The panel of pitch "{pitch}" has no expert from "{organisation}".',
+                    (pitch, organisation),
+                )
+            )
     for organisation, count in per_organisation.items():
         if count > event.panel.max_per_org:
-            violations.append(Violation("panel_max_per_organisation",
-                                        f'The panel of pitch "{pitch}" has {count} experts from "{organisation}", '
-                                        f"more than {event.panel.max_per_org}.", (pitch, organisation)))
+            violations.append(
+                Violation(
+                    "panel_max_per_organisation",
+                    f'The panel of pitch "{pitch}" has {count} experts from "{organisation}", '
+                    f"more than {event.panel.max_per_org}.",
+                    (pitch, organisation),
+                )
+            )
     for member in members:
         if pitch in member.conflict_set:
-            violations.append(Violation("expert_conflict",
-                                        f'Expert "{member.id}" judges pitch "{pitch}" despite a conflict of '
-                                        "interest.", (pitch, member.id)))
+            violations.append(
+                Violation(
+                    "expert_conflict",
+                    f'Expert "{member.id}" judges pitch "{pitch}" despite a conflict of interest.',
+                    (pitch, member.id),
+                )
+            )
         if member.available is not None and not any(
-                window.contains(session.date, session.start, session.end) for window in member.available):
-            violations.append(Violation("expert_availability",
-                                        f'Expert "{member.id}" judges pitch "{pitch}" ({_when(session)}) outside '
-                                        "their available windows.", (pitch, member.id)))
+            window.contains(session.date, session.start, session.end) for window in member.available
+        ):
+            violations.append(
+                Violation(
+                    "expert_availability",
+                    f'Expert "{member.id}" judges pitch "{pitch}" ({_when(session)}) outside '
+                    "their available windows.",
+                    (pitch, member.id),
+                )
+            )
     return violations
 
 
@@ -180,8 +253,9 @@ def _sessions_by_expert(event: Event, sessions: Iterable[Session]) -> dict[str, 
 
 # Rule 4: an expert needs the changeover between two pitches, in the same room or not.
 def _check_expert_timetables(event: Event, sessions: Sequence[Session]) -> list[Violation]:
-    gap_needed = (f"with less than {event.changeover} min between them" if event.changeover
-                  else "at overlapping times")
+    gap_needed = (
+        f"with less than {event.changeover} min between them" if event.changeover else "at overlapping times"
+    )
     violations = []
     for expert_id, judged in _sessions_by_expert(event, sessions).items():
         by_day: dict[date, list[Session]] = defaultdict(list)
@@ -190,11 +264,15 @@ def _check_expert_timetables(event: Event, sessions: Sequence[Session]) -> list[
         for on_day in by_day.values():
             for first, second in _ordered_pairs(on_day):
                 if second.start < first.end + event.changeover:
-                    violations.append(Violation(
-                        "expert_changeover",
-                        f'Expert "{expert_id}" judges pitch "{first.pitch}" ({_when(first)}, room "{first.room}") '
-                        f'and pitch "{second.pitch}" ({_when(second)}, room "{second.room}"), '
-                        f"{gap_needed}.", (expert_id, first.pitch, second.pitch)))
+                    violations.append(
+                        Violation(
+                            "expert_changeover",
+                            f'Expert "{expert_id}" judges pitch "{first.pitch}" ({_when(first)}, room "{first.room}") '
+                            f'and pitch "{second.pitch}" ({_when(second)}, room "{second.room}"), '
+                            f"{gap_needed}.",
+                            (expert_id, first.pitch, second.pitch),
+                        )
+                    )
     return violations
 
 
@@ -205,13 +283,23 @@ def _check_expert_loads(event: Event, sessions: Sequence[Session]) -> list[Viola
     for expert in event.experts:
         load = len(judged[expert.id])
         if load < expert.min_load:
-            violations.append(Violation("expert_min_pitches",
-                                        f'Expert "{expert.id}" judges {load} pitches, fewer than their minimum '
-                                        f"of {expert.min_load}.", (expert.id,)))
+            violations.append(
+                Violation(
+                    "expert_min_pitches",
+                    f'Expert "{expert.id}" judges {load} pitches, fewer than their minimum '
+                    f"of {expert.min_load}.",
+                    (expert.id,),
+                )
+            )
         if expert.max_pitches is not None and load > expert.max_pitches:
-            violations.append(Violation("expert_max_pitches",
-                                        f'Expert "{expert.id}" judges {load} pitches, more than their maximum '
-                                        f"of {expert.max_pitches}.", (expert.id,)))
+            violations.append(
+                Violation(
+                    "expert_max_pitches",
+                    f'Expert "{expert.id}" judges {load} pitches, more than their maximum '
+                    f"of {expert.max_pitches}.",
+                    (expert.id,),
+                )
+            )
     return violations
 
 
@@ -226,9 +314,14 @@ def _check_locks(event: Event, sessions: Sequence[Session]) -> list[Violation]:
         if session is None:
             continue  # already reported as pitch_missing
         if isinstance(lock, PanelLock) and lock.expert not in session.panel:
-            violations.append(Violation("lock_panel",
-                                        f'Expert "{lock.expert}" is locked on the panel of pitch "{lock.pitch}" '
-                                        "but does not sit on it.", (lock.pitch, lock.expert)))
+            violations.append(
+                Violation(
+                    "lock_panel",
+                    f'Expert "{lock.expert}" is locked on the panel of pitch "{lock.pitch}" '
+                    "but does not sit on it.",
+                    (lock.pitch, lock.expert),
+                )
+            )
         if isinstance(lock, SlotLock):
             broken = []
             if lock.date is not None and session.date != lock.date:
@@ -238,10 +331,14 @@ def _check_locks(event: Event, sessions: Sequence[Session]) -> list[Violation]:
             if lock.room is not None and session.room != lock.room:
                 broken.append(f'room "{lock.room}"')
             if broken:
-                violations.append(Violation("lock_slot",
-                                            f'Pitch "{lock.pitch}" is locked to {", ".join(broken)} but is '
-                                            f'scheduled {_when(session)} in room "{session.room}".',
-                                            (lock.pitch,)))
+                violations.append(
+                    Violation(
+                        "lock_slot",
+                        f'Pitch "{lock.pitch}" is locked to {", ".join(broken)} but is '
+                        f'scheduled {_when(session)} in room "{session.room}".',
+                        (lock.pitch,),
+                    )
+                )
     return violations
 
 
@@ -255,8 +352,12 @@ def score_terms(event: Event, sessions: Iterable[Session]) -> ScoreTerms:
     experts = event.expert_by_id()
     known = [session for session in sessions if session.pitch in pitches]
 
-    topic_match = sum(len(set(pitches[session.pitch].topics) & set(experts[expert_id].topics))
-                      for session in known for expert_id in dict.fromkeys(session.panel) if expert_id in experts)
+    topic_match = sum(
+        len(set(pitches[session.pitch].topics) & set(experts[expert_id].topics))
+        for session in known
+        for expert_id in dict.fromkeys(session.panel)
+        if expert_id in experts
+    )
 
     judged = _sessions_by_expert(event, sessions)
     loads = [len(expert_sessions) for expert_sessions in judged.values()]
@@ -273,13 +374,21 @@ def score_terms(event: Event, sessions: Iterable[Session]) -> ScoreTerms:
 
     # Touching is no clash, and the changeover does not count.
     sector_clash = sum(
-        1 for first, second in combinations(known, 2)
-        if pitches[first.pitch].sector == pitches[second.pitch].sector and first.date == second.date
-        and first.start < second.end and second.start < first.end)
+        1
+        for first, second in combinations(known, 2)
+        if pitches[first.pitch].sector == pitches[second.pitch].sector
+        and first.date == second.date
+        and first.start < second.end
+        and second.start < first.end
+    )
 
-    return ScoreTerms(topic_match=topic_match, load_spread=load_spread, room_changes=room_changes,
-                      sector_clash=sector_clash,
-                      changes_from_previous=sum(_change_count(change) for change in changes(event, sessions)))
+    return ScoreTerms(
+        topic_match=topic_match,
+        load_spread=load_spread,
+        room_changes=room_changes,
+        sector_clash=sector_clash,
+        changes_from_previous=sum(_change_count(change) for change in changes(event, sessions)),
+    )
 
 
 def score(event: Event, sessions: Iterable[Session]) -> int:
@@ -301,7 +410,9 @@ def changes(event: Event, sessions: Iterable[Session]) -> tuple[Change, ...]:
         removed = tuple(expert for expert in dict.fromkeys(old.panel) if expert not in session.panel)
         added = tuple(expert for expert in dict.fromkeys(session.panel) if expert not in old.panel)
         if moved or removed or added:
-            found.append(Change(pitch=session.pitch, moved=moved, experts_removed=removed, experts_added=added))
+            found.append(
+                Change(pitch=session.pitch, moved=moved, experts_removed=removed, experts_added=added)
+            )
     return tuple(found)
 
 

@@ -33,9 +33,14 @@ class ScheduleVariables:
     expert_seats: dict[str, dict[str, cp_model.IntVar]]  # expert id -> pitch id -> seat
 
     @classmethod
-    def create(cls, model: cp_model.CpModel, event: Event, *,
-               options: dict[str, PitchOptions] | None = None,
-               panels: dict[str, tuple[str, ...]] | None = None) -> ScheduleVariables:
+    def create(
+        cls,
+        model: cp_model.CpModel,
+        event: Event,
+        *,
+        options: dict[str, PitchOptions] | None = None,
+        panels: dict[str, tuple[str, ...]] | None = None,
+    ) -> ScheduleVariables:
         """Variables for the whole event, or for a part of it.
 
         ``options`` narrows where and when pitches may go (a fixed placement has one start and one room);
@@ -47,20 +52,32 @@ class ScheduleVariables:
         for pitch_id, option in options.items():
             starts = option.all_starts or (0,)
             start[pitch_id] = model.new_int_var_from_domain(
-                cp_model.Domain.from_values(starts), f"start[{pitch_id}]")
+                cp_model.Domain.from_values(starts), f"start[{pitch_id}]"
+            )
             on_day[pitch_id] = {day: model.new_bool_var(f"on_day[{pitch_id},{day}]") for day in option.days}
-            in_room[pitch_id] = {room: model.new_bool_var(f"in_room[{pitch_id},{room}]")
-                                 for room in option.rooms}
+            in_room[pitch_id] = {
+                room: model.new_bool_var(f"in_room[{pitch_id},{room}]") for room in option.rooms
+            }
         experts = event.expert_by_id()
         if panels is None:
-            pairs = [(expert.id, pitch_id) for expert in event.experts for pitch_id, option in options.items()
-                     if may_sit(event, expert, option)]
+            pairs = [
+                (expert.id, pitch_id)
+                for expert in event.experts
+                for pitch_id, option in options.items()
+                if may_sit(event, expert, option)
+            ]
         else:
-            pairs = [(expert_id, pitch_id) for pitch_id, panel in panels.items() for expert_id in panel
-                     if may_sit(event, experts[expert_id], options[pitch_id])]
+            pairs = [
+                (expert_id, pitch_id)
+                for pitch_id, panel in panels.items()
+                for expert_id in panel
+                if may_sit(event, experts[expert_id], options[pitch_id])
+            ]
         seat = {pair: model.new_bool_var(f"seat[{pair[0]},{pair[1]}]") for pair in pairs}
         pitch_count = len(event.pitches)
-        load = {expert.id: model.new_int_var(0, pitch_count, f"load[{expert.id}]") for expert in event.experts}
+        load = {
+            expert.id: model.new_int_var(0, pitch_count, f"load[{expert.id}]") for expert in event.experts
+        }
         panel_seats: dict[str, dict[str, cp_model.IntVar]] = {pitch.id: {} for pitch in event.pitches}
         expert_seats: dict[str, dict[str, cp_model.IntVar]] = {expert.id: {} for expert in event.experts}
         for (expert_id, pitch_id), var in seat.items():
@@ -84,8 +101,16 @@ class ScheduleVariables:
             absolute = value(self.start[pitch.id])
             day, minute = split_absolute(self.event, absolute)
             room = next(room for room, var in self.in_room[pitch.id].items() if value(var))
-            sessions.append(Session(pitch.id, day, minute, minute + self.options[pitch.id].length, room,
-                                    tuple(panels[pitch.id])))
+            sessions.append(
+                Session(
+                    pitch.id,
+                    day,
+                    minute,
+                    minute + self.options[pitch.id].length,
+                    room,
+                    tuple(panels[pitch.id]),
+                )
+            )
         return tuple(sessions)
 
     def hint(self, model: cp_model.CpModel, sessions: tuple[Session, ...]) -> None:
@@ -104,5 +129,7 @@ class ScheduleVariables:
             values.append((self.start[session.pitch], day_offset(day) + session.start))
             values += [(var, int(index == day)) for index, var in self.on_day[session.pitch].items()]
             values += [(var, int(room == session.room)) for room, var in self.in_room[session.pitch].items()]
-            values += [(var, int(expert in session.panel)) for expert, var in self.panel_seats[session.pitch].items()]
+            values += [
+                (var, int(expert in session.panel)) for expert, var in self.panel_seats[session.pitch].items()
+            ]
         return values

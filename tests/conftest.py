@@ -90,4 +90,4 @@ def rouen() -> dict:
     return copy.deepcopy(ROUEN)
 
 
-from tests.services import redis_url, smtp_server  # noqa: F401  (fixtures of real servers)
+from tests.services import redis_url, smtp_server  # noqa: E402, F401  (fixtures of real servers)

@@ -35,9 +35,23 @@ def redis_url(tmp_path):
             pytest.fail("redis-server is required here (apt-get install redis-server)")
         pytest.skip("redis-server is not installed")
     port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -87,8 +101,13 @@ class SMTPServer:
     recorder: SMTPRecorder
 
     def config(self) -> dict:
-        return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": self.host, "MAIL_PORT": self.port,
-                "MAIL_USE_TLS": False, "MAIL_USE_SSL": False}
+        return {
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": self.host,
+            "MAIL_PORT": self.port,
+            "MAIL_USE_TLS": False,
+            "MAIL_USE_SSL": False,
+        }
 
     def environment(self) -> dict:
         return {"MAIL_SERVER": self.host, "MAIL_PORT": str(self.port)}

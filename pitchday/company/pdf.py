@@ -54,5 +54,6 @@ def render_pdf(html: str) -> bytes:
     fetcher = OnlyShippedFonts(allowed_protocols=["file"])
     base = FONT_DIR.as_uri() + "/"
     stylesheet = CSS(string=PDF_STYLESHEET, base_url=base, font_config=fonts, url_fetcher=fetcher)
-    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet],
-                                                                           font_config=fonts)
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts
+    )

@@ -32,7 +32,9 @@ def pitch_or_404(link_token: str) -> Pitch:
     """The pitch of a valid link; an unknown or revoked link gets a 404 that says what to do."""
     pitch = pitch_of_company_link(link_token)
     if pitch is None:
-        _not_found(_("Ce lien de retour n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation."))
+        _not_found(
+            _("Ce lien de retour n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation.")
+        )
     return pitch
 
 
@@ -58,11 +60,16 @@ def report_pdf(link_token: str):
         pitch = pitch_or_404(link_token)
         context = _report_context(pitch, link_token, lang)
         if not context["report"].released:
-            _not_found(_("Le retour du jury n'est pas encore disponible : l'organisation le publiera bientôt."))
+            _not_found(
+                _("Le retour du jury n'est pas encore disponible : l'organisation le publiera bientôt.")
+            )
         body = render_pdf(render_template("company/report_pdf.html", **context))
     name = re.sub(r"[^A-Za-z0-9-]+", "-", pitch.key).strip("-") or "pitch"
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="retour-{name}.pdf"'})
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="retour-{name}.pdf"'},
+    )
 
 
 def mean_in_locale(value: float) -> str:
@@ -72,10 +79,23 @@ def mean_in_locale(value: float) -> str:
 
 def _report_context(pitch: Pitch, link_token: str, lang: str) -> dict:
     report = feedback.company_report(pitch)
-    chart = charts.criteria_chart(
-        report.criteria, title=_("Vos notes moyennes par critère, comparées à la moyenne de l'événement"),
-        pitch_label=_("Votre moyenne"), event_label=_("Moyenne de l'événement"),
-        number=mean_in_locale) if report.released else None
-    return {"report": report, "chart": chart, "mean": mean_in_locale, "lang": lang, "token": link_token,
-            "pdf_url": url_for("company.report_pdf", link_token=link_token, lang=lang),
-            "other_lang": "en" if lang == "fr" else "fr"}
+    chart = (
+        charts.criteria_chart(
+            report.criteria,
+            title=_("Vos notes moyennes par critère, comparées à la moyenne de l'événement"),
+            pitch_label=_("Votre moyenne"),
+            event_label=_("Moyenne de l'événement"),
+            number=mean_in_locale,
+        )
+        if report.released
+        else None
+    )
+    return {
+        "report": report,
+        "chart": chart,
+        "mean": mean_in_locale,
+        "lang": lang,
+        "token": link_token,
+        "pdf_url": url_for("company.report_pdf", link_token=link_token, lang=lang),
+        "other_lang": "en" if lang == "fr" else "fr",
+    }

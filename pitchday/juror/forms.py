@@ -22,18 +22,28 @@ def scoring_form(criteria: list[Criterion]) -> Form:
     class ScoringForm(Form):
         client_id = HiddenField()
         comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)])
-        strengths = TextAreaField(_l("Points forts"), validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)])
-        improvements = TextAreaField(_l("Pistes d'amélioration"),
-                                     validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)])
+        strengths = TextAreaField(
+            _l("Points forts"), validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)]
+        )
+        improvements = TextAreaField(
+            _l("Pistes d'amélioration"), validators=[Optional(), Length(max=MAX_FEEDBACK_LENGTH)]
+        )
         follow_up = BooleanField(_l("Je souhaite suivre ce projet"))
         # Sent with the feedback fields: a sheet whose feedback is released (disabled) sends neither.
         feedback_sent = HiddenField()
 
     for criterion in criteria:
         # The scale is checked by the scoring service, which refuses a wrong mark with its reason.
-        setattr(ScoringForm, field_name(criterion), RadioField(
-            criterion.label, choices=[str(v) for v in range(criterion.scale_min, criterion.scale_max + 1)],
-            validators=[Optional()], validate_choice=False))
+        setattr(
+            ScoringForm,
+            field_name(criterion),
+            RadioField(
+                criterion.label,
+                choices=[str(v) for v in range(criterion.scale_min, criterion.scale_max + 1)],
+                validators=[Optional()],
+                validate_choice=False,
+            ),
+        )
     return ScoringForm()
 
 
@@ -42,5 +52,8 @@ def feedback_of_form(form: Form) -> dict:
     nothing when the form's feedback was disabled (released to the company)."""
     if not form.feedback_sent.data:
         return {}
-    return {"strengths": form.strengths.data or "", "improvements": form.improvements.data or "",
-            "follow_up": bool(form.follow_up.data)}
+    return {
+        "strengths": form.strengths.data or "",
+        "improvements": form.improvements.data or "",
+        "follow_up": bool(form.follow_up.data),
+    }

@@ -36,7 +36,9 @@ def juror_or_403(token: str) -> Expert:
     """The expert who holds this link; an unknown or revoked link is refused."""
     expert = juror_of_link(token)
     if expert is None:
-        abort(403, _("Ce lien de juré n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation."))
+        abort(
+            403, _("Ce lien de juré n'est pas (ou plus) valable. Demandez un nouveau lien à l'organisation.")
+        )
     return expert
 
 
@@ -46,9 +48,16 @@ def day(token: str):
     """The juror's day: the pitches on their panel, in order, the current one highlighted."""
     expert = juror_or_403(token)
     sessions = agenda.sessions_of_expert(expert)
-    return render_template("juror/day.html", expert=expert, sessions=sessions, token=token,
-                           current=scoring.current_session_id(sessions), locks=scoring.locks_of(expert.event, sessions),
-                           progress=scoring.progress_of(expert), criteria_count=scoring.criteria_count(expert))
+    return render_template(
+        "juror/day.html",
+        expert=expert,
+        sessions=sessions,
+        token=token,
+        current=scoring.current_session_id(sessions),
+        locks=scoring.locks_of(expert.event, sessions),
+        progress=scoring.progress_of(expert),
+        criteria_count=scoring.criteria_count(expert),
+    )
 
 
 @bp.route("/<token>/pitchs/<int:pitch_id>", methods=["GET", "POST"])
@@ -60,16 +69,26 @@ def pitch(token: str, pitch_id: int):
     if form.validate_on_submit():
         marks = {c.id: form[field_name(c)].data for c in sheet.criteria if form[field_name(c)].data}
         try:
-            scoring.submit(expert, pitch_id, form.client_id.data, marks, form.comment.data or "",
-                           feedback=feedback_of_form(form))
+            scoring.submit(
+                expert,
+                pitch_id,
+                form.client_id.data,
+                marks,
+                form.comment.data or "",
+                feedback=feedback_of_form(form),
+            )
         except scoring.ScoringError as refusal:
-            return _render_sheet(expert, token, scoring.sheet_of(expert, pitch_id), form, refusal.message), \
-                refusal.status
+            return _render_sheet(
+                expert, token, scoring.sheet_of(expert, pitch_id), form, refusal.message
+            ), refusal.status
         flash(_("Notes enregistrées."), "success")
         return redirect(url_for("juror.pitch", token=token, pitch_id=pitch_id))
     if form.is_submitted():
-        why = (_("La page a expiré : rechargez-la puis notez à nouveau.") if "csrf_token" in form.errors
-               else _("Un texte est trop long (5000 caractères au plus) : raccourcissez-le."))
+        why = (
+            _("La page a expiré : rechargez-la puis notez à nouveau.")
+            if "csrf_token" in form.errors
+            else _("Un texte est trop long (5000 caractères au plus) : raccourcissez-le.")
+        )
         return _render_sheet(expert, token, sheet, form, why), 422
     return _render_sheet(expert, token, sheet, form)
 
@@ -84,13 +103,20 @@ def autosave(token: str, pitch_id: int):
     report = devices.report_of(body.get("device"))
     try:
         response = scoring.submit(
-            expert, pitch_id, body.get("client_id"), body.get("scores") or {}, body.get("comment"),
+            expert,
+            pitch_id,
+            body.get("client_id"),
+            body.get("scores") or {},
+            body.get("comment"),
             changed_at=scoring.moment_of_change(body.get("changed_at"), body.get("sent_at")),
-            device_id=report.device_id if report else None, feedback=body)
+            device_id=report.device_id if report else None,
+            feedback=body,
+        )
     except scoring.ScoringError as refusal:
         # The marks as stored, so that the sheet shows them again instead of the refused ones.
-        return jsonify(error=refusal.message, status="refused", sheet=_stored_sheet(expert, pitch_id)), \
-            refusal.status
+        return jsonify(
+            error=refusal.message, status="refused", sheet=_stored_sheet(expert, pitch_id)
+        ), refusal.status
     devices.heard(expert, report, current_app.config["JUROR_OFFLINE_AFTER_SECONDS"])
     return jsonify(response)
 
@@ -104,17 +130,26 @@ def state(token: str):
     CSRF token: a page opened from the offline cache may carry one from an expired session.
     """
     expert = juror_or_403(token)
-    devices.heard(expert, devices.report_of({"id": request.args.get("device"), "kind": request.args.get("kind", ""),
-                                             "pending": request.args.get("pending")}),
-                  current_app.config["JUROR_OFFLINE_AFTER_SECONDS"])
-    answer: dict = {"csrf_token": generate_csrf(),
-                    "poll_seconds": current_app.config["JUROR_POLL_SECONDS"]}
+    devices.heard(
+        expert,
+        devices.report_of(
+            {
+                "id": request.args.get("device"),
+                "kind": request.args.get("kind", ""),
+                "pending": request.args.get("pending"),
+            }
+        ),
+        current_app.config["JUROR_OFFLINE_AFTER_SECONDS"],
+    )
+    answer: dict = {"csrf_token": generate_csrf(), "poll_seconds": current_app.config["JUROR_POLL_SECONDS"]}
     pitch_id = request.args.get("pitch", "")
     if pitch_id.isdigit() and len(pitch_id) <= 9:  # a database integer; anything else is no pitch of theirs
         answer["sheet"] = _stored_sheet(expert, int(pitch_id))
     else:
         sessions = agenda.sessions_of_expert(expert)
-        answer["locks"] = {str(pitch): locked for pitch, locked in scoring.locks_of(expert.event, sessions).items()}
+        answer["locks"] = {
+            str(pitch): locked for pitch, locked in scoring.locks_of(expert.event, sessions).items()
+        }
     return jsonify(answer)
 
 
@@ -130,8 +165,11 @@ def offline_pages(token: str):
         except scoring.ScoringError:
             continue  # a declared conflict: the sheet is refused, nothing to keep
         pages.append(url_for("juror.pitch", token=token, pitch_id=session.pitch_id))
-    return jsonify(pages=pages, assets=[asset_url(name) for name in JUROR_ASSETS],
-                   manifest=url_for("juror.manifest", token=token))
+    return jsonify(
+        pages=pages,
+        assets=[asset_url(name) for name in JUROR_ASSETS],
+        manifest=url_for("juror.manifest", token=token),
+    )
 
 
 @bp.route("/<token>/sw.js")
@@ -150,11 +188,23 @@ def manifest(token: str):
     expert = juror_or_403(token)
     home = home_of(token)
     response = jsonify(
-        name=_("PitchDay — jury de %(name)s", name=expert.name), short_name=_("Jury PitchDay"),
+        name=_("PitchDay — jury de %(name)s", name=expert.name),
+        short_name=_("Jury PitchDay"),
         lang=str(get_locale() or "fr"),
-        start_url=home, scope=home, display="standalone", background_color="#f3f5f9", theme_color="#0b5fff",
-        icons=[{"src": asset_url("img/pitchday-icon.svg"), "sizes": "any", "type": "image/svg+xml",
-                "purpose": "any"}])
+        start_url=home,
+        scope=home,
+        display="standalone",
+        background_color="#f3f5f9",
+        theme_color="#0b5fff",
+        icons=[
+            {
+                "src": asset_url("img/pitchday-icon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+                "purpose": "any",
+            }
+        ],
+    )
     response.mimetype = "application/manifest+json"
     return response
 
@@ -171,8 +221,13 @@ def _stored_sheet(expert: Expert, pitch_id: int) -> dict | None:
         sheet = scoring.sheet_of(expert, pitch_id)
     except scoring.ScoringError:
         return None
-    return {"pitch": pitch_id, "locked": sheet.locked, "comment": sheet.comment, "feedback": sheet.feedback.as_json(),
-            "scores": {str(criterion_id): value for criterion_id, value in sorted(sheet.values.items())}}
+    return {
+        "pitch": pitch_id,
+        "locked": sheet.locked,
+        "comment": sheet.comment,
+        "feedback": sheet.feedback.as_json(),
+        "scores": {str(criterion_id): value for criterion_id, value in sorted(sheet.values.items())},
+    }
 
 
 def _sheet_or_abort(expert: Expert, pitch_id: int) -> scoring.JurorSheet:
@@ -184,5 +239,12 @@ def _sheet_or_abort(expert: Expert, pitch_id: int) -> scoring.JurorSheet:
 
 def _render_sheet(expert: Expert, token: str, sheet: scoring.JurorSheet, form, refusal: str = "") -> str:
     form.client_id.data = str(uuid.uuid4())  # a new id per rendering: a browser resubmit is applied once
-    return render_template("juror/pitch.html", expert=expert, token=token, sheet=sheet, form=form,
-                           pitch=sheet.session.pitch, refusal=refusal)
+    return render_template(
+        "juror/pitch.html",
+        expert=expert,
+        token=token,
+        sheet=sheet,
+        form=form,
+        pitch=sheet.session.pitch,
+        refusal=refusal,
+    )

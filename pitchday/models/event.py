@@ -44,21 +44,29 @@ class Event(db.Model):
     results_published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The programme the event belongs to (at most one), and the city it is listed under there.
-    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True
+    )
     city: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     days: Mapped[list[EventDay]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventDay.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="EventDay.position"
+    )
     rooms: Mapped[list[Room]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Room.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.position"
+    )
     organisations: Mapped[list[Organisation]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Organisation.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Organisation.position"
+    )
     pitches: Mapped[list[Pitch]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Pitch.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Pitch.position"
+    )
     experts: Mapped[list[Expert]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Expert.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Expert.position"
+    )
     locks: Mapped[list[Lock]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="Lock.position")
+        back_populates="event", cascade="all, delete-orphan", order_by="Lock.position"
+    )
     programme: Mapped[Programme | None] = relationship(back_populates="events")
 
     __table_args__ = (
@@ -84,7 +92,8 @@ class EventDay(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="days")
     breaks: Mapped[list[DayBreak]] = relationship(
-        back_populates="day", cascade="all, delete-orphan", order_by="DayBreak.position")
+        back_populates="day", cascade="all, delete-orphan", order_by="DayBreak.position"
+    )
 
     __table_args__ = (UniqueConstraint("event_id", "date"),)
 
@@ -165,9 +174,11 @@ class Pitch(db.Model):
 
     event: Mapped[Event] = relationship(back_populates="pitches")
     allowed_rooms: Mapped[list[PitchRoom]] = relationship(
-        cascade="all, delete-orphan", order_by="PitchRoom.position")
+        cascade="all, delete-orphan", order_by="PitchRoom.position"
+    )
     windows: Mapped[list[AvailabilityWindow]] = relationship(
-        back_populates="pitch", cascade="all, delete-orphan", order_by="AvailabilityWindow.position")
+        back_populates="pitch", cascade="all, delete-orphan", order_by="AvailabilityWindow.position"
+    )
 
     __table_args__ = (UniqueConstraint("event_id", "key"),)
 
@@ -204,14 +215,18 @@ class Expert(db.Model):
     event: Mapped[Event] = relationship(back_populates="experts")
     organisation: Mapped[Organisation] = relationship(back_populates="experts")
     conflicts: Mapped[list[ExpertConflict]] = relationship(
-        cascade="all, delete-orphan", order_by="ExpertConflict.position")
+        cascade="all, delete-orphan", order_by="ExpertConflict.position"
+    )
     windows: Mapped[list[AvailabilityWindow]] = relationship(
-        back_populates="expert", cascade="all, delete-orphan", order_by="AvailabilityWindow.position")
+        back_populates="expert", cascade="all, delete-orphan", order_by="AvailabilityWindow.position"
+    )
 
     __table_args__ = (
         UniqueConstraint("event_id", "key"),
-        CheckConstraint("min_pitches IS NULL OR max_pitches IS NULL OR min_pitches <= max_pitches",
-                        name="load_limits_ordered"),
+        CheckConstraint(
+            "min_pitches IS NULL OR max_pitches IS NULL OR min_pitches <= max_pitches",
+            name="load_limits_ordered",
+        ),
     )
 
 

@@ -32,8 +32,10 @@ class ScheduleVersion(db.Model):
 
     event: Mapped[Event] = relationship()
     sessions: Mapped[list[ScheduledSession]] = relationship(
-        back_populates="version", cascade="all, delete-orphan",
-        order_by="(ScheduledSession.date, ScheduledSession.start_min, ScheduledSession.room_id)")
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="(ScheduledSession.date, ScheduledSession.start_min, ScheduledSession.room_id)",
+    )
 
     __table_args__ = (UniqueConstraint("event_id", "number"),)
 
@@ -44,7 +46,9 @@ class ScheduledSession(db.Model):
     __tablename__ = "scheduled_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True
+    )
     pitch_id: Mapped[int] = mapped_column(ForeignKey("pitches.id", ondelete="CASCADE"))
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     date: Mapped[date]
@@ -55,7 +59,8 @@ class ScheduledSession(db.Model):
     pitch: Mapped[Pitch] = relationship()
     room: Mapped[Room] = relationship()
     seats: Mapped[list[PanelSeat]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="PanelSeat.position")
+        back_populates="session", cascade="all, delete-orphan", order_by="PanelSeat.position"
+    )
 
     __table_args__ = (UniqueConstraint("version_id", "pitch_id"),)
 
@@ -64,7 +69,8 @@ class PanelSeat(db.Model):
     __tablename__ = "panel_seats"
 
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("scheduled_sessions.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("scheduled_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int]
 

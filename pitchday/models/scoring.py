@@ -161,5 +161,7 @@ class JurorDevice(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     pending: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (UniqueConstraint("expert_id", "device_id"),
-                      CheckConstraint("pending >= 0", name="pending_not_negative"))
+    __table_args__ = (
+        UniqueConstraint("expert_id", "device_id"),
+        CheckConstraint("pending >= 0", name="pending_not_negative"),
+    )

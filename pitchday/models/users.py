@@ -42,7 +42,9 @@ def session_key(organiser_id: int, session_version: int) -> str:
 def parse_session_key(key: str) -> tuple[int, int] | None:
     """(account id, session version) from a session's key; None for anything else (an old or forged cookie)."""
     organiser_id, dot, version = key.partition(".")
-    if not dot or not (organiser_id.isascii() and organiser_id.isdigit() and version.isascii() and version.isdigit()):
+    if not dot or not (
+        organiser_id.isascii() and organiser_id.isdigit() and version.isascii() and version.isdigit()
+    ):
         return None
     if len(organiser_id) > 18 or len(version) > 18:  # beyond any row id; and int() of a huge text is costly
         return None

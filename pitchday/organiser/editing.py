@@ -51,13 +51,20 @@ def _choices(kind: str, event: Event, form) -> None:
 def _prefill(kind: str, item, form) -> None:
     """The form's fields from the stored item (on GET)."""
     if kind == "jours":
-        form.day.data, form.start.data, form.end.data = item.date, format_clock(item.start_min), \
-            format_clock(item.end_min)
-        form.breaks.data = "\n".join(f"{format_clock(b.start_min)}-{format_clock(b.end_min)} {b.label}".strip()
-                                     for b in item.breaks)
+        form.day.data, form.start.data, form.end.data = (
+            item.date,
+            format_clock(item.start_min),
+            format_clock(item.end_min),
+        )
+        form.breaks.data = "\n".join(
+            f"{format_clock(b.start_min)}-{format_clock(b.end_min)} {b.label}".strip() for b in item.breaks
+        )
     elif kind == "organisations":
-        form.key.data, form.name.data, form.required.data = item.key, item.name, \
-            item.panel_required_rank is not None
+        form.key.data, form.name.data, form.required.data = (
+            item.key,
+            item.name,
+            item.panel_required_rank is not None,
+        )
     elif kind == "salles":
         form.key.data, form.name.data, form.capacity.data = item.key, item.name, item.capacity
     elif kind == "pitchs":
@@ -78,27 +85,62 @@ def _prefill(kind: str, item, form) -> None:
 def _save(kind: str, event: Event, item, form):
     data = form.data
     if kind == "jours":
-        return editing.save_day(event, item, editing.DayInput(
-            date=data["day"], start=form.start.minutes, end=form.end.minutes, breaks=data["breaks"] or ""))
+        return editing.save_day(
+            event,
+            item,
+            editing.DayInput(
+                date=data["day"], start=form.start.minutes, end=form.end.minutes, breaks=data["breaks"] or ""
+            ),
+        )
     if kind == "salles":
         return editing.save_room(event, item, key=data["key"], name=data["name"], capacity=data["capacity"])
     if kind == "organisations":
-        return editing.save_organisation(event, item, key=data["key"], name=data["name"],
-                                         required=data["required"])
+        return editing.save_organisation(
+            event, item, key=data["key"], name=data["name"], required=data["required"]
+        )
     if kind == "pitchs":
-        return editing.save_pitch(event, item, editing.PitchInput(
-            key=data["key"], company=data["company"], title=data["title"], sector=data["sector"],
-            city=data["city"] or "", topics=data["topics"] or "", duration_min=data["duration_min"],
-            qa_min=data["qa_min"], rooms=data["rooms"] or [], windows=data["windows"] or "",
-            contact_email=data["contact_email"]))
+        return editing.save_pitch(
+            event,
+            item,
+            editing.PitchInput(
+                key=data["key"],
+                company=data["company"],
+                title=data["title"],
+                sector=data["sector"],
+                city=data["city"] or "",
+                topics=data["topics"] or "",
+                duration_min=data["duration_min"],
+                qa_min=data["qa_min"],
+                rooms=data["rooms"] or [],
+                windows=data["windows"] or "",
+                contact_email=data["contact_email"],
+            ),
+        )
     if kind == "jures":
-        return editing.save_expert(event, item, editing.ExpertInput(
-            key=data["key"], name=data["name"], organisation=data["organisation"], topics=data["topics"] or "",
-            min_pitches=data["min_pitches"], max_pitches=data["max_pitches"], conflicts=data["conflicts"] or [],
-            windows=data["windows"] or "", email=data["email"]))
-    return editing.save_criterion(event, item, label=data["label"], description=data["description"] or "",
-                                  weight=float(data["weight"]), scale_min=data["scale_min"],
-                                  scale_max=data["scale_max"])
+        return editing.save_expert(
+            event,
+            item,
+            editing.ExpertInput(
+                key=data["key"],
+                name=data["name"],
+                organisation=data["organisation"],
+                topics=data["topics"] or "",
+                min_pitches=data["min_pitches"],
+                max_pitches=data["max_pitches"],
+                conflicts=data["conflicts"] or [],
+                windows=data["windows"] or "",
+                email=data["email"],
+            ),
+        )
+    return editing.save_criterion(
+        event,
+        item,
+        label=data["label"],
+        description=data["description"] or "",
+        weight=float(data["weight"]),
+        scale_min=data["scale_min"],
+        scale_max=data["scale_max"],
+    )
 
 
 @bp.route("/evenements/<slug>/modifier", methods=["GET", "POST"])
@@ -110,10 +152,14 @@ def edit_event(slug: str):
     status = 200
     if rules.validate_on_submit():
         try:
-            editing.save_rules(event, panel_size=rules.panel_size.data,
-                               max_per_organisation=rules.max_per_organisation.data,
-                               duration_min=rules.duration_min.data, qa_min=rules.qa_min.data,
-                               changeover_min=rules.changeover_min.data)
+            editing.save_rules(
+                event,
+                panel_size=rules.panel_size.data,
+                max_per_organisation=rules.max_per_organisation.data,
+                duration_min=rules.duration_min.data,
+                qa_min=rules.qa_min.data,
+                changeover_min=rules.changeover_min.data,
+            )
         except editing.EditError as error:
             flash(str(error), "error")
             status = 422
@@ -122,10 +168,14 @@ def edit_event(slug: str):
             return redirect(url_for("organiser.edit_event", slug=slug))
     elif rules.errors:
         status = 422
-    criteria = db.session.execute(
-        db.select(Criterion).filter_by(event_id=event.id).order_by(Criterion.position)).scalars().all()
-    return render_template("organiser/edit_event.html", event=event, rules=rules, criteria=criteria,
-                           confirm=forms.ConfirmForm()), status
+    criteria = (
+        db.session.execute(db.select(Criterion).filter_by(event_id=event.id).order_by(Criterion.position))
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "organiser/edit_event.html", event=event, rules=rules, criteria=criteria, confirm=forms.ConfirmForm()
+    ), status
 
 
 @bp.route("/evenements/<slug>/modifier/<kind>/nouveau", methods=["GET", "POST"])
@@ -151,8 +201,9 @@ def edit_item(slug: str, kind: str, item_id: int | None = None):
         status = 422
     elif item is not None:
         _prefill(kind, item, form)
-    return render_template("organiser/edit_item.html", event=event, form=form, kind=kind, item=item,
-                           title=KINDS[kind][2]), status
+    return render_template(
+        "organiser/edit_item.html", event=event, form=form, kind=kind, item=item, title=KINDS[kind][2]
+    ), status
 
 
 @bp.route("/evenements/<slug>/modifier/<kind>/<int:item_id>/supprimer", methods=["POST"])
@@ -161,9 +212,13 @@ def delete_item(slug: str, kind: str, item_id: int):
     """Delete a day, room, organisation, pitch or juror that no schedule uses."""
     event = event_for(slug, _permission(kind))
     item = _item(kind, event, item_id)
-    delete = {"jours": editing.delete_day, "salles": editing.delete_room,
-              "organisations": editing.delete_organisation, "pitchs": editing.delete_pitch,
-              "jures": editing.delete_expert}.get(kind)
+    delete = {
+        "jours": editing.delete_day,
+        "salles": editing.delete_room,
+        "organisations": editing.delete_organisation,
+        "pitchs": editing.delete_pitch,
+        "jures": editing.delete_expert,
+    }.get(kind)
     if delete is None or not forms.ConfirmForm().validate_on_submit():
         abort(400)
     try:

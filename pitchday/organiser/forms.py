@@ -37,10 +37,14 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
-    new = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"),
-                        validators=[DataRequired(), Length(min=10, max=200, message=_l("Entre 10 et 200 caractères."))])
-    confirm = PasswordField(_l("Nouveau mot de passe, à nouveau"),
-                            validators=[DataRequired(), EqualTo("new", _l("Les deux mots de passe diffèrent."))])
+    new = PasswordField(
+        _l("Nouveau mot de passe (10 caractères au moins)"),
+        validators=[DataRequired(), Length(min=10, max=200, message=_l("Entre 10 et 200 caractères."))],
+    )
+    confirm = PasswordField(
+        _l("Nouveau mot de passe, à nouveau"),
+        validators=[DataRequired(), EqualTo("new", _l("Les deux mots de passe diffèrent."))],
+    )
 
 
 class ImportEventForm(Form):
@@ -52,9 +56,15 @@ class ConfirmForm(Form):
 
 
 class SolveForm(Form):
-    time_limit = FiniteDecimalField(_l("Durée de calcul maximale (secondes)"), default=30, places=None,
-                              validators=[InputRequired(_l("Indiquez une durée en secondes.")),
-                                          NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
+    time_limit = FiniteDecimalField(
+        _l("Durée de calcul maximale (secondes)"),
+        default=30,
+        places=None,
+        validators=[
+            InputRequired(_l("Indiquez une durée en secondes.")),
+            NumberRange(1, 600, _l("Entre 1 et 600 secondes.")),
+        ],
+    )
 
 
 _CLOCK_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -68,8 +78,12 @@ def _clock_validator(*, may_end_the_day: bool):
         minutes = int(match[1]) * 60 + int(match[2]) if match and int(match[2]) < 60 else None
         latest = 24 * 60 if may_end_the_day else 24 * 60 - 1
         if minutes is None or minutes > latest:
-            raise ValidationError(_l("Heure attendue au format HH:MM, entre 00:00 et %(latest)s, par exemple 14:30.",
-                                     latest="24:00" if may_end_the_day else "23:59"))
+            raise ValidationError(
+                _l(
+                    "Heure attendue au format HH:MM, entre 00:00 et %(latest)s, par exemple 14:30.",
+                    latest="24:00" if may_end_the_day else "23:59",
+                )
+            )
         field.minutes = minutes
 
     return check
@@ -92,21 +106,34 @@ class JurorLockForm(Form):
 
 
 class DelayForm(Form):
-    minutes = IntegerField(_l("Retard (minutes)"), default=15,
-                           validators=[InputRequired(_l("Indiquez un nombre de minutes.")),
-                                       NumberRange(-120, 240, _l("Entre -120 et 240 minutes."))])
+    minutes = IntegerField(
+        _l("Retard (minutes)"),
+        default=15,
+        validators=[
+            InputRequired(_l("Indiquez un nombre de minutes.")),
+            NumberRange(-120, 240, _l("Entre -120 et 240 minutes.")),
+        ],
+    )
     day = SelectField(_l("Jour"), validators=[InputRequired()])
-    after = StringField(_l("Pour les pitchs commençant à partir de"),
-                        validators=[InputRequired(_l("Indiquez une heure.")), _clock])
+    after = StringField(
+        _l("Pour les pitchs commençant à partir de"),
+        validators=[InputRequired(_l("Indiquez une heure.")), _clock],
+    )
     room = SelectField(_l("Salle"), default="")
 
 
 class AbsentForm(Form):
     expert = SelectField(_l("Juré absent"), validators=[InputRequired()])
     day = SelectField(_l("Jour"), validators=[InputRequired()])
-    after = StringField(_l("Absent à partir de"), validators=[InputRequired(_l("Indiquez une heure.")), _clock])
-    time_limit = FiniteDecimalField(_l("Durée de calcul maximale (secondes)"), default=10, places=None,
-                              validators=[InputRequired(), NumberRange(1, 600, _l("Entre 1 et 600 secondes."))])
+    after = StringField(
+        _l("Absent à partir de"), validators=[InputRequired(_l("Indiquez une heure.")), _clock]
+    )
+    time_limit = FiniteDecimalField(
+        _l("Durée de calcul maximale (secondes)"),
+        default=10,
+        places=None,
+        validators=[InputRequired(), NumberRange(1, 600, _l("Entre 1 et 600 secondes."))],
+    )
 
 
 class CsvImportForm(Form):
@@ -119,10 +146,17 @@ _WHOLE = _l("Indiquez un nombre entier.")
 
 
 def _key_field(label) -> StringField:
-    return StringField(label, validators=[
-        InputRequired(_REQUIRED), Length(max=80, message=_l("80 caractères au plus.")),
-        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-               message=_l("Lettres, chiffres, points et tirets seulement (pas d'espace)."))])
+    return StringField(
+        label,
+        validators=[
+            InputRequired(_REQUIRED),
+            Length(max=80, message=_l("80 caractères au plus.")),
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                message=_l("Lettres, chiffres, points et tirets seulement (pas d'espace)."),
+            ),
+        ],
+    )
 
 
 class DayForm(Form):
@@ -151,14 +185,20 @@ class PitchForm(Form):
     sector = StringField(_l("Secteur"), validators=[InputRequired(_REQUIRED), Length(max=80)])
     city = StringField(_l("Ville"), validators=[Length(max=120)])
     topics = StringField(_l("Thèmes (séparés par des virgules)"))
-    duration_min = IntegerField(_l("Durée de présentation (min, vide : celle de l'événement)"),
-                                validators=[Optional(), NumberRange(1, 600, _WHOLE)])
-    qa_min = IntegerField(_l("Durée des questions (min, vide : celle de l'événement)"),
-                          validators=[Optional(), NumberRange(0, 600, _WHOLE)])
+    duration_min = IntegerField(
+        _l("Durée de présentation (min, vide : celle de l'événement)"),
+        validators=[Optional(), NumberRange(1, 600, _WHOLE)],
+    )
+    qa_min = IntegerField(
+        _l("Durée des questions (min, vide : celle de l'événement)"),
+        validators=[Optional(), NumberRange(0, 600, _WHOLE)],
+    )
     rooms = SelectMultipleField(_l("Salles autorisées (aucune : toutes)"))
     windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
-    contact_email = StringField(_l("E-mail du contact de l'entreprise (facultatif : pour la prévenir)"),
-                                validators=[Optional(), Length(max=254)])
+    contact_email = StringField(
+        _l("E-mail du contact de l'entreprise (facultatif : pour la prévenir)"),
+        validators=[Optional(), Length(max=254)],
+    )
 
 
 class ExpertForm(Form):
@@ -170,30 +210,49 @@ class ExpertForm(Form):
     max_pitches = IntegerField(_l("Maximum de pitchs"), validators=[Optional(), NumberRange(0, 1000, _WHOLE)])
     conflicts = SelectMultipleField(_l("Conflits d'intérêts (projets qu'il ne juge pas)"))
     windows = TextAreaField(_l("Disponibilités (vide : toujours) : 2023-11-30 14:00-17:30, ..."))
-    email = StringField(_l("E-mail (facultatif : pour le prévenir des changements)"),
-                        validators=[Optional(), Length(max=254)])
+    email = StringField(
+        _l("E-mail (facultatif : pour le prévenir des changements)"), validators=[Optional(), Length(max=254)]
+    )
 
 
 class RulesForm(Form):
-    panel_size = IntegerField(_l("Jurés par jury"), validators=[InputRequired(_REQUIRED), NumberRange(1, 20, _WHOLE)])
-    max_per_organisation = IntegerField(_l("Au plus par organisation dans un jury (vide : sans limite)"),
-                                        validators=[Optional(), NumberRange(1, 20, _WHOLE)])
-    duration_min = IntegerField(_l("Durée d'une présentation (min)"),
-                                validators=[InputRequired(_REQUIRED), NumberRange(1, 600, _WHOLE)])
-    qa_min = IntegerField(_l("Durée des questions (min)"), validators=[Optional(), NumberRange(0, 600, _WHOLE)])
-    changeover_min = IntegerField(_l("Battement entre deux pitchs (min)"),
-                                  validators=[Optional(), NumberRange(0, 600, _WHOLE)])
+    panel_size = IntegerField(
+        _l("Jurés par jury"), validators=[InputRequired(_REQUIRED), NumberRange(1, 20, _WHOLE)]
+    )
+    max_per_organisation = IntegerField(
+        _l("Au plus par organisation dans un jury (vide : sans limite)"),
+        validators=[Optional(), NumberRange(1, 20, _WHOLE)],
+    )
+    duration_min = IntegerField(
+        _l("Durée d'une présentation (min)"),
+        validators=[InputRequired(_REQUIRED), NumberRange(1, 600, _WHOLE)],
+    )
+    qa_min = IntegerField(
+        _l("Durée des questions (min)"), validators=[Optional(), NumberRange(0, 600, _WHOLE)]
+    )
+    changeover_min = IntegerField(
+        _l("Battement entre deux pitchs (min)"), validators=[Optional(), NumberRange(0, 600, _WHOLE)]
+    )
 
 
 class CriterionForm(Form):
     label = StringField(_l("Critère"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Description"))
-    weight = FiniteDecimalField(_l("Poids"), places=None, validators=[
-        InputRequired(_REQUIRED), NumberRange(0.01, 1000, _l("Un poids positif."))])
-    scale_min = IntegerField(_l("Note la plus basse"), default=0, validators=[
-        InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)])
-    scale_max = IntegerField(_l("Note la plus haute"), default=10, validators=[
-        InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)])
+    weight = FiniteDecimalField(
+        _l("Poids"),
+        places=None,
+        validators=[InputRequired(_REQUIRED), NumberRange(0.01, 1000, _l("Un poids positif."))],
+    )
+    scale_min = IntegerField(
+        _l("Note la plus basse"),
+        default=0,
+        validators=[InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)],
+    )
+    scale_max = IntegerField(
+        _l("Note la plus haute"),
+        default=10,
+        validators=[InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)],
+    )
 
 
 TEAM_ROLE_CODES = ("owner", "planner", "scoring", "viewer")
@@ -206,8 +265,10 @@ def _role_choices() -> list[tuple[str, str]]:
 
 
 class InviteForm(Form):
-    email = EmailField(_l("Adresse e-mail"), validators=[
-        DataRequired(_l("Indiquez l'adresse e-mail de la personne invitée.")), Length(max=254)])
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[DataRequired(_l("Indiquez l'adresse e-mail de la personne invitée.")), Length(max=254)],
+    )
     role = SelectField(_l("Rôle"), validators=[InputRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -225,6 +286,7 @@ class RoleForm(Form):
 
 class AcceptInvitationForm(Form):
     name = StringField(_l("Votre nom"), validators=[Optional(), Length(max=200)])
-    password = PasswordField(_l("Mot de passe"), validators=[
-        DataRequired(_l("Choisissez un mot de passe.")), Length(max=200)])
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(_l("Choisissez un mot de passe.")), Length(max=200)]
+    )
     confirm = PasswordField(_l("Mot de passe (à nouveau)"), validators=[Optional(), Length(max=200)])

@@ -47,5 +47,6 @@ def csv_upload(slug: str, kind: str):
     else:
         flash(_("Choisissez un fichier CSV."), "error")
     # 422 makes the request roll back: nothing of a refused file is kept.
-    return render_template("organiser/csv_import.html", event=event, form=form, kinds=KINDS,
-                           problems=problems, failed_kind=kind), 422
+    return render_template(
+        "organiser/csv_import.html", event=event, form=form, kinds=KINDS, problems=problems, failed_kind=kind
+    ), 422

@@ -27,22 +27,33 @@ def status_label(code: str) -> str:
 
 # How a background solve ended (SolveJob.outcome): what happened, and what the organiser can do.
 JOB_OUTCOMES = {
-    "no_schedule_in_time": _l("Aucun planning trouvé dans le temps imparti : essayez une durée de calcul "
-                              "plus longue."),
+    "no_schedule_in_time": _l(
+        "Aucun planning trouvé dans le temps imparti : essayez une durée de calcul plus longue."
+    ),
     "stopped_before_schedule": _l("Calcul arrêté avant qu'un planning soit trouvé."),
     "stopped_before_start": _l("Calcul annulé avant d'avoir commencé."),
-    "stop_unanswered": _l("Le calcul n'a pas répondu à l'arrêt : il a été clos, avec le meilleur planning "
-                          "qu'il avait transmis s'il y en avait un."),
+    "stop_unanswered": _l(
+        "Le calcul n'a pas répondu à l'arrêt : il a été clos, avec le meilleur planning "
+        "qu'il avait transmis s'il y en avait un."
+    ),
     "solver_error": _l("Le calcul a échoué."),
-    "not_saved": _l("Le planning trouvé n'a pas pu être enregistré : l'événement a changé pendant le calcul. "
-                    "Relancez le calcul."),
-    "worker_lost": _l("Le processus de calcul s'est arrêté sans donner de nouvelles (serveur redémarré ou "
-                      "arrêté). Le meilleur planning qu'il avait transmis est gardé comme brouillon s'il y en "
-                      "avait un ; vous pouvez relancer le calcul."),
-    "never_started": _l("Aucun processus de calcul n'a pris ce calcul en charge : vérifiez que les workers "
-                        "tournent (flask worker), puis relancez."),
-    "queue_unavailable": _l("Le calcul n'a pas pu être confié à la file d'attente (Redis injoignable). "
-                            "Relancez-le dans un instant."),
+    "not_saved": _l(
+        "Le planning trouvé n'a pas pu être enregistré : l'événement a changé pendant le calcul. "
+        "Relancez le calcul."
+    ),
+    "worker_lost": _l(
+        "Le processus de calcul s'est arrêté sans donner de nouvelles (serveur redémarré ou "
+        "arrêté). Le meilleur planning qu'il avait transmis est gardé comme brouillon s'il y en "
+        "avait un ; vous pouvez relancer le calcul."
+    ),
+    "never_started": _l(
+        "Aucun processus de calcul n'a pris ce calcul en charge : vérifiez que les workers "
+        "tournent (flask worker), puis relancez."
+    ),
+    "queue_unavailable": _l(
+        "Le calcul n'a pas pu être confié à la file d'attente (Redis injoignable). "
+        "Relancez-le dans un instant."
+    ),
 }
 
 
@@ -52,8 +63,13 @@ def worker_label(state: dict) -> str:
         return str(_l("En attente d'un processus de calcul.")) if state.get("active") else ""
     if state.get("heartbeat_age") is None:
         return str(_l("Calculé par %(worker)s", worker=state["worker"]))
-    return str(_l("Calcul par %(worker)s — dernier signe de vie il y a %(seconds)s s", worker=state["worker"],
-                  seconds=format_decimal(state["heartbeat_age"], format="0.#")))
+    return str(
+        _l(
+            "Calcul par %(worker)s — dernier signe de vie il y a %(seconds)s s",
+            worker=state["worker"],
+            seconds=format_decimal(state["heartbeat_age"], format="0.#"),
+        )
+    )
 
 
 def job_message(job) -> str:
@@ -67,7 +83,9 @@ def job_message(job) -> str:
 ROLE_LABELS = {
     "owner": _l("propriétaire (tout, et l'équipe)"),
     "planner": _l("planification (agenda, génération, verrous, publication, jour J)"),
-    "scoring": _l("notation (tableau, verrous de notation, liens des jurés, résultats, retours aux entreprises)"),
+    "scoring": _l(
+        "notation (tableau, verrous de notation, liens des jurés, résultats, retours aux entreprises)"
+    ),
     "viewer": _l("lecture seule"),
     "coordinator": _l("coordination du programme (lecture)"),
 }
@@ -85,7 +103,9 @@ TEAM_ERRORS = {
     "last_owner": _l("L'événement doit garder au moins un propriétaire : nommez-en un autre d'abord."),
     "invitation_unknown": _l("Ce lien d'invitation n'existe pas ou a été annulé."),
     "invitation_used": _l("Ce lien d'invitation a déjà servi : connectez-vous avec votre mot de passe."),
-    "invitation_expired": _l("Ce lien d'invitation a expiré : demandez-en un nouveau au propriétaire de l'événement."),
+    "invitation_expired": _l(
+        "Ce lien d'invitation a expiré : demandez-en un nouveau au propriétaire de l'événement."
+    ),
     "password_too_short": _l("Le mot de passe doit compter au moins %(min)d caractères."),
     "wrong_password": _l("Mot de passe incorrect pour ce compte."),
     "passwords_differ": _l("Les deux mots de passe ne sont pas identiques."),

@@ -19,10 +19,17 @@ from pitchday.services.teams import Permission as P
 
 
 def _render_team(event, *, invite_form=None, new_link: str | None = None, status: int = 200):
-    return render_template("organiser/team.html", event=event, members=teams.members_of(event),
-                           invitations=teams.pending_invitations(event), invite_form=invite_form or InviteForm(),
-                           role_form=RoleForm, confirm=ConfirmForm(), role_label=role_label,
-                           new_link=new_link), status
+    return render_template(
+        "organiser/team.html",
+        event=event,
+        members=teams.members_of(event),
+        invitations=teams.pending_invitations(event),
+        invite_form=invite_form or InviteForm(),
+        role_form=RoleForm,
+        confirm=ConfirmForm(),
+        role_label=role_label,
+        new_link=new_link,
+    ), status
 
 
 @bp.route("/evenements/<slug>/equipe")
@@ -56,16 +63,31 @@ def _mail_invitation(invitation: Invitation, link: str) -> None:
     event = invitation.event
 
     def write() -> str:
-        return "\n".join([
-            _("Bonjour,"), "",
-            _("Vous êtes invité·e dans l'équipe d'organisation de %(event)s, avec le rôle : %(role)s.",
-              event=event.name, role=role_label(invitation.role)), "",
-            _("Pour choisir votre mot de passe et rejoindre l'équipe, ouvrez ce lien (il sert une seule fois "
-              "et expire dans 7 jours) : %(link)s", link=link)])
+        return "\n".join(
+            [
+                _("Bonjour,"),
+                "",
+                _(
+                    "Vous êtes invité·e dans l'équipe d'organisation de %(event)s, avec le rôle : %(role)s.",
+                    event=event.name,
+                    role=role_label(invitation.role),
+                ),
+                "",
+                _(
+                    "Pour choisir votre mot de passe et rejoindre l'équipe, ouvrez ce lien (il sert une seule fois "
+                    "et expire dans 7 jours) : %(link)s",
+                    link=link,
+                ),
+            ]
+        )
 
-    mail.queue_message(invitation.email,
-                       mail.subject_in_both(lambda: _("Invitation dans l'équipe de %(event)s", event=event.name)),
-                       mail.in_french_then_english(write), kind="invitation", event=event)
+    mail.queue_message(
+        invitation.email,
+        mail.subject_in_both(lambda: _("Invitation dans l'équipe de %(event)s", event=event.name)),
+        mail.in_french_then_english(write),
+        kind="invitation",
+        event=event,
+    )
 
 
 def _member(event, member_id: int) -> TeamMember:
@@ -85,8 +107,10 @@ def change_role(slug: str, member_id: int):
         except teams.TeamError as error:
             flash(team_error(error), "error")
             return _render_team(event, status=422)
-        flash(_("Rôle de %(email)s : %(role)s.", email=member.organiser.email, role=role_label(member.role)),
-              "success")
+        flash(
+            _("Rôle de %(email)s : %(role)s.", email=member.organiser.email, role=role_label(member.role)),
+            "success",
+        )
     return redirect(url_for("organiser.team", slug=slug))
 
 
@@ -125,23 +149,29 @@ def accept_invitation(invitation_key: str):
     state = teams.invitation_state(invitation_key)
     if not state.usable:
         status = 404 if state.status == "unknown" else 410
-        return render_template("organiser/invitation.html", state=state,
-                               refusal=team_error(teams.TeamError(f"invitation_{state.status}"))), status
+        return render_template(
+            "organiser/invitation.html",
+            state=state,
+            refusal=team_error(teams.TeamError(f"invitation_{state.status}")),
+        ), status
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         if state.account is None and form.password.data != form.confirm.data:
             flash(team_error(teams.TeamError("passwords_differ")), "error")
         else:
             try:
-                account = teams.accept_invitation(invitation_key, password=form.password.data,
-                                                  name=form.name.data or "")
+                account = teams.accept_invitation(
+                    invitation_key, password=form.password.data, name=form.name.data or ""
+                )
             except teams.TeamError as error:
                 flash(team_error(error), "error")
             else:
                 _open_session(account)  # a fresh session, as at login
                 flash(_("Bienvenue dans l'équipe de %(name)s.", name=state.invitation.event.name), "success")
                 return redirect(url_for("organiser.event", slug=state.invitation.event.slug))
-        return render_template("organiser/invitation.html", state=state, form=form, role_label=role_label), 422
+        return render_template(
+            "organiser/invitation.html", state=state, form=form, role_label=role_label
+        ), 422
     return render_template("organiser/invitation.html", state=state, form=form, role_label=role_label)
 
 
@@ -150,8 +180,9 @@ def accept_invitation(invitation_key: str):
 def journal_page(slug: str):
     """The organisers' journal: who generated, published, moved, locked, revoked… (read-only)."""
     event = event_for(slug, P.READ)
-    return render_template("organiser/journal.html", event=event, entries=journal.entries_of(event),
-                           label=journal.label)
+    return render_template(
+        "organiser/journal.html", event=event, entries=journal.entries_of(event), label=journal.label
+    )
 
 
 @bp.route("/programmes/<slug>")

@@ -84,8 +84,12 @@ def _open_session(organiser: Organiser) -> None:
 @login_required
 def dashboard():
     """The organiser's events."""
-    return render_template("organiser/dashboard.html", events=teams.visible_events(current_user),
-                           programmes=teams.coordinated_programmes(current_user), import_form=ImportEventForm())
+    return render_template(
+        "organiser/dashboard.html",
+        events=teams.visible_events(current_user),
+        programmes=teams.coordinated_programmes(current_user),
+        import_form=ImportEventForm(),
+    )
 
 
 @bp.route("/evenements/importer", methods=["POST"])
@@ -100,7 +104,9 @@ def import_event():
         event = event_io.import_event_file(form.event_file.data.read())
         teams.make_owner(event, current_user)
     except event_io.EventFormatError as error:
-        flash(_("Fichier refusé, rien n'a été importé. %(why)s", why=event_io.describe_refusal(error)), "error")
+        flash(
+            _("Fichier refusé, rien n'a été importé. %(why)s", why=event_io.describe_refusal(error)), "error"
+        )
         return redirect(url_for("organiser.dashboard"))
     flash(_("Événement « %(name)s » importé.", name=event.name), "success")
     return redirect(url_for("organiser.event", slug=event.slug))
@@ -111,10 +117,19 @@ def import_event():
 def event(slug: str):
     """One event: its pitches, experts and, for those who handle them, the juror links."""
     event = event_for(slug, P.READ)
-    links = {access.expert_id: access for access in accounts.ensure_juror_links(event)} \
-        if can(event, P.JUROR_LINKS) else {}
-    return render_template("organiser/event.html", event=event, links=links, form=ConfirmForm(),
-                           sendings=mail.sendings(event), unreachable=contacts.unreachable(event))
+    links = (
+        {access.expert_id: access for access in accounts.ensure_juror_links(event)}
+        if can(event, P.JUROR_LINKS)
+        else {}
+    )
+    return render_template(
+        "organiser/event.html",
+        event=event,
+        links=links,
+        form=ConfirmForm(),
+        sendings=mail.sendings(event),
+        unreachable=contacts.unreachable(event),
+    )
 
 
 @bp.route("/evenements/<slug>/export.json")
@@ -123,10 +138,14 @@ def export_event(slug: str):
     """Download the event file."""
     event = event_for(slug, P.READ)
     body = json.dumps(event_io.export_event(event), ensure_ascii=False, indent=2)
-    return body, 200, {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{event.slug}.json"',
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{event.slug}.json"',
+        },
+    )
 
 
 @bp.route("/liens/<int:access_id>/revoquer", methods=["POST"])
@@ -137,13 +156,22 @@ def revoke_link(access_id: int):
     authorise(access.expert.event, P.JUROR_LINKS)
     if ConfirmForm().validate_on_submit():
         if request.form.get("confirmed") != "1":  # one click must not cut a juror off: say what it does first
-            return render_template("organiser/confirm_revoke.html", access=access, expert=access.expert,
-                                   pending=devices.pending_by_juror(access.expert.event).get(access.expert_id, 0),
-                                   form=ConfirmForm())
+            return render_template(
+                "organiser/confirm_revoke.html",
+                access=access,
+                expert=access.expert,
+                pending=devices.pending_by_juror(access.expert.event).get(access.expert_id, 0),
+                form=ConfirmForm(),
+            )
         accounts.revoke_juror_link(access)
         accounts.issue_juror_link(access.expert)
-        flash(_("L'ancien lien de %(name)s ne fonctionne plus ; un nouveau lien a été créé.",
-                name=access.expert.name), "success")
+        flash(
+            _(
+                "L'ancien lien de %(name)s ne fonctionne plus ; un nouveau lien a été créé.",
+                name=access.expert.name,
+            ),
+            "success",
+        )
     return redirect(url_for("organiser.event", slug=access.expert.event.slug))
 
 
@@ -164,7 +192,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     return target
 
-from pitchday.organiser import (
+
+from pitchday.organiser import (  # noqa: E402  (after bp: these modules add their pages to it)
     editing,  # noqa: F401  (registers the editing pages on bp)
     imports,  # noqa: F401  (registers the CSV import pages on bp)
     team,  # noqa: F401  (registers the team, invitation, journal and programme pages on bp)

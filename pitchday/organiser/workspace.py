@@ -47,11 +47,17 @@ def workspace(slug: str):
     job = solving.latest_job(event)
     if job is not None:
         solving.refresh(job)
-    return render_template("organiser/workspace.html", event=event, job=job, form=SolveForm(),
-                           confirm=ConfirmForm(), versions=planning.versions_of(event),
-                           published=agenda.latest_published(event),
-                           idle_experts=planning.experts_who_cannot_sit(event),
-                           worker_label=worker_label(solving.job_state(job)) if job else "")
+    return render_template(
+        "organiser/workspace.html",
+        event=event,
+        job=job,
+        form=SolveForm(),
+        confirm=ConfirmForm(),
+        versions=planning.versions_of(event),
+        published=agenda.latest_published(event),
+        idle_experts=planning.experts_who_cannot_sit(event),
+        worker_label=worker_label(solving.job_state(job)) if job else "",
+    )
 
 
 @bp.route("/evenements/<slug>/planning/generer", methods=["POST"])
@@ -80,8 +86,9 @@ def job_status(slug: str, job_id: int):
     state["status_label"] = status_label(job.status)
     state["message"] = job_message(job)
     state["worker_label"] = worker_label(state)
-    state["version_url"] = url_for("organiser.version", slug=slug, version_id=job.version_id) \
-        if job.version_id else None
+    state["version_url"] = (
+        url_for("organiser.version", slug=slug, version_id=job.version_id) if job.version_id else None
+    )
     return jsonify(state)
 
 
@@ -111,10 +118,16 @@ def version(slug: str, version_id: int):
     shown = _version(event, version_id)
     published = agenda.latest_published(event)
     compare_id = request.args.get("comparer", type=row_id)
-    compared = _version(event, compare_id) if compare_id else (
-        published if published and published.id != shown.id else None)
+    compared = (
+        _version(event, compare_id)
+        if compare_id
+        else (published if published and published.id != shown.id else None)
+    )
     context = {
-        "event": event, "version": shown, "published": published, "compared": compared,
+        "event": event,
+        "version": shown,
+        "published": published,
+        "compared": compared,
         "grid": _grid(event, shown),
         "breakdown": planning.soft_breakdown(event, shown) if shown.sessions else [],
         "terms": planning.terms_table(event, shown) if shown.sessions else [],
@@ -124,9 +137,12 @@ def version(slug: str, version_id: int):
         "versions": planning.versions_of(event),
         "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
         "locked_jurors": {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id},
-        "confirm": ConfirmForm(), "solve_form": SolveForm(time_limit=10),
-        "move_form": _move_form(event), "juror_lock_form": _juror_lock_form(event),
-        "delay_form": _delay_form(event), "absent_form": _absent_form(event),
+        "confirm": ConfirmForm(),
+        "solve_form": SolveForm(time_limit=10),
+        "move_form": _move_form(event),
+        "juror_lock_form": _juror_lock_form(event),
+        "delay_form": _delay_form(event),
+        "absent_form": _absent_form(event),
     }
     return render_template("organiser/version.html", **context)
 
@@ -136,8 +152,16 @@ def _grid(event: Event, shown: ScheduleVersion) -> list[dict]:
     days = []
     for day in agenda.agenda_by_day(shown):
         starts = sorted({s.start_min for s in day.sessions})
-        rows = [(start, [[s for s in day.sessions if s.start_min == start and s.room_id == room.id]
-                         for room in event.rooms]) for start in starts]
+        rows = [
+            (
+                start,
+                [
+                    [s for s in day.sessions if s.start_min == start and s.room_id == room.id]
+                    for room in event.rooms
+                ],
+            )
+            for start in starts
+        ]
         days.append({"date": day.date, "rows": rows})
     return days
 
@@ -180,8 +204,11 @@ def _back(slug: str, version_id: int):
 
 
 def _form_errors(form) -> str:
-    return " ".join(_("%(field)s : %(error)s", field=getattr(form, name).label.text, error=msg)
-                    for name, msgs in form.errors.items() for msg in msgs)
+    return " ".join(
+        _("%(field)s : %(error)s", field=getattr(form, name).label.text, error=msg)
+        for name, msgs in form.errors.items()
+        for msg in msgs
+    )
 
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/publier", methods=["POST"])
@@ -206,9 +233,14 @@ def _flash_who_is_told(experts: list, pitches: list) -> None:
     """Who the publication writes to, and who it concerns but cannot reach (no address)."""
     told = [e for e in experts if e.email] + [p for p in pitches if p.contact_email]
     if told:
-        flash(ngettext("%(num)d message part vers les personnes concernées (jurés et entreprises déplacés).",
-                       "%(num)d messages partent vers les personnes concernées (jurés et entreprises déplacés).",
-                       len(told)), "success")
+        flash(
+            ngettext(
+                "%(num)d message part vers les personnes concernées (jurés et entreprises déplacés).",
+                "%(num)d messages partent vers les personnes concernées (jurés et entreprises déplacés).",
+                len(told),
+            ),
+            "success",
+        )
     silent = [e.name for e in experts if not e.email] + [p.company for p in pitches if not p.contact_email]
     if silent:
         flash(_("Sans adresse e-mail, non prévenus : %(names)s.", names=", ".join(silent)), "error")
@@ -225,8 +257,12 @@ def replan(slug: str, version_id: int):
         flash(_form_errors(form), "error")
         return _back(slug, version_id)
     try:
-        solving.start_solve(event, time_limit=float(form.time_limit.data), spec=planning.replan_spec(event, base),
-                            note=_("Re-planification depuis la version %(id)d", id=base.id))
+        solving.start_solve(
+            event,
+            time_limit=float(form.time_limit.data),
+            spec=planning.replan_spec(event, base),
+            note=_("Re-planification depuis la version %(id)d", id=base.id),
+        )
     except solving.SolveError as error:
         flash(str(error), "error")
         return _back(slug, version_id)
@@ -244,9 +280,13 @@ def move(slug: str, version_id: int):
         flash(_form_errors(form), "error")
         return _back(slug, version_id)
     try:
-        moved = planning.move_pitch(base, _of_event(Pitch, event, form.pitch.data),
-                                    day=date.fromisoformat(form.day.data), start=form.start.minutes,
-                                    room=_of_event(Room, event, form.room.data))
+        moved = planning.move_pitch(
+            base,
+            _of_event(Pitch, event, form.pitch.data),
+            day=date.fromisoformat(form.day.data),
+            start=form.start.minutes,
+            room=_of_event(Room, event, form.room.data),
+        )
     except planning.PlanningError as error:
         _flash_reasons(error, _("Déplacement refusé :"))
         return _back(slug, version_id)
@@ -264,8 +304,10 @@ def lock_session(slug: str, session_id: int):
         abort(404)  # another event's session: as if it did not exist
     if ConfirmForm().validate_on_submit():
         planning.lock_session(session)
-        flash(_("%(pitch)s est verrouillé à cet horaire et dans cette salle.", pitch=session.pitch.company),
-              "success")
+        flash(
+            _("%(pitch)s est verrouillé à cet horaire et dans cette salle.", pitch=session.pitch.company),
+            "success",
+        )
     return _back(slug, session.version_id)
 
 
@@ -277,7 +319,9 @@ def lock_juror(slug: str, version_id: int):
     form = _juror_lock_form(event)
     if form.validate_on_submit():
         try:
-            planning.lock_juror(_of_event(Pitch, event, form.pitch.data), _of_event(Expert, event, form.expert.data))
+            planning.lock_juror(
+                _of_event(Pitch, event, form.pitch.data), _of_event(Expert, event, form.expert.data)
+            )
             flash(_("Juré verrouillé dans ce jury."), "success")
         except planning.PlanningError as error:
             _flash_reasons(error, "")
@@ -308,8 +352,13 @@ def delay(slug: str, version_id: int):
         return _back(slug, version_id)
     room = _of_event(Room, event, form.room.data) if form.room.data else None
     try:
-        shifted = planning.delay(base, day=date.fromisoformat(form.day.data), after=form.after.minutes,
-                                 minutes=form.minutes.data, room=room)
+        shifted = planning.delay(
+            base,
+            day=date.fromisoformat(form.day.data),
+            after=form.after.minutes,
+            minutes=form.minutes.data,
+            room=room,
+        )
     except planning.PlanningError as error:
         _flash_reasons(error, _("Décalage refusé :"))
         return _back(slug, version_id)
@@ -334,9 +383,12 @@ def absent(slug: str, version_id: int):
     expert = _of_event(Expert, event, form.expert.data)
     planning.mark_absent(expert, day=day, from_min=after)
     try:
-        solving.start_solve(event, time_limit=float(form.time_limit.data),
-                            spec=planning.replan_spec(event, base, frozen_before=(day, after)),
-                            note=_("Remplacement de %(name)s", name=expert.name))
+        solving.start_solve(
+            event,
+            time_limit=float(form.time_limit.data),
+            spec=planning.replan_spec(event, base, frozen_before=(day, after)),
+            note=_("Remplacement de %(name)s", name=expert.name),
+        )
     except solving.SolveError as error:
         flash(str(error), "error")
         return _back(slug, version_id)
@@ -349,8 +401,14 @@ def export_csv(slug: str, version_id: int):
     """The schedule as a CSV file for spreadsheets."""
     event = event_for(slug, P.READ)
     body = exports.schedule_csv(event, _version(event, version_id))
-    return body, 200, {"Content-Type": "text/csv; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.csv"'}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.csv"',
+        },
+    )
 
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/planning.json")
@@ -359,8 +417,14 @@ def export_schedule(slug: str, version_id: int):
     """The schedule file (pitchday-schedule/1)."""
     event = event_for(slug, P.READ)
     body = json.dumps(exports.schedule_file(_version(event, version_id)), ensure_ascii=False, indent=2)
-    return body, 200, {"Content-Type": "application/json; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.json"'}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.json"',
+        },
+    )
 
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/imprimer")
@@ -369,8 +433,9 @@ def print_agenda(slug: str, version_id: int):
     """The agenda laid out for A4 paper."""
     event = event_for(slug, P.READ)
     shown = _version(event, version_id)
-    return render_template("organiser/print_agenda.html", event=event, version=shown,
-                           days=agenda.agenda_by_day(shown))
+    return render_template(
+        "organiser/print_agenda.html", event=event, version=shown, days=agenda.agenda_by_day(shown)
+    )
 
 
 @bp.route("/evenements/<slug>/jures/<expert_key>.ics")
@@ -380,8 +445,14 @@ def juror_calendar(slug: str, expert_key: str):
     event = event_for(slug, P.READ)
     expert = _of_event(Expert, event, expert_key)
     body = calendar.juror_calendar(expert, agenda.latest_published(event))
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"'}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"',
+        },
+    )
 
 
 @bp.route("/evenements/<slug>/cartes")
@@ -389,6 +460,7 @@ def juror_calendar(slug: str, expert_key: str):
 def access_cards(slug: str):
     """Printable access cards: each juror's personal link and its QR code, several per A4 page."""
     event = event_for(slug, P.JUROR_LINKS)
-    cards = exports.access_cards(accounts.ensure_juror_links(event),
-                                 lambda token: absolute_url("juror.day", token=token))
+    cards = exports.access_cards(
+        accounts.ensure_juror_links(event), lambda token: absolute_url("juror.day", token=token)
+    )
     return render_template("organiser/cards.html", event=event, cards=cards)

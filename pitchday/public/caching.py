@@ -87,15 +87,18 @@ def public_memo() -> PublicMemo:
     extensions = current_app.extensions
     if _EXTENSION_KEY not in extensions:
         with _CREATE_LOCK:
-            extensions.setdefault(_EXTENSION_KEY, PublicMemo(
-                current_app.config.get("PUBLIC_MEMO_SECONDS", PUBLIC_MEMO_SECONDS)))
+            extensions.setdefault(
+                _EXTENSION_KEY, PublicMemo(current_app.config.get("PUBLIC_MEMO_SECONDS", PUBLIC_MEMO_SECONDS))
+            )
     return extensions[_EXTENSION_KEY]
 
 
 @sa_event.listens_for(Session, "after_flush")
 def _note_public_change(session: Session, _context) -> None:
-    if any(not isinstance(instance, _UNSHOWN_MODELS)
-           for instance in (*session.new, *session.dirty, *session.deleted)):
+    if any(
+        not isinstance(instance, _UNSHOWN_MODELS)
+        for instance in (*session.new, *session.dirty, *session.deleted)
+    ):
         session.info[_CHANGED_KEY] = True
 
 
@@ -110,8 +113,9 @@ def _keep_after_rollback(session: Session) -> None:
     session.info.pop(_CHANGED_KEY, None)
 
 
-def cached_response(key: Iterable[object], last_modified: datetime | None,
-                    build: Callable[[], Response | str | bytes]) -> Response:
+def cached_response(
+    key: Iterable[object], last_modified: datetime | None, build: Callable[[], Response | str | bytes]
+) -> Response:
     """The response ``build`` makes, with validators; a 304 without calling it when the visitor has it.
 
     A visitor's page is rendered once per ETag and process; an organiser's (their menu, their

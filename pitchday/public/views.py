@@ -85,28 +85,61 @@ def event(slug: str):
     """An event's programme: the published agenda, or the pitches until one is published."""
     facts: ProgrammeFacts = public_memo().get(("programme", slug), lambda: _programme_facts(slug))
     sector, room = request.args.get("secteur", ""), request.args.get("salle", "")
-    only = AgendaFilter(sector=sector if sector in facts.sectors else "", room=room if room in facts.room_keys else "")
+    only = AgendaFilter(
+        sector=sector if sector in facts.sectors else "", room=room if room in facts.room_keys else ""
+    )
 
     def render() -> str:
-        event = db.session.get(Event, facts.event_id, options=[
-            selectinload(Event.pitches), selectinload(Event.rooms), selectinload(Event.days).selectinload(EventDay.breaks)])
-        version = db.session.get(ScheduleVersion, facts.version_id, options=[
-            selectinload(ScheduleVersion.sessions).options(joinedload(ScheduledSession.pitch),
-                                                           joinedload(ScheduledSession.room))]) if facts.version_id else None
+        event = db.session.get(
+            Event,
+            facts.event_id,
+            options=[
+                selectinload(Event.pitches),
+                selectinload(Event.rooms),
+                selectinload(Event.days).selectinload(EventDay.breaks),
+            ],
+        )
+        version = (
+            db.session.get(
+                ScheduleVersion,
+                facts.version_id,
+                options=[
+                    selectinload(ScheduleVersion.sessions).options(
+                        joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)
+                    )
+                ],
+            )
+            if facts.version_id
+            else None
+        )
         days = agenda.public_agenda(version) if version else []
-        return render_template("public/event.html", event=event, version=version, only=only, days=days,
-                               sectors=list(facts.sectors), any_shown=any(day.shows_any(only) for day in days))
+        return render_template(
+            "public/event.html",
+            event=event,
+            version=version,
+            only=only,
+            days=days,
+            sectors=list(facts.sectors),
+            any_shown=any(day.shows_any(only) for day in days),
+        )
 
-    return cached_response(_page_key(facts.content_stamp, "agenda", only.sector, only.room),
-                           facts.last_modified, render)
+    return cached_response(
+        _page_key(facts.content_stamp, "agenda", only.sector, only.room), facts.last_modified, render
+    )
 
 
 def _programme_facts(slug: str) -> ProgrammeFacts:
     event = _event_or_404(slug)
     version = agenda.latest_published(event)
-    return ProgrammeFacts(event.id, version.id if version else None, _content_stamp(event, version),
-                          _last_modified(event, version), tuple(agenda.sectors(event)),
-                          frozenset(room.key for room in event.rooms), event.timezone)
+    return ProgrammeFacts(
+        event.id,
+        version.id if version else None,
+        _content_stamp(event, version),
+        _last_modified(event, version),
+        tuple(agenda.sectors(event)),
+        frozenset(room.key for room in event.rooms),
+        event.timezone,
+    )
 
 
 @bp.route("/e/<slug>/maintenant")
@@ -115,8 +148,14 @@ def now_page(slug: str):
     event = _event_or_404(slug)
     version = agenda.latest_published(event)
     state = now_next.now_next(event, version, _clock(event.timezone))
-    return render_template("public/now.html", event=event, state=state, override=request.args.get("now", ""),
-                           feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
+    return render_template(
+        "public/now.html",
+        event=event,
+        state=state,
+        override=request.args.get("now", ""),
+        feed_url=_feed_url(event),
+        poll_seconds=POLL_SECONDS,
+    )
 
 
 @bp.route("/e/<slug>/salle/<room_key>")
@@ -127,8 +166,14 @@ def room_board(slug: str, room_key: str):
     version = agenda.latest_published(event)
     state = now_next.now_next(event, version, _clock(event.timezone))
     room_state = next(r for r in state.rooms if r.room.id == room.id)
-    return render_template("public/room_board.html", event=event, state=state, room_state=room_state,
-                           feed_url=_feed_url(event), poll_seconds=POLL_SECONDS)
+    return render_template(
+        "public/room_board.html",
+        event=event,
+        state=state,
+        room_state=room_state,
+        feed_url=_feed_url(event),
+        poll_seconds=POLL_SECONDS,
+    )
 
 
 @bp.route("/e/<slug>/maintenant.json")
@@ -144,8 +189,9 @@ def now_feed(slug: str):
         state = now_next.now_next(event, agenda.latest_published(event), clock)
         return json.dumps(_now_next_json(state), ensure_ascii=False, separators=(",", ":")).encode()
 
-    body = public_memo().get(("now", facts.event_id, clock.replace(second=0, microsecond=0), str(get_locale())),
-                             build)
+    body = public_memo().get(
+        ("now", facts.event_id, clock.replace(second=0, microsecond=0), str(get_locale())), build
+    )
     return content_etag_response(body, "application/json")
 
 
@@ -180,10 +226,15 @@ def results(slug: str):
     version = agenda.latest_published(event)
 
     def render() -> str:
-        return render_template("public/results.html", event=event, ranking=ranking.public_results(event) or [])
+        return render_template(
+            "public/results.html", event=event, ranking=ranking.public_results(event) or []
+        )
 
-    return cached_response(_page_key(_content_stamp(event, version), "results", event.results_published, _results_stamp(event)),
-                           None, render)
+    return cached_response(
+        _page_key(_content_stamp(event, version), "results", event.results_published, _results_stamp(event)),
+        None,
+        render,
+    )
 
 
 @bp.route("/langue/<lang>")
@@ -198,9 +249,12 @@ def switch_language(lang: str):
 
 
 def _event_or_404(slug: str) -> Event:
-    return db.one_or_404(db.select(Event).filter_by(slug=slug),
-                         description=_("Aucun événement ne porte ce nom. Vérifiez le lien, ou choisissez "
-                                       "un événement depuis l'accueil."))
+    return db.one_or_404(
+        db.select(Event).filter_by(slug=slug),
+        description=_(
+            "Aucun événement ne porte ce nom. Vérifiez le lien, ou choisissez un événement depuis l'accueil."
+        ),
+    )
 
 
 def _room_or_404(event: Event, room_key: str) -> Room:
@@ -221,7 +275,14 @@ def _content_stamp(event: Event, version: ScheduleVersion | None) -> str:
     public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
     public_data += [(r.key, r.name) for r in event.rooms]
     public_data += [(b.start_min, b.end_min, b.label) for day in event.days for b in day.breaks]
-    facts = [event.id, event.name, event.venue, event.results_published, version.id if version else None, public_data]
+    facts = [
+        event.id,
+        event.name,
+        event.venue,
+        event.results_published,
+        version.id if version else None,
+        public_data,
+    ]
     return hashlib.sha256(repr(facts).encode()).hexdigest()[:24]
 
 
@@ -247,18 +308,33 @@ def _now_next_json(state: now_next.NowNext) -> dict:
     def pitch(session: ScheduledSession | None) -> dict | None:
         if session is None:
             return None
-        return {"key": session.pitch.key, "company": session.pitch.company, "title": session.pitch.title,
-                "city": session.pitch.city, "sector": session.pitch.sector,
-                "start": format_clock(session.start_min), "end": format_clock(session.end_min),
-                "day": "" if session.date == today else format_date(session.date, "full")}
+        return {
+            "key": session.pitch.key,
+            "company": session.pitch.company,
+            "title": session.pitch.title,
+            "city": session.pitch.city,
+            "sector": session.pitch.sector,
+            "start": format_clock(session.start_min),
+            "end": format_clock(session.end_min),
+            "day": "" if session.date == today else format_date(session.date, "full"),
+        }
 
     return {
         "version": state.version.number if state.version else None,
         "now": state.at.isoformat(timespec="minutes"),
         "clock": f"{state.at.hour:02d}:{state.at.minute:02d}",
         "today": format_date(today, "full"),
-        "rooms": [{"key": r.room.key, "name": r.room.name, "current": pitch(r.current), "next": pitch(r.next),
-                   "in_break": r.in_break, "break": r.break_label} for r in state.rooms],
+        "rooms": [
+            {
+                "key": r.room.key,
+                "name": r.room.name,
+                "current": pitch(r.current),
+                "next": pitch(r.next),
+                "in_break": r.in_break,
+                "break": r.break_label,
+            }
+            for r in state.rooms
+        ],
     }
 
 
@@ -274,8 +350,10 @@ def _results_stamp(event: Event) -> object:
     """Results can change while marks come in: the page validates against the latest mark."""
     if not event.results_published:
         return None
-    return tuple(db.session.execute(
-        db.select(db.func.count(Score.id), db.func.max(Score.updated_at))
-        .join(Pitch, Score.pitch_id == Pitch.id)
-        .where(Pitch.event_id == event.id)
-    ).one())
+    return tuple(
+        db.session.execute(
+            db.select(db.func.count(Score.id), db.func.max(Score.updated_at))
+            .join(Pitch, Score.pitch_id == Pitch.id)
+            .where(Pitch.event_id == event.id)
+        ).one()
+    )

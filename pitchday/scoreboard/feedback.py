@@ -27,8 +27,12 @@ def company_link(token: str) -> str:
 def feedback_overview(slug: str):
     """Every pitch with how far its feedback has come: written, hidden, released, its link."""
     event = event_for(slug, P.FEEDBACK)
-    return render_template("scoreboard/feedback_overview.html", event=event, states=feedback.overview(event),
-                           company_link=company_link)
+    return render_template(
+        "scoreboard/feedback_overview.html",
+        event=event,
+        states=feedback.overview(event),
+        company_link=company_link,
+    )
 
 
 @bp.route("/<slug>/retours/<int:pitch_id>")
@@ -57,7 +61,10 @@ def feedback_edit(slug: str, pitch_id: int, expert_key: str):
         except feedback.FeedbackError as refusal:
             return _render_pitch(event, pitch, form_errors={expert_key: [refusal.message]}), refusal.status
         if changed:
-            flash(_("Retour de %(name)s enregistré tel que l'entreprise le lira.", name=row.expert.name), "success")
+            flash(
+                _("Retour de %(name)s enregistré tel que l'entreprise le lira.", name=row.expert.name),
+                "success",
+            )
     return _back(event, pitch)
 
 
@@ -87,10 +94,18 @@ def feedback_release(slug: str, pitch_id: int):
         if already:
             flash(_("Le retour de %(company)s était déjà publié.", company=pitch.company), "success")
         elif message is not None:
-            flash(_("Retour publié ; son lien part par e-mail à %(address)s.", address=message.recipient), "success")
+            flash(
+                _("Retour publié ; son lien part par e-mail à %(address)s.", address=message.recipient),
+                "success",
+            )
         else:
-            flash(_("Retour publié. Aucune adresse e-mail pour %(company)s : envoyez-lui son lien vous-même.",
-                    company=pitch.company), "success")
+            flash(
+                _(
+                    "Retour publié. Aucune adresse e-mail pour %(company)s : envoyez-lui son lien vous-même.",
+                    company=pitch.company,
+                ),
+                "success",
+            )
     return _back(event, pitch)
 
 
@@ -101,7 +116,10 @@ def feedback_withdraw(slug: str, pitch_id: int):
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
     if ActionForm().validate_on_submit() and feedback.withdraw(pitch):
-        flash(_("Retour de %(company)s retiré : son lien ne montre plus rien.", company=pitch.company), "success")
+        flash(
+            _("Retour de %(company)s retiré : son lien ne montre plus rien.", company=pitch.company),
+            "success",
+        )
     return _back(event, pitch)
 
 
@@ -116,8 +134,12 @@ def feedback_rank(slug: str, pitch_id: int):
         decision = feedback.release_of(pitch)
         show = not (decision is not None and decision.show_rank)
         feedback.set_show_rank(pitch, show)
-        flash(_("Le rang sera montré à l'entreprise.") if show else _("Le rang n'est plus montré à l'entreprise."),
-              "success")
+        flash(
+            _("Le rang sera montré à l'entreprise.")
+            if show
+            else _("Le rang n'est plus montré à l'entreprise."),
+            "success",
+        )
     return _back(event, pitch)
 
 
@@ -129,8 +151,10 @@ def feedback_new_link(slug: str, pitch_id: int):
     pitch = _pitch_or_404(event, pitch_id)
     if ActionForm().validate_on_submit():
         feedback.replace_link(pitch)
-        flash(_("Nouveau lien créé pour %(company)s ; les précédents ne marchent plus.", company=pitch.company),
-              "success")
+        flash(
+            _("Nouveau lien créé pour %(company)s ; les précédents ne marchent plus.", company=pitch.company),
+            "success",
+        )
     return _back(event, pitch)
 
 
@@ -141,7 +165,9 @@ def feedback_revoke_link(slug: str, pitch_id: int):
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
     if ActionForm().validate_on_submit() and feedback.revoke_links(pitch):
-        flash(_("Lien de %(company)s révoqué : il ne mène plus nulle part.", company=pitch.company), "success")
+        flash(
+            _("Lien de %(company)s révoqué : il ne mène plus nulle part.", company=pitch.company), "success"
+        )
     return _back(event, pitch)
 
 
@@ -152,8 +178,12 @@ def _set_hidden(slug: str, pitch_id: int, expert_key: str, *, hidden: bool):
     if row is None:
         flash(_("Ce juré n'a écrit aucun retour sur ce pitch."), "error")
     elif ActionForm().validate_on_submit() and feedback.set_hidden(row, hidden):
-        flash(_("Retour de %(name)s masqué à l'entreprise.", name=row.expert.name) if hidden
-              else _("Retour de %(name)s de nouveau visible pour l'entreprise.", name=row.expert.name), "success")
+        flash(
+            _("Retour de %(name)s masqué à l'entreprise.", name=row.expert.name)
+            if hidden
+            else _("Retour de %(name)s de nouveau visible pour l'entreprise.", name=row.expert.name),
+            "success",
+        )
     return _back(event, pitch)
 
 
@@ -172,8 +202,14 @@ def _form_errors(form: ModerationForm) -> list[str]:
 def _render_pitch(event: Event, pitch: Pitch, form_errors: dict[str, list[str]] | None = None):
     link = feedback.current_link(pitch)
     return render_template(
-        "scoreboard/feedback_pitch.html", event=event, pitch=pitch, rows=feedback.feedback_of_pitch(pitch),
-        decision=feedback.release_of(pitch), link=company_link(link.token) if link else None,
+        "scoreboard/feedback_pitch.html",
+        event=event,
+        pitch=pitch,
+        rows=feedback.feedback_of_pitch(pitch),
+        decision=feedback.release_of(pitch),
+        link=company_link(link.token) if link else None,
         form=ActionForm(),
-        shown_strengths=feedback.shown_strengths, shown_improvements=feedback.shown_improvements,
-        form_errors=form_errors or {})
+        shown_strengths=feedback.shown_strengths,
+        shown_improvements=feedback.shown_improvements,
+        form_errors=form_errors or {},
+    )

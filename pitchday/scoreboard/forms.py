@@ -15,19 +15,24 @@ class ActionForm(Form):
 
 
 class LockDelayForm(Form):
-    lock_after_min = IntegerField(_l("Verrouillage automatique (minutes après la fin du pitch)"),
-                                  validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)])
+    lock_after_min = IntegerField(
+        _l("Verrouillage automatique (minutes après la fin du pitch)"),
+        validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)],
+    )
 
 
 def sent(form, field) -> None:
     """The field is in the request, even empty: a request without it must not blank the company's text."""
     if not field.raw_data:
-        raise StopValidation(_l("« %(field)s » manque dans l'envoi : rechargez la page et réessayez.",
-                                field=field.label.text))
+        raise StopValidation(
+            _l("« %(field)s » manque dans l'envoi : rechargez la page et réessayez.", field=field.label.text)
+        )
 
 
 class ModerationForm(Form):
     """The organiser's wording of one juror's feedback for the company (an empty text is a choice)."""
 
     strengths = TextAreaField(_l("Points forts"), validators=[sent, Length(max=MAX_FEEDBACK_LENGTH)])
-    improvements = TextAreaField(_l("Pistes d'amélioration"), validators=[sent, Length(max=MAX_FEEDBACK_LENGTH)])
+    improvements = TextAreaField(
+        _l("Pistes d'amélioration"), validators=[sent, Length(max=MAX_FEEDBACK_LENGTH)]
+    )

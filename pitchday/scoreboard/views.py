@@ -40,14 +40,23 @@ def board_payload(event_id: int) -> dict:
 def board(slug: str):
     """The live board of an event."""
     event = event_for(slug, P.READ)
-    strips = [(profile, charts.juror_strip(profile, _("Ses totaux"), _("Les autres jurés, mêmes pitchs")))
-              for profile in ranking.juror_profiles(event)]
+    strips = [
+        (profile, charts.juror_strip(profile, _("Ses totaux"), _("Les autres jurés, mêmes pitchs")))
+        for profile in ranking.juror_profiles(event)
+    ]
     return render_template(
-        "scoreboard/board.html", event=event, board=ranking.board(event), version=scoring.last_change(event.id),
-        strips=strips, form=ActionForm(), devices=_device_rows(event),
+        "scoreboard/board.html",
+        event=event,
+        board=ranking.board(event),
+        version=scoring.last_change(event.id),
+        strips=strips,
+        form=ActionForm(),
+        devices=_device_rows(event),
         devices_poll_seconds=current_app.config["BOARD_DEVICES_POLL_SECONDS"],
         delay_form=LockDelayForm(lock_after_min=scoring.settings_of(event).lock_after_min),
-        min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION, spread=ranking.DISAGREEMENT_SPREAD)
+        min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION,
+        spread=ranking.DISAGREEMENT_SPREAD,
+    )
 
 
 @bp.route("/<slug>/flux")
@@ -55,15 +64,25 @@ def board(slug: str):
 def stream(slug: str):
     """Server-sent events: the board each time a mark or a lock changes."""
     event = event_for(slug, P.READ)
-    last_seen = request.headers.get("Last-Event-ID", "")  # a number the stream sent, or anything a client made up
+    last_seen = request.headers.get(
+        "Last-Event-ID", ""
+    )  # a number the stream sent, or anything a client made up
     events = live.event_stream(
-        event.id, scoring.last_change, board_payload,
+        event.id,
+        scoring.last_change,
+        board_payload,
         max_seconds=current_app.config.get("SCOREBOARD_STREAM_SECONDS", 300),
         heartbeat_seconds=current_app.config.get("SCOREBOARD_HEARTBEAT_SECONDS", 15),
-        last_seen=int(last_seen) if last_seen.isascii() and last_seen.isdigit() and len(last_seen) <= 18 else None,
-        long_streams=current_app.config["SCOREBOARD_LONG_STREAMS"])
-    return Response(stream_with_context(events), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        last_seen=int(last_seen)
+        if last_seen.isascii() and last_seen.isdigit() and len(last_seen) <= 18
+        else None,
+        long_streams=current_app.config["SCOREBOARD_LONG_STREAMS"],
+    )
+    return Response(
+        stream_with_context(events),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @bp.route("/<slug>/pitchs/<int:pitch_id>/verrouiller", methods=["POST"])
@@ -97,12 +116,20 @@ def publish_results(slug: str):
         if not event.results_published and request.form.get("confirmed") != "1":
             unfinished = ranking.unfinished_pitches(event)
             if unfinished:
-                return render_template("scoreboard/confirm_publish.html", event=event, unfinished=unfinished,
-                                       form=ActionForm(), devices=[row for row in _device_rows(event)
-                                                                   if row["pending"]])
+                return render_template(
+                    "scoreboard/confirm_publish.html",
+                    event=event,
+                    unfinished=unfinished,
+                    form=ActionForm(),
+                    devices=[row for row in _device_rows(event) if row["pending"]],
+                )
         scoring.set_results_published(event, not event.results_published)
-        flash(_("Résultats publiés.") if event.results_published else _("Résultats retirés des pages publiques."),
-              "success")
+        flash(
+            _("Résultats publiés.")
+            if event.results_published
+            else _("Résultats retirés des pages publiques."),
+            "success",
+        )
     return redirect(url_for("scoreboard.board", slug=slug))
 
 
@@ -125,10 +152,15 @@ def lock_delay(slug: str):
 def audit(slug: str):
     """Every change of a mark, a comment or a lock, latest first (read-only)."""
     event = event_for(slug, P.READ)
-    return render_template("scoreboard/audit.html", event=event, entries=scoring.audit_log(event),
-                           local_time=partial(scoring.event_local_time, event),
-                           experts={e.id: e for e in event.experts}, pitches={p.id: p for p in event.pitches},
-                           criteria={c.id: c for c in rubric.criteria_of(event)})
+    return render_template(
+        "scoreboard/audit.html",
+        event=event,
+        entries=scoring.audit_log(event),
+        local_time=partial(scoring.event_local_time, event),
+        experts={e.id: e for e in event.experts},
+        pitches={p.id: p for p in event.pitches},
+        criteria={c.id: c for c in rubric.criteria_of(event)},
+    )
 
 
 @bp.route("/<slug>/notes.csv")
@@ -152,44 +184,73 @@ def _set_lock(slug: str, pitch_id: int, *, locked: bool):
     pitch = db.one_or_404(db.select(Pitch).filter_by(id=pitch_id, event_id=event.id))
     if ActionForm().validate_on_submit():
         scoring.set_lock(pitch, locked, current_user.email)
-        flash(_("Notation de %(company)s verrouillée.", company=pitch.company) if locked
-              else _("Notation de %(company)s rouverte.", company=pitch.company), "success")
+        flash(
+            _("Notation de %(company)s verrouillée.", company=pitch.company)
+            if locked
+            else _("Notation de %(company)s rouverte.", company=pitch.company),
+            "success",
+        )
     return redirect(url_for("scoreboard.board", slug=slug))
 
 
 def _csv_response(body: str, filename: str) -> Response:
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Content-Type": "text/csv; charset=utf-8"})
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
 
 
 def _device_rows(event: Event) -> list[dict]:
     """Each juror device's state, worded in the organiser's language (the board's table and its JSON)."""
     offline_after = current_app.config["JUROR_OFFLINE_AFTER_SECONDS"]
-    return [{"juror": state.juror, "device": state.short_id, "kind": _device_kind(state.kind),
-             "last_seen": scoring.event_local_time(event, state.last_seen_at).strftime("%H:%M:%S"),
-             "pending": state.pending, "online": state.online, "status": device_status(state)}
-            for state in devices.states_of(event, offline_after)]
+    return [
+        {
+            "juror": state.juror,
+            "device": state.short_id,
+            "kind": _device_kind(state.kind),
+            "last_seen": scoring.event_local_time(event, state.last_seen_at).strftime("%H:%M:%S"),
+            "pending": state.pending,
+            "online": state.online,
+            "status": device_status(state),
+        }
+        for state in devices.states_of(event, offline_after)
+    ]
 
 
 def device_status(state: devices.DeviceState) -> str:
-    """"à jour", "en ligne — 2 notes en cours d'envoi", "hors ligne depuis 4 min — 3 notes en attente"."""
+    """ "à jour", "en ligne — 2 notes en cours d'envoi", "hors ligne depuis 4 min — 3 notes en attente"."""
     count = state.pending
     if state.online:
         if not count:
             return _("à jour")
-        return ngettext("en ligne — %(count)s note en cours d'envoi", "en ligne — %(count)s notes en cours d'envoi",
-                        count, count=format_number(count))
+        return ngettext(
+            "en ligne — %(count)s note en cours d'envoi",
+            "en ligne — %(count)s notes en cours d'envoi",
+            count,
+            count=format_number(count),
+        )
     minutes = state.silent_seconds // 60
-    since = (_("hors ligne depuis %(minutes)s min", minutes=format_number(minutes)) if minutes
-             else _("hors ligne depuis moins d'une minute"))
-    held = (ngettext("%(count)s note en attente", "%(count)s notes en attente", count, count=format_number(count))
-            if count else _("rien en attente"))
+    since = (
+        _("hors ligne depuis %(minutes)s min", minutes=format_number(minutes))
+        if minutes
+        else _("hors ligne depuis moins d'une minute")
+    )
+    held = (
+        ngettext("%(count)s note en attente", "%(count)s notes en attente", count, count=format_number(count))
+        if count
+        else _("rien en attente")
+    )
     return _("%(since)s — %(held)s", since=since, held=held)
 
 
 def _device_kind(kind: str) -> str:
-    return {"tablet": _("tablette"), "phone": _("téléphone"), "computer": _("ordinateur")}.get(kind, _("appareil"))
+    return {"tablet": _("tablette"), "phone": _("téléphone"), "computer": _("ordinateur")}.get(
+        kind, _("appareil")
+    )
 
 
-from pitchday.scoreboard import feedback  # noqa: F401  (registers the feedback moderation pages on bp)
+from pitchday.scoreboard import feedback  # noqa: E402, F401  (registers the feedback moderation pages on bp)

@@ -48,7 +48,8 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
 def authenticate(email: str, password: str) -> Organiser | None:
     """The organiser with these credentials, or None; the hash is upgraded when costs rise."""
     organiser = db.session.execute(
-        db.select(Organiser).filter_by(email=email.strip().lower())).scalar_one_or_none()
+        db.select(Organiser).filter_by(email=email.strip().lower())
+    ).scalar_one_or_none()
     if organiser is None or not organiser.active:
         _hasher.hash(password)  # spend the same time, so timing does not reveal which emails exist
         return None
@@ -87,8 +88,9 @@ def change_password(organiser: Organiser, current: str, new: str) -> None:
     except (VerificationError, InvalidHashError):
         raise AccountError(_("Le mot de passe actuel est incorrect.")) from None
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("Le mot de passe doit compter au moins %(count)d caractères.",
-                             count=MIN_PASSWORD_LENGTH))
+        raise AccountError(
+            _("Le mot de passe doit compter au moins %(count)d caractères.", count=MIN_PASSWORD_LENGTH)
+        )
     organiser.password_hash = _hasher.hash(new)
     end_sessions(organiser)
 
@@ -119,24 +121,32 @@ def ensure_juror_links(event: Event) -> list[JurorAccess]:
 
 
 def current_juror_link(expert: Expert) -> JurorAccess | None:
-    return db.session.execute(
-        db.select(JurorAccess)
-        .filter_by(expert_id=expert.id, revoked_at=None)
-        .order_by(JurorAccess.created_at.desc(), JurorAccess.id.desc())
-    ).scalars().first()
+    return (
+        db.session.execute(
+            db.select(JurorAccess)
+            .filter_by(expert_id=expert.id, revoked_at=None)
+            .order_by(JurorAccess.created_at.desc(), JurorAccess.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def revoke_juror_link(access: JurorAccess) -> None:
     if access.revoked_at is None:
         access.revoked_at = datetime.now(UTC)
         db.session.flush()
-        journal.record(access.expert.event, "link.revoked", subject=access.expert.name,
-                       before={"link": access.id})
+        journal.record(
+            access.expert.event, "link.revoked", subject=access.expert.name, before={"link": access.id}
+        )
 
 
 # One query, built once: every juror request (each autosave) needs the expert and their event next.
-_ACCESS_BY_TOKEN = (db.select(JurorAccess).where(JurorAccess.token == bindparam("token"))
-                    .options(joinedload(JurorAccess.expert).joinedload(Expert.event)))
+_ACCESS_BY_TOKEN = (
+    db.select(JurorAccess)
+    .where(JurorAccess.token == bindparam("token"))
+    .options(joinedload(JurorAccess.expert).joinedload(Expert.event))
+)
 
 
 def juror_from_token(token: str) -> Expert | None:
@@ -151,4 +161,5 @@ def juror_from_token(token: str) -> Expert | None:
 
 def organiser_by_email(email: str) -> Organiser | None:
     return db.session.execute(
-        db.select(Organiser).filter_by(email=(email or "").strip().lower())).scalar_one_or_none()
+        db.select(Organiser).filter_by(email=(email or "").strip().lower())
+    ).scalar_one_or_none()

@@ -50,8 +50,9 @@ class AgendaFilter:
     room: str = ""
 
     def keeps(self, session: ScheduledSession) -> bool:
-        return ((not self.sector or session.pitch.sector == self.sector)
-                and (not self.room or session.room.key == self.room))
+        return (not self.sector or session.pitch.sector == self.sector) and (
+            not self.room or session.room.key == self.room
+        )
 
 
 EVERYTHING = AgendaFilter()
@@ -62,15 +63,20 @@ def latest_published_id(event_id):
 
     ``event_id``: a value, a column or a bound parameter (the jurors' hot path prepares its statement once).
     """
-    return (db.select(ScheduleVersion.id)
-            .where(ScheduleVersion.event_id == event_id, ScheduleVersion.number.is_not(None))
-            .order_by(ScheduleVersion.number.desc()).limit(1).scalar_subquery())
+    return (
+        db.select(ScheduleVersion.id)
+        .where(ScheduleVersion.event_id == event_id, ScheduleVersion.number.is_not(None))
+        .order_by(ScheduleVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def latest_published(event: Event) -> ScheduleVersion | None:
     """The schedule the public sees (``latest_published_id``)."""
     return db.session.execute(
-        db.select(ScheduleVersion).where(ScheduleVersion.id == latest_published_id(event.id))).scalar_one_or_none()
+        db.select(ScheduleVersion).where(ScheduleVersion.id == latest_published_id(event.id))
+    ).scalar_one_or_none()
 
 
 def agenda_by_day(version: ScheduleVersion) -> list[AgendaDay]:
@@ -87,8 +93,7 @@ def public_agenda(version: ScheduleVersion) -> list[PublicDay]:
         sessions_by_date.setdefault(session.date, []).append(session)
     days = []
     for day in version.event.days:
-        items = [AgendaItem(s.start_min, s.end_min, session=s)
-                 for s in sessions_by_date.get(day.date, [])]
+        items = [AgendaItem(s.start_min, s.end_min, session=s) for s in sessions_by_date.get(day.date, [])]
         items += [AgendaItem(b.start_min, b.end_min, label=b.label) for b in day.breaks]
         if sessions_by_date.get(day.date):
             items.sort(key=lambda item: (item.start_min, item.session.room.position if item.session else -1))
@@ -106,12 +111,14 @@ def sessions_of_expert(expert: Expert) -> list[ScheduledSession]:
     version = latest_published(expert.event)
     if version is None:
         return []
-    return list(db.session.execute(
-        db.select(ScheduledSession)
-        .join(PanelSeat)
-        .where(ScheduledSession.version_id == version.id, PanelSeat.expert_id == expert.id)
-        .order_by(ScheduledSession.date, ScheduledSession.start_min)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(ScheduledSession)
+            .join(PanelSeat)
+            .where(ScheduledSession.version_id == version.id, PanelSeat.expert_id == expert.id)
+            .order_by(ScheduledSession.date, ScheduledSession.start_min)
+        ).scalars()
+    )
 
 
 def local_moment(day: date, minutes: int, timezone: str) -> datetime:

@@ -32,8 +32,9 @@ def local_datetime(event: Event, session_date, minutes: int) -> datetime:
     return local_moment(session_date, minutes, event.timezone)
 
 
-def calendar_feed(event: Event, version: ScheduleVersion | None, *, name: str,
-                  only: AgendaFilter = EVERYTHING) -> bytes:
+def calendar_feed(
+    event: Event, version: ScheduleVersion | None, *, name: str, only: AgendaFilter = EVERYTHING
+) -> bytes:
     """The pitches of the version that the filter keeps, as an .ics file (empty before publication)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -84,14 +85,23 @@ def juror_calendar(expert: Expert, version: ScheduleVersion | None) -> bytes:
         entry.add("summary", _("Jury : %(company)s", company=s.pitch.company))
         entry.add("location", f"{s.room.name}, {event.venue}")
         others = ", ".join(seat.expert.name for seat in s.seats if seat.expert_id != expert.id)
-        entry.add("description", _("%(title)s\nSecteur : %(sector)s\nAvec : %(others)s",
-                                   title=s.pitch.title, sector=s.pitch.sector, others=others))
+        entry.add(
+            "description",
+            _(
+                "%(title)s\nSecteur : %(sector)s\nAvec : %(others)s",
+                title=s.pitch.title,
+                sector=s.pitch.sector,
+                others=others,
+            ),
+        )
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _pitch_event(event: Event, version: ScheduleVersion, session: ScheduledSession, stamp: datetime) -> CalendarEvent:
+def _pitch_event(
+    event: Event, version: ScheduleVersion, session: ScheduledSession, stamp: datetime
+) -> CalendarEvent:
     pitch = session.pitch
     entry = CalendarEvent()
     entry.add("uid", pitch_uid(event, session))

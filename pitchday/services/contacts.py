@@ -52,8 +52,9 @@ def addresses_in_file(data: dict, section: str, key: str) -> dict[str, str]:
         try:
             address = checked_address(record[key])
         except InvalidAddress:
-            raise EventFormatError.invalid(f"{section}[{index}].{key}", record[key],
-                                           "an e-mail address, e.g. contact@entreprise.fr") from None
+            raise EventFormatError.invalid(
+                f"{section}[{index}].{key}", record[key], "an e-mail address, e.g. contact@entreprise.fr"
+            ) from None
         if address:
             found[str(record.get("id"))] = address
     return found
@@ -84,5 +85,7 @@ class Unreachable:
 
 
 def unreachable(event: Event) -> Unreachable:
-    return Unreachable(experts=[expert for expert in event.experts if not expert.email],
-                       pitches=[pitch for pitch in event.pitches if not pitch.contact_email])
+    return Unreachable(
+        experts=[expert for expert in event.experts if not expert.email],
+        pitches=[pitch for pitch in event.pitches if not pitch.contact_email],
+    )

@@ -35,7 +35,11 @@ PITCH_COLUMNS = [
     ("duree_min", False, _l("durée de la présentation en minutes (sinon celle de l'événement)")),
     ("questions_min", False, _l("durée des questions en minutes (sinon celle de l'événement)")),
     ("salles", False, _l("identifiants des salles autorisées, séparés par des virgules (vide : toutes)")),
-    ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
+    (
+        "disponibilites",
+        False,
+        _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)"),
+    ),
     ("email_contact", False, _l("e-mail du contact de l'entreprise, pour la prévenir (vide : personne)")),
 ]
 EXPERT_COLUMNS = [
@@ -46,7 +50,11 @@ EXPERT_COLUMNS = [
     ("min_pitchs", False, _l("nombre minimum de pitchs à juger")),
     ("max_pitchs", False, _l("nombre maximum de pitchs à juger")),
     ("conflits", False, _l("identifiants des projets qu'il ne doit pas juger, séparés par des virgules")),
-    ("disponibilites", False, _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)")),
+    (
+        "disponibilites",
+        False,
+        _l("créneaux « AAAA-MM-JJ HH:MM-HH:MM » séparés par des virgules (vide : toujours)"),
+    ),
     ("email", False, _l("e-mail du juré, pour le prévenir des changements (vide : personne)")),
 ]
 
@@ -115,10 +123,16 @@ def _rows(reader, columns: list[tuple[str, bool, str]]) -> list[tuple[int, dict[
         raise CsvImportError([CsvProblem(1, "", "le fichier est vide.")]) from None
     names = [_normalise(h) for h in header]
     known = {name for name, _required, _what in columns}
-    problems = [CsvProblem(1, h, "colonne inconnue (voir la liste des colonnes attendues).")
-                for h, name in zip(header, names) if name and name not in known]
-    problems += [CsvProblem(1, name, "colonne obligatoire absente.")
-                 for name, required, _what in columns if required and name not in names]
+    problems = [
+        CsvProblem(1, h, "colonne inconnue (voir la liste des colonnes attendues).")
+        for h, name in zip(header, names, strict=True)
+        if name and name not in known
+    ]
+    problems += [
+        CsvProblem(1, name, "colonne obligatoire absente.")
+        for name, required, _what in columns
+        if required and name not in names
+    ]
     if problems:
         raise CsvImportError(problems)
     rows = []
@@ -126,11 +140,15 @@ def _rows(reader, columns: list[tuple[str, bool, str]]) -> list[tuple[int, dict[
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
             rows.append((line, {"__extra__": f"{len(cells)} valeurs pour {len(names)} colonnes"}))
             continue
-        rows.append((line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)
-                            if name}))
+        rows.append(
+            (
+                line,
+                {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names) if name},
+            )
+        )
     return rows
 
 
@@ -157,8 +175,10 @@ def import_pitches(event: Event, raw: bytes) -> list[Pitch]:
         pitch.city, pitch.topics = row.get("ville", ""), _list(row, "themes")
         pitch.duration_min, pitch.qa_min = duration, qa
         pitch.allowed_rooms = [PitchRoom(room=rooms[k], position=i) for i, k in enumerate(allowed)]
-        pitch.windows = [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
-                         for i, (d, s, e) in enumerate(windows)]
+        pitch.windows = [
+            AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
+            for i, (d, s, e) in enumerate(windows)
+        ]
         pitch.contact_email = contact_email
         if pitch not in event.pitches:
             event.pitches.append(pitch)
@@ -184,8 +204,11 @@ def import_experts(event: Event, raw: bytes) -> list[Expert]:
         org_text = _required(row, "organisation")
         organisation = organisations.get(org_text.lower())
         if organisation is None:
-            raise _RowError("organisation", f"organisation « {org_text} » inconnue (organisations : "
-                                            f"{', '.join(o.key for o in event.organisations)}).")
+            raise _RowError(
+                "organisation",
+                f"organisation « {org_text} » inconnue (organisations : "
+                f"{', '.join(o.key for o in event.organisations)}).",
+            )
         low = _whole(row, "min_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
         high = _whole(row, "max_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
         if low is not None and high is not None and low > high:
@@ -200,8 +223,10 @@ def import_experts(event: Event, raw: bytes) -> list[Expert]:
         expert.name, expert.organisation, expert.topics = name, organisation, _list(row, "themes")
         expert.min_pitches, expert.max_pitches = low, high
         expert.conflicts = [ExpertConflict(pitch=pitches[k], position=i) for i, k in enumerate(conflicts)]
-        expert.windows = [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
-                          for i, (d, s, e) in enumerate(windows)]
+        expert.windows = [
+            AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
+            for i, (d, s, e) in enumerate(windows)
+        ]
         expert.email = email
         if expert not in event.experts:
             event.experts.append(expert)
@@ -219,8 +244,13 @@ def _import(event: Event, rows: list[tuple[int, dict[str, str]]], apply: Callabl
     with db.session.no_autoflush:
         for line, row in rows:
             if "__extra__" in row:
-                problems.append(CsvProblem(line, "", f"trop de valeurs sur la ligne ({row['__extra__']}) ; "
-                                                     "un point-virgule de trop ?"))
+                problems.append(
+                    CsvProblem(
+                        line,
+                        "",
+                        f"trop de valeurs sur la ligne ({row['__extra__']}) ; un point-virgule de trop ?",
+                    )
+                )
                 continue
             try:
                 done.append(apply(row, seen))
@@ -319,7 +349,9 @@ def _windows(row: dict[str, str], event: Event, grid: int) -> list[tuple[date, i
         except ValueError:
             raise _RowError("disponibilites", f"« {part} » : date ou heure impossible.") from None
         if on not in days:
-            raise _RowError("disponibilites", f"le {on.strftime('%d/%m/%Y')} n'est pas un jour de l'événement.")
+            raise _RowError(
+                "disponibilites", f"le {on.strftime('%d/%m/%Y')} n'est pas un jour de l'événement."
+            )
         if end <= start:
             raise _RowError("disponibilites", f"« {part} » : la fin doit venir après le début.")
         if start % grid or end % grid:

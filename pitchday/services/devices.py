@@ -76,7 +76,9 @@ def report_of(body: object) -> DeviceReport | None:
     return DeviceReport(device_id, pending, kind if kind in KINDS else "")
 
 
-def heard(expert: Expert, report: DeviceReport | None, offline_after: float, now: datetime | None = None) -> None:
+def heard(
+    expert: Expert, report: DeviceReport | None, offline_after: float, now: datetime | None = None
+) -> None:
     """Note that the device was heard from now, holding ``report.pending`` changes not yet sent.
 
     One read; a write only when the count or the kind changed, or the last write is older than
@@ -88,34 +90,61 @@ def heard(expert: Expert, report: DeviceReport | None, offline_after: float, now
     refresh = timedelta(seconds=min(REFRESH_SECONDS, offline_after / 3))
     now = _naive(now or datetime.now(UTC))
     known = db.session.execute(
-        db.select(JurorDevice.pending, JurorDevice.kind, JurorDevice.last_seen_at)
-        .where(JurorDevice.expert_id == expert.id, JurorDevice.device_id == report.device_id)).first()
-    if known is not None and known.pending == report.pending and known.kind == (report.kind or known.kind) \
-            and now - known.last_seen_at < refresh:
+        db.select(JurorDevice.pending, JurorDevice.kind, JurorDevice.last_seen_at).where(
+            JurorDevice.expert_id == expert.id, JurorDevice.device_id == report.device_id
+        )
+    ).first()
+    if (
+        known is not None
+        and known.pending == report.pending
+        and known.kind == (report.kind or known.kind)
+        and now - known.last_seen_at < refresh
+    ):
         return
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    values = {"event_id": expert.event_id, "expert_id": expert.id, "device_id": report.device_id,
-              "kind": report.kind, "first_seen_at": now, "last_seen_at": now, "pending": report.pending}
+    values = {
+        "event_id": expert.event_id,
+        "expert_id": expert.id,
+        "device_id": report.device_id,
+        "kind": report.kind,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "pending": report.pending,
+    }
     changes = {"last_seen_at": now, "pending": report.pending}
     if report.kind:
         changes["kind"] = report.kind
-    db.session.execute(insert(JurorDevice).values(**values)
-                       .on_conflict_do_update(index_elements=["expert_id", "device_id"], set_=changes))
+    db.session.execute(
+        insert(JurorDevice)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["expert_id", "device_id"], set_=changes)
+    )
 
 
 def states_of(event: Event, offline_after: int, now: datetime | None = None) -> list[DeviceState]:
     """Every device of the event's jurors, jurors in name order, a juror's latest-heard device first."""
     now = _naive(now or datetime.now(UTC))
     rows = db.session.execute(
-        db.select(JurorDevice, Expert.name).join(Expert, Expert.id == JurorDevice.expert_id)
+        db.select(JurorDevice, Expert.name)
+        .join(Expert, Expert.id == JurorDevice.expert_id)
         .where(JurorDevice.event_id == event.id)
-        .order_by(Expert.name, JurorDevice.last_seen_at.desc())).all()
+        .order_by(Expert.name, JurorDevice.last_seen_at.desc())
+    ).all()
     states = []
     for device, name in rows:
         silent = max(0, int((now - device.last_seen_at).total_seconds()))
-        states.append(DeviceState(device.expert_id, name, device.device_id, device.kind,
-                                  device.last_seen_at.replace(tzinfo=UTC), silent, device.pending,
-                                  online=silent < offline_after))
+        states.append(
+            DeviceState(
+                device.expert_id,
+                name,
+                device.device_id,
+                device.kind,
+                device.last_seen_at.replace(tzinfo=UTC),
+                silent,
+                device.pending,
+                online=silent < offline_after,
+            )
+        )
     return states
 
 
@@ -123,7 +152,9 @@ def pending_by_juror(event: Event) -> dict[int, int]:
     """Changes still held by each juror's devices (expert id -> count), for the organiser's confirmations."""
     rows = db.session.execute(
         db.select(JurorDevice.expert_id, db.func.sum(JurorDevice.pending))
-        .where(JurorDevice.event_id == event.id, JurorDevice.pending > 0).group_by(JurorDevice.expert_id))
+        .where(JurorDevice.event_id == event.id, JurorDevice.pending > 0)
+        .group_by(JurorDevice.expert_id)
+    )
     return {expert_id: int(total) for expert_id, total in rows}
 
 

@@ -60,7 +60,9 @@ def check_event(event: Event) -> None:
             sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
     except (sio.EventFormatError, ValueError) as error:
         why = describe_refusal(error) if isinstance(error, sio.EventFormatError) else str(error)
-        raise EditError(_("Modification refusée : l'événement ne serait plus valide (%(why)s).", why=why)) from None
+        raise EditError(
+            _("Modification refusée : l'événement ne serait plus valide (%(why)s).", why=why)
+        ) from None
     db.session.flush()
 
 
@@ -76,28 +78,40 @@ def parse_windows(text: str) -> list[tuple[date, int, int]]:
         try:
             if not match:
                 raise ValueError
-            windows.append((date.fromisoformat(match[1]), sio.parse_clock(match[2].zfill(5)),
-                            sio.parse_clock(match[3].zfill(5))))
+            windows.append(
+                (
+                    date.fromisoformat(match[1]),
+                    sio.parse_clock(match[2].zfill(5)),
+                    sio.parse_clock(match[3].zfill(5)),
+                )
+            )
         except ValueError:
-            raise EditError(_("« %(part)s » : créneau attendu au format AAAA-MM-JJ HH:MM-HH:MM.", part=part)) from None
+            raise EditError(
+                _("« %(part)s » : créneau attendu au format AAAA-MM-JJ HH:MM-HH:MM.", part=part)
+            ) from None
         if windows[-1][2] <= windows[-1][1]:
             raise EditError(_("« %(part)s » : la fin doit venir après le début.", part=part))
     return windows
 
 
 def format_windows(windows: list[AvailabilityWindow]) -> str:
-    return ", ".join(f"{w.date.isoformat()} {sio.format_clock(w.start_min)}-{sio.format_clock(w.end_min)}"
-                     for w in windows)
+    return ", ".join(
+        f"{w.date.isoformat()} {sio.format_clock(w.start_min)}-{sio.format_clock(w.end_min)}" for w in windows
+    )
 
 
 def _windows(text: str) -> list[AvailabilityWindow]:
-    return [AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
-            for i, (d, s, e) in enumerate(parse_windows(text))]
+    return [
+        AvailabilityWindow(position=i, date=d, start_min=s, end_min=e)
+        for i, (d, s, e) in enumerate(parse_windows(text))
+    ]
 
 
 def _unique_key(items: list, key: str, item: object, kind: str) -> None:
     if any(other.key == key and other is not item for other in items):
-        raise EditError(_("L'identifiant « %(key)s » est déjà pris par un(e) autre %(kind)s.", key=key, kind=kind))
+        raise EditError(
+            _("L'identifiant « %(key)s » est déjà pris par un(e) autre %(kind)s.", key=key, kind=kind)
+        )
 
 
 def _position(items: list) -> int:
@@ -117,18 +131,23 @@ class DayInput:
 
 def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
     if any(other.date == values.date and other is not day for other in event.days):
-        raise EditError(_("Le %(date)s est déjà un jour de l'événement.", date=values.date.strftime("%d/%m/%Y")))
+        raise EditError(
+            _("Le %(date)s est déjà un jour de l'événement.", date=values.date.strftime("%d/%m/%Y"))
+        )
     breaks = []
     for i, line in enumerate(line.strip() for line in values.breaks.splitlines() if line.strip()):
         match = _BREAK.fullmatch(line)
         try:
             start, end = sio.parse_clock(match[1].zfill(5)), sio.parse_clock(match[2].zfill(5))
         except (TypeError, ValueError):
-            raise EditError(_("« %(line)s » : pause attendue au format HH:MM-HH:MM libellé.", line=line)) from None
+            raise EditError(
+                _("« %(line)s » : pause attendue au format HH:MM-HH:MM libellé.", line=line)
+            ) from None
         breaks.append(DayBreak(position=i, start_min=start, end_min=end, label=match[3].strip()))
     if day is None:
-        day = EventDay(position=_position(event.days), date=values.date, start_min=values.start,
-                       end_min=values.end)
+        day = EventDay(
+            position=_position(event.days), date=values.date, start_min=values.start, end_min=values.end
+        )
         event.days.append(day)
     day.date, day.start_min, day.end_min = values.date, values.start, values.end
     day.breaks = breaks
@@ -140,8 +159,11 @@ def delete_day(day: EventDay) -> None:
     event = day.event
     if len(event.days) == 1:
         raise EditError(_("Un événement garde au moins un jour."))
-    _refuse_if_scheduled(ScheduledSession.date == day.date, ScheduledSession.pitch.has(event_id=event.id),
-                         what=_("le %(date)s", date=day.date.strftime("%d/%m/%Y")))
+    _refuse_if_scheduled(
+        ScheduledSession.date == day.date,
+        ScheduledSession.pitch.has(event_id=event.id),
+        what=_("le %(date)s", date=day.date.strftime("%d/%m/%Y")),
+    )
     event.days.remove(day)
     check_event(event)
 
@@ -168,17 +190,22 @@ def delete_room(room: Room) -> None:
     check_event(event)
 
 
-def save_organisation(event: Event, organisation: Organisation | None, *, key: str, name: str,
-                      required: bool) -> Organisation:
+def save_organisation(
+    event: Event, organisation: Organisation | None, *, key: str, name: str, required: bool
+) -> Organisation:
     _unique_key(event.organisations, key, organisation, _("organisation"))
     if organisation is None:
         organisation = Organisation(position=_position(event.organisations), key=key, name=name)
         event.organisations.append(organisation)
     organisation.key, organisation.name = key, name
     if required and organisation.panel_required_rank is None:
-        organisation.panel_required_rank = max(
-            (o.panel_required_rank for o in event.organisations if o.panel_required_rank is not None),
-            default=-1) + 1
+        organisation.panel_required_rank = (
+            max(
+                (o.panel_required_rank for o in event.organisations if o.panel_required_rank is not None),
+                default=-1,
+            )
+            + 1
+        )
     elif not required:
         organisation.panel_required_rank = None
     check_event(event)
@@ -187,7 +214,9 @@ def save_organisation(event: Event, organisation: Organisation | None, *, key: s
 
 def delete_organisation(organisation: Organisation) -> None:
     if organisation.experts:
-        raise EditError(_("%(name)s a encore des jurés : changez-les d'organisation d'abord.", name=organisation.name))
+        raise EditError(
+            _("%(name)s a encore des jurés : changez-les d'organisation d'abord.", name=organisation.name)
+        )
     organisation.event.organisations.remove(organisation)
     check_event(organisation.event)
 
@@ -219,7 +248,9 @@ def save_pitch(event: Event, pitch: Pitch | None, values: PitchInput) -> Pitch:
     pitch.key, pitch.company, pitch.title = values.key, values.company, values.title
     pitch.sector, pitch.city, pitch.topics = values.sector, values.city, split_list(values.topics)
     pitch.duration_min, pitch.qa_min = values.duration_min, values.qa_min
-    pitch.allowed_rooms = [PitchRoom(room=rooms[k], position=i) for i, k in enumerate(values.rooms) if k in rooms]
+    pitch.allowed_rooms = [
+        PitchRoom(room=rooms[k], position=i) for i, k in enumerate(values.rooms) if k in rooms
+    ]
     pitch.windows = _windows(values.windows)
     pitch.contact_email = _address(values.contact_email)
     check_event(event)
@@ -230,8 +261,12 @@ def _address(value: str | None) -> str | None:
     try:
         return contacts.checked_address(value)
     except contacts.InvalidAddress as error:
-        raise EditError(_("« %(value)s » n'est pas une adresse e-mail : vérifiez-la (ex. contact@entreprise.fr).",
-                          value=error.value)) from None
+        raise EditError(
+            _(
+                "« %(value)s » n'est pas une adresse e-mail : vérifiez-la (ex. contact@entreprise.fr).",
+                value=error.value,
+            )
+        ) from None
 
 
 def delete_pitch(pitch: Pitch) -> None:
@@ -255,7 +290,11 @@ class ExpertInput:
 
 def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Expert:
     _unique_key(event.experts, values.key, expert, _("juré"))
-    if values.min_pitches is not None and values.max_pitches is not None and values.min_pitches > values.max_pitches:
+    if (
+        values.min_pitches is not None
+        and values.max_pitches is not None
+        and values.min_pitches > values.max_pitches
+    ):
         raise EditError(_("Le maximum de pitchs doit être au moins égal au minimum."))
     organisation = next((o for o in event.organisations if o.key == values.organisation), None)
     if organisation is None:
@@ -267,8 +306,9 @@ def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Exp
     expert.key, expert.name, expert.organisation = values.key, values.name, organisation
     expert.topics = split_list(values.topics)
     expert.min_pitches, expert.max_pitches = values.min_pitches, values.max_pitches
-    expert.conflicts = [ExpertConflict(pitch=pitches[k], position=i)
-                        for i, k in enumerate(values.conflicts) if k in pitches]
+    expert.conflicts = [
+        ExpertConflict(pitch=pitches[k], position=i) for i, k in enumerate(values.conflicts) if k in pitches
+    ]
     expert.windows = _windows(values.windows)
     expert.email = _address(values.email)
     check_event(event)
@@ -277,8 +317,13 @@ def save_expert(event: Event, expert: Expert | None, values: ExpertInput) -> Exp
 
 def delete_expert(expert: Expert) -> None:
     if db.session.execute(db.select(PanelSeat.session_id).filter_by(expert_id=expert.id)).first():
-        raise EditError(_("%(name)s siège dans un jury d'un planning enregistré : "
-                          "indiquez plutôt son absence (re-planification).", name=expert.name))
+        raise EditError(
+            _(
+                "%(name)s siège dans un jury d'un planning enregistré : "
+                "indiquez plutôt son absence (re-planification).",
+                name=expert.name,
+            )
+        )
     expert.event.experts.remove(expert)
     check_event(expert.event)
 
@@ -286,8 +331,15 @@ def delete_expert(expert: Expert) -> None:
 # --- panel rules and rubric -----------------------------------------------------------------------
 
 
-def save_rules(event: Event, *, panel_size: int, max_per_organisation: int | None, duration_min: int,
-               qa_min: int | None, changeover_min: int | None) -> None:
+def save_rules(
+    event: Event,
+    *,
+    panel_size: int,
+    max_per_organisation: int | None,
+    duration_min: int,
+    qa_min: int | None,
+    changeover_min: int | None,
+) -> None:
     before = _rules_of(event)
     event.panel_size, event.panel_max_per_organisation = panel_size, max_per_organisation
     event.duration_min, event.qa_min, event.changeover_min = duration_min, qa_min, changeover_min
@@ -297,31 +349,57 @@ def save_rules(event: Event, *, panel_size: int, max_per_organisation: int | Non
 
 
 def _rules_of(event: Event) -> dict:
-    return {"panel_size": event.panel_size, "max_per_organisation": event.panel_max_per_organisation,
-            "duration_min": event.duration_min, "qa_min": event.qa_min, "changeover_min": event.changeover_min}
+    return {
+        "panel_size": event.panel_size,
+        "max_per_organisation": event.panel_max_per_organisation,
+        "duration_min": event.duration_min,
+        "qa_min": event.qa_min,
+        "changeover_min": event.changeover_min,
+    }
 
 
 def _criterion_of(criterion: Criterion | None) -> dict | None:
     if criterion is None:
         return None
-    return {"label": criterion.label, "description": criterion.description, "weight": criterion.weight,
-            "scale": [criterion.scale_min, criterion.scale_max]}
+    return {
+        "label": criterion.label,
+        "description": criterion.description,
+        "weight": criterion.weight,
+        "scale": [criterion.scale_min, criterion.scale_max],
+    }
 
 
-def save_criterion(event: Event, criterion: Criterion | None, *, label: str, description: str, weight: float,
-                   scale_min: int, scale_max: int) -> Criterion:
+def save_criterion(
+    event: Event,
+    criterion: Criterion | None,
+    *,
+    label: str,
+    description: str,
+    weight: float,
+    scale_min: int,
+    scale_max: int,
+) -> Criterion:
     if scale_min >= scale_max:
         raise EditError(_("Le bas de l'échelle doit être plus petit que le haut."))
     if not -SCALE_BOUND <= scale_min < scale_max <= SCALE_BOUND or scale_max - scale_min > MAX_SCALE_STEPS:
-        raise EditError(_("Échelle de %(low)d à %(high)d refusée : au plus %(steps)d points d'écart, "
-                          "entre %(min)d et %(max)d.", low=scale_min, high=scale_max, steps=MAX_SCALE_STEPS,
-                          min=-SCALE_BOUND, max=SCALE_BOUND))
+        raise EditError(
+            _(
+                "Échelle de %(low)d à %(high)d refusée : au plus %(steps)d points d'écart, "
+                "entre %(min)d et %(max)d.",
+                low=scale_min,
+                high=scale_max,
+                steps=MAX_SCALE_STEPS,
+                min=-SCALE_BOUND,
+                max=SCALE_BOUND,
+            )
+        )
     if weight <= 0:
         raise EditError(_("Le poids d'un critère doit être positif."))
     before = _criterion_of(criterion)
     if criterion is None:
         position = db.session.execute(
-            db.select(db.func.max(Criterion.position)).filter_by(event_id=event.id)).scalar_one()
+            db.select(db.func.max(Criterion.position)).filter_by(event_id=event.id)
+        ).scalar_one()
         criterion = Criterion(event=event, position=(position if position is not None else -1) + 1)
         db.session.add(criterion)
     criterion.label, criterion.description, criterion.weight = label, description, weight

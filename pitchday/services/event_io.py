@@ -42,10 +42,17 @@ def describe_refusal(error: EventFormatError) -> str:
     """Why a file was refused, in the visitor's language: the field, the value, what is expected."""
     if error.path and error.expected:
         if error.value is None and " is missing" in error.detail:
-            return _("Le champ « %(field)s » manque (attendu : %(expected)s).",
-                     field=error.path, expected=error.expected)
-        return _("Champ « %(field)s » : la valeur %(value)s n'est pas acceptée (attendu : %(expected)s).",
-                 field=error.path, value=error.shown_value, expected=error.expected)
+            return _(
+                "Le champ « %(field)s » manque (attendu : %(expected)s).",
+                field=error.path,
+                expected=error.expected,
+            )
+        return _(
+            "Champ « %(field)s » : la valeur %(value)s n'est pas acceptée (attendu : %(expected)s).",
+            field=error.path,
+            value=error.shown_value,
+            expected=error.expected,
+        )
     return _("Le fichier n'est pas lisible : %(why)s.", why=error.detail)
 
 
@@ -69,40 +76,79 @@ def import_event(data: object) -> Event:
         previous=sio.sessions_to_dicts(spec.previous) if spec.previous is not None else None,
     )
     for position, day in enumerate(spec.days):
-        event.days.append(EventDay(
-            position=position, date=day.date, start_min=day.start, end_min=day.end,
-            breaks=[DayBreak(position=i, start_min=b.start, end_min=b.end, label=b.label)
-                    for i, b in enumerate(day.breaks)]))
-    rooms = {r.id: Room(key=r.id, position=i, name=r.name, capacity=r.capacity) for i, r in enumerate(spec.rooms)}
+        event.days.append(
+            EventDay(
+                position=position,
+                date=day.date,
+                start_min=day.start,
+                end_min=day.end,
+                breaks=[
+                    DayBreak(position=i, start_min=b.start, end_min=b.end, label=b.label)
+                    for i, b in enumerate(day.breaks)
+                ],
+            )
+        )
+    rooms = {
+        r.id: Room(key=r.id, position=i, name=r.name, capacity=r.capacity) for i, r in enumerate(spec.rooms)
+    }
     event.rooms.extend(rooms.values())
     required_rank = {org_id: rank for rank, org_id in enumerate(spec.panel.required_organisations)}
     organisations = {
         o.id: Organisation(key=o.id, position=i, name=o.name, panel_required_rank=required_rank.get(o.id))
-        for i, o in enumerate(spec.organisations)}
+        for i, o in enumerate(spec.organisations)
+    }
     event.organisations.extend(organisations.values())
     pitches = {}
     for position, p in enumerate(spec.pitches):
-        pitch = Pitch(key=p.id, position=position, company=p.company, title=p.title, sector=p.sector,
-                      city=p.city, topics=list(p.topics), duration_min=p.duration_min, qa_min=p.qa_min,
-                      windows=_windows(p.available), contact_email=pitch_emails.get(p.id))
+        pitch = Pitch(
+            key=p.id,
+            position=position,
+            company=p.company,
+            title=p.title,
+            sector=p.sector,
+            city=p.city,
+            topics=list(p.topics),
+            duration_min=p.duration_min,
+            qa_min=p.qa_min,
+            windows=_windows(p.available),
+            contact_email=pitch_emails.get(p.id),
+        )
         pitch.allowed_rooms = [PitchRoom(room=rooms[key], position=i) for i, key in enumerate(p.rooms or ())]
         pitches[p.id] = pitch
     event.pitches.extend(pitches.values())
     experts = {}
     for position, e in enumerate(spec.experts):
-        expert = Expert(key=e.id, position=position, name=e.name, organisation=organisations[e.organisation],
-                        topics=list(e.topics), min_pitches=e.min_pitches, max_pitches=e.max_pitches,
-                        windows=_windows(e.available), email=expert_emails.get(e.id))
-        expert.conflicts = [ExpertConflict(pitch=pitches[key], position=i)
-                            for i, key in enumerate(e.conflicts or ())]
+        expert = Expert(
+            key=e.id,
+            position=position,
+            name=e.name,
+            organisation=organisations[e.organisation],
+            topics=list(e.topics),
+            min_pitches=e.min_pitches,
+            max_pitches=e.max_pitches,
+            windows=_windows(e.available),
+            email=expert_emails.get(e.id),
+        )
+        expert.conflicts = [
+            ExpertConflict(pitch=pitches[key], position=i) for i, key in enumerate(e.conflicts or ())
+        ]
         experts[e.id] = expert
     event.experts.extend(experts.values())
     for position, lock in enumerate(spec.locks or ()):
         if isinstance(lock, sd.PanelLock):
-            event.locks.append(Lock(position=position, pitch=pitches[lock.pitch], expert=experts[lock.expert]))
+            event.locks.append(
+                Lock(position=position, pitch=pitches[lock.pitch], expert=experts[lock.expert])
+            )
         else:
-            event.locks.append(Lock(position=position, pitch=pitches[lock.pitch], date=lock.date,
-                                    start_min=lock.start, room=rooms[lock.room] if lock.room else None))
+            event.locks.append(
+                Lock(
+                    position=position,
+                    pitch=pitches[lock.pitch],
+                    date=lock.date,
+                    start_min=lock.start,
+                    room=rooms[lock.room] if lock.room else None,
+                )
+            )
     db.session.add(event)
     db.session.flush()
     return event
@@ -121,34 +167,65 @@ def to_scheduler_event(event: Event) -> sd.Event:
         if lock.expert is not None:
             locks.append(sd.PanelLock(pitch=lock.pitch.key, expert=lock.expert.key))
         else:
-            locks.append(sd.SlotLock(pitch=lock.pitch.key, date=lock.date, start=lock.start_min,
-                                     room=lock.room.key if lock.room else None))
+            locks.append(
+                sd.SlotLock(
+                    pitch=lock.pitch.key,
+                    date=lock.date,
+                    start=lock.start_min,
+                    room=lock.room.key if lock.room else None,
+                )
+            )
     weights, weights_given = _weights_from_stored(event.weights)
     return sd.Event(
         info=sd.EventInfo(name=event.name, venue=event.venue, timezone=event.timezone),
         grid_min=event.grid_min,
         days=tuple(
-            sd.Day(date=day.date, start=day.start_min, end=day.end_min,
-                   breaks=tuple(sd.Break(start=b.start_min, end=b.end_min, label=b.label) for b in day.breaks))
-            for day in event.days),
+            sd.Day(
+                date=day.date,
+                start=day.start_min,
+                end=day.end_min,
+                breaks=tuple(sd.Break(start=b.start_min, end=b.end_min, label=b.label) for b in day.breaks),
+            )
+            for day in event.days
+        ),
         rooms=tuple(sd.Room(id=r.key, name=r.name, capacity=r.capacity) for r in event.rooms),
         organisations=tuple(sd.Organisation(id=o.key, name=o.name) for o in event.organisations),
-        pitch_defaults=sd.PitchDefaults(duration_min=event.duration_min, qa_min=event.qa_min,
-                                        changeover_min=event.changeover_min),
-        panel=sd.PanelRules(size=event.panel_size, required_organisations=required,
-                            max_per_organisation=event.panel_max_per_organisation),
+        pitch_defaults=sd.PitchDefaults(
+            duration_min=event.duration_min, qa_min=event.qa_min, changeover_min=event.changeover_min
+        ),
+        panel=sd.PanelRules(
+            size=event.panel_size,
+            required_organisations=required,
+            max_per_organisation=event.panel_max_per_organisation,
+        ),
         pitches=tuple(
-            sd.Pitch(id=p.key, company=p.company, title=p.title, sector=p.sector, city=p.city,
-                     topics=tuple(p.topics), duration_min=p.duration_min, qa_min=p.qa_min,
-                     available=_spec_windows(p.windows),
-                     rooms=tuple(pr.room.key for pr in p.allowed_rooms) or None)
-            for p in event.pitches),
+            sd.Pitch(
+                id=p.key,
+                company=p.company,
+                title=p.title,
+                sector=p.sector,
+                city=p.city,
+                topics=tuple(p.topics),
+                duration_min=p.duration_min,
+                qa_min=p.qa_min,
+                available=_spec_windows(p.windows),
+                rooms=tuple(pr.room.key for pr in p.allowed_rooms) or None,
+            )
+            for p in event.pitches
+        ),
         experts=tuple(
-            sd.Expert(id=e.key, name=e.name, organisation=e.organisation.key, topics=tuple(e.topics),
-                      available=_spec_windows(e.windows), min_pitches=e.min_pitches,
-                      max_pitches=e.max_pitches,
-                      conflicts=tuple(c.pitch.key for c in e.conflicts) or None)
-            for e in event.experts),
+            sd.Expert(
+                id=e.key,
+                name=e.name,
+                organisation=e.organisation.key,
+                topics=tuple(e.topics),
+                available=_spec_windows(e.windows),
+                min_pitches=e.min_pitches,
+                max_pitches=e.max_pitches,
+                conflicts=tuple(c.pitch.key for c in e.conflicts) or None,
+            )
+            for e in event.experts
+        ),
         locks=tuple(locks) or None,
         previous=sio.sessions_from_dicts(event.previous) if event.previous is not None else None,
         weights=weights,
@@ -157,8 +234,10 @@ def to_scheduler_event(event: Event) -> sd.Event:
 
 
 def _windows(windows: tuple[sd.Window, ...] | None) -> list[AvailabilityWindow]:
-    return [AvailabilityWindow(position=i, date=w.date, start_min=w.start, end_min=w.end)
-            for i, w in enumerate(windows or ())]
+    return [
+        AvailabilityWindow(position=i, date=w.date, start_min=w.start, end_min=w.end)
+        for i, w in enumerate(windows or ())
+    ]
 
 
 def _spec_windows(windows: list[AvailabilityWindow]) -> tuple[sd.Window, ...] | None:
@@ -180,8 +259,11 @@ def _weights_from_stored(stored: dict[str, int] | None) -> tuple[sd.Weights | No
     if stored is None:
         return None, None
     known = {f.name for f in fields(sd.Weights)}
-    values = {sd.Weights.FILE_KEYS[key]: value for key, value in stored.items()
-              if sd.Weights.FILE_KEYS.get(key) in known}
+    values = {
+        sd.Weights.FILE_KEYS[key]: value
+        for key, value in stored.items()
+        if sd.Weights.FILE_KEYS.get(key) in known
+    }
     return sd.Weights(**values), tuple(stored.items())
 
 

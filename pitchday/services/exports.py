@@ -21,10 +21,21 @@ CSV_COLUMNS = ["date", "debut", "fin", "salle", "pitch", "entreprise", "titre", 
 
 def schedule_csv(event: Event, version: ScheduleVersion) -> str:
     """The schedule as a semicolon-separated file that French spreadsheets open as they are (BOM, ';')."""
-    rows = [[s.date.isoformat(), format_clock(s.start_min), format_clock(s.end_min), s.room.name,
-             s.pitch.key, s.pitch.company, s.pitch.title, s.pitch.sector, s.pitch.city,
-             ", ".join(seat.expert.name for seat in s.seats)]
-            for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position))]
+    rows = [
+        [
+            s.date.isoformat(),
+            format_clock(s.start_min),
+            format_clock(s.end_min),
+            s.room.name,
+            s.pitch.key,
+            s.pitch.company,
+            s.pitch.title,
+            s.pitch.sector,
+            s.pitch.city,
+            ", ".join(seat.expert.name for seat in s.seats),
+        ]
+        for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position))
+    ]
     return spreadsheet_csv(CSV_COLUMNS, rows)
 
 
@@ -32,11 +43,17 @@ def schedule_file(version: ScheduleVersion) -> dict:
     """The version as a ``pitchday-schedule/1`` file."""
     terms = sd.ScoreTerms(**version.terms) if version.terms else None
     result = sd.Result(
-        status=sd.Status(version.status), sessions=schedules.to_scheduler_sessions(version),
-        score=version.score, terms=terms, best_bound=version.best_bound,
+        status=sd.Status(version.status),
+        sessions=schedules.to_scheduler_sessions(version),
+        score=version.score,
+        terms=terms,
+        best_bound=version.best_bound,
         solve_seconds=version.solve_seconds or 0.0,
-        conflicts=tuple(sd.Conflict(c["rule"], c["message"], tuple(c.get("involves", ())))
-                        for c in version.conflicts or ()))
+        conflicts=tuple(
+            sd.Conflict(c["rule"], c["message"], tuple(c.get("involves", ())))
+            for c in version.conflicts or ()
+        ),
+    )
     return sio.result_to_dict(result)
 
 
@@ -47,8 +64,9 @@ def _as_utc(moment: datetime) -> datetime:
 
 def qr_svg(text: str) -> Markup:
     """A QR code as inline SVG (no image file, no script), scaled by CSS."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        text, image_factory=qrcode.image.svg.SvgPathImage, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     return Markup(image.to_string(encoding="unicode"))
 
 

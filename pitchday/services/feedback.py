@@ -27,6 +27,7 @@ from pitchday.services.juror_feedback import MAX_FEEDBACK_LENGTH, FeedbackError,
 
 # --- The organisers' moderation -------------------------------------------------------------------
 
+
 def now_utc() -> datetime:
     """The current time (a function, so that tests can move the clock)."""
     return datetime.now(UTC)
@@ -34,17 +35,24 @@ def now_utc() -> datetime:
 
 def feedback_of_pitch(pitch: Pitch) -> list[JurorFeedback]:
     """Every juror's feedback on the pitch, with the juror and their organisation, in the jury's order."""
-    return list(db.session.execute(
-        select(JurorFeedback).join(Expert, Expert.id == JurorFeedback.expert_id)
-        .where(JurorFeedback.pitch_id == pitch.id)
-        .options(joinedload(JurorFeedback.expert).joinedload(Expert.organisation))
-        .order_by(Expert.position, Expert.id)).scalars())
+    return list(
+        db.session.execute(
+            select(JurorFeedback)
+            .join(Expert, Expert.id == JurorFeedback.expert_id)
+            .where(JurorFeedback.pitch_id == pitch.id)
+            .options(joinedload(JurorFeedback.expert).joinedload(Expert.organisation))
+            .order_by(Expert.position, Expert.id)
+        ).scalars()
+    )
 
 
 def feedback_of_juror(pitch: Pitch, expert_key: str) -> JurorFeedback | None:
     return db.session.execute(
-        select(JurorFeedback).join(Expert, Expert.id == JurorFeedback.expert_id)
-        .where(JurorFeedback.pitch_id == pitch.id, Expert.key == expert_key, Expert.event_id == pitch.event_id)
+        select(JurorFeedback)
+        .join(Expert, Expert.id == JurorFeedback.expert_id)
+        .where(
+            JurorFeedback.pitch_id == pitch.id, Expert.key == expert_key, Expert.event_id == pitch.event_id
+        )
     ).scalar_one_or_none()
 
 
@@ -68,8 +76,14 @@ def edit(row: JurorFeedback, strengths: str, improvements: str) -> bool:
     """
     for text, name in ((strengths, "strengths"), (improvements, "improvements")):
         if not isinstance(text, str) or len(text) > MAX_FEEDBACK_LENGTH or "\x00" in text:
-            raise FeedbackError(422, _("« %(field)s » : un texte de %(limit)d caractères au plus est attendu.",
-                                       field=field_label(name), limit=MAX_FEEDBACK_LENGTH))
+            raise FeedbackError(
+                422,
+                _(
+                    "« %(field)s » : un texte de %(limit)d caractères au plus est attendu.",
+                    field=field_label(name),
+                    limit=MAX_FEEDBACK_LENGTH,
+                ),
+            )
     before = {"strengths": shown_strengths(row), "improvements": shown_improvements(row)}
     strengths, improvements = strengths.strip(), improvements.strip()
     row.edited_strengths = None if strengths == row.strengths else strengths
@@ -123,8 +137,9 @@ def release(pitch: Pitch, link_url: Callable[[str], str]) -> OutboundMail | None
     journal.record(pitch.event, "feedback.released", subject=pitch.company)
     if not pitch.contact_email:
         return None
-    return mail.queue_message(pitch.contact_email, *release_message(pitch, link_url(link.token)),
-                              kind="feedback", event=pitch.event)
+    return mail.queue_message(
+        pitch.contact_email, *release_message(pitch, link_url(link.token)), kind="feedback", event=pitch.event
+    )
 
 
 def withdraw(pitch: Pitch) -> bool:
@@ -145,15 +160,18 @@ def set_show_rank(pitch: Pitch, show: bool) -> bool:
         return False
     decision.show_rank = show
     db.session.flush()
-    journal.record(pitch.event, "feedback.rank_shown" if show else "feedback.rank_hidden", subject=pitch.company)
+    journal.record(
+        pitch.event, "feedback.rank_shown" if show else "feedback.rank_hidden", subject=pitch.company
+    )
     return True
 
 
 def _decision(pitch: Pitch) -> FeedbackRelease:
     decision = release_of(pitch)
     if decision is None:
-        decision = FeedbackRelease(pitch_id=pitch.id, event_id=pitch.event_id, released_at=None, released_by="",
-                                   show_rank=False)
+        decision = FeedbackRelease(
+            pitch_id=pitch.id, event_id=pitch.event_id, released_at=None, released_by="", show_rank=False
+        )
         db.session.add(decision)
     return decision
 
@@ -163,13 +181,20 @@ def release_message(pitch: Pitch, link: str) -> tuple[str, str]:
     parts = []
     for language in ("fr", "en"):
         with force_locale(language):
-            parts.append((
-                _("Votre retour du jury — %(event)s", event=pitch.event.name),
-                _("Bonjour,\n\nLe retour du jury sur le pitch de %(company)s à %(event)s est prêt. "
-                  "Vous pouvez le lire, et le télécharger en PDF, à cette adresse personnelle "
-                  "(ne la transmettez qu'aux personnes de votre équipe) :\n\n%(link)s\n\n"
-                  "L'équipe d'organisation",
-                  company=pitch.company, event=pitch.event.name, link=link)))
+            parts.append(
+                (
+                    _("Votre retour du jury — %(event)s", event=pitch.event.name),
+                    _(
+                        "Bonjour,\n\nLe retour du jury sur le pitch de %(company)s à %(event)s est prêt. "
+                        "Vous pouvez le lire, et le télécharger en PDF, à cette adresse personnelle "
+                        "(ne la transmettez qu'aux personnes de votre équipe) :\n\n%(link)s\n\n"
+                        "L'équipe d'organisation",
+                        company=pitch.company,
+                        event=pitch.event.name,
+                        link=link,
+                    ),
+                )
+            )
     subject = f"{parts[0][0]} / {parts[1][0]}"
     return subject, f"{parts[0][1]}\n\n-----\n\n{parts[1][1]}\n"
 
@@ -195,21 +220,34 @@ def issue_link(pitch: Pitch) -> FeedbackLink:
 
 
 def current_link(pitch: Pitch) -> FeedbackLink | None:
-    return db.session.execute(
-        select(FeedbackLink).where(FeedbackLink.pitch_id == pitch.id, FeedbackLink.revoked_at.is_(None))
-        .order_by(FeedbackLink.created_at.desc(), FeedbackLink.id.desc())).scalars().first()
+    return (
+        db.session.execute(
+            select(FeedbackLink)
+            .where(FeedbackLink.pitch_id == pitch.id, FeedbackLink.revoked_at.is_(None))
+            .order_by(FeedbackLink.created_at.desc(), FeedbackLink.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def revoke_links(pitch: Pitch) -> int:
     """Every valid link of the company stops working at once; how many there were."""
-    links = list(db.session.execute(select(FeedbackLink).where(
-        FeedbackLink.pitch_id == pitch.id, FeedbackLink.revoked_at.is_(None))).scalars())
+    links = list(
+        db.session.execute(
+            select(FeedbackLink).where(FeedbackLink.pitch_id == pitch.id, FeedbackLink.revoked_at.is_(None))
+        ).scalars()
+    )
     for link in links:
         link.revoked_at = now_utc()
     db.session.flush()
     if links:
-        journal.record(pitch.event, "feedback.link_revoked", subject=pitch.company,
-                       before={"links": [link.id for link in links]})
+        journal.record(
+            pitch.event,
+            "feedback.link_revoked",
+            subject=pitch.company,
+            before={"links": [link.id for link in links]},
+        )
     return len(links)
 
 
@@ -219,8 +257,11 @@ def replace_link(pitch: Pitch) -> FeedbackLink:
     return issue_link(pitch)
 
 
-_LINK_BY_TOKEN = (select(FeedbackLink).where(FeedbackLink.token == bindparam("token"))
-                  .options(joinedload(FeedbackLink.pitch).joinedload(Pitch.event)))
+_LINK_BY_TOKEN = (
+    select(FeedbackLink)
+    .where(FeedbackLink.token == bindparam("token"))
+    .options(joinedload(FeedbackLink.pitch).joinedload(Pitch.event))
+)
 
 
 def pitch_of_link(token: str) -> Pitch | None:
@@ -234,6 +275,7 @@ def pitch_of_link(token: str) -> Pitch | None:
 
 
 # --- The organisers' overview -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PitchFeedbackState:
@@ -250,25 +292,37 @@ def overview(event: Event) -> list[PitchFeedbackState]:
     """Every pitch of the event with its feedback count, its release and its current link (four queries)."""
     counts: dict[int, tuple[int, int]] = {}
     for pitch_id, hidden, count in db.session.execute(
-            select(JurorFeedback.pitch_id, JurorFeedback.hidden, func.count())
-            .join(Pitch, Pitch.id == JurorFeedback.pitch_id).where(Pitch.event_id == event.id)
-            .where((JurorFeedback.strengths != "") | (JurorFeedback.improvements != "") | JurorFeedback.follow_up)
-            .group_by(JurorFeedback.pitch_id, JurorFeedback.hidden)):
+        select(JurorFeedback.pitch_id, JurorFeedback.hidden, func.count())
+        .join(Pitch, Pitch.id == JurorFeedback.pitch_id)
+        .where(Pitch.event_id == event.id)
+        .where((JurorFeedback.strengths != "") | (JurorFeedback.improvements != "") | JurorFeedback.follow_up)
+        .group_by(JurorFeedback.pitch_id, JurorFeedback.hidden)
+    ):
         written, hidden_count = counts.get(pitch_id, (0, 0))
         counts[pitch_id] = (written + count, hidden_count + (count if hidden else 0))
-    released = set(db.session.execute(select(FeedbackRelease.pitch_id).where(
-        FeedbackRelease.event_id == event.id, FeedbackRelease.released_at.is_not(None))).scalars())
+    released = set(
+        db.session.execute(
+            select(FeedbackRelease.pitch_id).where(
+                FeedbackRelease.event_id == event.id, FeedbackRelease.released_at.is_not(None)
+            )
+        ).scalars()
+    )
     links: dict[int, FeedbackLink] = {}
     for link in db.session.execute(
-            select(FeedbackLink).join(Pitch, Pitch.id == FeedbackLink.pitch_id)
-            .where(Pitch.event_id == event.id, FeedbackLink.revoked_at.is_(None))
-            .order_by(FeedbackLink.created_at, FeedbackLink.id)).scalars():
+        select(FeedbackLink)
+        .join(Pitch, Pitch.id == FeedbackLink.pitch_id)
+        .where(Pitch.event_id == event.id, FeedbackLink.revoked_at.is_(None))
+        .order_by(FeedbackLink.created_at, FeedbackLink.id)
+    ).scalars():
         links[link.pitch_id] = link  # the newest last: it wins
-    return [PitchFeedbackState(pitch, *counts.get(pitch.id, (0, 0)), pitch.id in released, links.get(pitch.id))
-            for pitch in event.pitches]
+    return [
+        PitchFeedbackState(pitch, *counts.get(pitch.id, (0, 0)), pitch.id in released, links.get(pitch.id))
+        for pitch in event.pitches
+    ]
 
 
 # --- What the company reads -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CriterionComparison:
@@ -314,8 +368,18 @@ def company_report(pitch: Pitch) -> CompanyReport:
         results = ranking.event_ranking(event)
         ranked = sum(result.rank is not None for result in results)
         rank = next((result.rank for result in results if result.pitch == pitch.id), None)
-    return CompanyReport(event.name, pitch.company, pitch.title, True, criteria_comparison(pitch), strengths,
-                         improvements, follow_up, rank, ranked)
+    return CompanyReport(
+        event.name,
+        pitch.company,
+        pitch.title,
+        True,
+        criteria_comparison(pitch),
+        strengths,
+        improvements,
+        follow_up,
+        rank,
+        ranked,
+    )
 
 
 def criteria_comparison(pitch: Pitch) -> list[CriterionComparison]:
@@ -326,9 +390,16 @@ def criteria_comparison(pitch: Pitch) -> list[CriterionComparison]:
         event_sums.setdefault(mark.criterion, []).append(mark.value)
         if mark.pitch == pitch.id:
             pitch_sums.setdefault(mark.criterion, []).append(mark.value)
-    return [CriterionComparison(criterion.label, criterion.scale_min, criterion.scale_max,
-                                _mean(pitch_sums.get(criterion.id)), _mean(event_sums.get(criterion.id)))
-            for criterion in rubric.criteria_of(pitch.event)]
+    return [
+        CriterionComparison(
+            criterion.label,
+            criterion.scale_min,
+            criterion.scale_max,
+            _mean(pitch_sums.get(criterion.id)),
+            _mean(event_sums.get(criterion.id)),
+        )
+        for criterion in rubric.criteria_of(pitch.event)
+    ]
 
 
 def _mean(values: list[int] | None) -> float | None:

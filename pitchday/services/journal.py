@@ -51,8 +51,15 @@ def record(event: Event, action: str, *, subject: str = "", before=None, after=N
     if action not in ACTIONS:
         raise ValueError(f"unknown journal action {action!r}")
     actor = _current_actor()
-    entry = JournalEntry(event_id=event.id, action=action, subject=subject[:2000], before=before, after=after,
-                         actor_id=actor.id if actor else None, actor_email=actor.email if actor else "")
+    entry = JournalEntry(
+        event_id=event.id,
+        action=action,
+        subject=subject[:2000],
+        before=before,
+        after=after,
+        actor_id=actor.id if actor else None,
+        actor_email=actor.email if actor else "",
+    )
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -60,9 +67,14 @@ def record(event: Event, action: str, *, subject: str = "", before=None, after=N
 
 def entries_of(event: Event, limit: int = 2000) -> list[JournalEntry]:
     """The event's journal, latest first."""
-    return list(db.session.execute(
-        db.select(JournalEntry).filter_by(event_id=event.id)
-        .order_by(JournalEntry.at.desc(), JournalEntry.id.desc()).limit(limit)).scalars())
+    return list(
+        db.session.execute(
+            db.select(JournalEntry)
+            .filter_by(event_id=event.id)
+            .order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def label(action: str) -> str:

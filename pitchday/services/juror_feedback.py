@@ -45,8 +45,11 @@ class JurorFeedbackFields:
 
 
 def field_label(field: str) -> str:
-    return {"strengths": _("Points forts"), "improvements": _("Pistes d'amélioration"),
-            "follow_up": _("Je souhaite suivre ce projet")}[field]
+    return {
+        "strengths": _("Points forts"),
+        "improvements": _("Pistes d'amélioration"),
+        "follow_up": _("Je souhaite suivre ce projet"),
+    }[field]
 
 
 def fields_of(submission: object) -> dict:
@@ -70,28 +73,40 @@ def checked_juror_feedback(submission: dict) -> dict[str, str | bool]:
         if not isinstance(text, str):
             raise FeedbackError(422, _("« %(field)s » doit être un texte.", field=label))
         if "\x00" in text:  # PostgreSQL refuses it in text: a clear 422, not a 500
-            raise FeedbackError(422, _("« %(field)s » contient un caractère invisible interdit (NUL) : retirez-le.",
-                                       field=label))
+            raise FeedbackError(
+                422,
+                _("« %(field)s » contient un caractère invisible interdit (NUL) : retirez-le.", field=label),
+            )
         if len(text) > MAX_FEEDBACK_LENGTH:
-            raise FeedbackError(422, _("« %(field)s » est trop long (%(length)d caractères, %(limit)d au plus).",
-                                       field=label, length=len(text), limit=MAX_FEEDBACK_LENGTH))
+            raise FeedbackError(
+                422,
+                _(
+                    "« %(field)s » est trop long (%(length)d caractères, %(limit)d au plus).",
+                    field=label,
+                    length=len(text),
+                    limit=MAX_FEEDBACK_LENGTH,
+                ),
+            )
         wanted[field] = text.strip()
     if "follow_up" in submission and submission["follow_up"] is not None:
         follow_up = submission["follow_up"]
         if not isinstance(follow_up, bool):
-            raise FeedbackError(422, _("« %(field)s » se coche ou se décoche (vrai ou faux).",
-                                       field=field_label("follow_up")))
+            raise FeedbackError(
+                422, _("« %(field)s » se coche ou se décoche (vrai ou faux).", field=field_label("follow_up"))
+            )
         wanted["follow_up"] = follow_up
     return wanted
 
 
-_FEEDBACK_OF_JUROR = select(JurorFeedback).where(JurorFeedback.expert_id == bindparam("expert_id"),
-                                                 JurorFeedback.pitch_id == bindparam("pitch_id"))
+_FEEDBACK_OF_JUROR = select(JurorFeedback).where(
+    JurorFeedback.expert_id == bindparam("expert_id"), JurorFeedback.pitch_id == bindparam("pitch_id")
+)
 
 
 def feedback_row(expert_id: int, pitch_id: int) -> JurorFeedback | None:
     return db.session.execute(
-        _FEEDBACK_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalar_one_or_none()
+        _FEEDBACK_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}
+    ).scalar_one_or_none()
 
 
 def juror_fields(expert_id: int, pitch_id: int) -> JurorFeedbackFields:
@@ -104,8 +119,14 @@ def juror_fields(expert_id: int, pitch_id: int) -> JurorFeedbackFields:
 
 
 def is_released(pitch_id: int) -> bool:
-    return db.session.execute(select(FeedbackRelease.pitch_id).where(
-        FeedbackRelease.pitch_id == pitch_id, FeedbackRelease.released_at.is_not(None))).first() is not None
+    return (
+        db.session.execute(
+            select(FeedbackRelease.pitch_id).where(
+                FeedbackRelease.pitch_id == pitch_id, FeedbackRelease.released_at.is_not(None)
+            )
+        ).first()
+        is not None
+    )
 
 
 def refuse_changes_once_released(expert_id: int, pitch_id: int, wanted: dict[str, str | bool]) -> None:
@@ -116,12 +137,18 @@ def refuse_changes_once_released(expert_id: int, pitch_id: int, wanted: dict[str
         return
     stored = juror_fields(expert_id, pitch_id)
     if any(getattr(stored, name) != value for name, value in wanted.items()):
-        raise FeedbackError(409, _("Le retour a été publié pour l'entreprise : il ne peut plus changer. "
-                                   "Adressez-vous à l'organisation pour le rouvrir."))
+        raise FeedbackError(
+            409,
+            _(
+                "Le retour a été publié pour l'entreprise : il ne peut plus changer. "
+                "Adressez-vous à l'organisation pour le rouvrir."
+            ),
+        )
 
 
-def apply_juror_feedback(expert_id: int, pitch_id: int, wanted: dict[str, str | bool], audit,
-                         changed_at: datetime, later) -> dict[str, str | bool]:
+def apply_juror_feedback(
+    expert_id: int, pitch_id: int, wanted: dict[str, str | bool], audit, changed_at: datetime, later
+) -> dict[str, str | bool]:
     """Store the fields asked for, each unless a later change of it is stored; the stored fields sent.
 
     ``audit`` is the submission's ``scoring.AuditTrail``; ``later(stored, incoming)`` is the scoring
@@ -131,7 +158,9 @@ def apply_juror_feedback(expert_id: int, pitch_id: int, wanted: dict[str, str | 
         return {}
     row = feedback_row(expert_id, pitch_id)
     if row is None:
-        row = JurorFeedback(pitch_id=pitch_id, expert_id=expert_id, strengths="", improvements="", follow_up=False)
+        row = JurorFeedback(
+            pitch_id=pitch_id, expert_id=expert_id, strengths="", improvements="", follow_up=False
+        )
         db.session.add(row)
     stored: dict[str, str | bool] = {}
     for field, value in wanted.items():

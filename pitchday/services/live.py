@@ -78,8 +78,9 @@ class BoardFeed:
         with self._lock:
             self.open_streams -= 1
 
-    def current(self, event_id: int, stamp_of: Callable[[int], int],
-                payload_of: Callable[[int], dict]) -> tuple[int, str]:
+    def current(
+        self, event_id: int, stamp_of: Callable[[int], int], payload_of: Callable[[int], dict]
+    ) -> tuple[int, str]:
         """The event's (stamp, board as JSON); at most one database check per interval, whoever asks.
 
         The check and the board are computed outside the lock, by one thread at a time; the others
@@ -90,7 +91,9 @@ class BoardFeed:
             entry = self._entries.setdefault(event_id, _Entry())
             while entry.computing and not entry.text:  # the very first board: wait for it, there is no other
                 self._changed.wait()
-            if entry.computing or (entry.text and time.monotonic() - entry.checked_at < self._interval(entry)):
+            if entry.computing or (
+                entry.text and time.monotonic() - entry.checked_at < self._interval(entry)
+            ):
                 return entry.stamp or 0, entry.text
             entry.computing = True
             entry.checked_at = time.monotonic()
@@ -115,8 +118,10 @@ class BoardFeed:
         return (fresh[0], fresh[1]) if fresh else (known_stamp or 0, known_text or "{}")
 
     def _interval(self, entry: _Entry) -> float:
-        return max(0.0 if entry.nudged else self.check_every,
-                   min(entry.cost * self.cost_factor, self.longest_interval))
+        return max(
+            0.0 if entry.nudged else self.check_every,
+            min(entry.cost * self.cost_factor, self.longest_interval),
+        )
 
     def nudge(self, event_id: int) -> None:
         """A change was committed here: check again soon (see ``cost_factor``) and wake the streams."""
@@ -157,9 +162,17 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def event_stream(event_id: int, stamp_of: Callable[[int], int], payload_of: Callable[[int], dict], *,
-                 max_seconds: float, heartbeat_seconds: float = 15.0, retry_ms: int = 3000,
-                 last_seen: int | None = None, long_streams: int = 4) -> Iterator[str]:
+def event_stream(
+    event_id: int,
+    stamp_of: Callable[[int], int],
+    payload_of: Callable[[int], dict],
+    *,
+    max_seconds: float,
+    heartbeat_seconds: float = 15.0,
+    retry_ms: int = 3000,
+    last_seen: int | None = None,
+    long_streams: int = 4,
+) -> Iterator[str]:
     """Server-sent events: a first comment (so proxies start sending), then the board at each change.
 
     Bounded: a heartbeat comment every ``heartbeat_seconds``, and the stream ends after ``max_seconds``

@@ -41,9 +41,15 @@ def event_clock(timezone: str, override: str | None = None, *, utc_now: datetime
     """
     zone = ZoneInfo(timezone)
     if override:
-        refusal = ClockError(_("« %(given)s » n'est pas une date et heure entre %(first)s et %(last)s "
-                               "(attendu : 2023-11-30T10:05).", given=override[:40],
-                               first=bounds.FIRST_DATE.year, last=bounds.LAST_DATE.year))
+        refusal = ClockError(
+            _(
+                "« %(given)s » n'est pas une date et heure entre %(first)s et %(last)s "
+                "(attendu : 2023-11-30T10:05).",
+                given=override[:40],
+                first=bounds.FIRST_DATE.year,
+                last=bounds.LAST_DATE.year,
+            )
+        )
         try:
             chosen = datetime.fromisoformat(override[:40])
             # Within the event file's dates, so that moving it to the event's zone cannot overflow
@@ -63,12 +69,19 @@ def now_next(event: Event, version: ScheduleVersion | None, at: datetime) -> Now
     current_break = next((b for b in breaks_today if b.start_min <= minute < b.end_min), None)
     rooms = []
     for room in event.rooms:
-        sessions = sorted((s for s in (version.sessions if version else []) if s.room_id == room.id),
-                          key=lambda s: (s.date, s.start_min))
+        sessions = sorted(
+            (s for s in (version.sessions if version else []) if s.room_id == room.id),
+            key=lambda s: (s.date, s.start_min),
+        )
         current = next((s for s in sessions if s.date == today and s.start_min <= minute < s.end_min), None)
         upcoming = next((s for s in sessions if (s.date, s.start_min) > (today, minute)), None)
-        rooms.append(RoomNowNext(
-            room=room, current=current, next=upcoming,
-            break_label=current_break.label if current_break and not current else "",
-            in_break=bool(current_break and not current)))
+        rooms.append(
+            RoomNowNext(
+                room=room,
+                current=current,
+                next=upcoming,
+                break_label=current_break.label if current_break and not current else "",
+                in_break=bool(current_break and not current),
+            )
+        )
     return NowNext(at=at, version=version, rooms=rooms)

@@ -55,10 +55,12 @@ class Names:
 
     @classmethod
     def of(cls, event: Event) -> Names:
-        return cls(pitches={p.key: p.company for p in event.pitches},
-                   experts={e.key: e.name for e in event.experts},
-                   rooms={r.key: r.name for r in event.rooms},
-                   organisations={o.key: o.name for o in event.organisations})
+        return cls(
+            pitches={p.key: p.company for p in event.pitches},
+            experts={e.key: e.name for e in event.experts},
+            rooms={r.key: r.name for r in event.rooms},
+            organisations={o.key: o.name for o in event.organisations},
+        )
 
     def any(self, key: str) -> str:
         for table in (self.pitches, self.experts, self.rooms, self.organisations):
@@ -102,9 +104,16 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
         for expert_key in session.panel:
             expert = experts.get(expert_key)
             if pitch and expert and pitch.topics and not set(pitch.topics) & set(expert.topics):
-                items.append(SoftItem("topic_match", f"{names.experts[expert_key]} juge "
-                                      f"{names.pitches[session.pitch]} sans thème en commun "
-                                      f"({', '.join(pitch.topics)}).", weights.topic_match, (session.pitch,)))
+                items.append(
+                    SoftItem(
+                        "topic_match",
+                        f"{names.experts[expert_key]} juge "
+                        f"{names.pitches[session.pitch]} sans thème en commun "
+                        f"({', '.join(pitch.topics)}).",
+                        weights.topic_match,
+                        (session.pitch,),
+                    )
+                )
     judged: dict[str, list[sd.Session]] = {expert.id: [] for expert in spec.experts}
     for session in sessions:
         for expert_key in session.panel:
@@ -114,8 +123,13 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
         most, fewest = max(loads.values()), min(loads.values())
         busiest = ", ".join(names.experts.get(k, k) for k, n in loads.items() if n == most)
         idlest = ", ".join(names.experts.get(k, k) for k, n in loads.items() if n == fewest)
-        items.append(SoftItem("load_spread", f"{busiest} : {most} pitchs ; {idlest} : {fewest}.",
-                              (most - fewest) * weights.load_spread))
+        items.append(
+            SoftItem(
+                "load_spread",
+                f"{busiest} : {most} pitchs ; {idlest} : {fewest}.",
+                (most - fewest) * weights.load_spread,
+            )
+        )
     for expert_key, found in judged.items():
         by_day: dict[date, list[sd.Session]] = defaultdict(list)
         for session in found:
@@ -124,19 +138,34 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
             on_day.sort(key=lambda s: (s.start, s.end))
             for first, second in pairwise(on_day):
                 if first.room != second.room:
-                    items.append(SoftItem(
-                        "room_changes", f"{names.experts.get(expert_key, expert_key)} passe de "
-                        f"{names.rooms[first.room]} à {names.rooms[second.room]} le "
-                        f"{second.date.strftime('%d/%m')} à {format_clock(second.start)}.",
-                        weights.room_changes, (first.pitch, second.pitch)))
+                    items.append(
+                        SoftItem(
+                            "room_changes",
+                            f"{names.experts.get(expert_key, expert_key)} passe de "
+                            f"{names.rooms[first.room]} à {names.rooms[second.room]} le "
+                            f"{second.date.strftime('%d/%m')} à {format_clock(second.start)}.",
+                            weights.room_changes,
+                            (first.pitch, second.pitch),
+                        )
+                    )
     for first, second in combinations(sessions, 2):
-        if (first.pitch in pitches and second.pitch in pitches
-                and pitches[first.pitch].sector == pitches[second.pitch].sector
-                and first.date == second.date and first.start < second.end and second.start < first.end):
-            items.append(SoftItem(
-                "sector_clash", f"{names.pitches[first.pitch]} et {names.pitches[second.pitch]} "
-                f"(secteur {pitches[first.pitch].sector}) se chevauchent le {first.date.strftime('%d/%m')}.",
-                weights.sector_clash, (first.pitch, second.pitch)))
+        if (
+            first.pitch in pitches
+            and second.pitch in pitches
+            and pitches[first.pitch].sector == pitches[second.pitch].sector
+            and first.date == second.date
+            and first.start < second.end
+            and second.start < first.end
+        ):
+            items.append(
+                SoftItem(
+                    "sector_clash",
+                    f"{names.pitches[first.pitch]} et {names.pitches[second.pitch]} "
+                    f"(secteur {pitches[first.pitch].sector}) se chevauchent le {first.date.strftime('%d/%m')}.",
+                    weights.sector_clash,
+                    (first.pitch, second.pitch),
+                )
+            )
     return items
 
 
@@ -172,18 +201,24 @@ def version_changes(event: Event, old: ScheduleVersion, new: ScheduleVersion) ->
     after = {s.pitch: s for s in schedules.to_scheduler_sessions(new)}
     found = []
     for change in changes_between(tuple(before.values()), tuple(after.values())):
-        found.append(PitchChange(
-            pitch=names.pitches.get(change.pitch, change.pitch),
-            before=describe_slot(before[change.pitch], names), after=describe_slot(after[change.pitch], names),
-            moved=change.moved,
-            experts_removed=tuple(names.experts.get(k, k) for k in change.experts_removed),
-            experts_added=tuple(names.experts.get(k, k) for k in change.experts_added)))
+        found.append(
+            PitchChange(
+                pitch=names.pitches.get(change.pitch, change.pitch),
+                before=describe_slot(before[change.pitch], names),
+                after=describe_slot(after[change.pitch], names),
+                moved=change.moved,
+                experts_removed=tuple(names.experts.get(k, k) for k in change.experts_removed),
+                experts_added=tuple(names.experts.get(k, k) for k in change.experts_added),
+            )
+        )
     return found
 
 
 def describe_slot(session: sd.Session, names: Names) -> str:
-    return (f"{session.date.strftime('%d/%m')} {format_clock(session.start)}–{format_clock(session.end)}, "
-            f"{names.rooms.get(session.room, session.room)}")
+    return (
+        f"{session.date.strftime('%d/%m')} {format_clock(session.start)}–{format_clock(session.end)}, "
+        f"{names.rooms.get(session.room, session.room)}"
+    )
 
 
 # --- hard rules in French ---------------------------------------------------------------------------
@@ -247,9 +282,16 @@ class ConflictView:
 
 
 _FIX_SECTION = {
-    "panel_size": "rules", "panel_organisations": "organisations", "pitch_length": "rules",
-    "pitch_rooms": "pitchs", "pitch_availability": "pitchs", "lock": "locks", "room_time": "jours",
-    "conflict_of_interest": "jures", "expert_availability": "jures", "expert_load": "jures",
+    "panel_size": "rules",
+    "panel_organisations": "organisations",
+    "pitch_length": "rules",
+    "pitch_rooms": "pitchs",
+    "pitch_availability": "pitchs",
+    "lock": "locks",
+    "room_time": "jours",
+    "conflict_of_interest": "jures",
+    "expert_availability": "jures",
+    "expert_load": "jures",
 }
 
 
@@ -262,13 +304,20 @@ def explain_conflicts(event: Event, version: ScheduleVersion) -> list[ConflictVi
         involved = tuple(names.any(key) for key in conflict.get("involves", ()))
         heading = CONFLICT_HEADINGS.get(rule, rule)
         if involved:
-            text = _("Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s "
-                     "(concerne : %(names)s).", rule=heading.lower(), names=", ".join(involved))
+            text = _(
+                "Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s "
+                "(concerne : %(names)s).",
+                rule=heading.lower(),
+                names=", ".join(involved),
+            )
         else:
-            text = _("Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s.",
-                     rule=heading.lower())
-        views.append(ConflictView(heading=heading, text=text, names=involved,
-                                  fix=_FIX_SECTION.get(rule, "rules")))
+            text = _(
+                "Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s.",
+                rule=heading.lower(),
+            )
+        views.append(
+            ConflictView(heading=heading, text=text, names=involved, fix=_FIX_SECTION.get(rule, "rules"))
+        )
     return views
 
 
@@ -316,9 +365,11 @@ def _lock_words(lock: Lock) -> dict:
     """A lock as the journal keeps it: what it pins, readable without the database."""
     if lock.expert is not None:
         return {"juror": lock.expert.name}
-    return {"date": lock.date.isoformat() if lock.date else None,
-            "start": format_clock(lock.start_min) if lock.start_min is not None else None,
-            "room": lock.room.name if lock.room else None}
+    return {
+        "date": lock.date.isoformat() if lock.date else None,
+        "start": format_clock(lock.start_min) if lock.start_min is not None else None,
+        "room": lock.room.name if lock.room else None,
+    }
 
 
 # --- moves by hand, delays, re-plans --------------------------------------------------------------
@@ -331,8 +382,15 @@ def check(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event | None 
     return list(dict.fromkeys(explain_violation(v, names) for v in check_schedule(spec, sessions)))
 
 
-def move_pitch(version: ScheduleVersion, pitch: Pitch, *, day: date, start: int, room: Room,
-               panel: list[Expert] | None = None) -> ScheduleVersion:
+def move_pitch(
+    version: ScheduleVersion,
+    pitch: Pitch,
+    *,
+    day: date,
+    start: int,
+    room: Room,
+    panel: list[Expert] | None = None,
+) -> ScheduleVersion:
     """A new draft with one pitch moved (and its panel changed, if given); refused if a hard rule breaks."""
     event = version.event
     spec = to_scheduler_event(event)
@@ -343,23 +401,39 @@ def move_pitch(version: ScheduleVersion, pitch: Pitch, *, day: date, start: int,
     length = spec.pitch_length(spec.pitch_by_id()[pitch.key])
     old = sessions[index]
     sessions[index] = dataclasses.replace(
-        old, date=day, start=start, end=start + length, room=room.key,
-        panel=tuple(e.key for e in panel) if panel is not None else old.panel)
+        old,
+        date=day,
+        start=start,
+        end=start + length,
+        room=room.key,
+        panel=tuple(e.key for e in panel) if panel is not None else old.panel,
+    )
     if sessions[index] == old:
         raise PlanningError(["Rien n'a changé : le pitch est déjà à cet endroit avec ce jury."])
     moved = _save_checked(event, tuple(sessions), spec, note=f"Déplacement de {pitch.company}")
-    journal.record(event, "schedule.moved", subject=pitch.company,
-                   before=_slot_words(old, version), after=_slot_words(sessions[index], moved))
+    journal.record(
+        event,
+        "schedule.moved",
+        subject=pitch.company,
+        before=_slot_words(old, version),
+        after=_slot_words(sessions[index], moved),
+    )
     return moved
 
 
 def _slot_words(session: sd.Session, version: ScheduleVersion) -> dict:
-    return {"version": version.id, "date": session.date.isoformat(), "start": format_clock(session.start),
-            "room": session.room, "panel": list(session.panel)}
+    return {
+        "version": version.id,
+        "date": session.date.isoformat(),
+        "start": format_clock(session.start),
+        "room": session.room,
+        "panel": list(session.panel),
+    }
 
 
-def delay(version: ScheduleVersion, *, day: date, after: int, minutes: int, room: Room | None = None
-          ) -> ScheduleVersion:
+def delay(
+    version: ScheduleVersion, *, day: date, after: int, minutes: int, room: Room | None = None
+) -> ScheduleVersion:
     """Shift the sessions of a day starting at or after a time (in one room or all) and publish the result.
 
     Slot locks of the shifted pitches move with them: the day has decided, the old time no longer holds.
@@ -379,10 +453,16 @@ def delay(version: ScheduleVersion, *, day: date, after: int, minutes: int, room
     if any(s.start < 0 or s.end > 24 * 60 for s in sessions):
         raise PlanningError(["Le décalage ferait passer un pitch hors de la journée."])
     spec = to_scheduler_event(event)
-    spec = dataclasses.replace(spec, locks=tuple(
-        dataclasses.replace(lock, start=lock.start + minutes)
-        if isinstance(lock, sd.SlotLock) and lock.pitch in shifted_keys and lock.start is not None else lock
-        for lock in spec.locks or ()) or None)
+    spec = dataclasses.replace(
+        spec,
+        locks=tuple(
+            dataclasses.replace(lock, start=lock.start + minutes)
+            if isinstance(lock, sd.SlotLock) and lock.pitch in shifted_keys and lock.start is not None
+            else lock
+            for lock in spec.locks or ()
+        )
+        or None,
+    )
     reasons = check(event, tuple(sessions), spec)
     if reasons:
         raise PlanningError(reasons)
@@ -390,15 +470,27 @@ def delay(version: ScheduleVersion, *, day: date, after: int, minutes: int, room
         if lock.pitch.key in shifted_keys and lock.start_min is not None:
             lock.start_min += minutes
     label = room.name if room else "toutes les salles"
-    new = _save_checked(event, tuple(sessions), spec,
-                        note=f"Retard de {minutes} min dès {format_clock(after)} ({label})")
-    journal.record(event, "schedule.delayed", subject=label, before={"version": version.id},
-                   after={"date": day.isoformat(), "from": format_clock(after), "minutes": minutes,
-                          "pitches": sorted(shifted_keys)})
+    new = _save_checked(
+        event, tuple(sessions), spec, note=f"Retard de {minutes} min dès {format_clock(after)} ({label})"
+    )
+    journal.record(
+        event,
+        "schedule.delayed",
+        subject=label,
+        before={"version": version.id},
+        after={
+            "date": day.isoformat(),
+            "from": format_clock(after),
+            "minutes": minutes,
+            "pitches": sorted(shifted_keys),
+        },
+    )
     return schedules.publish(new)
 
 
-def replan_spec(event: Event, base: ScheduleVersion, *, frozen_before: tuple[date, int] | None = None) -> sd.Event:
+def replan_spec(
+    event: Event, base: ScheduleVersion, *, frozen_before: tuple[date, int] | None = None
+) -> sd.Event:
     """The scheduler's event for a re-plan: the base version as ``previous``, so that few things change.
 
     With ``frozen_before`` (date, minute), the pitches that started before that moment keep their slot and
@@ -410,8 +502,11 @@ def replan_spec(event: Event, base: ScheduleVersion, *, frozen_before: tuple[dat
     if frozen_before is not None:
         for session in previous:
             if (session.date, session.start) < frozen_before:
-                locks.append(sd.SlotLock(pitch=session.pitch, date=session.date, start=session.start,
-                                         room=session.room))
+                locks.append(
+                    sd.SlotLock(
+                        pitch=session.pitch, date=session.date, start=session.start, room=session.room
+                    )
+                )
                 locks.extend(sd.PanelLock(pitch=session.pitch, expert=key) for key in session.panel)
     return dataclasses.replace(spec, previous=previous, locks=tuple(locks) or None)
 
@@ -421,33 +516,45 @@ def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
     event = expert.event
     kept: list[tuple[date, int, int]] = []
     windows = [(w.date, w.start_min, w.end_min) for w in expert.windows] or [
-        (d.date, d.start_min, d.end_min) for d in event.days]
+        (d.date, d.start_min, d.end_min) for d in event.days
+    ]
     for on, start, end in windows:
         if on < day:
             kept.append((on, start, end))
         elif on == day and start < from_min:
             kept.append((on, start, min(end, from_min)))
-    journal.record(event, "schedule.absent", subject=expert.name, before=[
-        [w.date.isoformat(), format_clock(w.start_min), format_clock(w.end_min)] for w in expert.windows],
-        after={"absent_from": [day.isoformat(), format_clock(from_min)]})
+    journal.record(
+        event,
+        "schedule.absent",
+        subject=expert.name,
+        before=[
+            [w.date.isoformat(), format_clock(w.start_min), format_clock(w.end_min)] for w in expert.windows
+        ],
+        after={"absent_from": [day.isoformat(), format_clock(from_min)]},
+    )
     expert.windows.clear()
     db.session.flush()
     if not kept:
         # No window at all would mean "any time": an expert gone for good gets an empty stretch instead.
         first = event.days[0]
         kept = [(first.date, first.start_min, first.start_min + (event.grid_min or 5))]
-    expert.windows.extend(AvailabilityWindow(position=i, date=on, start_min=start, end_min=end)
-                          for i, (on, start, end) in enumerate(kept))
+    expert.windows.extend(
+        AvailabilityWindow(position=i, date=on, start_min=start, end_min=end)
+        for i, (on, start, end) in enumerate(kept)
+    )
     db.session.flush()
 
 
-def _save_checked(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event, note: str) -> ScheduleVersion:
+def _save_checked(
+    event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event, note: str
+) -> ScheduleVersion:
     reasons = check(event, sessions, spec)
     if reasons:
         raise PlanningError(reasons)
     terms = score_terms(spec, sessions)
-    result = sd.Result(status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights),
-                       terms=terms)
+    result = sd.Result(
+        status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights), terms=terms
+    )
     return schedules.save_result(event, result, note=note)
 
 
@@ -459,14 +566,20 @@ def experts_who_cannot_sit(event: Event) -> list[Expert]:
     """
     spec = to_scheduler_event(event)
     options = [timeline.pitch_options(spec, pitch) for pitch in spec.pitches]
-    stuck = {expert.id for expert in spec.experts
-             if expert.max_pitches == 0 or not any(timeline.may_sit(spec, expert, o) for o in options)}
+    stuck = {
+        expert.id
+        for expert in spec.experts
+        if expert.max_pitches == 0 or not any(timeline.may_sit(spec, expert, o) for o in options)
+    }
     return [expert for expert in event.experts if expert.key in stuck]
 
 
 def versions_of(event: Event) -> list[ScheduleVersion]:
     """Every version of the event, newest first."""
-    return list(db.session.execute(
-        db.select(ScheduleVersion).where(ScheduleVersion.event_id == event.id)
-        .order_by(ScheduleVersion.id.desc())).scalars())
-
+    return list(
+        db.session.execute(
+            db.select(ScheduleVersion)
+            .where(ScheduleVersion.event_id == event.id)
+            .order_by(ScheduleVersion.id.desc())
+        ).scalars()
+    )

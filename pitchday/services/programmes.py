@@ -23,8 +23,8 @@ class EventState:
     first_day: date | None
     last_day: date | None
     published_version: int | None  # the number of the agenda version the public sees
-    seats_scored: int               # panel seats (juror x pitch) with a complete set of marks
-    seats: int                      # every panel seat of the published agenda
+    seats_scored: int  # panel seats (juror x pitch) with a complete set of marks
+    seats: int  # every panel seat of the published agenda
     results_published: bool
 
     @property
@@ -39,8 +39,8 @@ class DossierPlace:
     company: str
     title: str
     rank: int
-    ranked: int          # how many dossiers of the event are ranked
-    percentile: float    # 100 for the event's first, 0 for its last
+    ranked: int  # how many dossiers of the event are ranked
+    percentile: float  # 100 for the event's first, 0 for its last
 
 
 def percentile_of(rank: int, ranked: int) -> float:
@@ -68,16 +68,34 @@ def state_of(event: Event) -> EventState:
     board = ranking.board(event)["pitches"] if version else []
     scored = sum(len(row["scored"]) for row in board)
     seats = sum(len(row["scored"]) + len(row["partial"]) + len(row["missing"]) for row in board)
-    return EventState(event, event.city, _first_day(event), _last_day(event),
-                      version.number if version else None, scored, seats, event.results_published)
+    return EventState(
+        event,
+        event.city,
+        _first_day(event),
+        _last_day(event),
+        version.number if version else None,
+        scored,
+        seats,
+        event.results_published,
+    )
 
 
 def places_in(event: Event) -> list[DossierPlace]:
     """The event's ranked dossiers, best first, with their rank and percentile within the event."""
     pitches = {pitch.id: pitch for pitch in event.pitches}
     results = [result for result in ranking.event_ranking(event) if result.rank is not None]
-    return [DossierPlace(event, event.city, pitches[r.pitch].company, pitches[r.pitch].title, r.rank,
-                         len(results), percentile_of(r.rank, len(results))) for r in results]
+    return [
+        DossierPlace(
+            event,
+            event.city,
+            pitches[r.pitch].company,
+            pitches[r.pitch].title,
+            r.rank,
+            len(results),
+            percentile_of(r.rank, len(results)),
+        )
+        for r in results
+    ]
 
 
 @dataclass(frozen=True)

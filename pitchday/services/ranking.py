@@ -79,13 +79,16 @@ def juror_totals(criteria: list[CriterionSpec], marks: list[Mark]) -> dict[tuple
     for key, values in grouped.items():
         if len(values) < len(by_id) or total_weight <= 0:
             continue
-        weighted = sum(c.weight * (values[c.id] - c.scale_min) / (c.scale_max - c.scale_min) for c in criteria)
+        weighted = sum(
+            c.weight * (values[c.id] - c.scale_min) / (c.scale_max - c.scale_min) for c in criteria
+        )
         totals[key] = SCALE_MAX * weighted / total_weight
     return totals
 
 
-def corrected_totals(totals: dict[tuple[int, int], float],
-                     min_pitches: int = MIN_PITCHES_FOR_CORRECTION) -> dict[tuple[int, int], float]:
+def corrected_totals(
+    totals: dict[tuple[int, int], float], min_pitches: int = MIN_PITCHES_FOR_CORRECTION
+) -> dict[tuple[int, int], float]:
     """Totals with each juror's severity removed (see the module docstring); too few marks: unchanged."""
     if len(totals) < 2:
         return dict(totals)
@@ -95,8 +98,11 @@ def corrected_totals(totals: dict[tuple[int, int], float],
     for (_, juror), total in totals.items():
         by_juror.setdefault(juror, []).append(total)
     # Each juror's mean and spread, once per juror (the live board recomputes this at every change).
-    severity = {juror: (statistics.fmean(own), statistics.pstdev(own)) for juror, own in by_juror.items()
-                if len(own) >= min_pitches}
+    severity = {
+        juror: (statistics.fmean(own), statistics.pstdev(own))
+        for juror, own in by_juror.items()
+        if len(own) >= min_pitches
+    }
     corrected = {}
     for (pitch, juror), total in totals.items():
         own_mean, own_sd = severity.get(juror, (0.0, 0.0))
@@ -107,8 +113,12 @@ def corrected_totals(totals: dict[tuple[int, int], float],
     return corrected
 
 
-def rank_pitches(pitches: dict[int, str], criteria: list[CriterionSpec], marks: list[Mark],
-                 min_pitches: int = MIN_PITCHES_FOR_CORRECTION) -> list[PitchResult]:
+def rank_pitches(
+    pitches: dict[int, str],
+    criteria: list[CriterionSpec],
+    marks: list[Mark],
+    min_pitches: int = MIN_PITCHES_FOR_CORRECTION,
+) -> list[PitchResult]:
     """Results per pitch (id -> company name), best first.
 
     Tie-break: higher corrected score, then higher median, then more jurors, then company
@@ -129,16 +139,29 @@ def rank_pitches(pitches: dict[int, str], criteria: list[CriterionSpec], marks: 
             results.append(PitchResult(pitch, None, 0, None, None, None, None, False))
             continue
         spread = statistics.pstdev(own)
-        results.append(PitchResult(
-            pitch=pitch, rank=None, jurors=len(own), raw=statistics.fmean(own),
-            corrected=statistics.fmean(own_corrected), median=statistics.median(own), spread=spread,
-            disagreement=len(own) >= 2 and spread > DISAGREEMENT_SPREAD))
+        results.append(
+            PitchResult(
+                pitch=pitch,
+                rank=None,
+                jurors=len(own),
+                raw=statistics.fmean(own),
+                corrected=statistics.fmean(own_corrected),
+                median=statistics.median(own),
+                spread=spread,
+                disagreement=len(own) >= 2 and spread > DISAGREEMENT_SPREAD,
+            )
+        )
 
     def order(result: PitchResult) -> tuple:
         if result.corrected is None:
             return (1, 0.0, 0.0, 0, pitches[result.pitch].casefold())
-        return (0, -round(result.corrected, 9), -round(result.median or 0, 9), -result.jurors,
-                pitches[result.pitch].casefold())
+        return (
+            0,
+            -round(result.corrected, 9),
+            -round(result.median or 0, 9),
+            -result.jurors,
+            pitches[result.pitch].casefold(),
+        )
 
     ordered = sorted(results, key=order)
     return [_with_rank(result, position) for position, result in enumerate(ordered, start=1)]
@@ -147,11 +170,20 @@ def rank_pitches(pitches: dict[int, str], criteria: list[CriterionSpec], marks: 
 def _with_rank(result: PitchResult, position: int) -> PitchResult:
     if result.corrected is None:
         return result
-    return PitchResult(result.pitch, position, result.jurors, result.raw, result.corrected, result.median,
-                       result.spread, result.disagreement)
+    return PitchResult(
+        result.pitch,
+        position,
+        result.jurors,
+        result.raw,
+        result.corrected,
+        result.median,
+        result.spread,
+        result.disagreement,
+    )
 
 
 # --- From the database --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PublicResult:
@@ -165,7 +197,9 @@ class PublicResult:
 def marks_of(event_id: int) -> list[Mark]:
     rows = db.session.execute(
         db.select(Score.pitch_id, Score.expert_id, Score.criterion_id, Score.value)
-        .join(Pitch, Pitch.id == Score.pitch_id).where(Pitch.event_id == event_id))
+        .join(Pitch, Pitch.id == Score.pitch_id)
+        .where(Pitch.event_id == event_id)
+    )
     return [Mark(pitch, juror, criterion, value) for pitch, juror, criterion, value in rows]
 
 
@@ -175,8 +209,9 @@ def criteria_specs(event: Event) -> list[CriterionSpec]:
 
 def event_ranking(event: Event) -> list[PitchResult]:
     """The event's pitches ranked from the marks stored now."""
-    return rank_pitches({pitch.id: pitch.company for pitch in event.pitches}, criteria_specs(event),
-                        marks_of(event.id))
+    return rank_pitches(
+        {pitch.id: pitch.company for pitch in event.pitches}, criteria_specs(event), marks_of(event.id)
+    )
 
 
 def public_results(event: Event) -> list[PublicResult] | None:
@@ -184,9 +219,17 @@ def public_results(event: Event) -> list[PublicResult] | None:
     if not event.results_published:
         return None
     pitches = {pitch.id: pitch for pitch in event.pitches}
-    return [PublicResult(result.rank, pitches[result.pitch].company, pitches[result.pitch].title,
-                         round(result.corrected or 0.0, 1), result.jurors)
-            for result in event_ranking(event) if result.rank is not None]
+    return [
+        PublicResult(
+            result.rank,
+            pitches[result.pitch].company,
+            pitches[result.pitch].title,
+            round(result.corrected or 0.0, 1),
+            result.jurors,
+        )
+        for result in event_ranking(event)
+        if result.rank is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -207,7 +250,9 @@ def juror_profiles(event: Event) -> list[JurorProfile]:
         if not pitches:
             continue
         own = sorted(total for (pitch, juror), total in totals.items() if juror == expert.id)
-        panel = sorted(total for (pitch, juror), total in totals.items() if pitch in pitches and juror != expert.id)
+        panel = sorted(
+            total for (pitch, juror), total in totals.items() if pitch in pitches and juror != expert.id
+        )
         profiles.append(JurorProfile(expert.id, expert.name, own, panel))
     return profiles
 
@@ -215,18 +260,29 @@ def juror_profiles(event: Event) -> list[JurorProfile]:
 def board(event: Event) -> dict:
     """The organiser's live board as plain JSON data: per pitch, who scored, the ranking so far, the lock."""
     version = agenda.latest_published(event)
-    loaded = db.session.execute(
-        db.select(ScheduledSession).where(ScheduledSession.version_id == version.id)
-        .options(joinedload(ScheduledSession.room), joinedload(ScheduledSession.pitch))).scalars().all() if version else []
+    loaded = (
+        db.session.execute(
+            db.select(ScheduledSession)
+            .where(ScheduledSession.version_id == version.id)
+            .options(joinedload(ScheduledSession.room), joinedload(ScheduledSession.pitch))
+        )
+        .scalars()
+        .all()
+        if version
+        else []
+    )
     sessions = {session.pitch_id: session for session in loaded}
     # The panels as plain rows: the board is recomputed at every change, and loading ~600 seats
     # with their experts as objects cost more than the whole ranking.
     panels: dict[int, list[tuple[int, str]]] = {}
     if version:
         for session_id, expert_id, name in db.session.execute(
-                db.select(PanelSeat.session_id, Expert.id, Expert.name).join(Expert, Expert.id == PanelSeat.expert_id)
-                .join(ScheduledSession, ScheduledSession.id == PanelSeat.session_id)
-                .where(ScheduledSession.version_id == version.id).order_by(PanelSeat.session_id, PanelSeat.position)):
+            db.select(PanelSeat.session_id, Expert.id, Expert.name)
+            .join(Expert, Expert.id == PanelSeat.expert_id)
+            .join(ScheduledSession, ScheduledSession.id == PanelSeat.session_id)
+            .where(ScheduledSession.version_id == version.id)
+            .order_by(PanelSeat.session_id, PanelSeat.position)
+        ):
             panels.setdefault(session_id, []).append((expert_id, name))
     locked = scoring.locks_of(event, loaded)
     criteria = criteria_specs(event)
@@ -240,21 +296,37 @@ def board(event: Event) -> dict:
     rows = []
     for result in results:
         session = sessions[result.pitch]
-        marked = {expert_id: counts.get((result.pitch, expert_id), 0) for expert_id, _ in panels.get(session.id, [])}
-        done = [name for expert_id, name in panels.get(session.id, [])
-                if criteria and marked[expert_id] >= len(criteria)]
-        partial = [name for expert_id, name in panels.get(session.id, []) if 0 < marked[expert_id] < len(criteria)]
+        marked = {
+            expert_id: counts.get((result.pitch, expert_id), 0) for expert_id, _ in panels.get(session.id, [])
+        }
+        done = [
+            name
+            for expert_id, name in panels.get(session.id, [])
+            if criteria and marked[expert_id] >= len(criteria)
+        ]
+        partial = [
+            name for expert_id, name in panels.get(session.id, []) if 0 < marked[expert_id] < len(criteria)
+        ]
         missing = [name for expert_id, name in panels.get(session.id, []) if not marked[expert_id]]
-        rows.append({
-            "id": result.pitch, "company": by_id[result.pitch].company, "rank": result.rank,
-            "when": f"{session.date.strftime('%d/%m')} {session.start_min // 60:02d}:{session.start_min % 60:02d}",
-            "room": session.room.name, "raw": _rounded(result.raw), "corrected": _rounded(result.corrected),
-            "median": _rounded(result.median), "spread": _rounded(result.spread),
-            "disagreement": result.disagreement, "jurors": result.jurors,
-            "scored": done, "partial": partial,
-            "missing": missing,
-            "locked": locked[result.pitch],
-        })
+        rows.append(
+            {
+                "id": result.pitch,
+                "company": by_id[result.pitch].company,
+                "rank": result.rank,
+                "when": f"{session.date.strftime('%d/%m')} {session.start_min // 60:02d}:{session.start_min % 60:02d}",
+                "room": session.room.name,
+                "raw": _rounded(result.raw),
+                "corrected": _rounded(result.corrected),
+                "median": _rounded(result.median),
+                "spread": _rounded(result.spread),
+                "disagreement": result.disagreement,
+                "jurors": result.jurors,
+                "scored": done,
+                "partial": partial,
+                "missing": missing,
+                "locked": locked[result.pitch],
+            }
+        )
     return {"published": event.results_published, "pitches": rows}
 
 
@@ -267,6 +339,15 @@ def unfinished_pitches(event: Event) -> list[dict]:
 
     What the organiser must see before publishing the results: these pitches rank on fewer jurors.
     """
-    return [{"id": row["id"], "company": row["company"], "when": row["when"], "room": row["room"],
-             "partial": row["partial"], "missing": row["missing"]}
-            for row in board(event)["pitches"] if row["partial"] or row["missing"]]
+    return [
+        {
+            "id": row["id"],
+            "company": row["company"],
+            "when": row["when"],
+            "room": row["room"],
+            "partial": row["partial"],
+            "missing": row["missing"],
+        }
+        for row in board(event)["pitches"]
+        if row["partial"] or row["missing"]
+    ]

@@ -40,8 +40,9 @@ def init_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "pitchday")
     # No limit applies to routes by itself: the app counts what it chooses (pitchday.security).
-    app.extensions["pitchday_limiter"] = Limiter(get_remote_address, app=app, default_limits=[],
-                                                 strategy="fixed-window")
+    app.extensions["pitchday_limiter"] = Limiter(
+        get_remote_address, app=app, default_limits=[], strategy="fixed-window"
+    )
 
 
 def hit(limit: Limit, *identity: str) -> bool:

@@ -17,8 +17,9 @@ DEFAULT_RUBRIC = (
 
 
 # Built once: each autosave checks its marks against the rubric.
-_CRITERIA_OF_EVENT = (db.select(Criterion).where(Criterion.event_id == bindparam("event_id"))
-                      .order_by(Criterion.position))
+_CRITERIA_OF_EVENT = (
+    db.select(Criterion).where(Criterion.event_id == bindparam("event_id")).order_by(Criterion.position)
+)
 
 
 def criteria_of(event: Event) -> list[Criterion]:
@@ -30,9 +31,18 @@ def ensure_default_rubric(event: Event) -> list[Criterion]:
     existing = criteria_of(event)
     if existing:
         return existing
-    created = [Criterion(event=event, position=i, label=label, description=description, weight=weight,
-                         scale_min=0, scale_max=10)
-               for i, (label, description, weight) in enumerate(DEFAULT_RUBRIC)]
+    created = [
+        Criterion(
+            event=event,
+            position=i,
+            label=label,
+            description=description,
+            weight=weight,
+            scale_min=0,
+            scale_max=10,
+        )
+        for i, (label, description, weight) in enumerate(DEFAULT_RUBRIC)
+    ]
     db.session.add_all(created)
     db.session.flush()
     return created

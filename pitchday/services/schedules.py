@@ -40,10 +40,16 @@ def save_result(event: Event, result: sd.Result, note: str = "") -> ScheduleVers
     pitches = {pitch.key: pitch for pitch in event.pitches}
     experts = {expert.key: expert for expert in event.experts}
     for session in result.sessions:
-        version.sessions.append(ScheduledSession(
-            pitch=pitches[session.pitch], room=rooms[session.room], date=session.date,
-            start_min=session.start, end_min=session.end,
-            seats=[PanelSeat(expert=experts[key], position=i) for i, key in enumerate(session.panel)]))
+        version.sessions.append(
+            ScheduledSession(
+                pitch=pitches[session.pitch],
+                room=rooms[session.room],
+                date=session.date,
+                start_min=session.start,
+                end_min=session.end,
+                seats=[PanelSeat(expert=experts[key], position=i) for i, key in enumerate(session.panel)],
+            )
+        )
     db.session.add(version)
     db.session.flush()
     return version
@@ -58,20 +64,33 @@ def publish(version: ScheduleVersion) -> ScheduleVersion:
     last = db.session.execute(
         db.select(db.func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == version.event_id)
     ).scalar_one()
-    previous = db.session.execute(db.select(ScheduleVersion).filter_by(event_id=version.event_id, number=last)
-                                  ).scalar_one_or_none() if last else None
+    previous = (
+        db.session.execute(
+            db.select(ScheduleVersion).filter_by(event_id=version.event_id, number=last)
+        ).scalar_one_or_none()
+        if last
+        else None
+    )
     version.number = (last or 0) + 1
     version.published_at = datetime.now(UTC)
     db.session.flush()
     notifications.version_published(version, previous)
-    journal.record(version.event, "schedule.published", subject=version.note or "",
-                   before=last, after=version.number)
+    journal.record(
+        version.event, "schedule.published", subject=version.note or "", before=last, after=version.number
+    )
     return version
 
 
 def to_scheduler_sessions(version: ScheduleVersion) -> tuple[sd.Session, ...]:
     """A stored schedule as the scheduler's sessions (for validation, re-planning and export)."""
     return tuple(
-        sd.Session(pitch=s.pitch.key, date=s.date, start=s.start_min, end=s.end_min, room=s.room.key,
-                   panel=tuple(seat.expert.key for seat in s.seats))
-        for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position)))
+        sd.Session(
+            pitch=s.pitch.key,
+            date=s.date,
+            start=s.start_min,
+            end=s.end_min,
+            room=s.room.key,
+            panel=tuple(seat.expert.key for seat in s.seats),
+        )
+        for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position))
+    )

@@ -65,7 +65,9 @@ class JurorSheet:
     values: dict[int, int]
     comment: str
     locked: bool
-    feedback: company_feedback.JurorFeedbackFields = field(default_factory=company_feedback.JurorFeedbackFields)
+    feedback: company_feedback.JurorFeedbackFields = field(
+        default_factory=company_feedback.JurorFeedbackFields
+    )
 
 
 def now_utc() -> datetime:
@@ -82,6 +84,7 @@ def organiser_actor(email: str) -> str:
 
 
 # --- Who may score what -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ScoringRight:
@@ -105,18 +108,34 @@ class ScoringRight:
 _RIGHT_TO_SCORE = (
     select(
         exists().where(ScoreSubmission.client_id == bindparam("client_id")).label("already_sent"),
-        exists().where(ExpertConflict.expert_id == bindparam("expert_id"),
-                       ExpertConflict.pitch_id == Pitch.id).label("conflict"),
-        ScheduledSession.id, ScheduledSession.date, ScheduledSession.end_min,
-        select(ScoringLock.locked).where(ScoringLock.pitch_id == Pitch.id).scalar_subquery().label("decision"),
-        select(ScoringSettings.lock_after_min).where(ScoringSettings.event_id == Pitch.event_id)
-        .scalar_subquery().label("lock_after_min"))
+        exists()
+        .where(ExpertConflict.expert_id == bindparam("expert_id"), ExpertConflict.pitch_id == Pitch.id)
+        .label("conflict"),
+        ScheduledSession.id,
+        ScheduledSession.date,
+        ScheduledSession.end_min,
+        select(ScoringLock.locked)
+        .where(ScoringLock.pitch_id == Pitch.id)
+        .scalar_subquery()
+        .label("decision"),
+        select(ScoringSettings.lock_after_min)
+        .where(ScoringSettings.event_id == Pitch.event_id)
+        .scalar_subquery()
+        .label("lock_after_min"),
+    )
     .select_from(Pitch)
-    .outerjoin(ScheduledSession, and_(
-        ScheduledSession.pitch_id == Pitch.id,
-        ScheduledSession.version_id == agenda.latest_published_id(bindparam("event_id")),
-        exists().where(PanelSeat.session_id == ScheduledSession.id, PanelSeat.expert_id == bindparam("expert_id"))))
-    .where(Pitch.id == bindparam("pitch_id"), Pitch.event_id == bindparam("event_id")))
+    .outerjoin(
+        ScheduledSession,
+        and_(
+            ScheduledSession.pitch_id == Pitch.id,
+            ScheduledSession.version_id == agenda.latest_published_id(bindparam("event_id")),
+            exists().where(
+                PanelSeat.session_id == ScheduledSession.id, PanelSeat.expert_id == bindparam("expert_id")
+            ),
+        ),
+    )
+    .where(Pitch.id == bindparam("pitch_id"), Pitch.event_id == bindparam("event_id"))
+)
 
 
 def right_to_score(expert: Expert, pitch_id: int) -> ScoringRight:
@@ -125,24 +144,37 @@ def right_to_score(expert: Expert, pitch_id: int) -> ScoringRight:
 
 
 def _seat_row(expert: Expert, pitch_id: int, client_id: str | None) -> Row | None:
-    return db.session.execute(_RIGHT_TO_SCORE, {
-        "expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id, "client_id": client_id}).first()
+    return db.session.execute(
+        _RIGHT_TO_SCORE,
+        {"expert_id": expert.id, "pitch_id": pitch_id, "event_id": expert.event_id, "client_id": client_id},
+    ).first()
 
 
 def _right_of(row: Row | None) -> ScoringRight:
     if row is not None and row.conflict:
-        raise ScoringError(403, _("Vous avez déclaré un conflit d'intérêts avec ce projet : "
-                                  "vous ne pouvez ni le voir ni le noter."))
+        raise ScoringError(
+            403,
+            _(
+                "Vous avez déclaré un conflit d'intérêts avec ce projet : "
+                "vous ne pouvez ni le voir ni le noter."
+            ),
+        )
     if row is None or row.id is None:
-        raise ScoringError(403, _("Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
-                                  "vous ne pouvez pas le noter."))
+        raise ScoringError(
+            403,
+            _(
+                "Ce pitch n'est pas dans votre jury selon le dernier programme publié : "
+                "vous ne pouvez pas le noter."
+            ),
+        )
     lock_after = DEFAULT_LOCK_AFTER_MIN if row.lock_after_min is None else row.lock_after_min
     return ScoringRight(row.id, row.date, row.end_min, row.decision, lock_after)
 
 
 def settings_of(event: Event) -> ScoringSettings:
     return db.session.get(ScoringSettings, event.id) or ScoringSettings(
-        event_id=event.id, lock_after_min=DEFAULT_LOCK_AFTER_MIN)
+        event_id=event.id, lock_after_min=DEFAULT_LOCK_AFTER_MIN
+    )
 
 
 def automatic_lock_at(day: date, end_min: int, timezone: str, lock_after_min: int) -> datetime:
@@ -152,26 +184,41 @@ def automatic_lock_at(day: date, end_min: int, timezone: str, lock_after_min: in
 
 def locks_of(event: Event, sessions: list[ScheduledSession], now: datetime | None = None) -> dict[int, bool]:
     """``ScoringRight.locked`` for many pitches of one event at once (pitch id -> locked), in two queries."""
-    decisions = dict(db.session.execute(
-        db.select(ScoringLock.pitch_id, ScoringLock.locked).where(ScoringLock.event_id == event.id)).all())
+    decisions = dict(
+        db.session.execute(
+            db.select(ScoringLock.pitch_id, ScoringLock.locked).where(ScoringLock.event_id == event.id)
+        ).all()
+    )
     lock_after = settings_of(event).lock_after_min
     now = now or now_utc()
-    return {session.pitch_id: ScoringRight(session.id, session.date, session.end_min, decisions.get(session.pitch_id),
-                                           lock_after).locked(event.timezone, now)
-            for session in sessions}
+    return {
+        session.pitch_id: ScoringRight(
+            session.id, session.date, session.end_min, decisions.get(session.pitch_id), lock_after
+        ).locked(event.timezone, now)
+        for session in sessions
+    }
 
 
 def sheet_of(expert: Expert, pitch_id: int) -> JurorSheet:
     """The juror's own marks on a pitch they may score (never anyone else's)."""
     right = right_to_score(expert, pitch_id)
-    session = db.session.get(ScheduledSession, right.session_id,
-                             options=[joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)])
+    session = db.session.get(
+        ScheduledSession,
+        right.session_id,
+        options=[joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)],
+    )
     rows = _criteria_with_marks(expert, pitch_id)
     criteria = [criterion for criterion, _mark in rows]
     values = {criterion.id: mark.value for criterion, mark in rows if mark is not None}
     comment = _comment(expert.id, pitch_id)
-    return JurorSheet(session, criteria, values, comment.text if comment else "", right.locked(expert.event.timezone),
-                      company_feedback.juror_fields(expert.id, pitch_id))
+    return JurorSheet(
+        session,
+        criteria,
+        values,
+        comment.text if comment else "",
+        right.locked(expert.event.timezone),
+        company_feedback.juror_fields(expert.id, pitch_id),
+    )
 
 
 def current_session_id(sessions: list[ScheduledSession], now: datetime | None = None) -> int | None:
@@ -192,19 +239,33 @@ def current_session_id(sessions: list[ScheduledSession], now: datetime | None = 
 def progress_of(expert: Expert) -> dict[int, int]:
     """How many criteria the juror has marked, per pitch."""
     rows = db.session.execute(
-        db.select(Score.pitch_id, db.func.count()).where(Score.expert_id == expert.id).group_by(Score.pitch_id))
+        db.select(Score.pitch_id, db.func.count())
+        .where(Score.expert_id == expert.id)
+        .group_by(Score.pitch_id)
+    )
     return {pitch_id: count for pitch_id, count in rows}
 
 
 def criteria_count(expert: Expert) -> int:
     return db.session.execute(
-        db.select(db.func.count()).select_from(Criterion).where(Criterion.event_id == expert.event_id)).scalar_one()
+        db.select(db.func.count()).select_from(Criterion).where(Criterion.event_id == expert.event_id)
+    ).scalar_one()
 
 
 # --- Saving marks -------------------------------------------------------------------------------
 
-def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment: str | None = None, *,
-           changed_at: datetime | None = None, device_id: str | None = None, feedback: dict | None = None) -> dict:
+
+def submit(
+    expert: Expert,
+    pitch_id: int,
+    client_id: str,
+    scores: dict,
+    comment: str | None = None,
+    *,
+    changed_at: datetime | None = None,
+    device_id: str | None = None,
+    feedback: dict | None = None,
+) -> dict:
     """Apply one submission of marks (criterion id -> value or None), comment and feedback, once per client id.
 
     ``feedback`` holds any of the fields the juror writes for the company (services.feedback: strengths,
@@ -225,8 +286,13 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
             return _replayed(stored, expert, digest)
     right = _right_of(seat)
     if right.locked(expert.event.timezone):
-        raise ScoringError(409, _("La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
-                                  "Adressez-vous à l'organisation pour la rouvrir."))
+        raise ScoringError(
+            409,
+            _(
+                "La notation de ce pitch est verrouillée : vos notes ne peuvent plus changer. "
+                "Adressez-vous à l'organisation pour la rouvrir."
+            ),
+        )
     serialise_cell(expert.id, pitch_id)  # the marks read next are the ones this submission changes
     rows = _criteria_with_marks(expert, pitch_id)
     criteria = {criterion.id: criterion for criterion, _mark in rows}
@@ -235,10 +301,18 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
     if comment is not None and not isinstance(comment, str):
         raise ScoringError(422, _("Le commentaire doit être un texte."))
     if comment is not None and "\x00" in comment:  # PostgreSQL refuses it in text: a clear 422, not a 500
-        raise ScoringError(422, _("Le commentaire contient un caractère invisible interdit (NUL) : retirez-le."))
+        raise ScoringError(
+            422, _("Le commentaire contient un caractère invisible interdit (NUL) : retirez-le.")
+        )
     if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
-        raise ScoringError(422, _("Le commentaire est trop long (%(length)d caractères, %(limit)d au plus).",
-                                  length=len(comment), limit=MAX_COMMENT_LENGTH))
+        raise ScoringError(
+            422,
+            _(
+                "Le commentaire est trop long (%(length)d caractères, %(limit)d au plus).",
+                length=len(comment),
+                limit=MAX_COMMENT_LENGTH,
+            ),
+        )
     try:
         wanted_feedback = company_feedback.checked_juror_feedback(feedback or {})
         company_feedback.refuse_changes_once_released(expert.id, pitch_id, wanted_feedback)
@@ -253,18 +327,26 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         stored_comment = None
         if comment is not None:
             stored_comment = _apply_comment(expert, pitch_id, comment.strip(), audit, changed_at)
-        stored_feedback = company_feedback.apply_juror_feedback(expert.id, pitch_id, wanted_feedback, audit,
-                                                                changed_at, _later)
-        response = {"status": "saved", "pitch": pitch_id, "changed": audit.applied,
-                    "superseded": len(audit.rows) - audit.applied,
-                    "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
-                    "saved_at": now_utc().isoformat()}
+        stored_feedback = company_feedback.apply_juror_feedback(
+            expert.id, pitch_id, wanted_feedback, audit, changed_at, _later
+        )
+        response = {
+            "status": "saved",
+            "pitch": pitch_id,
+            "changed": audit.applied,
+            "superseded": len(audit.rows) - audit.applied,
+            "scores": {str(criterion_id): value for criterion_id, value in sorted(marks.items())},
+            "saved_at": now_utc().isoformat(),
+        }
         if stored_comment is not None:  # the comment is echoed when sent (reading it back would cost a query)
             response["comment"] = stored_comment
         if stored_feedback:  # likewise, the feedback fields sent
             response["feedback"] = stored_feedback
-        db.session.add(ScoreSubmission(client_id=client_id, expert_id=expert.id, response=response,
-                                       content_digest=digest))
+        db.session.add(
+            ScoreSubmission(
+                client_id=client_id, expert_id=expert.id, response=response, content_digest=digest
+            )
+        )
         audit.write()
         db.session.flush()
     except IntegrityError:
@@ -272,7 +354,9 @@ def submit(expert: Expert, pitch_id: int, client_id: str, scores: dict, comment:
         db.session.rollback()
         stored = _stored_submission(client_id)
         if stored is None:
-            raise ScoringError(409, _("Un autre envoi a modifié ces notes au même moment : réessayez.")) from None
+            raise ScoringError(
+                409, _("Un autre envoi a modifié ces notes au même moment : réessayez.")
+            ) from None
         return _replayed(stored, expert, digest)
     if audit.rows:
         live.mark_changed(expert.event_id)
@@ -287,32 +371,58 @@ class AuditTrail:
     """
 
     def __init__(self, expert: Expert, pitch_id: int, client_id: str, device_id: str | None = None) -> None:
-        self.common = {"event_id": expert.event_id, "pitch_id": pitch_id, "expert_id": expert.id,
-                       "actor": juror_actor(expert), "submission_id": client_id, "device_id": device_id}
+        self.common = {
+            "event_id": expert.event_id,
+            "pitch_id": pitch_id,
+            "expert_id": expert.id,
+            "actor": juror_actor(expert),
+            "submission_id": client_id,
+            "device_id": device_id,
+        }
         self.rows: list[ScoreAudit] = []
         self.applied = 0
 
-    def mark(self, criterion_id: int, before: int | None, after: int | None, *, superseded: bool = False) -> None:
+    def mark(
+        self, criterion_id: int, before: int | None, after: int | None, *, superseded: bool = False
+    ) -> None:
         self.applied += not superseded
-        self.rows.append(ScoreAudit(**self.common, criterion_id=criterion_id,
-                                    action="score_superseded" if superseded else "score", before=before,
-                                    after=after, at=now_utc()))
+        self.rows.append(
+            ScoreAudit(
+                **self.common,
+                criterion_id=criterion_id,
+                action="score_superseded" if superseded else "score",
+                before=before,
+                after=after,
+                at=now_utc(),
+            )
+        )
 
     def comment(self, before: str, after: str, *, superseded: bool = False) -> None:
         self.applied += not superseded
-        self.rows.append(ScoreAudit(**self.common, action="comment_superseded" if superseded else "comment",
-                                    comment_before=before, comment_after=after, at=now_utc()))
+        self.rows.append(
+            ScoreAudit(
+                **self.common,
+                action="comment_superseded" if superseded else "comment",
+                comment_before=before,
+                comment_after=after,
+                at=now_utc(),
+            )
+        )
 
     def feedback(self, name: str, before: str | bool, after: str | bool, *, superseded: bool = False) -> None:
         """A change of the feedback for the company: texts as a comment's, the follow-up tick as 0/1."""
         self.applied += not superseded
         action = f"{name}_superseded" if superseded else name
         if isinstance(after, bool):
-            self.rows.append(ScoreAudit(**self.common, action=action, before=int(before), after=int(after),
-                                        at=now_utc()))
+            self.rows.append(
+                ScoreAudit(**self.common, action=action, before=int(before), after=int(after), at=now_utc())
+            )
         else:
-            self.rows.append(ScoreAudit(**self.common, action=action, comment_before=before, comment_after=after,
-                                        at=now_utc()))
+            self.rows.append(
+                ScoreAudit(
+                    **self.common, action=action, comment_before=before, comment_after=after, at=now_utc()
+                )
+            )
 
     def write(self) -> None:
         db.session.add_all(self.rows)
@@ -322,12 +432,20 @@ _SUBMISSION_BY_CLIENT_ID = select(ScoreSubmission).where(ScoreSubmission.client_
 # The rubric with the juror's marks on the pitch, in one query (see _RIGHT_TO_SCORE).
 _CRITERIA_WITH_MARKS = (
     select(Criterion, Score)
-    .outerjoin(Score, and_(Score.criterion_id == Criterion.id, Score.expert_id == bindparam("expert_id"),
-                           Score.pitch_id == bindparam("pitch_id")))
+    .outerjoin(
+        Score,
+        and_(
+            Score.criterion_id == Criterion.id,
+            Score.expert_id == bindparam("expert_id"),
+            Score.pitch_id == bindparam("pitch_id"),
+        ),
+    )
     .where(Criterion.event_id == bindparam("event_id"))
-    .order_by(Criterion.position))
-_COMMENT_OF_JUROR = select(JurorComment).where(JurorComment.expert_id == bindparam("expert_id"),
-                                               JurorComment.pitch_id == bindparam("pitch_id"))
+    .order_by(Criterion.position)
+)
+_COMMENT_OF_JUROR = select(JurorComment).where(
+    JurorComment.expert_id == bindparam("expert_id"), JurorComment.pitch_id == bindparam("pitch_id")
+)
 
 
 def _stored_submission(client_id: str) -> ScoreSubmission | None:
@@ -340,15 +458,23 @@ def _replayed(stored: ScoreSubmission, expert: Expert, digest: str) -> dict:
     if stored.expert_id != expert.id:
         raise ScoringError(409, _("Cet identifiant d'envoi a déjà servi : rechargez la page."))
     if stored.content_digest is not None and stored.content_digest != digest:
-        raise ScoringError(409, _("Cet identifiant d'envoi a déjà servi pour d'autres notes : ces notes-ci "
-                                  "n'ont pas été enregistrées. Rechargez la page puis notez à nouveau."))
+        raise ScoringError(
+            409,
+            _(
+                "Cet identifiant d'envoi a déjà servi pour d'autres notes : ces notes-ci "
+                "n'ont pas été enregistrées. Rechargez la page puis notez à nouveau."
+            ),
+        )
     return dict(stored.response or {}) | {"replayed": True}
 
 
 def content_digest(pitch_id: int, scores: object, comment: object, feedback: dict | None = None) -> str:
     """What a submission asked for, as a hash: a resend carries the same, a reused client id does not."""
-    canonical = {"pitch": pitch_id, "comment": comment,
-                 "scores": {str(key): value for key, value in scores.items()} if isinstance(scores, dict) else scores}
+    canonical = {
+        "pitch": pitch_id,
+        "comment": comment,
+        "scores": {str(key): value for key, value in scores.items()} if isinstance(scores, dict) else scores,
+    }
     if feedback:  # only when sent: a submission without feedback keeps the digest it always had
         canonical["feedback"] = feedback
     try:
@@ -368,8 +494,10 @@ def serialise_cell(expert_id: int, pitch_id: int) -> None:
     read, so the reads see every submission committed before.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:expert_id, :pitch_id)"),
-                           {"expert_id": expert_id, "pitch_id": pitch_id})
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:expert_id, :pitch_id)"),
+            {"expert_id": expert_id, "pitch_id": pitch_id},
+        )
     else:
         db.session.execute(text("UPDATE score_submissions SET id = id WHERE 0 = 1"))
 
@@ -390,31 +518,55 @@ def _checked_values(scores: object, criteria: dict[int, Criterion]) -> dict[int,
         if isinstance(value, str) and _MARK_TEXT.fullmatch(value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MARK_BOUND:
-            raise ScoringError(422, _("« %(criterion)s » : la note doit être un nombre entier entre %(low)d et "
-                                      "%(high)d.", criterion=criterion.label, low=criterion.scale_min,
-                                      high=criterion.scale_max))
+            raise ScoringError(
+                422,
+                _(
+                    "« %(criterion)s » : la note doit être un nombre entier entre %(low)d et %(high)d.",
+                    criterion=criterion.label,
+                    low=criterion.scale_min,
+                    high=criterion.scale_max,
+                ),
+            )
         number = value
         if not criterion.scale_min <= number <= criterion.scale_max:
-            raise ScoringError(422, _("« %(criterion)s » : la note doit être entre %(low)d et %(high)d (reçu : %(got)d).",
-                                      criterion=criterion.label, low=criterion.scale_min, high=criterion.scale_max,
-                                      got=number))
+            raise ScoringError(
+                422,
+                _(
+                    "« %(criterion)s » : la note doit être entre %(low)d et %(high)d (reçu : %(got)d).",
+                    criterion=criterion.label,
+                    low=criterion.scale_min,
+                    high=criterion.scale_max,
+                    got=number,
+                ),
+            )
         wanted[criterion.id] = number
     return wanted
 
 
 def _criteria_with_marks(expert: Expert, pitch_id: int) -> list[tuple[Criterion, Score | None]]:
     """The event's rubric in order, each criterion with the juror's mark on the pitch (None: not marked)."""
-    return [(criterion, mark) for criterion, mark in db.session.execute(_CRITERIA_WITH_MARKS, {
-        "event_id": expert.event_id, "expert_id": expert.id, "pitch_id": pitch_id})]
+    return [
+        (criterion, mark)
+        for criterion, mark in db.session.execute(
+            _CRITERIA_WITH_MARKS, {"event_id": expert.event_id, "expert_id": expert.id, "pitch_id": pitch_id}
+        )
+    ]
 
 
 def _comment(expert_id: int, pitch_id: int) -> JurorComment | None:
     return db.session.execute(
-        _COMMENT_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}).scalar_one_or_none()
+        _COMMENT_OF_JUROR, {"expert_id": expert_id, "pitch_id": pitch_id}
+    ).scalar_one_or_none()
 
 
-def _apply_marks(expert: Expert, pitch_id: int, existing: dict[int, Score], wanted: dict[int, int | None],
-                 audit: AuditTrail, changed_at: datetime) -> dict[int, int]:
+def _apply_marks(
+    expert: Expert,
+    pitch_id: int,
+    existing: dict[int, Score],
+    wanted: dict[int, int | None],
+    audit: AuditTrail,
+    changed_at: datetime,
+) -> dict[int, int]:
     """Change the marks asked for, each change noted in ``audit``; every mark of the juror on the pitch now."""
     marks = {criterion_id: score.value for criterion_id, score in existing.items()}
     for criterion_id, value in wanted.items():
@@ -431,8 +583,15 @@ def _apply_marks(expert: Expert, pitch_id: int, existing: dict[int, Score], want
         if value is None:
             db.session.delete(score)
         elif score is None:
-            db.session.add(Score(pitch_id=pitch_id, expert_id=expert.id, criterion_id=criterion_id, value=value,
-                                 changed_at=changed_at))
+            db.session.add(
+                Score(
+                    pitch_id=pitch_id,
+                    expert_id=expert.id,
+                    criterion_id=criterion_id,
+                    value=value,
+                    changed_at=changed_at,
+                )
+            )
         else:
             score.value = value
             score.changed_at = changed_at
@@ -478,12 +637,18 @@ def moment_of_change(changed_ms: object, sent_ms: object, received: datetime | N
     The change was made that long before the request arrived. Missing or nonsense readings: now.
     """
     received = received or now_utc()
-    numbers = [value for value in (changed_ms, sent_ms)
-               if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)]
+    numbers = [
+        value
+        for value in (changed_ms, sent_ms)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    ]
     if len(numbers) != 2:
         return received
-    waited = timedelta(milliseconds=max(0.0, min(float(sent_ms) - float(changed_ms),
-                                                  OLDEST_QUEUED_CHANGE.total_seconds() * 1000)))
+    waited = timedelta(
+        milliseconds=max(
+            0.0, min(float(sent_ms) - float(changed_ms), OLDEST_QUEUED_CHANGE.total_seconds() * 1000)
+        )
+    )
     return received - waited
 
 
@@ -499,6 +664,7 @@ def _later(stored: datetime | None, incoming: datetime) -> bool:
 
 # --- The organiser's controls -------------------------------------------------------------------
 
+
 def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
     """Lock a pitch's scoring, or reopen it (past the automatic lock too); the audit log keeps who did it."""
     decision = db.session.get(ScoringLock, pitch.id)
@@ -508,8 +674,16 @@ def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
     decision.locked = locked
     decision.changed_by = organiser_actor(organiser_email)
     decision.changed_at = now_utc()
-    db.session.add(ScoreAudit(event_id=pitch.event_id, pitch_id=pitch.id, expert_id=None, actor=decision.changed_by,
-                              action="lock" if locked else "unlock", at=now_utc()))
+    db.session.add(
+        ScoreAudit(
+            event_id=pitch.event_id,
+            pitch_id=pitch.id,
+            expert_id=None,
+            actor=decision.changed_by,
+            action="lock" if locked else "unlock",
+            at=now_utc(),
+        )
+    )
     db.session.flush()
     journal.record(pitch.event, "scoring.locked" if locked else "scoring.unlocked", subject=pitch.company)
     live.mark_changed(pitch.event_id)
@@ -536,8 +710,9 @@ def set_results_published(event: Event, published: bool) -> None:
     event.results_published = published
     db.session.flush()
     if before != published:
-        journal.record(event, "results.published" if published else "results.unpublished",
-                       before=before, after=published)
+        journal.record(
+            event, "results.published" if published else "results.unpublished", before=before, after=published
+        )
 
 
 def event_local_time(event: Event, moment: datetime) -> datetime:
@@ -549,11 +724,18 @@ def event_local_time(event: Event, moment: datetime) -> datetime:
 
 def audit_log(event: Event, limit: int = 1000) -> list[ScoreAudit]:
     """The latest changes first (read-only)."""
-    return list(db.session.execute(
-        db.select(ScoreAudit).filter_by(event_id=event.id).order_by(ScoreAudit.id.desc()).limit(limit)).scalars())
+    return list(
+        db.session.execute(
+            db.select(ScoreAudit).filter_by(event_id=event.id).order_by(ScoreAudit.id.desc()).limit(limit)
+        ).scalars()
+    )
 
 
 def last_change(event_id: int) -> int:
     """A number that grows with every change of the event's marks or locks (cheap: one indexed max)."""
-    return db.session.execute(
-        db.select(db.func.max(ScoreAudit.id)).where(ScoreAudit.event_id == event_id)).scalar_one() or 0
+    return (
+        db.session.execute(
+            db.select(db.func.max(ScoreAudit.id)).where(ScoreAudit.event_id == event_id)
+        ).scalar_one()
+        or 0
+    )

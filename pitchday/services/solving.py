@@ -62,16 +62,34 @@ class SolveError(ValueError):
     """A solve that cannot be started or stopped, with the reason for the organiser."""
 
 
-def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None, note: str = "",
-                workers: int | None = None) -> SolveJob:
+def start_solve(
+    event: Event,
+    *,
+    time_limit: float,
+    spec: sd.Event | None = None,
+    note: str = "",
+    workers: int | None = None,
+) -> SolveJob:
     """Record a job and ask a worker for it after the commit; refuse if a solve of this event runs."""
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
-        raise SolveError(_("La durée de calcul doit être entre %(low)s et %(high)s secondes.",
-                           low=f"{MIN_TIME_LIMIT:g}", high=f"{MAX_TIME_LIMIT:g}"))
+        raise SolveError(
+            _(
+                "La durée de calcul doit être entre %(low)s et %(high)s secondes.",
+                low=f"{MIN_TIME_LIMIT:g}",
+                high=f"{MAX_TIME_LIMIT:g}",
+            )
+        )
     for job in active_jobs(event):
         refresh(job)
-    job = SolveJob(event=event, running_event_id=event.id, status="queued", note=note, time_limit=time_limit,
-                   workers=workers, spec=sio.event_to_dict(spec or to_scheduler_event(event)))
+    job = SolveJob(
+        event=event,
+        running_event_id=event.id,
+        status="queued",
+        note=note,
+        time_limit=time_limit,
+        workers=workers,
+        spec=sio.event_to_dict(spec or to_scheduler_event(event)),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(job)
@@ -84,15 +102,23 @@ def start_solve(event: Event, *, time_limit: float, spec: sd.Event | None = None
 
 
 def active_jobs(event: Event) -> list[SolveJob]:
-    return list(db.session.execute(
-        db.select(SolveJob).where(SolveJob.event_id == event.id, SolveJob.status.in_(("queued", "running")))
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(SolveJob).where(
+                SolveJob.event_id == event.id, SolveJob.status.in_(("queued", "running"))
+            )
+        ).scalars()
+    )
 
 
 def latest_job(event: Event) -> SolveJob | None:
-    return db.session.execute(
-        db.select(SolveJob).where(SolveJob.event_id == event.id).order_by(SolveJob.id.desc())
-    ).scalars().first()
+    return (
+        db.session.execute(
+            db.select(SolveJob).where(SolveJob.event_id == event.id).order_by(SolveJob.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def request_stop(job: SolveJob) -> None:
@@ -126,8 +152,9 @@ def close_if_lost(job: SolveJob, now: datetime | None = None) -> bool:
         if now - _aware(job.started_at) > timedelta(seconds=config["SOLVE_QUEUE_LIMIT"]):
             return _close(job, "failed", "never_started", only_if_status="queued")
         return False
-    if job.stop_requested_at is not None and \
-            now - _aware(job.stop_requested_at) > timedelta(seconds=config["SOLVE_STOP_GRACE"]):
+    if job.stop_requested_at is not None and now - _aware(job.stop_requested_at) > timedelta(
+        seconds=config["SOLVE_STOP_GRACE"]
+    ):
         return _close(job, "stopped", "stop_unanswered", keep_best=True)
     beat = job.heartbeat_at or job.claimed_at or job.started_at
     if now - _aware(beat) > timedelta(seconds=config["SOLVE_HEARTBEAT_LIMIT"]):
@@ -137,23 +164,38 @@ def close_if_lost(job: SolveJob, now: datetime | None = None) -> bool:
 
 def close_lost_jobs() -> int:
     """Close every job whose worker is lost, whatever its event (a worker does this when it starts)."""
-    active = db.session.execute(db.select(SolveJob).where(SolveJob.status.in_(("queued", "running")))).scalars()
+    active = db.session.execute(
+        db.select(SolveJob).where(SolveJob.status.in_(("queued", "running")))
+    ).scalars()
     return sum(close_if_lost(job) for job in list(active))
 
 
 def close_undelivered(job_id: int) -> None:
     """The task could not reach the queue (Redis down) after the job was committed: close it now."""
     with db.engine.begin() as connection:
-        connection.execute(update(_JOBS).where(_JOBS.c.id == job_id, _JOBS.c.status == "queued").values(
-            status="failed", outcome="queue_unavailable", running_event_id=None, finished_at=datetime.now(UTC)))
+        connection.execute(
+            update(_JOBS)
+            .where(_JOBS.c.id == job_id, _JOBS.c.status == "queued")
+            .values(
+                status="failed",
+                outcome="queue_unavailable",
+                running_event_id=None,
+                finished_at=datetime.now(UTC),
+            )
+        )
 
 
-def _close(job: SolveJob, status: str, outcome: str, *, only_if_status: str = "running",
-           keep_best: bool = False) -> bool:
-    closed = db.session.execute(
-        update(_JOBS).where(_JOBS.c.id == job.id, _JOBS.c.status == only_if_status)
-        .values(status=status, outcome=outcome, running_event_id=None, finished_at=datetime.now(UTC))
-    ).rowcount == 1
+def _close(
+    job: SolveJob, status: str, outcome: str, *, only_if_status: str = "running", keep_best: bool = False
+) -> bool:
+    closed = (
+        db.session.execute(
+            update(_JOBS)
+            .where(_JOBS.c.id == job.id, _JOBS.c.status == only_if_status)
+            .values(status=status, outcome=outcome, running_event_id=None, finished_at=datetime.now(UTC))
+        ).rowcount
+        == 1
+    )
     db.session.refresh(job)
     if closed and keep_best:
         job.version = _keep_best(job)
@@ -175,9 +217,15 @@ def _keep_best(job: SolveJob) -> ScheduleVersion | None:
         log.warning("job %s: its best schedule breaks a rule, not kept", job.id)
         return None
     terms = validate.score_terms(spec, sessions)
-    result = sd.Result(status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights),
-                       terms=terms, best_bound=job.best_bound, solve_seconds=job.elapsed or 0.0,
-                       changes=validate.changes(spec, sessions))
+    result = sd.Result(
+        status=sd.Status.FEASIBLE,
+        sessions=sessions,
+        score=terms.total(spec.objective_weights),
+        terms=terms,
+        best_bound=job.best_bound,
+        solve_seconds=job.elapsed or 0.0,
+        changes=validate.changes(spec, sessions),
+    )
     return _save(job, result)[0]
 
 
@@ -190,8 +238,11 @@ def job_state(job: SolveJob) -> dict:
     """What the progress page shows, as codes and numbers: status, outcome, best score, bound, gap and time."""
     elapsed = job.elapsed
     if job.is_active:
-        elapsed = (datetime.now(UTC) - _aware(job.claimed_at or job.started_at)).total_seconds() \
-            if job.status == "running" else 0.0
+        elapsed = (
+            (datetime.now(UTC) - _aware(job.claimed_at or job.started_at)).total_seconds()
+            if job.status == "running"
+            else 0.0
+        )
     return {
         "id": job.id,
         "status": job.status,
@@ -208,7 +259,8 @@ def job_state(job: SolveJob) -> dict:
         "worker": job.worker,
         # Seconds since the worker last said it was alive (None before a worker took the job).
         "heartbeat_age": round((datetime.now(UTC) - _aware(job.heartbeat_at)).total_seconds(), 1)
-        if job.is_active and job.heartbeat_at else None,
+        if job.is_active and job.heartbeat_at
+        else None,
         "detail": job.error,
     }
 
@@ -219,10 +271,14 @@ def job_state(job: SolveJob) -> dict:
 def claim(job_id: int, worker: str) -> SolveJob | None:
     """Take a queued job for this worker; None if another has it, or it was stopped while it waited."""
     now = datetime.now(UTC)
-    claimed = db.session.execute(
-        update(_JOBS).where(_JOBS.c.id == job_id, _JOBS.c.status == "queued")
-        .values(status="running", worker=worker, claimed_at=now, heartbeat_at=now)
-    ).rowcount == 1
+    claimed = (
+        db.session.execute(
+            update(_JOBS)
+            .where(_JOBS.c.id == job_id, _JOBS.c.status == "queued")
+            .values(status="running", worker=worker, claimed_at=now, heartbeat_at=now)
+        ).rowcount
+        == 1
+    )
     return db.session.get(SolveJob, job_id, populate_existing=True) if claimed else None
 
 
@@ -230,15 +286,24 @@ def run_claimed(job: SolveJob) -> None:
     """Solve a claimed job, beating its heart, and record how it ended (the worker commits)."""
     config = current_app.config
     claimed_by = job.worker
-    heart = _Heartbeat(job.id, claimed_by, interval=config["SOLVE_HEARTBEAT_INTERVAL"],
-                       abandon_after=config["SOLVE_STOP_GRACE"] * 2)
+    heart = _Heartbeat(
+        job.id,
+        claimed_by,
+        interval=config["SOLVE_HEARTBEAT_INTERVAL"],
+        abandon_after=config["SOLVE_STOP_GRACE"] * 2,
+    )
     result: sd.Result | None = None
     outcome, detail = "", ""
     heart.start()
     try:
         if not job.stop_requested:
-            result = scheduler.solve(sio.parse_event(job.spec), time_limit=job.time_limit, workers=job.workers,
-                                     on_progress=heart.report, should_stop=_StopFlag(job.id))
+            result = scheduler.solve(
+                sio.parse_event(job.spec),
+                time_limit=job.time_limit,
+                workers=job.workers,
+                on_progress=heart.report,
+                should_stop=_StopFlag(job.id),
+            )
     except Exception as exc:
         log.exception("solve job %s failed", job.id)
         outcome, detail = "solver_error", str(exc)[:2000]
@@ -302,8 +367,11 @@ class _StopFlag:
             if not self._stop and time.monotonic() - self._checked_at >= STOP_CHECK_INTERVAL:
                 self._checked_at = time.monotonic()
                 with self._engine.connect() as connection:
-                    self._stop = bool(connection.execute(
-                        db.select(SolveJob.stop_requested).where(SolveJob.id == self._job_id)).scalar())
+                    self._stop = bool(
+                        connection.execute(
+                            db.select(SolveJob.stop_requested).where(SolveJob.id == self._job_id)
+                        ).scalar()
+                    )
             return self._stop
 
 
@@ -338,7 +406,9 @@ class _Heartbeat:
         self._solutions = 0
         self._last_progress_write = 0.0
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"heartbeat of solve job {job_id}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._beat, name=f"heartbeat of solve job {job_id}", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -366,15 +436,25 @@ class _Heartbeat:
             self._last_progress_write = time.monotonic()
         values: dict = {"heartbeat_at": datetime.now(UTC)}
         if pending is not None:
-            values.update(best_score=pending.progress.score, best_bound=pending.progress.bound,
-                          elapsed=pending.progress.elapsed, solutions=pending.solutions)
+            values.update(
+                best_score=pending.progress.score,
+                best_bound=pending.progress.bound,
+                elapsed=pending.progress.elapsed,
+                solutions=pending.solutions,
+            )
         if best is not None:
             values["best_sessions"] = sio.sessions_to_dicts(best.sessions)
         with self._engine.begin() as connection:
-            connection.execute(update(_JOBS).where(_JOBS.c.id == self._job_id, _JOBS.c.worker == self._worker,
-                                                   _JOBS.c.status == "running").values(**values))
+            connection.execute(
+                update(_JOBS)
+                .where(
+                    _JOBS.c.id == self._job_id, _JOBS.c.worker == self._worker, _JOBS.c.status == "running"
+                )
+                .values(**values)
+            )
             stop_at = connection.execute(
-                db.select(_JOBS.c.stop_requested_at).where(_JOBS.c.id == self._job_id)).scalar()
+                db.select(_JOBS.c.stop_requested_at).where(_JOBS.c.id == self._job_id)
+            ).scalar()
         return stop_at is not None
 
     def _beat(self) -> None:

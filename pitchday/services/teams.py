@@ -37,14 +37,14 @@ TEAM_ROLES = (Role.OWNER, Role.PLANNER, Role.SCORING, Role.VIEWER)
 
 
 class Permission(StrEnum):
-    READ = "read"                # the event, its schedules, the board, exports, the journals
-    EDIT = "edit"                # days, rooms, partners, pitches, jurors, panel rules, CSV imports
-    PLAN = "plan"                # generate, lock, move, publish versions, the day's delays and absences
-    RUBRIC = "rubric"            # the scoring criteria
-    SCORE = "score"              # scoring locks, the lock delay, publishing the results
+    READ = "read"  # the event, its schedules, the board, exports, the journals
+    EDIT = "edit"  # days, rooms, partners, pitches, jurors, panel rules, CSV imports
+    PLAN = "plan"  # generate, lock, move, publish versions, the day's delays and absences
+    RUBRIC = "rubric"  # the scoring criteria
+    SCORE = "score"  # scoring locks, the lock delay, publishing the results
     JUROR_LINKS = "juror_links"  # reading, printing and revoking the jurors' personal links
-    FEEDBACK = "feedback"        # reading, moderating and releasing the feedback for the companies, their links
-    TEAM = "team"                # inviting, changing roles, removing members
+    FEEDBACK = "feedback"  # reading, moderating and releasing the feedback for the companies, their links
+    TEAM = "team"  # inviting, changing roles, removing members
 
 
 P = Permission
@@ -72,16 +72,22 @@ class TeamError(ValueError):
 
 # --- who holds which role -------------------------------------------------------------------------
 
+
 def membership(account: Organiser, event: Event) -> TeamMember | None:
     return db.session.execute(
-        db.select(TeamMember).filter_by(event_id=event.id, organiser_id=account.id)).scalar_one_or_none()
+        db.select(TeamMember).filter_by(event_id=event.id, organiser_id=account.id)
+    ).scalar_one_or_none()
 
 
 def coordinates(account: Organiser, programme_id: int | None) -> bool:
     if programme_id is None:
         return False
-    return db.session.execute(db.select(ProgrammeCoordinator.id).filter_by(
-        programme_id=programme_id, organiser_id=account.id)).first() is not None
+    return (
+        db.session.execute(
+            db.select(ProgrammeCoordinator.id).filter_by(programme_id=programme_id, organiser_id=account.id)
+        ).first()
+        is not None
+    )
 
 
 def role_in(account: Organiser, event: Event) -> Role | None:
@@ -97,25 +103,42 @@ def role_in(account: Organiser, event: Event) -> Role | None:
 def visible_events(account: Organiser) -> list[Event]:
     """The events the account holds a role in (team or programme), newest first."""
     in_team = db.select(TeamMember.event_id).where(TeamMember.organiser_id == account.id)
-    coordinated = db.select(ProgrammeCoordinator.programme_id).where(ProgrammeCoordinator.organiser_id == account.id)
-    return list(db.session.execute(
-        db.select(Event).where(Event.id.in_(in_team) | Event.programme_id.in_(coordinated))
-        .order_by(Event.created_at.desc(), Event.id.desc())).scalars())
+    coordinated = db.select(ProgrammeCoordinator.programme_id).where(
+        ProgrammeCoordinator.organiser_id == account.id
+    )
+    return list(
+        db.session.execute(
+            db.select(Event)
+            .where(Event.id.in_(in_team) | Event.programme_id.in_(coordinated))
+            .order_by(Event.created_at.desc(), Event.id.desc())
+        ).scalars()
+    )
 
 
 def coordinated_programmes(account: Organiser) -> list[Programme]:
-    return list(db.session.execute(
-        db.select(Programme).join(ProgrammeCoordinator, ProgrammeCoordinator.programme_id == Programme.id)
-        .where(ProgrammeCoordinator.organiser_id == account.id).order_by(Programme.name)).scalars())
+    return list(
+        db.session.execute(
+            db.select(Programme)
+            .join(ProgrammeCoordinator, ProgrammeCoordinator.programme_id == Programme.id)
+            .where(ProgrammeCoordinator.organiser_id == account.id)
+            .order_by(Programme.name)
+        ).scalars()
+    )
 
 
 def members_of(event: Event) -> list[TeamMember]:
-    return list(db.session.execute(
-        db.select(TeamMember).join(Organiser, Organiser.id == TeamMember.organiser_id)
-        .where(TeamMember.event_id == event.id).order_by(Organiser.email)).scalars())
+    return list(
+        db.session.execute(
+            db.select(TeamMember)
+            .join(Organiser, Organiser.id == TeamMember.organiser_id)
+            .where(TeamMember.event_id == event.id)
+            .order_by(Organiser.email)
+        ).scalars()
+    )
 
 
 # --- changing the team ----------------------------------------------------------------------------
+
 
 def grant(event: Event, account: Organiser, role: Role) -> TeamMember:
     """Give the account this role in the event (replacing the one it held); journaled."""
@@ -158,13 +181,17 @@ def remove(member: TeamMember) -> None:
 
 def _keep_one_owner(event: Event, leaving: TeamMember) -> None:
     """An event always keeps an owner: otherwise nobody could manage its team any more."""
-    others = db.session.execute(db.select(db.func.count()).select_from(TeamMember).where(
-        TeamMember.event_id == event.id, TeamMember.role == Role.OWNER, TeamMember.id != leaving.id)).scalar_one()
+    others = db.session.execute(
+        db.select(db.func.count())
+        .select_from(TeamMember)
+        .where(TeamMember.event_id == event.id, TeamMember.role == Role.OWNER, TeamMember.id != leaving.id)
+    ).scalar_one()
     if not others:
         raise TeamError("last_owner")
 
 
 # --- invitations ----------------------------------------------------------------------------------
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -189,9 +216,14 @@ def invite(event: Event, email: str, role: str, invited_by: Organiser | None) ->
     if account is not None and membership(account, event) is not None:
         raise TeamError("already_member", email=email)
     token = secrets.token_urlsafe(INVITATION_TOKEN_BYTES)
-    invitation = Invitation(event_id=event.id, email=email, role=role, token_hash=_hash(token),
-                            invited_by_id=invited_by.id if invited_by else None,
-                            expires_at=_now() + INVITATION_LIFETIME)
+    invitation = Invitation(
+        event_id=event.id,
+        email=email,
+        role=role,
+        token_hash=_hash(token),
+        invited_by_id=invited_by.id if invited_by else None,
+        expires_at=_now() + INVITATION_LIFETIME,
+    )
     db.session.add(invitation)
     db.session.flush()
     journal.record(event, "team.invited", subject=email, after=role)
@@ -199,16 +231,20 @@ def invite(event: Event, email: str, role: str, invited_by: Organiser | None) ->
 
 
 def pending_invitations(event: Event) -> list[Invitation]:
-    rows = db.session.execute(db.select(Invitation).filter_by(event_id=event.id, used_at=None, cancelled_at=None)
-                              .order_by(Invitation.created_at)).scalars()
+    rows = db.session.execute(
+        db.select(Invitation)
+        .filter_by(event_id=event.id, used_at=None, cancelled_at=None)
+        .order_by(Invitation.created_at)
+    ).scalars()
     return [row for row in rows if _aware(row.expires_at) > _now()]
 
 
 def cancel_invitation(invitation: Invitation) -> None:
     if invitation.used_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = _now()
-        journal.record(invitation.event, "team.invitation_cancelled", subject=invitation.email,
-                       before=invitation.role)
+        journal.record(
+            invitation.event, "team.invitation_cancelled", subject=invitation.email, before=invitation.role
+        )
         db.session.flush()
 
 
@@ -229,7 +265,8 @@ def invitation_state(token: str) -> InvitationState:
     if not token or len(token) > 100:
         return InvitationState("unknown")
     invitation = db.session.execute(
-        db.select(Invitation).filter_by(token_hash=_hash(token))).scalar_one_or_none()
+        db.select(Invitation).filter_by(token_hash=_hash(token))
+    ).scalar_one_or_none()
     if invitation is None or invitation.cancelled_at is not None:
         return InvitationState("unknown")
     if invitation.used_at is not None:
@@ -262,6 +299,7 @@ def accept_invitation(token: str, *, password: str, name: str = "") -> Organiser
 
 # --- programmes -----------------------------------------------------------------------------------
 
+
 def create_programme(slug: str, name: str) -> Programme:
     programme = Programme(slug=slug, name=name)
     db.session.add(programme)
@@ -290,8 +328,9 @@ def default_city(venue: str) -> str:
 
 
 def make_coordinator(programme: Programme, account: Organiser) -> ProgrammeCoordinator:
-    existing = db.session.execute(db.select(ProgrammeCoordinator).filter_by(
-        programme_id=programme.id, organiser_id=account.id)).scalar_one_or_none()
+    existing = db.session.execute(
+        db.select(ProgrammeCoordinator).filter_by(programme_id=programme.id, organiser_id=account.id)
+    ).scalar_one_or_none()
     if existing is not None:
         return existing
     coordinator = ProgrammeCoordinator(programme_id=programme.id, organiser_id=account.id)

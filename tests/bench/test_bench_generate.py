@@ -52,7 +52,9 @@ def test_replan_scenario_stays_feasible_and_breaks_the_published_schedule(size):
     assert replan.event.previous == generated.witness
     assert check_schedule(replan.event, replan.witness) == []
     assert check_schedule(replan.event, generated.witness) != []
-    [leaving] = [new for new, old in zip(replan.event.experts, generated.event.experts) if new != old]
+    [leaving] = [
+        new for new, old in zip(replan.event.experts, generated.event.experts, strict=True) if new != old
+    ]
     last_day = replan.event.days[-1]
     lunch = max(last_day.breaks, key=lambda pause: pause.end - pause.start)
     assert leaving.available is not None

@@ -12,8 +12,16 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("PITCHDAY_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's hosts at start, which the venue's (and CI's) network refuses.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(config, items):

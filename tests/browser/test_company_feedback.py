@@ -25,8 +25,11 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "is_mobil
 
 def stored_feedback(app, day, juror: str):  # noqa: F811
     with app.app_context():
-        row = db.session.execute(db.select(JurorFeedback).filter_by(
-            pitch_id=day.pitches["aurthus-et-paole"]).join(JurorFeedback.expert).filter_by(key=juror)
+        row = db.session.execute(
+            db.select(JurorFeedback)
+            .filter_by(pitch_id=day.pitches["aurthus-et-paole"])
+            .join(JurorFeedback.expert)
+            .filter_by(key=juror)
         ).scalar_one_or_none()
         return row and (row.strengths, row.improvements, row.follow_up)
 
@@ -35,9 +38,14 @@ def the_other_jurors_write(app, day):  # noqa: F811
     """The rest of the panel, through the same autosave (a plain HTTP client is enough for them)."""
     client = app.test_client()
     for juror, mark, written in (
-            ("uimm-1", 8, None),
-            ("cetim-1", 6, {"strengths": "Équipe solide", "improvements": "Réduire les délais", "follow_up": True}),
-            ("am-1", 7, {"strengths": "À MASQUER : remarque blessante", "improvements": "", "follow_up": True})):
+        ("uimm-1", 8, None),
+        (
+            "cetim-1",
+            6,
+            {"strengths": "Équipe solide", "improvements": "Réduire les délais", "follow_up": True},
+        ),
+        ("am-1", 7, {"strengths": "À MASQUER : remarque blessante", "improvements": "", "follow_up": True}),
+    ):
         scores = {str(criterion): mark for criterion in day.criteria}
         url = f"/jury/{day.tokens[juror]}/pitchs/{day.pitches['aurthus-et-paole']}/notes"
         assert client.post(url, json={"client_id": f"marks-{juror}", "scores": scores}).status_code == 200
@@ -69,16 +77,20 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
 
     tablet.set_offline(False)
     expect(juror.locator("#save-status")).to_have_text("enregistré", timeout=15000)
-    assert wait_until(lambda: stored_feedback(app, day, "uimm-1") == ("Atelier déjà rentable", "Chiffrer l'export",
-                                                                       True))
+    assert wait_until(
+        lambda: stored_feedback(app, day, "uimm-1") == ("Atelier déjà rentable", "Chiffrer l'export", True)
+    )
     tablet.close()
     the_other_jurors_write(app, day)
 
     # 2. The organiser hides one juror's feedback, releases the rest and copies the company's link.
     with app.app_context():
         create_organiser()
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
-                               permissions=["clipboard-read", "clipboard-write"])
+    desk = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="fr-FR",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     organiser = desk.new_page()
     browser_login(organiser, live_server)
     organiser.goto(f"{live_server}/organisation/notes/{day.slug}/retours")
@@ -103,9 +115,12 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
     strengths = phone.locator("section", has=phone.get_by_role("heading", name="Points forts"))
     expect(strengths).to_contain_text("Atelier déjà rentable")
     expect(strengths).to_contain_text("Équipe solide")
-    expect(phone.locator("section", has=phone.get_by_role("heading", name="Suivi proposé"))).to_contain_text("CETIM")
-    expect(phone.get_by_role("img", name="Vos notes moyennes par critère, comparées à la moyenne de l'événement")
-           ).to_be_visible()
+    expect(phone.locator("section", has=phone.get_by_role("heading", name="Suivi proposé"))).to_contain_text(
+        "CETIM"
+    )
+    expect(
+        phone.get_by_role("img", name="Vos notes moyennes par critère, comparées à la moyenne de l'événement")
+    ).to_be_visible()
     body = phone.locator("body").inner_text()
     for absent in ("À MASQUER", "Expert", "Arts et Métiers"):
         assert absent not in body, absent
@@ -113,7 +128,9 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
     wide = phone.evaluate("""() => Array.from(document.querySelectorAll('body *'))
         .filter(e => e.getBoundingClientRect().right > 390).map(e => e.tagName + '.' + e.className).slice(0, 8)""")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, wide
-    chart = phone.get_by_role("img", name="Vos notes moyennes par critère, comparées à la moyenne de l'événement")
+    chart = phone.get_by_role(
+        "img", name="Vos notes moyennes par critère, comparées à la moyenne de l'événement"
+    )
     assert chart.bounding_box()["width"] <= 390
 
     pdf_link = phone.get_by_role("link", name="Télécharger en PDF")
@@ -131,7 +148,8 @@ def test_feedback_written_offline_moderated_released_and_read_on_a_phone(app, li
 
 
 def test_the_company_page_and_the_moderation_page_have_no_serious_accessibility_violation(
-        app, live_server, browser, day, axe_source):  # noqa: F811
+    app, live_server, browser, day, axe_source
+):  # noqa: F811
     the_other_jurors_write(app, day)
     with app.app_context():
         create_organiser()

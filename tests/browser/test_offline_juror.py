@@ -40,7 +40,9 @@ def sheet_url(live_server: str, day, juror: str, pitch: str) -> str:  # noqa: F8
 
 def stored_comment(app, day, juror_key: str, pitch: str) -> str | None:  # noqa: F811
     with app.app_context():
-        comment = db.session.execute(db.select(JurorComment).filter_by(pitch_id=day.pitches[pitch])).scalar_one_or_none()
+        comment = db.session.execute(
+            db.select(JurorComment).filter_by(pitch_id=day.pitches[pitch])
+        ).scalar_one_or_none()
         return comment.text if comment else None
 
 
@@ -55,8 +57,9 @@ def wait_until(condition, seconds: float = 10.0):
 
 
 def queue_of(page) -> list:
-    return page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey)"
-                         " || '[]')")
+    return page.evaluate(
+        "JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey) || '[]')"
+    )
 
 
 def wait_for_offline_copies(page, count: int) -> None:
@@ -78,17 +81,23 @@ def test_a_comment_typed_and_left_within_100_ms_is_stored(app, live_server, tabl
     comment.fill("Solide.")
     expect(page.locator("#save-status")).to_have_text("enregistré")
 
-    page.evaluate("() => document.getElementById('comment').addEventListener('input', () => {"
-                  " window.lastKeyAt = performance.now(); })")
+    page.evaluate(
+        "() => document.getElementById('comment').addEventListener('input', () => {"
+        " window.lastKeyAt = performance.now(); })"
+    )
     comment.press_sequentially(" Dernier mot.", delay=5)
     # "← Ma journée" tapped at once: the page's own clock says how long after the last key (the autosave
     # waits 0.7 s after it).
-    gap = page.evaluate("() => { const gap = performance.now() - window.lastKeyAt;"
-                        " document.querySelector('a.back-link').click(); return gap; }")
+    gap = page.evaluate(
+        "() => { const gap = performance.now() - window.lastKeyAt;"
+        " document.querySelector('a.back-link').click(); return gap; }"
+    )
     assert gap < 100
 
     expect(page.get_by_role("heading", name="Bonjour Expert UIMM 1")).to_be_visible()
-    assert wait_until(lambda: stored_comment(app, day, "uimm-1", "aurthus-et-paole") == "Solide. Dernier mot.")
+    assert wait_until(
+        lambda: stored_comment(app, day, "uimm-1", "aurthus-et-paole") == "Solide. Dernier mot."
+    )
     page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
     expect(page.locator("#comment")).to_have_value("Solide. Dernier mot.")
     expect(page.locator("#save-status")).not_to_have_text("envoi en cours…")
@@ -111,6 +120,7 @@ def test_the_feedback_for_the_company_typed_and_left_at_once_is_stored_too(app, 
         with app.app_context():
             row = db.session.execute(db.select(JurorFeedback)).scalar_one_or_none()
             return row and (row.strengths, row.improvements, row.follow_up)
+
     assert wait_until(lambda: stored() == ("Usine prête.", "Chiffrer le marché.", True))
     assert wait_until(lambda: queue_of(page) == [])  # the day page's resend answered: nothing left in flight
 
@@ -125,7 +135,8 @@ def test_the_back_link_is_a_large_touch_target_and_goes_to_the_offline_day(live_
 
 
 def test_a_sheet_never_opened_opens_offline_is_scored_and_its_marks_arrive_after_reconnection(
-        app, live_server, tablet, day):  # noqa: F811
+    app, live_server, tablet, day
+):  # noqa: F811
     page = tablet.new_page()
     page.goto(f"{live_server}/jury/{day.tokens['uimm-1']}")
     wait_for_offline_copies(page, 3)
@@ -138,10 +149,14 @@ def test_a_sheet_never_opened_opens_offline_is_scored_and_its_marks_arrive_after
     score_pitch(page, day.criteria, 6)
     page.locator("#comment").fill("Noté hors ligne.")
     expect(page.locator("#connection-banner")).to_contain_text("Hors ligne")
-    expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria) + 1} notes en attente")
+    expect(page.locator("#save-status")).to_have_text(
+        f"hors ligne — {len(day.criteria) + 1} notes en attente"
+    )
 
     page.reload()  # offline: the page comes from the copy, the queue from the tablet's storage
-    expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria) + 1} notes en attente")
+    expect(page.locator("#save-status")).to_have_text(
+        f"hors ligne — {len(day.criteria) + 1} notes en attente"
+    )
     for criterion in day.criteria:
         expect(page.locator(f'input[name="c{criterion}"][value="6"]')).to_be_checked()
     expect(page.locator("#comment")).to_have_value("Noté hors ligne.")
@@ -154,8 +169,9 @@ def test_a_sheet_never_opened_opens_offline_is_scored_and_its_marks_arrive_after
     expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
     expect(page.locator("#connection-banner")).to_have_text("Tout est envoyé.")
     with app.app_context():
-        marks = db.session.execute(db.select(Score.criterion_id, Score.value)
-                                   .filter_by(pitch_id=day.pitches["touroul-chevalerie"])).all()
+        marks = db.session.execute(
+            db.select(Score.criterion_id, Score.value).filter_by(pitch_id=day.pitches["touroul-chevalerie"])
+        ).all()
         audited = db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one()
     assert sorted(marks) == sorted((criterion, 6) for criterion in day.criteria)
     assert audited == len(day.criteria) + 1  # each change once, the comment too
@@ -205,9 +221,16 @@ def test_a_lock_reaches_an_open_sheet_within_seconds(app, live_server, tablet, d
     expect(page.get_by_role("button", name="Enregistrer")).to_be_hidden()
 
 
-def test_the_board_shows_a_tablet_offline_with_what_it_holds_then_in_sync(app, live_server, browser, tablet, day):  # noqa: F811
-    app.config.update(JUROR_POLL_SECONDS=1, BOARD_DEVICES_POLL_SECONDS=1, JUROR_OFFLINE_AFTER_SECONDS=3,
-                      SCOREBOARD_STREAM_SECONDS=30, SCOREBOARD_HEARTBEAT_SECONDS=1)
+def test_the_board_shows_a_tablet_offline_with_what_it_holds_then_in_sync(
+    app, live_server, browser, tablet, day
+):  # noqa: F811
+    app.config.update(
+        JUROR_POLL_SECONDS=1,
+        BOARD_DEVICES_POLL_SECONDS=1,
+        JUROR_OFFLINE_AFTER_SECONDS=3,
+        SCOREBOARD_STREAM_SECONDS=30,
+        SCOREBOARD_HEARTBEAT_SECONDS=1,
+    )
     organiser, board = open_live_board(app, browser, live_server, day.slug)
     devices = board.locator("#device-rows")
     page = tablet.new_page()
@@ -236,7 +259,8 @@ def test_the_board_shows_a_tablet_offline_with_what_it_holds_then_in_sync(app, l
 
 
 def test_the_queue_keeps_the_order_of_changes_one_item_per_pause_and_never_changes_a_sent_item(
-        app, live_server, tablet, day):  # noqa: F811
+    app, live_server, tablet, day
+):  # noqa: F811
     page = tablet.new_page()
     page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
     first, second = day.criteria[:2]
@@ -246,8 +270,12 @@ def test_the_queue_keeps_the_order_of_changes_one_item_per_pause_and_never_chang
     for criterion, value in ((first, 3), (first, 5), (second, 8), (first, 9)):
         page.locator(f'.mark:has(input[name="c{criterion}"][value="{value}"])').tap()
     queue = queue_of(page)
-    assert [item["body"]["scores"] for item in queue] == [{str(first): 3}, {str(first): 5}, {str(second): 8},
-                                                          {str(first): 9}]
+    assert [item["body"]["scores"] for item in queue] == [
+        {str(first): 3},
+        {str(first): 5},
+        {str(second): 8},
+        {str(first): 9},
+    ]
     assert len({item["client_id"] for item in queue}) == 4
     assert [item["changed_at"] for item in queue] == sorted(item["changed_at"] for item in queue)
     assert queue[0]["sent"] is True  # tried once: fixed for good
@@ -272,9 +300,16 @@ def test_the_queue_keeps_the_order_of_changes_one_item_per_pause_and_never_chang
     with app.app_context():
         rows = db.session.execute(db.select(ScoreAudit).order_by(ScoreAudit.id)).scalars().all()
         assert [(row.criterion_id, row.before, row.after) for row in rows if row.action == "score"] == [
-            (first, None, 3), (first, 3, 5), (second, None, 8), (first, 5, 9)]
+            (first, None, 3),
+            (first, 3, 5),
+            (second, None, 8),
+            (first, 5, 9),
+        ]
         assert [row.comment_after for row in rows if row.action == "comment"] == [
-            "Très bien", "Très bien, à suivre", "Très bien, à suivre."]
+            "Très bien",
+            "Très bien, à suivre",
+            "Très bien, à suivre.",
+        ]
 
 
 def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_server, day, tmp_path):  # noqa: F811
@@ -285,9 +320,11 @@ def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_ser
     profile = str(tmp_path / "tablet-profile")
     url = sheet_url(live_server, day, "uimm-1", "mijuin-malaunay")
     with sync_playwright() as playwright:
+
         def start():
             return playwright.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **TABLET)
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **TABLET
+            )
 
         tablet = start()
         page = tablet.new_page()
@@ -296,22 +333,27 @@ def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_ser
         tablet.set_offline(True)
         page.goto(url)
         score_pitch(page, day.criteria, 5)
-        expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria)} notes en attente")
+        expect(page.locator("#save-status")).to_have_text(
+            f"hors ligne — {len(day.criteria)} notes en attente"
+        )
         tablet.close()  # the browser is closed, offline
 
         tablet = start()
         tablet.set_offline(True)
         page = tablet.new_page()
         page.goto(url)  # from the service worker's copy
-        expect(page.locator("#save-status")).to_have_text(f"hors ligne — {len(day.criteria)} notes en attente")
+        expect(page.locator("#save-status")).to_have_text(
+            f"hors ligne — {len(day.criteria)} notes en attente"
+        )
         assert len(queue_of(page)) == len(day.criteria)
         tablet.set_offline(False)
         expect(page.locator("#save-status")).to_have_text("enregistré", timeout=15000)
         tablet.close()
 
     with app.app_context():
-        marks = db.session.execute(db.select(Score.criterion_id, Score.value)
-                                   .filter_by(pitch_id=day.pitches["mijuin-malaunay"])).all()
+        marks = db.session.execute(
+            db.select(Score.criterion_id, Score.value).filter_by(pitch_id=day.pitches["mijuin-malaunay"])
+        ).all()
         audited = db.session.execute(db.select(db.func.count()).select_from(ScoreAudit)).scalar_one()
     assert sorted(marks) == sorted((criterion, 5) for criterion in day.criteria)
     assert audited == len(day.criteria)
@@ -319,8 +361,9 @@ def test_a_browser_restarted_offline_keeps_its_queue_and_its_pages(app, live_ser
 
 def test_two_devices_of_one_juror_the_other_one_follows(app, live_server, browser, tablet, day):  # noqa: F811
     app.config.update(JUROR_POLL_SECONDS=1)
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True,
-                                        has_touch=True)
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True, has_touch=True
+    )
     url = sheet_url(live_server, day, "uimm-1", "aurthus-et-paole")
     on_tablet, on_phone = tablet.new_page(), phone_context.new_page()
     on_tablet.goto(url)
@@ -339,7 +382,10 @@ def test_two_devices_of_one_juror_the_other_one_follows(app, live_server, browse
     phone_context.close()
 
     with app.app_context():
-        rows = db.session.execute(db.select(ScoreAudit.before, ScoreAudit.after, ScoreAudit.device_id)
-                                  .where(ScoreAudit.action == "score").order_by(ScoreAudit.id)).all()
+        rows = db.session.execute(
+            db.select(ScoreAudit.before, ScoreAudit.after, ScoreAudit.device_id)
+            .where(ScoreAudit.action == "score")
+            .order_by(ScoreAudit.id)
+        ).all()
     assert [(before, after) for before, after, _device in rows] == [(None, 7), (7, 4)]
     assert len({device for _before, _after, device in rows}) == 2  # each change names its device

@@ -22,13 +22,21 @@ def mark_every_seat(event: Event, values: dict[str, int]) -> None:
     """Each panel juror gives the pitch the same mark on every criterion (pitch key -> mark)."""
     criteria = rubric.criteria_of(event)
     seats = db.session.execute(
-        select(PanelSeat).join(ScheduledSession, ScheduledSession.id == PanelSeat.session_id)
-        .where(ScheduledSession.pitch_id.in_([p.id for p in event.pitches if p.key in values]))).scalars()
+        select(PanelSeat)
+        .join(ScheduledSession, ScheduledSession.id == PanelSeat.session_id)
+        .where(ScheduledSession.pitch_id.in_([p.id for p in event.pitches if p.key in values]))
+    ).scalars()
     for seat in seats:
         pitch = seat.session.pitch
         for criterion in criteria:
-            db.session.add(Score(pitch_id=pitch.id, expert_id=seat.expert_id, criterion_id=criterion.id,
-                                 value=values[pitch.key]))
+            db.session.add(
+                Score(
+                    pitch_id=pitch.id,
+                    expert_id=seat.expert_id,
+                    criterion_id=criterion.id,
+                    value=values[pitch.key],
+                )
+            )
 
 
 @pytest.fixture
@@ -45,7 +53,9 @@ def programme(app) -> dict:
         mark_every_seat(lille, {"mijuin-malaunay": 2, "projet-4": 5})
         rouen.results_published = True
         coordinator = accounts.create_organiser(ORGANISER_EMAIL, "correct horse battery", "Coordination")
-        found = teams.create_programme("accelerateur-2023", "Accélérateur Relocalisation-Réindustrialisation 2023")
+        found = teams.create_programme(
+            "accelerateur-2023", "Accélérateur Relocalisation-Réindustrialisation 2023"
+        )
         teams.attach(rouen, found)
         teams.attach(lille, found)
         teams.make_coordinator(found, coordinator)
@@ -69,7 +79,9 @@ def test_the_programme_view_shows_two_events_in_two_cities(live_server, page, pr
     assert [rows.nth(i).locator("td").first.inner_text() for i in range(2)] == ["Lille", "Rouen"]
     lille, rouen = rows.nth(0).inner_text(), rows.nth(1).inner_text()
     assert "oui, version 1" in lille and "oui, version 1" in rouen
-    assert rouen.rstrip().endswith("oui") and lille.rstrip().endswith("non")  # results published in Rouen only
+    assert rouen.rstrip().endswith("oui") and lille.rstrip().endswith(
+        "non"
+    )  # results published in Rouen only
     assert "9 notations complètes sur 12" in rouen  # 3 pitches marked of the 4 on the agenda
     assert "calibrées au sein d'un événement seulement" in page.locator(".calibration-note").inner_text()
 
@@ -78,7 +90,10 @@ def test_the_programme_view_shows_two_events_in_two_cities(live_server, page, pr
     lille_places = sections.nth(0).locator("tbody tr")
     rouen_places = sections.nth(1).locator("tbody tr")
     assert [rouen_places.nth(i).locator("td").nth(1).inner_text() for i in range(3)] == [
-        "Mijuin-Malaunay", "Aurthus et Paole", "Touroul-Chevalerie"]
+        "Mijuin-Malaunay",
+        "Aurthus et Paole",
+        "Touroul-Chevalerie",
+    ]
     assert rouen_places.nth(0).locator("td").first.inner_text() == "1 sur 3"
     assert [rouen_places.nth(i).locator("td").nth(3).inner_text() for i in range(3)] == ["100", "50", "0"]
     # Lille's best had lower raw marks than Rouen's second: it is still first of its own event.
@@ -104,4 +119,3 @@ def test_a_coordinator_reads_an_event_of_the_programme_but_cannot_change_it(live
     assert "/jury/" not in page.content()  # a coordinator reads, but never sees the jurors' links
     refused = page.request.post(f"{live_server}/organisation/notes/{programme['rouen']}/resultats")
     assert refused.status == 403
-

@@ -46,7 +46,11 @@ def serious_violations(page, axe_source: str) -> list[str]:
         const result = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
         return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}));
     }""")
-    return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 PUBLIC_PAGES = [
@@ -65,8 +69,9 @@ PUBLIC_PAGES = [
 
 def test_public_pages_have_no_serious_violation(live_server, browser, slugs, axe_source):
     # axe is injected as an inline script, which the Content-Security-Policy rightly refuses.
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True,
-                                  bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True, bypass_csp=True
+    )
     page = context.new_page()
     page.add_init_script("window.pitchdayPollSeconds = 3600;")  # axe checks a still page
     found = {}

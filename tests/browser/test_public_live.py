@@ -25,7 +25,9 @@ def slug(app, rouen) -> str:
 
 def delay_thursday_from_ten(app, slug: str) -> None:
     with app.app_context():
-        publish_delay(db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one(), THURSDAY, "10:00")
+        publish_delay(
+            db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one(), THURSDAY, "10:00"
+        )
 
 
 def fast_polling(page) -> None:
@@ -53,7 +55,9 @@ def test_room_board_follows_a_delay(app, live_server, browser, slug):
     screen.goto(f"{live_server}/e/{slug}/salle/salle-b?now={MOMENT}")
     assert "Touroul-Chevalerie" in screen.locator('[data-slot="next"]').inner_text()
     # Read in one script turn: the board's polling may redraw (replace) the element between two calls.
-    font_px = screen.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.slot-company')).fontSize)")
+    font_px = screen.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.slot-company')).fontSize)"
+    )
     assert font_px >= 40
 
     delay_thursday_from_ten(app, slug)

@@ -42,7 +42,9 @@ def test_agenda_filters_by_sector_at_once_and_keeps_the_address(live_server, pho
 
 
 def test_agenda_filter_works_without_javascript(live_server, browser, demo_event):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", java_script_enabled=False
+    )
     page = context.new_page()
     page.goto(f"{live_server}/e/{demo_event}")
 

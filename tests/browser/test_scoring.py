@@ -46,7 +46,8 @@ def score_pitch(page, criteria: list[int], value: int) -> None:
 
 
 def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
-        app, live_server, browser, day):  # noqa: F811
+    app, live_server, browser, day
+):  # noqa: F811
     app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1)
     organiser, board = open_live_board(app, browser, live_server, day.slug)
     board.evaluate("window.notReloaded = true")
@@ -54,7 +55,7 @@ def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
     tablet = browser.new_context(viewport={"width": 768, "height": 1024}, locale="fr-FR", has_touch=True)
     juror = tablet.new_page()
     base = f"{live_server}/jury/{day.tokens['uimm-1']}/pitchs"
-    for key, value in zip(PITCHES[:2], (8, 6)):
+    for key, value in zip(PITCHES[:2], (8, 6), strict=True):
         juror.goto(f"{base}/{day.pitches[key]}")
         score_pitch(juror, day.criteria, value)
         expect(juror.locator("#save-status")).to_have_text("enregistré")
@@ -74,7 +75,12 @@ def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
     first_row = board.locator("#board-rows tr").first
     expect(first_row).to_contain_text("Mijuin-Malaunay")
     assert board.evaluate("window.notReloaded") is True
-    assert juror.evaluate("JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey))") == []
+    assert (
+        juror.evaluate(
+            "JSON.parse(localStorage.getItem(document.getElementById('save-status').dataset.queueKey))"
+        )
+        == []
+    )
 
     tablet.close()
     organiser.close()
@@ -82,8 +88,9 @@ def test_a_juror_scores_three_pitches_one_offline_and_the_board_shows_them_live(
     with app.app_context():
         audit = db.session.execute(db.select(ScoreAudit.pitch_id, ScoreAudit.after)).all()
     # Each mark sent once: no loss, no duplicate, even for the pitch scored offline.
-    assert sorted(audit) == sorted((day.pitches[key], value) for key, value in zip(PITCHES, (8, 6, 4))
-                                   for _ in day.criteria)
+    assert sorted(audit) == sorted(
+        (day.pitches[key], value) for key, value in zip(PITCHES, (8, 6, 4), strict=True) for _ in day.criteria
+    )
 
 
 @pytest.mark.parametrize("viewport", [{"width": 768, "height": 1024}, {"width": 390, "height": 844}])
@@ -103,7 +110,8 @@ def test_every_mark_is_a_big_touch_target_on_tablets_and_phones(live_server, bro
 
 
 def test_a_board_beyond_the_process_share_of_streams_is_polled_and_never_says_lost(
-        app, live_server, browser, day):  # noqa: F811
+    app, live_server, browser, day
+):  # noqa: F811
     # No long stream for anyone: each connection sends the board and ends; EventSource comes back.
     app.config.update(SCOREBOARD_LONG_STREAMS=0)
     organiser, board = open_live_board(app, browser, live_server, day.slug)

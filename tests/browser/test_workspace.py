@@ -29,8 +29,9 @@ def page(browser):
 def wait_for_solve_and_open_it(page) -> None:
     """The progress panel polls until the solve ends, then the page reloads with a link to the result."""
     page.wait_for_selector('#solve-progress[data-active="false"]')
-    assert page.locator('[data-field="status"]').inner_text() == "terminé", \
-        page.locator('[data-field="error"]').inner_text()
+    assert page.locator('[data-field="status"]').inner_text() == "terminé", page.locator(
+        '[data-field="error"]'
+    ).inner_text()
     page.locator("#job-version-link:visible").click()
     page.wait_for_selector(".schedule-grid")
 

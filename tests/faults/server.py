@@ -37,6 +37,7 @@ CONNECTION_LOST = -1  # status of a request whose answer never came
 
 # --- the event -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ScoringDayPlan:
     """A published day where each juror sits on three panels and scoring is open."""
@@ -52,10 +53,18 @@ def scoring_event_file(rouen: dict, jurors: int) -> dict:
     data = copy.deepcopy(rouen)
     organisations = [org["id"] for org in data["organisations"]]
     templates = data["pitches"]
-    data["pitches"] = [dict(templates[i % len(templates)], id=f"pitch-{i:04d}", company=f"Projet {i}")
-                       for i in range(jurors)]
-    data["experts"] = [{"id": f"juror-{i:04d}", "name": f"Juré {i}", "organisation": organisations[i % len(organisations)],
-                        "topics": []} for i in range(jurors)]
+    data["pitches"] = [
+        dict(templates[i % len(templates)], id=f"pitch-{i:04d}", company=f"Projet {i}") for i in range(jurors)
+    ]
+    data["experts"] = [
+        {
+            "id": f"juror-{i:04d}",
+            "name": f"Juré {i}",
+            "organisation": organisations[i % len(organisations)],
+            "topics": [],
+        }
+        for i in range(jurors)
+    ]
     for key in ("locks", "previous"):
         data.pop(key, None)
     return data
@@ -79,9 +88,16 @@ def seed_scoring_day(database_url: str, rouen: dict, jurors: int) -> ScoringDayP
         for number, pitch in enumerate(event.pitches):
             panel = [event.experts[(number + offset) % jurors] for offset in range(PANEL_SIZE)]
             start = 8 * 60 + (number % 40) * 15
-            version.sessions.append(ScheduledSession(
-                pitch=pitch, room=room, date=date(2023, 11, 30), start_min=start, end_min=start + 15,
-                seats=[PanelSeat(expert=expert, position=i) for i, expert in enumerate(panel)]))
+            version.sessions.append(
+                ScheduledSession(
+                    pitch=pitch,
+                    room=room,
+                    date=date(2023, 11, 30),
+                    start_min=start,
+                    end_min=start + 15,
+                    seats=[PanelSeat(expert=expert, position=i) for i, expert in enumerate(panel)],
+                )
+            )
         db.session.add(version)
         db.session.flush()
         schedules.publish(version)
@@ -100,6 +116,7 @@ def seed_scoring_day(database_url: str, rouen: dict, jurors: int) -> ScoringDayP
 
 # --- the server ----------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -109,8 +126,14 @@ def free_port() -> int:
 class GunicornServer:
     """``gunicorn pitchday:create_app()`` in its own process group, so that a SIGKILL takes every worker."""
 
-    def __init__(self, database_url: str, log_file: Path, workers: int | None = 2, threads: int | None = 1,
-                 access_log: Path | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_file: Path,
+        workers: int | None = 2,
+        threads: int | None = 1,
+        access_log: Path | None = None,
+    ) -> None:
         """``workers``/``threads`` None: as gunicorn.conf.py says (the production settings)."""
         self.database_url = database_url
         self.log_file = log_file
@@ -127,15 +150,40 @@ class GunicornServer:
     def start(self, ready_within: float = 60) -> None:
         environment = dict(os.environ, DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY)
         environment.pop("PITCHDAY_ENV", None)
-        sizing = [*(["--workers", str(self.workers)] if self.workers else []),
-                  *(["--threads", str(self.threads)] if self.threads else [])]
-        access = ([] if self.access_log is None else
-                  ["--access-logfile", str(self.access_log), "--access-logformat", "%(t)s %(m)s %(U)s %(s)s %(D)s"])
+        sizing = [
+            *(["--workers", str(self.workers)] if self.workers else []),
+            *(["--threads", str(self.threads)] if self.threads else []),
+        ]
+        access = (
+            []
+            if self.access_log is None
+            else [
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(t)s %(m)s %(U)s %(s)s %(D)s",
+            ]
+        )
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [str(GUNICORN), *sizing, "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "3",
-                 *access, "pitchday:create_app()"],
-                cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=log, start_new_session=True)
+                [
+                    str(GUNICORN),
+                    *sizing,
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "60",
+                    "--graceful-timeout",
+                    "3",
+                    *access,
+                    "pitchday:create_app()",
+                ],
+                cwd=PROJECT_ROOT,
+                env=environment,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -164,6 +212,7 @@ class GunicornServer:
 
 
 # --- jurors over HTTP ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -194,7 +243,9 @@ class JurorClient:
     def __init__(self, base_url: str, token: str) -> None:
         self.base_url = base_url
         self.token = token
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         self.csrf: str | None = None
 
     def request(self, path: str, body: dict | None = None, timeout: float = 30) -> Outcome:
@@ -230,12 +281,15 @@ class JurorClient:
         return outcome
 
     def submit(self, submission: Submission) -> Outcome:
-        return self.request(f"/jury/{self.token}/pitchs/{submission.pitch_id}/notes", {
-            "client_id": submission.client_id,
-            "scores": {str(submission.criterion_id): submission.value}})
+        return self.request(
+            f"/jury/{self.token}/pitchs/{submission.pitch_id}/notes",
+            {"client_id": submission.client_id, "scores": {str(submission.criterion_id): submission.value}},
+        )
 
 
-def planned_submissions(plan: ScoringDayPlan, rounds: int, twice_every: int = 0) -> dict[str, list[Submission]]:
+def planned_submissions(
+    plan: ScoringDayPlan, rounds: int, twice_every: int = 0
+) -> dict[str, list[Submission]]:
     """Per juror, in the order their tablet sends them: ``rounds`` successive marks on every cell.
 
     Successive values of one cell always differ, so every submission changes a mark exactly once.
@@ -248,15 +302,22 @@ def planned_submissions(plan: ScoringDayPlan, rounds: int, twice_every: int = 0)
             for pitch_id in pitch_ids:
                 for criterion_id in plan.criteria:
                     counter += 1
-                    queue.append(Submission(
-                        juror, pitch_id, criterion_id, value=(3 * round_number + criterion_id) % 11,
-                        client_id=f"{juror}-{pitch_id}-{criterion_id}-{round_number}-{counter:06d}",
-                        send_twice=bool(twice_every) and counter % twice_every == 0))
+                    queue.append(
+                        Submission(
+                            juror,
+                            pitch_id,
+                            criterion_id,
+                            value=(3 * round_number + criterion_id) % 11,
+                            client_id=f"{juror}-{pitch_id}-{criterion_id}-{round_number}-{counter:06d}",
+                            send_twice=bool(twice_every) and counter % twice_every == 0,
+                        )
+                    )
         planned[juror] = queue
     return planned
 
 
 # --- the check -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DatabaseCheck:
@@ -265,8 +326,9 @@ class DatabaseCheck:
     problems: tuple[str, ...]
 
 
-def check_scores(database_url: str, planned: dict[str, list[Submission]],
-                 acknowledged: dict[str, dict]) -> DatabaseCheck:
+def check_scores(
+    database_url: str, planned: dict[str, list[Submission]], acknowledged: dict[str, dict]
+) -> DatabaseCheck:
     """Every acknowledged submission stored once, its audit rows there, every mark equal to its last value."""
     from pitchday.models import Expert, Score, ScoreAudit, ScoreSubmission
 
@@ -274,11 +336,16 @@ def check_scores(database_url: str, planned: dict[str, list[Submission]],
     problems: list[str] = []
     with app.app_context():
         stored = {row.client_id: row for row in db.session.execute(db.select(ScoreSubmission)).scalars()}
-        audit = list(db.session.execute(
-            db.select(ScoreAudit).where(ScoreAudit.expert_id.is_not(None)).order_by(ScoreAudit.id)).scalars())
+        audit = list(
+            db.session.execute(
+                db.select(ScoreAudit).where(ScoreAudit.expert_id.is_not(None)).order_by(ScoreAudit.id)
+            ).scalars()
+        )
         keys = dict(db.session.execute(db.select(Expert.id, Expert.key)).all())
-        marks = {(keys[s.expert_id], s.pitch_id, s.criterion_id): s.value
-                 for s in db.session.execute(db.select(Score)).scalars()}
+        marks = {
+            (keys[s.expert_id], s.pitch_id, s.criterion_id): s.value
+            for s in db.session.execute(db.select(Score)).scalars()
+        }
         by_submission: dict[str, list] = defaultdict(list)
         by_cell: dict[tuple, list] = defaultdict(list)
         for row in audit:
@@ -288,8 +355,10 @@ def check_scores(database_url: str, planned: dict[str, list[Submission]],
             if client_id not in stored:
                 problems.append(f"acknowledged {client_id} is not stored")
             if len(by_submission[client_id]) != response.get("changed"):
-                problems.append(f"{client_id}: {len(by_submission[client_id])} audit rows, "
-                                f"{response.get('changed')} changes acknowledged")
+                problems.append(
+                    f"{client_id}: {len(by_submission[client_id])} audit rows, "
+                    f"{response.get('changed')} changes acknowledged"
+                )
         for submissions in planned.values():
             last: dict[tuple, int] = {}
             count: dict[tuple, int] = defaultdict(int)
@@ -302,7 +371,9 @@ def check_scores(database_url: str, planned: dict[str, list[Submission]],
                     problems.append(f"{cell}: mark {marks.get(cell)}, last value sent {value}")
                 chain = by_cell[cell]
                 if len(chain) != count[cell]:
-                    problems.append(f"{cell}: {len(chain)} audit rows for {count[cell]} changes (duplicates?)")
+                    problems.append(
+                        f"{cell}: {len(chain)} audit rows for {count[cell]} changes (duplicates?)"
+                    )
                 for earlier, later in itertools.pairwise(chain):
                     if earlier.after != later.before:
                         problems.append(f"{cell}: audit chain broken at row {later.id}")

@@ -69,8 +69,14 @@ class Burst:
             time.sleep(0.2)
         return False
 
-    def run_queue(self, base_url: str, juror: str, queue: list[Submission], stop_at_first_loss: bool,
-                  kill_after: int = 0) -> None:
+    def run_queue(
+        self,
+        base_url: str,
+        juror: str,
+        queue: list[Submission],
+        stop_at_first_loss: bool,
+        kill_after: int = 0,
+    ) -> None:
         client = JurorClient(base_url, self.plan.tokens[juror])
         if not self.open_sheet(client, queue[0].pitch_id, 1 if stop_at_first_loss else RETRIES):
             self.pending[juror] = queue
@@ -103,16 +109,23 @@ def run_crash_scenario(tmp_path, rouen, workers: int) -> tuple[Burst, object]:
         killer = threading.Thread(target=lambda: (burst.enough.wait(60), server.crash()))
         killer.start()
         with ThreadPoolExecutor(JURORS) as tablets:
-            list(tablets.map(lambda item: burst.run_queue(server.url, item[0], item[1], True, total // 3),
-                             planned.items()))
+            list(
+                tablets.map(
+                    lambda item: burst.run_queue(server.url, item[0], item[1], True, total // 3),
+                    planned.items(),
+                )
+            )
         killer.join()
         lost = sum(len(queue) for queue in burst.pending.values())
         assert 0 < lost < total, "the crash must land in the middle of the burst"
 
         server.start()
         with ThreadPoolExecutor(JURORS) as tablets:
-            list(tablets.map(lambda item: burst.run_queue(server.url, item[0], item[1], False),
-                             burst.pending.items()))
+            list(
+                tablets.map(
+                    lambda item: burst.run_queue(server.url, item[0], item[1], False), burst.pending.items()
+                )
+            )
     finally:
         server.stop()
     return burst, check_scores(url, planned, burst.acknowledged)
@@ -132,14 +145,19 @@ def terminate_other_backends(url: str) -> int:
     """Cut every other connection to the database, as a PostgreSQL restart or failover would."""
     import psycopg
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+    with psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as connection:
         rows = connection.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
     return len(rows)
 
 
-@pytest.mark.skipif(not database_url(Path("/")).startswith("postgres"), reason="needs DATABASE_URL on PostgreSQL")
+@pytest.mark.skipif(
+    not database_url(Path("/")).startswith("postgres"), reason="needs DATABASE_URL on PostgreSQL"
+)
 def test_database_connections_cut_mid_burst_lose_nothing_and_double_nothing(tmp_path, rouen):
     url = database_url(tmp_path)
     plan = seed_scoring_day(url, rouen, JURORS)
@@ -150,6 +168,7 @@ def test_database_connections_cut_mid_burst_lose_nothing_and_double_nothing(tmp_
     server.start()
     cuts = []
     try:
+
         def cut_connections() -> None:
             while not burst.enough.is_set():
                 cuts.append(terminate_other_backends(url))
@@ -158,8 +177,11 @@ def test_database_connections_cut_mid_burst_lose_nothing_and_double_nothing(tmp_
         cutter = threading.Thread(target=cut_connections)
         cutter.start()
         with ThreadPoolExecutor(JURORS) as tablets:
-            list(tablets.map(lambda item: burst.run_queue(server.url, item[0], item[1], False),
-                             planned.items()))
+            list(
+                tablets.map(
+                    lambda item: burst.run_queue(server.url, item[0], item[1], False), planned.items()
+                )
+            )
         burst.enough.set()
         cutter.join()
     finally:

@@ -25,11 +25,18 @@ def test_a_too_large_upload_gets_the_friendly_page(tmp_path):
     server = GunicornServer(url, tmp_path / "gunicorn.log", workers=1)
     server.start()
     try:
-        body = (b'--b\r\nContent-Disposition: form-data; name="event_file"; filename="big.json"\r\n\r\n'
-                + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024) + b"\r\n--b--\r\n")
+        body = (
+            b'--b\r\nContent-Disposition: form-data; name="event_file"; filename="big.json"\r\n\r\n'
+            + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
+            + b"\r\n--b--\r\n"
+        )
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        connection.request("POST", "/organisation/evenements/importer", body=body,
-                           headers={"Content-Type": "multipart/form-data; boundary=b"})
+        connection.request(
+            "POST",
+            "/organisation/evenements/importer",
+            body=body,
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
         response = connection.getresponse()
 
         assert response.status == 413

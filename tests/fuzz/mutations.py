@@ -8,16 +8,41 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-ROUEN = json.loads((Path(__file__).resolve().parents[2] / "pitchday" / "demo" / "rouen-2023.json")
-                   .read_text(encoding="utf-8"))
+ROUEN = json.loads(
+    (Path(__file__).resolve().parents[2] / "pitchday" / "demo" / "rouen-2023.json").read_text(
+        encoding="utf-8"
+    )
+)
 
-json_scalars = (st.none() | st.booleans() | st.integers(-10**12, 10**12)
-                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
-                | st.sampled_from(["", "09:00", "24:00", "25:61", "2023-11-30", "2023-02-30", "amphi",
-                                   "pitchday-event/1", "Europe/Paris", "-1", "1e400", "\x00", "é" * 3]))
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | st.sampled_from(
+        [
+            "",
+            "09:00",
+            "24:00",
+            "25:61",
+            "2023-11-30",
+            "2023-02-30",
+            "amphi",
+            "pitchday-event/1",
+            "Europe/Paris",
+            "-1",
+            "1e400",
+            "\x00",
+            "é" * 3,
+        ]
+    )
+)
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 

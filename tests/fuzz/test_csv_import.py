@@ -19,15 +19,32 @@ from tests.security.support import log_in_as, strict_app, table_row_counts
 FUZZ = settings(max_examples=100, deadline=None)
 KINDS = {"pitchs": csv_import.PITCH_COLUMNS, "jures": csv_import.EXPERT_COLUMNS}
 
-cells = (st.text(max_size=12) | st.sampled_from(["", "amphi", "uimm", "projet-8", "3", "-1", "99999999999999999999",
-                                                  "textile, lin", "\"", "a;b", "=1+1", "9:30", "é" * 4]))
+cells = st.text(max_size=12) | st.sampled_from(
+    [
+        "",
+        "amphi",
+        "uimm",
+        "projet-8",
+        "3",
+        "-1",
+        "99999999999999999999",
+        "textile, lin",
+        '"',
+        "a;b",
+        "=1+1",
+        "9:30",
+        "é" * 4,
+    ]
+)
 
 
 @st.composite
 def csv_files(draw, columns) -> bytes:
     names = [name for name, _required, _help in columns]
-    header = draw(st.lists(st.sampled_from(names + ["inconnue", "", "ID", " nom "]), max_size=len(names) + 2)
-                  | st.permutations(names))
+    header = draw(
+        st.lists(st.sampled_from(names + ["inconnue", "", "ID", " nom "]), max_size=len(names) + 2)
+        | st.permutations(names)
+    )
     separator = draw(st.sampled_from([",", ";", "\t"]))
     rows = draw(st.lists(st.lists(cells, min_size=0, max_size=len(header) + 2), max_size=6))
     text = "\n".join(separator.join(row) for row in [header, *rows])
@@ -46,9 +63,11 @@ def test_random_csv_files_never_give_a_500():
         def upload(kind: str, body: bytes) -> None:
             with app.app_context():
                 before = table_row_counts()
-            response = client.post(f"/organisation/evenements/{slug}/importer-csv/{kind}",
-                                   content_type="multipart/form-data",
-                                   data={"csv_file": (io.BytesIO(body), "import.csv")})
+            response = client.post(
+                f"/organisation/evenements/{slug}/importer-csv/{kind}",
+                content_type="multipart/form-data",
+                data={"csv_file": (io.BytesIO(body), "import.csv")},
+            )
             assert response.status_code in (302, 422), (response.status_code, body[:200])
             if response.status_code == 422:
                 assert "Traceback" not in response.get_data(as_text=True)

@@ -22,14 +22,21 @@ REFUSALS = {400, 403, 404, 409, 415, 422}
 
 def bodies(criteria: list[int]):
     criterion_keys = st.sampled_from([str(c) for c in criteria] + ["0", "-1", "abc", "", "1e3", "999999"])
-    marks = st.dictionaries(criterion_keys, json_values | st.integers(-5, 15) | st.sampled_from(["7", " 7", ""]),
-                            max_size=5)
+    marks = st.dictionaries(
+        criterion_keys, json_values | st.integers(-5, 15) | st.sampled_from(["7", " 7", ""]), max_size=5
+    )
     client_ids = st.text(max_size=70) | st.uuids().map(str) | st.sampled_from(["fixed-id-0001", "short"])
-    structured = st.fixed_dictionaries({"client_id": client_ids},
-                                       optional={"scores": marks | json_values, "comment": json_values,
-                                                 # the feedback for the company travels in the same body
-                                                 "strengths": json_values, "improvements": json_values,
-                                                 "follow_up": json_values | st.booleans()})
+    structured = st.fixed_dictionaries(
+        {"client_id": client_ids},
+        optional={
+            "scores": marks | json_values,
+            "comment": json_values,
+            # the feedback for the company travels in the same body
+            "strengths": json_values,
+            "improvements": json_values,
+            "follow_up": json_values | st.booleans(),
+        },
+    )
     return structured | json_values
 
 
@@ -51,7 +58,9 @@ def test_random_bodies_are_refused_or_saved_within_the_scale(scoring_app):
     @given(bodies(day.criteria))
     def post(body):
         response = client.post(url, json=body)
-        assert response.status_code == 200 or response.status_code in REFUSALS, response.get_data(as_text=True)
+        assert response.status_code == 200 or response.status_code in REFUSALS, response.get_data(
+            as_text=True
+        )
         if response.status_code != 200:
             assert response.is_json and response.json.get("error")
         with app.app_context():
@@ -71,7 +80,10 @@ def test_raw_bytes_are_refused_cleanly(scoring_app):
     url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes"
 
     @settings(max_examples=80, deadline=None)
-    @given(st.binary(max_size=200), st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
+    @given(
+        st.binary(max_size=200),
+        st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+    )
     def post(body, content_type):
         response = client.post(url, data=body, content_type=content_type)
         assert response.status_code in REFUSALS | {200}, response.status_code

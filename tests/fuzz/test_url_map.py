@@ -36,12 +36,53 @@ EXAMPLES = int(os.environ.get("PITCHDAY_FUZZ_EXAMPLES", "100"))
 # Values that broke something once, or that break parsers in general (issue 11): numbers too large,
 # NaN, clocks and dates out of range, control characters, texts too long, formulas, markup.
 HOSTILE = [
-    "", "\x00", "a\x00b", "\r\n", "\x1b", "²", "--5", "٣", "9" * 5000, "9" * 25, str(2**63), "1e30", "5e20",
-    "sNaN", "NaN", "Infinity", "24:00", "24:30", "²:30", "9999-12-31", "2023-02-30", "9999-12-31T23:59:00-12:00",
-    "0001-01-01T00:00:00+14:00", "x" * 300, "y" * 3000, "=HYPERLINK(\"http://evil.example\")",
-    "<script>alert(1)</script>", "//evil.example", "/\t/evil.example", "%00", "null",
+    "",
+    "\x00",
+    "a\x00b",
+    "\r\n",
+    "\x1b",
+    "²",
+    "--5",
+    "٣",
+    "9" * 5000,
+    "9" * 25,
+    str(2**63),
+    "1e30",
+    "5e20",
+    "sNaN",
+    "NaN",
+    "Infinity",
+    "24:00",
+    "24:30",
+    "²:30",
+    "9999-12-31",
+    "2023-02-30",
+    "9999-12-31T23:59:00-12:00",
+    "0001-01-01T00:00:00+14:00",
+    "x" * 300,
+    "y" * 3000,
+    '=HYPERLINK("http://evil.example")',
+    "<script>alert(1)</script>",
+    "//evil.example",
+    "/\t/evil.example",
+    "%00",
+    "null",
 ]
-SEGMENTS = ["\x00", "x" * 1001, "²", "-1", "0", str(2**31), str(2**63), "9" * 25, "..", "%2F", "é", " ", "\x7f"]
+SEGMENTS = [
+    "\x00",
+    "x" * 1001,
+    "²",
+    "-1",
+    "0",
+    str(2**31),
+    str(2**63),
+    "9" * 25,
+    "..",
+    "%2F",
+    "é",
+    " ",
+    "\x7f",
+]
 # The JSON bodies the app reads beyond its forms (the juror's autosave and status calls).
 JSON_KEYS = ["client_id", "scores", "comment", "changed_at", "device_id", "pending", "email", "password"]
 ROLES = ("visitor", "juror", "organiser")
@@ -54,7 +95,8 @@ hostile_text = st.sampled_from(HOSTILE) | st.text(max_size=40)
 hostile_json = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | hostile_text,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(hostile_text, children, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 
 
 def form_fields() -> list[str]:
@@ -64,8 +106,9 @@ def form_fields() -> list[str]:
     while pending:
         form_class = pending.pop()
         pending.extend(form_class.__subclasses__())
-        names.update(name for name, value in vars(form_class).items()
-                     if hasattr(value, "field_class"))  # an unbound WTForms field
+        names.update(
+            name for name, value in vars(form_class).items() if hasattr(value, "field_class")
+        )  # an unbound WTForms field
     return sorted(names | {"csrf_token"})
 
 
@@ -79,10 +122,23 @@ class Site:
             version_id = db.session.execute(db.select(ScheduleVersion.id)).scalar()
             counts = table_row_counts()
         self.real = {
-            "slug": day.slug, "token": day.tokens["uimm-1"], "pitch_id": day.pitches["aurthus-et-paole"],
-            "version_id": version_id, "room_key": "amphi", "sector": "Industrie", "expert_key": "uimm-1",
-            "lang": "en", "kind": "pitchs", "item_id": day.criteria[0], "access_id": 1, "job_id": 1,
-            "session_id": 1, "lock_id": 1, "member_id": 1, "invitation_key": "x", "programme_slug": "x",
+            "slug": day.slug,
+            "token": day.tokens["uimm-1"],
+            "pitch_id": day.pitches["aurthus-et-paole"],
+            "version_id": version_id,
+            "room_key": "amphi",
+            "sector": "Industrie",
+            "expert_key": "uimm-1",
+            "lang": "en",
+            "kind": "pitchs",
+            "item_id": day.criteria[0],
+            "access_id": 1,
+            "job_id": 1,
+            "session_id": 1,
+            "lock_id": 1,
+            "member_id": 1,
+            "invitation_key": "x",
+            "programme_slug": "x",
         }
         assert counts  # every table is counted before and after each refusal
 
@@ -104,7 +160,9 @@ class Site:
 
 def row_counts() -> tuple[int, ...]:
     """The rows of every table, in one statement (table_row_counts makes one query per table)."""
-    counts = [select(func.count()).select_from(table).scalar_subquery() for table in db.metadata.sorted_tables]
+    counts = [
+        select(func.count()).select_from(table).scalar_subquery() for table in db.metadata.sorted_tables
+    ]
     return tuple(db.session.execute(select(*counts)).one())
 
 
@@ -119,14 +177,26 @@ def _body(fields: dict[str, object], body_format: str) -> dict:
     if body_format == "json":
         return {"json": fields}
     if body_format == "multipart":
-        data = {key: (io.BytesIO(str(value).encode("utf-8", "surrogatepass")), "f.txt") if key.endswith("file")
-                else str(value) for key, value in fields.items()}
+        data = {
+            key: (io.BytesIO(str(value).encode("utf-8", "surrogatepass")), "f.txt")
+            if key.endswith("file")
+            else str(value)
+            for key, value in fields.items()
+        }
         return {"data": data, "content_type": "multipart/form-data"}
     return {"data": {key: str(value) for key, value in fields.items()}}
 
 
-def send(site: Site, rule: Rule, method: str, role: str, overrides: dict[str, str], fields: dict[str, object],
-         body_format: str, query: dict[str, str]) -> None:
+def send(
+    site: Site,
+    rule: Rule,
+    method: str,
+    role: str,
+    overrides: dict[str, str],
+    fields: dict[str, object],
+    body_format: str,
+    query: dict[str, str],
+) -> None:
     """One request; assert what every answer must hold."""
     url = site.url(rule, overrides)
     if url is None:
@@ -151,9 +221,15 @@ def send(site: Site, rule: Rule, method: str, role: str, overrides: dict[str, st
 @pytest.fixture(scope="module")
 def site():
     """One app for the whole module (building the scoring day for each example would take minutes)."""
-    with tempfile.TemporaryDirectory() as directory, strict_app(
-            Path(directory), PROPAGATE_EXCEPTIONS=False, SCOREBOARD_STREAM_SECONDS=STREAM_SECONDS,
-            SCOREBOARD_HEARTBEAT_SECONDS=0.02) as app:
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        strict_app(
+            Path(directory),
+            PROPAGATE_EXCEPTIONS=False,
+            SCOREBOARD_STREAM_SECONDS=STREAM_SECONDS,
+            SCOREBOARD_HEARTBEAT_SECONDS=0.02,
+        ) as app,
+    ):
         original = scoring.now_utc
         scoring.now_utc = lambda: DURING_THE_DAY
         try:
@@ -168,13 +244,24 @@ def site():
 
 
 def _routes(app) -> list[tuple[Rule, str]]:
-    return [(rule, method) for rule in app_rules(app) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return [
+        (rule, method) for rule in app_rules(app) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
 
 def test_the_map_has_routes_and_forms_to_fuzz(site):
     routes = _routes(site.app)
     assert len(routes) > 40
-    assert {"email", "password", "time_limit", "weight", "scale_max", "start", "csv_file", "event_file"} <= set(site.fields)
+    assert {
+        "email",
+        "password",
+        "time_limit",
+        "weight",
+        "scale_max",
+        "start",
+        "csv_file",
+        "event_file",
+    } <= set(site.fields)
 
 
 def test_every_route_method_and_role_survives_a_hostile_request(site):
@@ -187,14 +274,25 @@ def test_every_route_method_and_role_survives_a_hostile_request(site):
             body_format = ("form", "json", "multipart")[turn % 3] if method != "GET" else "form"
             send(site, rule, method, role, {}, fields, body_format, dict.fromkeys(QUERY_ARGUMENTS, value))
         for turn, segment in enumerate(SEGMENTS if rule.arguments else []):
-            send(site, rule, method, ROLES[turn % len(ROLES)], dict.fromkeys(rule.arguments, segment), {}, "form", {})
+            send(
+                site,
+                rule,
+                method,
+                ROLES[turn % len(ROLES)],
+                dict.fromkeys(rule.arguments, segment),
+                {},
+                "form",
+                {},
+            )
 
 
 @st.composite
 def requests(draw, routes, field_names):
     rule, method = draw(st.sampled_from(routes))
     role = draw(st.sampled_from(ROLES))
-    hostile_segments = draw(st.lists(st.sampled_from(sorted(rule.arguments)), unique=True)) if rule.arguments else []
+    hostile_segments = (
+        draw(st.lists(st.sampled_from(sorted(rule.arguments)), unique=True)) if rule.arguments else []
+    )
     overrides = {name: draw(st.sampled_from(SEGMENTS) | hostile_text) for name in hostile_segments}
     fields = draw(st.dictionaries(st.sampled_from(field_names), hostile_json, max_size=6))
     body_format = draw(st.sampled_from(["form", "multipart", "json"]))

@@ -35,17 +35,26 @@ class ImportForm:
 
     def upload(self, body: bytes):
         before = self.events()
-        response = self.client.post("/organisation/evenements/importer", content_type="multipart/form-data",
-                                    data={"event_file": (io.BytesIO(body), "event.json")})
+        response = self.client.post(
+            "/organisation/evenements/importer",
+            content_type="multipart/form-data",
+            data={"event_file": (io.BytesIO(body), "event.json")},
+        )
         assert response.status_code < 500, response.get_data(as_text=True)[:500]
         after = self.events()
-        if response.status_code == 302 and "/evenements/" in response.headers["Location"] \
-                and not response.headers["Location"].endswith("/organisation/"):
+        if (
+            response.status_code == 302
+            and "/evenements/" in response.headers["Location"]
+            and not response.headers["Location"].endswith("/organisation/")
+        ):
             assert after == before + 1
         else:
             assert after == before, "a refused file added something"
-            page = self.client.get("/organisation/").get_data(as_text=True) if response.status_code == 302 \
+            page = (
+                self.client.get("/organisation/").get_data(as_text=True)
+                if response.status_code == 302
                 else response.get_data(as_text=True)
+            )
             assert "Traceback" not in page
         return response
 
@@ -104,9 +113,19 @@ def test_random_bytes_never_give_a_500():
 @with_import_form
 def _edge_cases(form):
     rouen = json.dumps(ROUEN).encode("utf-8")
-    for body in (b"", b"\xef\xbb\xbf" + rouen, rouen.decode().encode("utf-16"), b"[" * 100_000,
-                 b"{\"a\":" * 50_000, b"1e999999", b"\"\\ud800\"", rouen[:-1], b"null", b"NaN",
-                 rouen.replace(b'"name": "', b'"name": "\\udfff', 1)):
+    for body in (
+        b"",
+        b"\xef\xbb\xbf" + rouen,
+        rouen.decode().encode("utf-16"),
+        b"[" * 100_000,
+        b'{"a":' * 50_000,
+        b"1e999999",
+        b'"\\ud800"',
+        rouen[:-1],
+        b"null",
+        b"NaN",
+        rouen.replace(b'"name": "', b'"name": "\\udfff', 1),
+    ):
         form.upload(body)
 
 

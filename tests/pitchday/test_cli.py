@@ -14,8 +14,9 @@ def test_import_then_export_gives_back_the_file(app, runner, tmp_path, rouen):
     assert result.exit_code == 0, result.output
     out = tmp_path / "export.json"
 
-    result = runner.invoke(args=["export-event", "accelerateur-relocalisation-reindustrialisation-rouen-2023",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        args=["export-event", "accelerateur-relocalisation-reindustrialisation-rouen-2023", "-o", str(out)]
+    )
 
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8")) == rouen
@@ -58,8 +59,10 @@ def test_create_organiser(app, runner):
 def test_demo_organiser_can_log_in_with_the_printed_password(app, runner, client):
     runner.invoke(args=["demo"])
 
-    response = client.post("/organisation/connexion",
-                           data={"email": "organisation@pitchday.local", "password": "rouen-2023-demo"})
+    response = client.post(
+        "/organisation/connexion",
+        data={"email": "organisation@pitchday.local", "password": "rouen-2023-demo"},
+    )
 
     assert response.status_code == 302
     assert client.get("/organisation/").status_code == 200
@@ -77,9 +80,10 @@ def test_demo_jurors_can_score_although_the_event_is_in_2023(app, runner, client
         criterion_id = rubric.criteria_of(expert.event)[0].id
     client.get(f"/jury/{token}")
 
-    response = client.post(f"/jury/{token}/pitchs/{pitch_id}/notes",
-                           json={"client_id": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
-                                 "scores": {str(criterion_id): 7}})
+    response = client.post(
+        f"/jury/{token}/pitchs/{pitch_id}/notes",
+        json={"client_id": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "scores": {str(criterion_id): 7}},
+    )
 
     assert response.status_code == 200, response.get_data(as_text=True)
     with app.app_context():

@@ -35,10 +35,17 @@ def write_in_thread(path, value: int, done: list[int]) -> threading.Thread:
     return thread
 
 
-@pytest.mark.parametrize("statement, writes", [
-    ("INSERT INTO marks VALUES (1, 2)", True), ("  update marks SET value = 1", True),
-    ("DELETE FROM marks", True), ("REPLACE INTO marks VALUES (1, 2)", True),
-    ("SELECT * FROM marks", False), ("PRAGMA journal_mode=WAL", False)])
+@pytest.mark.parametrize(
+    "statement, writes",
+    [
+        ("INSERT INTO marks VALUES (1, 2)", True),
+        ("  update marks SET value = 1", True),
+        ("DELETE FROM marks", True),
+        ("REPLACE INTO marks VALUES (1, 2)", True),
+        ("SELECT * FROM marks", False),
+        ("PRAGMA journal_mode=WAL", False),
+    ],
+)
 def test_only_writes_join_the_queue(statement, writes):
     assert is_write(statement) is writes
 
@@ -106,7 +113,9 @@ def test_a_lock_file_that_cannot_be_opened_fails_the_write_but_not_the_next_writ
     monkeypatch.setattr(queue, "WAIT_SECONDS", 60.0)  # a writer left waiting would outlast the join below
     broken = connect(database)
     real_open = queue.os.open
-    monkeypatch.setattr(queue.os, "open", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError("denied")))
+    monkeypatch.setattr(
+        queue.os, "open", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError("denied"))
+    )
     with pytest.raises(PermissionError):
         broken.cursor().execute("INSERT INTO marks (value) VALUES (1)")
     monkeypatch.setattr(queue.os, "open", real_open)

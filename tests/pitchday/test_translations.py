@@ -76,7 +76,9 @@ def test_every_translation_keeps_the_placeholders_of_its_source():
 
 
 def test_the_catalogue_passes_babels_checks():
-    problems = [(message.id, [str(error) for error in errors]) for message, errors in read_catalogue().check()]
+    problems = [
+        (message.id, [str(error) for error in errors]) for message, errors in read_catalogue().check()
+    ]
 
     assert problems == []
 
@@ -139,8 +141,10 @@ def test_a_refused_edit_is_explained_in_english(client, published):
     create_organiser()
     login(client)
     client.get("/langue/en")
-    response = client.post(f"/organisation/evenements/{published.slug}/modifier/salles/nouveau",
-                           data={"key": "amphi", "name": "Duplicate"})
+    response = client.post(
+        f"/organisation/evenements/{published.slug}/modifier/salles/nouveau",
+        data={"key": "amphi", "name": "Duplicate"},
+    )
 
     assert response.status_code == 422
     assert "The ID “amphi” is already used by another room." in response.get_data(as_text=True)

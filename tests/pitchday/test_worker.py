@@ -35,16 +35,26 @@ class Workers:
     def __init__(self, app, redis_url: str, log_dir: Path, extra_env: dict | None = None) -> None:
         self.processes: list[subprocess.Popen] = []
         self.log_dir = log_dir
-        self.env = dict(os.environ, FLASK_APP="pitchday", PITCHDAY_QUEUE_URL=redis_url,
-                        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-                        **{f"PITCHDAY_{name}": str(value) for name, value in QUICK.items()},
-                        **(extra_env or {}))
+        self.env = dict(
+            os.environ,
+            FLASK_APP="pitchday",
+            PITCHDAY_QUEUE_URL=redis_url,
+            DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+            **{f"PITCHDAY_{name}": str(value) for name, value in QUICK.items()},
+            **(extra_env or {}),
+        )
 
     def start(self) -> subprocess.Popen:
         log = self.log_dir / f"worker-{len(self.processes)}.log"
         with log.open("wb") as output:  # read it when a test fails: the worker's own account
-            process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=self.env,
-                                       start_new_session=True, stdout=output, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "worker"],
+                cwd=ROOT,
+                env=self.env,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         self.processes.append(process)
         return process
 
@@ -181,7 +191,12 @@ def test_a_stop_request_ends_a_solve_running_in_another_process_and_keeps_its_be
 
 def test_mail_jobs_are_retried_after_an_smtp_failure(make_app, redis_url, smtp_server, tmp_path):
     app = make_app(QUEUE_URL=redis_url, **smtp_server.config(), MAIL_RETRY_DELAYS=(1, 1, 1))
-    running = Workers(app, redis_url, tmp_path, extra_env={**smtp_server.environment(), "PITCHDAY_MAIL_RETRY_DELAYS": "1,1,1"})
+    running = Workers(
+        app,
+        redis_url,
+        tmp_path,
+        extra_env={**smtp_server.environment(), "PITCHDAY_MAIL_RETRY_DELAYS": "1,1,1"},
+    )
     try:
         with app.app_context():
             running.start()

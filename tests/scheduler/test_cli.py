@@ -17,7 +17,10 @@ from scheduler.io import load_schedule, parse_event, result_to_dict
 from scheduler.validate import check_schedule
 
 REPO = Path(__file__).resolve().parents[2]
-ROUEN_CANDIDATES = (REPO / "pitchday" / "demo" / "rouen-2023.json", Path("/work/shared/examples/rouen-2023.json"))
+ROUEN_CANDIDATES = (
+    REPO / "pitchday" / "demo" / "rouen-2023.json",
+    Path("/work/shared/examples/rouen-2023.json"),
+)
 ROUEN_PATH = next((path for path in ROUEN_CANDIDATES if path.exists()), ROUEN_CANDIDATES[0])
 
 
@@ -31,10 +34,14 @@ def tiny_event() -> dict:
         "organisations": [{"id": "o1", "name": "Org 1"}],
         "pitch_defaults": {"duration_min": 20, "changeover_min": 5},
         "panel": {"size": 1, "required_organisations": ["o1"]},
-        "pitches": [{"id": "p1", "company": "C1", "title": "T1", "sector": "a", "city": "X", "topics": ["x"]},
-                    {"id": "p2", "company": "C2", "title": "T2", "sector": "b", "city": "X", "topics": ["y"]}],
-        "experts": [{"id": "e1", "name": "E1", "organisation": "o1", "topics": ["x"]},
-                    {"id": "e2", "name": "E2", "organisation": "o1", "topics": ["y"]}],
+        "pitches": [
+            {"id": "p1", "company": "C1", "title": "T1", "sector": "a", "city": "X", "topics": ["x"]},
+            {"id": "p2", "company": "C2", "title": "T2", "sector": "b", "city": "X", "topics": ["y"]},
+        ],
+        "experts": [
+            {"id": "e1", "name": "E1", "organisation": "o1", "topics": ["x"]},
+            {"id": "e2", "name": "E2", "organisation": "o1", "topics": ["y"]},
+        ],
     }
 
 
@@ -61,6 +68,7 @@ def fake_solve(monkeypatch):
             for step in progress:
                 on_progress(step)
             return result
+
         monkeypatch.setattr(scheduler.model, "solve", solve)
         return calls
 
@@ -73,8 +81,10 @@ def fake_solve(monkeypatch):
 def test_schedule_tiny_event(tmp_path, capsys):
     event_path = write(tmp_path / "event.json", tiny_event())
     out = tmp_path / "schedule.json"
-    assert main(["schedule", str(event_path), "-o", str(out), "--time-limit", "5", "--workers", "1",
-                 "--check"]) == 0
+    assert (
+        main(["schedule", str(event_path), "-o", str(out), "--time-limit", "5", "--workers", "1", "--check"])
+        == 0
+    )
     result = load_schedule(out)
     assert result.status is Status.OPTIMAL
     assert check_schedule(parse_event(tiny_event()), result.sessions) == []
@@ -95,9 +105,26 @@ def test_infeasible_event_writes_the_file_and_exits_2(tmp_path, capsys):
 def test_python_dash_m_pitchday_schedules_rouen(tmp_path):
     out = tmp_path / "rouen-schedule.json"
     finished = subprocess.run(
-        [sys.executable, "-m", "pitchday", "schedule", str(ROUEN_PATH), "-o", str(out), "--time-limit", "3",
-         "--workers", "2", "--check"],
-        check=False, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "pitchday",
+            "schedule",
+            str(ROUEN_PATH),
+            "-o",
+            str(out),
+            "--time-limit",
+            "3",
+            "--workers",
+            "2",
+            "--check",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout == ""
     assert "Traceback" not in finished.stderr
@@ -107,10 +134,13 @@ def test_python_dash_m_pitchday_schedules_rouen(tmp_path):
 
 
 def test_cli_does_not_load_flask():
-    probe = ("import sys; import pitchday.schedule_cli; "
-             "print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))")
-    finished = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True,
-                              timeout=60)
+    probe = (
+        "import sys; import pitchday.schedule_cli; "
+        "print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=60
+    )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.strip() == "[]"
 
@@ -125,16 +155,21 @@ def test_invalid_event_exits_1_with_one_line(tmp_path, capsys, fake_solve):
     event_path = write(tmp_path / "event.json", data)
     assert main(["schedule", str(event_path), "-o", str(tmp_path / "s.json")]) == 1
     line = only_line(capsys.readouterr().err)
-    assert line == (f"pitchday: error: {event_path}: pitches[3].duration_min: -5 is not valid: expected a "
-                    "positive number of minutes that is a multiple of grid_min (5)")
+    assert line == (
+        f"pitchday: error: {event_path}: pitches[3].duration_min: -5 is not valid: expected a "
+        "positive number of minutes that is a multiple of grid_min (5)"
+    )
     assert calls == [] and not (tmp_path / "s.json").exists()
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (None, "no such file"),
-    ('{"format": ', "line 1, column 12: not valid JSON"),
-    (b"\xff\xfe{}", "is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (None, "no such file"),
+        ('{"format": ', "line 1, column 12: not valid JSON"),
+        (b"\xff\xfe{}", "is not UTF-8 text"),
+    ],
+)
 def test_unreadable_event_exits_1_with_one_line(tmp_path, capsys, fake_solve, content, fragment):
     fake_solve(Result(Status.UNKNOWN))
     event_path = tmp_path / "event.json"
@@ -162,19 +197,23 @@ def test_write_failure_after_solving_is_one_line(tmp_path, capsys, fake_solve, m
 
     def refuse(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
+
     monkeypatch.setattr(Path, "write_text", refuse)
     assert main(["schedule", str(event_path), "-o", str(tmp_path / "s.json")]) == 1
     assert "cannot be written: Permission denied" in only_line(capsys.readouterr().err)
 
 
-@pytest.mark.parametrize("argv", [
-    [],
-    ["schedule", "event.json"],
-    ["schedule", "event.json", "-o", "s.json", "--time-limit", "-3"],
-    ["schedule", "event.json", "-o", "s.json", "--time-limit", "nan"],
-    ["schedule", "event.json", "-o", "s.json", "--workers", "0"],
-    ["plan", "event.json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["schedule", "event.json"],
+        ["schedule", "event.json", "-o", "s.json", "--time-limit", "-3"],
+        ["schedule", "event.json", "-o", "s.json", "--time-limit", "nan"],
+        ["schedule", "event.json", "-o", "s.json", "--workers", "0"],
+        ["plan", "event.json"],
+    ],
+)
 def test_bad_command_lines_exit_1_without_traceback(argv, capsys):
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -184,7 +223,9 @@ def test_bad_command_lines_exit_1_without_traceback(argv, capsys):
 def test_options_reach_the_solver(tmp_path, fake_solve):
     calls = fake_solve(Result(Status.UNKNOWN))
     event_path = write(tmp_path / "event.json", tiny_event())
-    main(["schedule", str(event_path), "-o", str(tmp_path / "s.json"), "--time-limit", "2.5", "--workers", "3"])
+    main(
+        ["schedule", str(event_path), "-o", str(tmp_path / "s.json"), "--time-limit", "2.5", "--workers", "3"]
+    )
     assert calls[0]["time_limit"] == 2.5 and calls[0]["workers"] == 3
     assert calls[0]["event"] == parse_event(tiny_event())
 
@@ -210,8 +251,10 @@ def test_infeasible_prints_the_conflicts_in_words(tmp_path, capsys, fake_solve):
 
 def tiny_result() -> Result:
     """The optimal schedule of the tiny event, with its true score."""
-    sessions = (Session("p1", date(2024, 3, 1), 540, 560, "r1", ("e1",)),
-                Session("p2", date(2024, 3, 1), 565, 585, "r1", ("e2",)))
+    sessions = (
+        Session("p1", date(2024, 3, 1), 540, 560, "r1", ("e1",)),
+        Session("p2", date(2024, 3, 1), 565, 585, "r1", ("e2",)),
+    )
     return Result(Status.OPTIMAL, sessions, score=20, terms=ScoreTerms(topic_match=2), best_bound=20)
 
 
@@ -221,20 +264,26 @@ def test_progress_is_plain_lines_when_not_a_terminal(tmp_path, capsys, fake_solv
     assert main(["schedule", str(event_path), "-o", str(tmp_path / "s.json")]) == 0
     err = capsys.readouterr().err
     assert "\r" not in err
-    assert err.splitlines()[:2] == ["score 10  bound 30  gap 66.7%  0.5 s", "score 20  bound 20  gap 0.0%  1.2 s"]
+    assert err.splitlines()[:2] == [
+        "score 10  bound 30  gap 66.7%  0.5 s",
+        "score 20  bound 20  gap 0.0%  1.2 s",
+    ]
 
 
 def test_progress_rewrites_one_line_on_a_terminal(tmp_path, monkeypatch, fake_solve):
     class Terminal(io.StringIO):
         def isatty(self):
             return True
+
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     fake_solve(tiny_result(), progress=(Progress(10, 30, 0.5), Progress(20, 20, 1.25)))
     event_path = write(tmp_path / "event.json", tiny_event())
     assert main(["schedule", str(event_path), "-o", str(tmp_path / "s.json")]) == 0
     shown = terminal.getvalue()
-    assert shown.startswith("\rscore 10  bound 30  gap 66.7%  0.5 s\x1b[K\rscore 20  bound 20  gap 0.0%  1.2 s\x1b[K\n")
+    assert shown.startswith(
+        "\rscore 10  bound 30  gap 66.7%  0.5 s\x1b[K\rscore 20  bound 20  gap 0.0%  1.2 s\x1b[K\n"
+    )
     assert shown.count("\n") == 2  # the progress line, then the summary
 
 
@@ -252,7 +301,7 @@ def test_check_flag_catches_a_wrong_solver(tmp_path, capsys, fake_solve):
     event_path = write(tmp_path / "event.json", tiny_event())
     assert main(["schedule", str(event_path), "-o", str(tmp_path / "s.json"), "--check"]) == 1
     err = capsys.readouterr().err
-    assert '[pitch_missing]' in err and "differs from the recomputed" in err
+    assert "[pitch_missing]" in err and "differs from the recomputed" in err
     assert "Traceback" not in err
 
 

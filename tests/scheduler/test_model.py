@@ -52,7 +52,9 @@ def test_large_event_path_gives_a_valid_schedule(solve_and_check, monkeypatch):
     """Above the circuit size limit the solve alternates staffing and placing; force it on a small event."""
     monkeypatch.setattr("scheduler.objective.EXACT_ROOM_CHANGES_MAX_ARCS", 0)
     monkeypatch.setattr("scheduler.model.exact_model_fits", lambda event, options: False)
-    experts = [expert(f"u{n}", organisation="uimm", topics=("lin",) if n % 2 else ("coton",)) for n in range(3)]
+    experts = [
+        expert(f"u{n}", organisation="uimm", topics=("lin",) if n % 2 else ("coton",)) for n in range(3)
+    ]
     experts += [expert(f"c{n}", organisation="cetim", topics=("textile",)) for n in range(3)]
     pitches = [pitch(f"p{n}", topics=("lin", "textile") if n % 2 else ("coton",)) for n in range(6)]
     tiny = event(pitches, experts, rooms=2, changeover=5, panel_size=2, required=("uimm", "cetim"))
@@ -78,8 +80,9 @@ def test_should_stop_ends_the_solve_and_keeps_the_best_schedule(solve_and_check)
 
     reports = []
     event_of_26 = generate_event(26, 3, 24, seed=0)
-    result = solve_and_check(event_of_26, time_limit=120.0, on_progress=reports.append,
-                             should_stop=lambda: bool(reports))
+    result = solve_and_check(
+        event_of_26, time_limit=120.0, on_progress=reports.append, should_stop=lambda: bool(reports)
+    )
     assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
     assert result.score == reports[-1].score
     assert result.solve_seconds < 60.0  # far below the limit: the stop, not the clock, ended it

@@ -7,8 +7,10 @@ from tests.scheduler.builders import DAY_ONE, clock, day, event, expert, pitch
 
 
 def test_topic_match_picks_the_expert_who_shares_topics(solve_and_check):
-    tiny = event([pitch("p", topics=("lin", "textile"))],
-                 [expert("e", topics=("achats",)), expert("f", topics=("lin", "textile"))])
+    tiny = event(
+        [pitch("p", topics=("lin", "textile"))],
+        [expert("e", topics=("achats",)), expert("f", topics=("lin", "textile"))],
+    )
     result = solve_and_check(tiny)
     assert result.status is Status.OPTIMAL
     assert result.sessions[0].panel == ("f",)
@@ -38,16 +40,24 @@ def test_room_changes_keep_an_expert_in_one_room(solve_and_check):
 
 
 def test_room_changes_counted_when_the_rooms_are_imposed(solve_and_check):
-    tiny = event([pitch("a", rooms=("room-1",)), pitch("b", rooms=("room-2",)), pitch("c", rooms=("room-1",))],
-                 [expert("e")], rooms=2, changeover=5)
+    tiny = event(
+        [pitch("a", rooms=("room-1",)), pitch("b", rooms=("room-2",)), pitch("c", rooms=("room-1",))],
+        [expert("e")],
+        rooms=2,
+        changeover=5,
+    )
     result = solve_and_check(tiny)
     assert result.status is Status.OPTIMAL
     assert result.terms.room_changes == 1  # a and c back to back, b before or after them
 
 
 def test_sector_clash_staggers_pitches_of_one_sector(solve_and_check):
-    tiny = event([pitch("a", sector="textile"), pitch("b", sector="textile")], [expert("e"), expert("f")],
-                 rooms=2, days=(day("09:00", "10:00"),))
+    tiny = event(
+        [pitch("a", sector="textile"), pitch("b", sector="textile")],
+        [expert("e"), expert("f")],
+        rooms=2,
+        days=(day("09:00", "10:00"),),
+    )
     result = solve_and_check(tiny)
     assert result.status is Status.OPTIMAL
     first, second = sorted(result.sessions, key=lambda s: s.start)
@@ -55,8 +65,12 @@ def test_sector_clash_staggers_pitches_of_one_sector(solve_and_check):
 
 
 def test_sector_clash_counted_when_unavoidable(solve_and_check):
-    tiny = event([pitch("a", sector="textile"), pitch("b", sector="textile")], [expert("e"), expert("f")],
-                 rooms=2, days=(day("09:00", "09:45"),))
+    tiny = event(
+        [pitch("a", sector="textile"), pitch("b", sector="textile")],
+        [expert("e"), expert("f")],
+        rooms=2,
+        days=(day("09:00", "09:45"),),
+    )
     result = solve_and_check(tiny)
     assert result.status is Status.OPTIMAL
     assert result.terms.sector_clash == 1 and result.score == -3
@@ -72,8 +86,12 @@ def test_changes_from_previous_keeps_the_published_schedule(solve_and_check):
 
 def test_changes_from_previous_traded_against_a_heavier_weight(solve_and_check):
     published = (Session("a", DAY_ONE, clock("10:30"), clock("11:00"), "room-1", ("e",)),)
-    tiny = event([pitch("a", topics=("lin", "textile", "coton"))], [expert("e"), expert("f", topics=("lin", "textile", "coton"))],
-                 previous=published, weights=Weights(changes_from_previous=20))
+    tiny = event(
+        [pitch("a", topics=("lin", "textile", "coton"))],
+        [expert("e"), expert("f", topics=("lin", "textile", "coton"))],
+        previous=published,
+        weights=Weights(changes_from_previous=20),
+    )
     result = solve_and_check(tiny)
     assert result.sessions[0].panel == ("f",)  # three topics (30) are worth one seat changed (20)
     assert result.terms.changes_from_previous == 1 and result.score == 30 - 20 - 5

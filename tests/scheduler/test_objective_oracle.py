@@ -100,8 +100,9 @@ def test_a_neighbourhood_keeps_the_rest_and_scores_its_day_exactly(kind):
     free, span = choose_free(event, greedy, kind, 6, random.Random(1))
     assert free and len({s.date for s in greedy if s.pitch in free}) == 1
     narrowed, panels = neighbourhood(event, options, greedy, free, span)
-    built = ScheduleModel.build(event, options=narrowed, panels=panels, exact_room_changes=True,
-                                only_day=day_of_span(span))
+    built = ScheduleModel.build(
+        event, options=narrowed, panels=panels, exact_room_changes=True, only_day=day_of_span(span)
+    )
     offsets = set()
     kept = {s.pitch: s for s in greedy if s.pitch not in free}
     for sessions in _schedules(built, greedy):

@@ -17,8 +17,7 @@ PUBLISHED = (
 
 def _published_event():
     experts = [expert(f"e{n}") for n in range(1, 6)]
-    return event([pitch(p) for p in "abcd"], experts, rooms=2, changeover=5, panel_size=2,
-                 previous=PUBLISHED)
+    return event([pitch(p) for p in "abcd"], experts, rooms=2, changeover=5, panel_size=2, previous=PUBLISHED)
 
 
 def test_nothing_changes_when_nothing_happened(solve_and_check):
@@ -31,8 +30,9 @@ def test_an_expert_dropping_out_only_frees_their_seats(solve_and_check):
     result = solve_and_check(without_expert(_published_event(), "e1"))
     assert result.status is Status.OPTIMAL
     assert [c.pitch for c in result.changes] == ["a", "b"]
-    assert all(not c.moved and c.experts_removed == ("e1",) and len(c.experts_added) == 1
-               for c in result.changes)
+    assert all(
+        not c.moved and c.experts_removed == ("e1",) and len(c.experts_added) == 1 for c in result.changes
+    )
     assert result.terms.changes_from_previous == 2
 
 

@@ -62,8 +62,7 @@ def test_a_tight_event_made_infeasible_still_gets_its_diagnosis(solve_and_check)
     lowered = {}
     for expert in uimm:
         cut = min(excess, expert.max_pitches - 1)
-        lowered[expert.id] = replace(expert, max_pitches=expert.max_pitches - cut,
-                                     min_pitches=None)
+        lowered[expert.id] = replace(expert, max_pitches=expert.max_pitches - cut, min_pitches=None)
         excess -= cut
     assert excess == 0
     event = replace(event, experts=tuple(lowered.get(e.id, e) for e in event.experts))

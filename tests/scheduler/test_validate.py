@@ -13,7 +13,10 @@ from scheduler.io import parse_clock, parse_event
 from scheduler.validate import Violation, changes, check_schedule, score, score_terms
 
 REPO = Path(__file__).resolve().parents[2]
-ROUEN_CANDIDATES = (REPO / "pitchday" / "demo" / "rouen-2023.json", Path("/work/shared/examples/rouen-2023.json"))
+ROUEN_CANDIDATES = (
+    REPO / "pitchday" / "demo" / "rouen-2023.json",
+    Path("/work/shared/examples/rouen-2023.json"),
+)
 ROUEN_PATH = next((path for path in ROUEN_CANDIDATES if path.exists()), ROUEN_CANDIDATES[0])
 
 THU, FRI = date(2023, 11, 30), date(2023, 12, 1)
@@ -57,9 +60,14 @@ def test_hand_built_rouen_schedule_is_valid(rouen):
 
 
 def test_valid_schedule_with_locks_that_hold(rouen):
-    locked = dataclasses.replace(rouen, locks=(SlotLock("projet-7", date=FRI, room="salle-b"),
-                                               SlotLock("projet-4", start=parse_clock("10:40")),
-                                               PanelLock("projet-5", "cci-p-1")))
+    locked = dataclasses.replace(
+        rouen,
+        locks=(
+            SlotLock("projet-7", date=FRI, room="salle-b"),
+            SlotLock("projet-4", start=parse_clock("10:40")),
+            PanelLock("projet-5", "cci-p-1"),
+        ),
+    )
     assert check_schedule(locked, ROUEN_SCHEDULE) == []
 
 
@@ -106,18 +114,36 @@ def test_touching_a_break_is_fine(rouen):
 
 def test_outside_the_pitch_availability(rouen):
     later = (dataclasses.replace(rouen.pitches[2].available[0], start=parse_clock("14:30")),)
-    event = dataclasses.replace(rouen, pitches=rouen.pitches[:2] + (
-        dataclasses.replace(rouen.pitches[2], available=later),) + rouen.pitches[3:])
+    event = dataclasses.replace(
+        rouen,
+        pitches=rouen.pitches[:2]
+        + (dataclasses.replace(rouen.pitches[2], available=later),)
+        + rouen.pitches[3:],
+    )
     assert rules(check_schedule(event, ROUEN_SCHEDULE)) == {"pitch_availability"}
 
 
 def test_touching_windows_are_not_merged(rouen):
-    split = (dataclasses.replace(rouen.pitches[3], available=(
-        dataclasses.replace(rouen.pitches[2].available[0], start=parse_clock("09:30"), end=parse_clock("11:00")),
-        dataclasses.replace(rouen.pitches[2].available[0], start=parse_clock("11:00"), end=parse_clock("12:30")))),)
+    split = (
+        dataclasses.replace(
+            rouen.pitches[3],
+            available=(
+                dataclasses.replace(
+                    rouen.pitches[2].available[0], start=parse_clock("09:30"), end=parse_clock("11:00")
+                ),
+                dataclasses.replace(
+                    rouen.pitches[2].available[0], start=parse_clock("11:00"), end=parse_clock("12:30")
+                ),
+            ),
+        ),
+    )
     event = dataclasses.replace(rouen, pitches=rouen.pitches[:3] + split + rouen.pitches[4:])
-    inside_one = with_session(ROUEN_SCHEDULE, "projet-4", start=parse_clock("11:00"), end=parse_clock("11:30"))
-    across_both = with_session(ROUEN_SCHEDULE, "projet-4", start=parse_clock("10:40"), end=parse_clock("11:10"))
+    inside_one = with_session(
+        ROUEN_SCHEDULE, "projet-4", start=parse_clock("11:00"), end=parse_clock("11:30")
+    )
+    across_both = with_session(
+        ROUEN_SCHEDULE, "projet-4", start=parse_clock("10:40"), end=parse_clock("11:10")
+    )
     assert check_schedule(event, inside_one) == []
     assert rules(check_schedule(event, across_both)) == {"pitch_availability"}
 
@@ -160,7 +186,9 @@ def test_panel_too_many_from_one_organisation(rouen):
 def test_unknown_and_duplicate_experts(rouen):
     schedule = with_session(ROUEN_SCHEDULE, "projet-6", panel=("uimm-2", "cetim-2", "am-2", "ghost"))
     assert rules(check_schedule(rouen, schedule)) == {"expert_unknown"}
-    schedule = with_session(ROUEN_SCHEDULE, "projet-6", panel=("uimm-2", "cetim-2", "am-2", "cci-p-1", "am-2"))
+    schedule = with_session(
+        ROUEN_SCHEDULE, "projet-6", panel=("uimm-2", "cetim-2", "am-2", "cci-p-1", "am-2")
+    )
     assert rules(check_schedule(rouen, schedule)) == {"expert_duplicate"}
 
 
@@ -179,8 +207,9 @@ def test_expert_conflict_of_interest(rouen):
 def test_expert_changeover_across_rooms(rouen):
     # projet-6 moves to salle-b and starts as projet-5 ends in the amphitheatre: cetim-2 and cci-p-1,
     # on both panels, get no changeover; the rooms themselves are fine.
-    schedule = with_session(ROUEN_SCHEDULE, "projet-6", start=parse_clock("15:05"), end=parse_clock("15:35"),
-                            room="salle-b")
+    schedule = with_session(
+        ROUEN_SCHEDULE, "projet-6", start=parse_clock("15:05"), end=parse_clock("15:35"), room="salle-b"
+    )
     violations = check_schedule(rouen, schedule)
     assert rules(violations) == {"expert_changeover"}
     assert {v.involves[0] for v in violations} == {"cetim-2", "cci-p-1"}
@@ -196,12 +225,19 @@ def test_expert_min_and_max_pitches(rouen):
 
 
 def test_broken_locks(rouen):
-    locked = dataclasses.replace(rouen, locks=(SlotLock("projet-7", room="amphi"),
-                                               SlotLock("projet-4", date=THU, start=parse_clock("10:45")),
-                                               PanelLock("projet-5", "cna-1")))
+    locked = dataclasses.replace(
+        rouen,
+        locks=(
+            SlotLock("projet-7", room="amphi"),
+            SlotLock("projet-4", date=THU, start=parse_clock("10:45")),
+            PanelLock("projet-5", "cna-1"),
+        ),
+    )
     violations = check_schedule(locked, ROUEN_SCHEDULE)
     assert [v.rule for v in violations] == ["lock_slot", "lock_slot", "lock_panel"]
-    assert "start 10:45" in violations[1].message and "date" not in violations[1].message.split("scheduled")[0]
+    assert (
+        "start 10:45" in violations[1].message and "date" not in violations[1].message.split("scheduled")[0]
+    )
 
 
 # --- objective terms on a small hand-computed event ----------------------------------------------
@@ -211,8 +247,10 @@ def small_event(**extra) -> dict:
     return {
         "format": "pitchday-event/1",
         "event": {"name": "Small", "venue": "Here", "timezone": "Europe/Paris"},
-        "days": [{"date": "2024-03-01", "start": "09:00", "end": "12:00", "breaks": []},
-                 {"date": "2024-03-02", "start": "09:00", "end": "12:00", "breaks": []}],
+        "days": [
+            {"date": "2024-03-01", "start": "09:00", "end": "12:00", "breaks": []},
+            {"date": "2024-03-02", "start": "09:00", "end": "12:00", "breaks": []},
+        ],
         "rooms": [{"id": "r1", "name": "Room 1"}, {"id": "r2", "name": "Room 2"}],
         "organisations": [{"id": "o1", "name": "Org 1"}],
         "pitch_defaults": {"duration_min": 30, "changeover_min": 5},
@@ -247,8 +285,12 @@ def test_small_schedule_is_valid():
 
 def test_room_changeover():
     event = parse_event(small_event())
-    back_to_back = (at(MARCH_1, "09:00", "r1", ("e1",), "p1"), at(MARCH_1, "09:30", "r1", ("e2",), "p2"),
-                    at(MARCH_1, "09:00", "r2", ("e3",), "p3"), at(MARCH_1, "09:35", "r2", ("e3",), "p4"))
+    back_to_back = (
+        at(MARCH_1, "09:00", "r1", ("e1",), "p1"),
+        at(MARCH_1, "09:30", "r1", ("e2",), "p2"),
+        at(MARCH_1, "09:00", "r2", ("e3",), "p3"),
+        at(MARCH_1, "09:35", "r2", ("e3",), "p4"),
+    )
     violations = check_schedule(event, back_to_back)
     assert rules(violations) == {"room_changeover"}
     assert violations[0].involves == ("p1", "p2", "r1")
@@ -260,8 +302,9 @@ def test_score_terms_by_hand():
     event = parse_event(small_event())
     terms = score_terms(event, SMALL_SCHEDULE)
     # loads: e1 3, e2 1, e3 0 (never sits, still counted) -> spread 3
-    assert terms == ScoreTerms(topic_match=4, load_spread=3, room_changes=1, sector_clash=1,
-                               changes_from_previous=0)
+    assert terms == ScoreTerms(
+        topic_match=4, load_spread=3, room_changes=1, sector_clash=1, changes_from_previous=0
+    )
     assert score(event, SMALL_SCHEDULE) == 4 * 10 - 3 * 5 - 1 * 2 - 1 * 3
 
 
@@ -273,42 +316,81 @@ def test_score_uses_the_event_weights():
 
 def test_touching_or_other_day_is_no_sector_clash():
     event = parse_event(small_event())
-    touching = (at(MARCH_1, "09:00", "r1", ("e1",), "p1"), at(MARCH_1, "09:30", "r2", ("e2",), "p2"),
-                at(date(2024, 3, 2), "09:00", "r2", ("e3",), "p4"))
+    touching = (
+        at(MARCH_1, "09:00", "r1", ("e1",), "p1"),
+        at(MARCH_1, "09:30", "r2", ("e2",), "p2"),
+        at(date(2024, 3, 2), "09:00", "r2", ("e3",), "p4"),
+    )
     assert score_terms(event, touching).sector_clash == 0
-    three_at_once = (at(MARCH_1, "09:00", "r1", ("e1",), "p1"), at(MARCH_1, "09:05", "r2", ("e2",), "p2"),
-                     at(MARCH_1, "09:10", "r3", ("e3",), "p4"))
+    three_at_once = (
+        at(MARCH_1, "09:00", "r1", ("e1",), "p1"),
+        at(MARCH_1, "09:05", "r2", ("e2",), "p2"),
+        at(MARCH_1, "09:10", "r3", ("e3",), "p4"),
+    )
     assert score_terms(event, three_at_once).sector_clash == 3
 
 
 def test_room_changes_count_per_day_between_consecutive_pitches():
     event = parse_event(small_event())
-    schedule = (at(MARCH_1, "09:00", "r1", ("e1",), "p1"), at(MARCH_1, "10:00", "r2", ("e1",), "p2"),
-                at(MARCH_1, "11:00", "r1", ("e1",), "p3"),
-                # The next day starts in r2: a new day, not a move.
-                at(date(2024, 3, 2), "09:00", "r2", ("e1",), "p4"))
+    schedule = (
+        at(MARCH_1, "09:00", "r1", ("e1",), "p1"),
+        at(MARCH_1, "10:00", "r2", ("e1",), "p2"),
+        at(MARCH_1, "11:00", "r1", ("e1",), "p3"),
+        # The next day starts in r2: a new day, not a move.
+        at(date(2024, 3, 2), "09:00", "r2", ("e1",), "p4"),
+    )
     assert score_terms(event, schedule).room_changes == 2
 
 
 def test_changes_from_previous():
     previous = [
-        {"pitch": "p1", "date": "2024-03-01", "start": "09:00", "end": "09:30", "room": "r1", "panel": ["e1"]},
-        {"pitch": "p2", "date": "2024-03-01", "start": "09:00", "end": "09:30", "room": "r2", "panel": ["e3"]},
-        {"pitch": "p3", "date": "2024-03-01", "start": "09:35", "end": "10:05", "room": "r1", "panel": ["e2"]},
+        {
+            "pitch": "p1",
+            "date": "2024-03-01",
+            "start": "09:00",
+            "end": "09:30",
+            "room": "r1",
+            "panel": ["e1"],
+        },
+        {
+            "pitch": "p2",
+            "date": "2024-03-01",
+            "start": "09:00",
+            "end": "09:30",
+            "room": "r2",
+            "panel": ["e3"],
+        },
+        {
+            "pitch": "p3",
+            "date": "2024-03-01",
+            "start": "09:35",
+            "end": "10:05",
+            "room": "r1",
+            "panel": ["e2"],
+        },
     ]  # p4 is absent from previous: it counts nothing
     event = parse_event(small_event(previous=previous))
     # p1 unchanged; p2 moved (start) and its expert changed: 1 + 1; p3 only its expert: 1.
     assert score_terms(event, SMALL_SCHEDULE).changes_from_previous == 3
     assert changes(event, SMALL_SCHEDULE) == (
         Change("p2", moved=True, experts_removed=("e3",), experts_added=("e2",)),
-        Change("p3", moved=False, experts_removed=("e2",), experts_added=("e1",)))
+        Change("p3", moved=False, experts_removed=("e2",), experts_added=("e1",)),
+    )
 
 
 def test_panels_are_compared_as_sets():
     small = copy.deepcopy(small_event())
     small["panel"]["size"] = 2
-    small["previous"] = [{"pitch": "p1", "date": "2024-03-01", "start": "09:00", "end": "09:30", "room": "r1",
-                          "panel": ["e1", "e2"]}]
+    small["previous"] = [
+        {
+            "pitch": "p1",
+            "date": "2024-03-01",
+            "start": "09:00",
+            "end": "09:30",
+            "room": "r1",
+            "panel": ["e1", "e2"],
+        }
+    ]
     event = parse_event(small)
     same_set = (at(MARCH_1, "09:00", "r1", ("e2", "e1"), "p1"),)
     assert score_terms(event, same_set).changes_from_previous == 0

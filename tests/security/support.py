@@ -17,8 +17,11 @@ from pitchday.extensions import db
 from tests.conftest import database_url, drop_everything
 
 CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-DUMMY_ARGUMENTS = {"IntegerConverter": 1, "FloatConverter": 1.0,
-                   "UUIDConverter": "00000000-0000-4000-8000-000000000000"}
+DUMMY_ARGUMENTS = {
+    "IntegerConverter": 1,
+    "FloatConverter": 1.0,
+    "UUIDConverter": "00000000-0000-4000-8000-000000000000",
+}
 
 
 @contextmanager
@@ -45,7 +48,9 @@ def log_in_as(client: FlaskClient, organiser_id: int) -> None:
     from pitchday.models import Organiser
 
     with client.application.app_context():
-        session_key = db.session.get(Organiser, organiser_id).get_id()  # the account's current session version
+        session_key = db.session.get(
+            Organiser, organiser_id
+        ).get_id()  # the account's current session version
     with client.session_transaction() as session:
         session["_user_id"] = session_key
         session["_fresh"] = True
@@ -63,8 +68,10 @@ def example_url(rule: Rule, values: dict[str, object]) -> str:
 
 def table_row_counts() -> dict[str, int]:
     """Rows per table: 'nothing changed' in one comparison."""
-    return {table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+    }
 
 
 def app_rules(app: Flask) -> list[Rule]:

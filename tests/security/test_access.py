@@ -76,8 +76,7 @@ def test_juror_page_names_only_its_own_juror(app, client, event_with_links):
 def test_revoked_or_altered_juror_links_are_refused(app, client, event_with_links):
     _slug, tokens = event_with_links
     with app.app_context():
-        access = db.session.execute(
-            db.select(JurorAccess).filter_by(token=tokens[0])).scalar_one()
+        access = db.session.execute(db.select(JurorAccess).filter_by(token=tokens[0])).scalar_one()
         accounts.revoke_juror_link(access)
         db.session.commit()
 

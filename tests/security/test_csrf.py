@@ -22,8 +22,14 @@ def test_every_changing_route_refuses_a_request_without_token(tmp_path, rouen):
             event = import_event(rouen)
             links = accounts.ensure_juror_links(event)
             db.session.commit()
-            values = {"slug": event.slug, "token": links[0].token, "access_id": links[0].id,
-                      "event_id": event.id, "pitch_id": event.pitches[0].id, "expert_id": event.experts[0].id}
+            values = {
+                "slug": event.slug,
+                "token": links[0].token,
+                "access_id": links[0].id,
+                "event_id": event.id,
+                "pitch_id": event.pitches[0].id,
+                "expert_id": event.experts[0].id,
+            }
             organiser_id = organiser.id
             before = table_row_counts()
         client = app.test_client()
@@ -33,8 +39,10 @@ def test_every_changing_route_refuses_a_request_without_token(tmp_path, rouen):
         for rule in app_rules(app):
             for method in sorted(rule.methods & CHANGING_METHODS):
                 url = example_url(rule, values)
-                for body in ({"data": {"email": "orga@example.org", "password": "x"}},
-                             {"json": {"client_id": "csrf-probe", "scores": []}}):
+                for body in (
+                    {"data": {"email": "orga@example.org", "password": "x"}},
+                    {"json": {"client_id": "csrf-probe", "scores": []}},
+                ):
                     response = client.open(url, method=method, **body)
                     assert response.status_code == 400, (method, url, response.status_code)
                     checked += 1
@@ -52,7 +60,9 @@ def test_a_request_with_the_token_goes_through(tmp_path):
         page = client.get("/organisation/connexion").get_data(as_text=True)
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
 
-        response = client.post("/organisation/connexion", data={
-            "csrf_token": token, "email": "orga@example.org", "password": "correct horse battery"})
+        response = client.post(
+            "/organisation/connexion",
+            data={"csrf_token": token, "email": "orga@example.org", "password": "correct horse battery"},
+        )
 
         assert response.status_code == 302

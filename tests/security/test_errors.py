@@ -53,8 +53,11 @@ def test_an_upload_over_the_limit_gets_the_friendly_413_page(tmp_path):
         client = app.test_client()
         log_in_as(client, organiser_id)
 
-        response = client.post("/organisation/evenements/importer", content_type="multipart/form-data",
-                               data={"event_file": (io.BytesIO(b"{" + b" " * 10_000 + b"}"), "big.json")})
+        response = client.post(
+            "/organisation/evenements/importer",
+            content_type="multipart/form-data",
+            data={"event_file": (io.BytesIO(b"{" + b" " * 10_000 + b"}"), "big.json")},
+        )
 
         assert response.status_code == 413
         assert "Fichier trop volumineux" in response.get_data(as_text=True)
@@ -63,8 +66,10 @@ def test_an_upload_over_the_limit_gets_the_friendly_413_page(tmp_path):
 def test_an_upload_over_the_limit_is_refused_even_with_csrf_on(tmp_path):
     with strict_app(tmp_path, MAX_CONTENT_LENGTH=2048, WTF_CSRF_ENABLED=True) as app:
         response = app.test_client().post(
-            "/organisation/evenements/importer", content_type="multipart/form-data",
-            data={"event_file": (io.BytesIO(b"x" * 10_000), "big.json")})
+            "/organisation/evenements/importer",
+            content_type="multipart/form-data",
+            data={"event_file": (io.BytesIO(b"x" * 10_000), "big.json")},
+        )
 
         assert response.status_code == 413
         assert "Fichier trop volumineux" in response.get_data(as_text=True)

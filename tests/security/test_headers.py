@@ -42,8 +42,14 @@ def seeded(app, rouen):
 def test_every_page_carries_the_security_headers(app, client, seeded):
     organiser_id, slug, token = seeded
     urls = [rule.rule for rule in app_rules(app) if "GET" in rule.methods and not rule.arguments]
-    urls += [f"/e/{slug}", f"/jury/{token}", "/jury/unknown-token", "/nowhere", "/static/css/app.css",
-             f"/organisation/evenements/{slug}"]
+    urls += [
+        f"/e/{slug}",
+        f"/jury/{token}",
+        "/jury/unknown-token",
+        "/nowhere",
+        "/static/css/app.css",
+        f"/organisation/evenements/{slug}",
+    ]
     assert len(urls) >= 6
 
     for url in urls:
@@ -95,9 +101,12 @@ def test_production_cookies_are_secure_and_https_is_pinned(monkeypatch, tmp_path
 
     page = client.get("/organisation/connexion", base_url="https://localhost")
     token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/organisation/connexion", data={
-        "csrf_token": token, "email": "orga@example.org", "password": "correct horse battery"},
-        base_url="https://localhost", headers={"Referer": "https://localhost/organisation/connexion"})
+    response = client.post(
+        "/organisation/connexion",
+        data={"csrf_token": token, "email": "orga@example.org", "password": "correct horse battery"},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/organisation/connexion"},
+    )
 
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]

@@ -12,8 +12,10 @@ from tests.pitchday.juror.builders import clock, day, published_scoring_day  # n
 def marks_and_audit(app) -> tuple[int, int]:
     with app.app_context():
         count = db.select(db.func.count())
-        return (db.session.execute(count.select_from(Score)).scalar_one(),
-                db.session.execute(count.select_from(ScoreAudit)).scalar_one())
+        return (
+            db.session.execute(count.select_from(Score)).scalar_one(),
+            db.session.execute(count.select_from(ScoreAudit)).scalar_one(),
+        )
 
 
 def test_every_pitch_of_every_event_outside_the_panel_is_refused(app, client, day, rouen):  # noqa: F811
@@ -27,8 +29,10 @@ def test_every_pitch_of_every_event_outside_the_panel_is_refused(app, client, da
         if pitch_id in own_pitches:
             continue
         page = client.get(f"/jury/{token}/pitchs/{pitch_id}")
-        save = client.post(f"/jury/{token}/pitchs/{pitch_id}/notes",
-                           json={"client_id": f"probe-{pitch_id:08d}", "scores": {str(day.criteria[0]): 5}})
+        save = client.post(
+            f"/jury/{token}/pitchs/{pitch_id}/notes",
+            json={"client_id": f"probe-{pitch_id:08d}", "scores": {str(day.criteria[0]): 5}},
+        )
         assert page.status_code in (403, 404), pitch_id
         assert save.status_code in (403, 404), pitch_id
     assert marks_and_audit(app) == (0, 0)
@@ -50,8 +54,10 @@ def test_another_jurors_submission_id_cannot_be_replayed_or_overwritten(app, cli
     body = {"client_id": "juror-a-0001", "scores": {str(day.criteria[0]): 8}}
     assert client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch}/notes", json=body).status_code == 200
 
-    stolen = client.post(f"/jury/{day.tokens['cetim-1']}/pitchs/{pitch}/notes",
-                         json=body | {"scores": {str(day.criteria[0]): 1}})
+    stolen = client.post(
+        f"/jury/{day.tokens['cetim-1']}/pitchs/{pitch}/notes",
+        json=body | {"scores": {str(day.criteria[0]): 1}},
+    )
 
     assert stolen.status_code == 409
     assert "8" not in stolen.get_data(as_text=True).replace("409", "")
@@ -62,8 +68,10 @@ def test_another_jurors_submission_id_cannot_be_replayed_or_overwritten(app, cli
 
 def test_a_juror_page_never_shows_another_jurors_marks(app, client, day):  # noqa: F811
     pitch = day.pitches["aurthus-et-paole"]
-    client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch}/notes",
-                json={"client_id": "juror-a-0002", "scores": {str(day.criteria[0]): 9}, "comment": "SECRET-A"})
+    client.post(
+        f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch}/notes",
+        json={"client_id": "juror-a-0002", "scores": {str(day.criteria[0]): 9}, "comment": "SECRET-A"},
+    )
 
     page = client.get(f"/jury/{day.tokens['cetim-1']}/pitchs/{pitch}").get_data(as_text=True)
 

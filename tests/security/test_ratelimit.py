@@ -20,8 +20,16 @@ from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser,
 from tests.security.support import strict_app
 
 REDIS_URL = os.environ.get("PITCHDAY_TEST_REDIS_URL", "")
-STORAGES = ["memory://", pytest.param(REDIS_URL or "redis://", id="redis", marks=pytest.mark.skipif(
-    not REDIS_URL and not os.environ.get("CI"), reason="PITCHDAY_TEST_REDIS_URL not set (CI sets it)"))]
+STORAGES = [
+    "memory://",
+    pytest.param(
+        REDIS_URL or "redis://",
+        id="redis",
+        marks=pytest.mark.skipif(
+            not REDIS_URL and not os.environ.get("CI"), reason="PITCHDAY_TEST_REDIS_URL not set (CI sets it)"
+        ),
+    ),
+]
 
 
 @pytest.fixture(params=STORAGES)
@@ -66,8 +74,11 @@ def test_login_from_another_address_is_not_blocked(limited_app):
     for _ in range(10):
         login(client, password="wrong password")
 
-    elsewhere = client.post("/organisation/connexion", environ_base={"REMOTE_ADDR": "10.0.0.9"},
-                            data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    elsewhere = client.post(
+        "/organisation/connexion",
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD},
+    )
 
     assert elsewhere.status_code == 302
 
@@ -105,9 +116,14 @@ def test_the_limit_holds_whatever_the_body_format(limited_app, body_format):
 
     def attempt(password: str):
         if body_format == "json":
-            return client.post("/organisation/connexion", json={"email": ORGANISER_EMAIL, "password": password})
-        return client.post("/organisation/connexion", content_type="multipart/form-data",
-                           data={"email": ORGANISER_EMAIL, "password": password})
+            return client.post(
+                "/organisation/connexion", json={"email": ORGANISER_EMAIL, "password": password}
+            )
+        return client.post(
+            "/organisation/connexion",
+            content_type="multipart/form-data",
+            data={"email": ORGANISER_EMAIL, "password": password},
+        )
 
     assert [attempt("wrong password").status_code for _ in range(10)] == [401] * 10
     assert attempt(ORGANISER_PASSWORD).status_code == 429
@@ -123,8 +139,11 @@ def test_an_email_sent_as_a_file_part_is_counted_and_refused_cleanly(limited_app
     client = limited_app.test_client()
 
     def attempt():
-        return client.post("/organisation/connexion", content_type="multipart/form-data", data={
-            "email": (io.BytesIO(b"orga@example.org"), ORGANISER_EMAIL), "password": "wrong password"})
+        return client.post(
+            "/organisation/connexion",
+            content_type="multipart/form-data",
+            data={"email": (io.BytesIO(b"orga@example.org"), ORGANISER_EMAIL), "password": "wrong password"},
+        )
 
     statuses = [attempt().status_code for _ in range(11)]
 
@@ -199,8 +218,9 @@ def test_company_link_guessing_is_limited_and_logged(limited_app, rouen, caplog)
 
     with limited_app.app_context():
         event = import_event(rouen)
-        token = feedback.issue_link(db.session.execute(db.select(Pitch).filter_by(event_id=event.id)).scalars()
-                                    .first()).token
+        token = feedback.issue_link(
+            db.session.execute(db.select(Pitch).filter_by(event_id=event.id)).scalars().first()
+        ).token
         db.session.commit()
     client = limited_app.test_client()
     guess = "Qk7" + "w" * 40

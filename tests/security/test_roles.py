@@ -21,8 +21,8 @@ from tests.helpers import join_team
 from tests.pitchday.juror.builders import published_scoring_day
 from tests.security.support import app_rules, example_url, log_in_as
 
-ANY = "any account"          # any logged-in organiser: their own dashboard, imports, password
-PUBLIC = "public"            # no login needed (the invitation link carries its own secret)
+ANY = "any account"  # any logged-in organiser: their own dashboard, imports, password
+PUBLIC = "public"  # no login needed (the invitation link carries its own secret)
 COORDINATION = "coordination"  # the programme view: coordinators only
 
 # endpoint -> permission it needs (a dict by method where GET and POST differ)
@@ -118,24 +118,38 @@ def world(app):
         expert = db.session.execute(select(Expert).filter_by(event_id=event.id, key="am-1")).scalar_one()
         lock = planning.lock_juror(pitch, expert)
         version_id = db.session.execute(select(ScheduledSession.version_id).limit(1)).scalar_one()
-        session_id = db.session.execute(select(ScheduledSession.id).filter_by(version_id=version_id)).scalars().first()
+        session_id = (
+            db.session.execute(select(ScheduledSession.id).filter_by(version_id=version_id)).scalars().first()
+        )
         job = SolveJob(event_id=event.id, status="done", time_limit=5)
         db.session.add(job)
         invitation, _token = teams.invite(event, "invited@example.org", "viewer", members["owner"])
         db.session.flush()
         values = {
-            "slug": event.slug, "version_id": version_id, "session_id": session_id, "lock_id": lock.id,
-            "job_id": job.id, "pitch_id": pitch.id, "expert_key": expert.key,
-            "access_id": db.session.execute(select(JurorAccess.id).filter_by(expert_id=expert.id)).scalar_one(),
-            "member_id": teams.membership(members["viewer"], event).id, "invitation_id": invitation.id,
+            "slug": event.slug,
+            "version_id": version_id,
+            "session_id": session_id,
+            "lock_id": lock.id,
+            "job_id": job.id,
+            "pitch_id": pitch.id,
+            "expert_key": expert.key,
+            "access_id": db.session.execute(
+                select(JurorAccess.id).filter_by(expert_id=expert.id)
+            ).scalar_one(),
+            "member_id": teams.membership(members["viewer"], event).id,
+            "invitation_id": invitation.id,
             "kind": "salles",
             "item_id": db.session.execute(select(Room.id).filter_by(event_id=event.id)).scalars().first(),
         }
         accounts_by_identity = {role: account.id for role, account in members.items()}
         accounts_by_identity.update(coordinator=coordinator.id, other_team=other_owner.id)
         db.session.commit()
-        return {"values": values, "accounts": accounts_by_identity, "programme": programme.slug,
-                "juror_token": next(iter(day.tokens.values()))}
+        return {
+            "values": values,
+            "accounts": accounts_by_identity,
+            "programme": programme.slug,
+            "juror_token": next(iter(day.tokens.values())),
+        }
 
 
 def organiser_rules(app):
@@ -180,8 +194,10 @@ def expected_status(identity: str, endpoint: str, method: str) -> str:
 
 def whole_database() -> dict[str, list[tuple]]:
     """Every row of every table: 'nothing changed' in one comparison."""
-    return {table.name: sorted(map(repr, db.session.execute(select(table)).all()))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: sorted(map(repr, db.session.execute(select(table)).all()))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_every_organiser_route_has_an_expected_permission(app):
@@ -196,12 +212,14 @@ def test_role_matrix(app, world, identity):
         assert client.get(f"/jury/{world['juror_token']}").status_code == 200
     elif identity != "anonymous":
         log_in_as(client, world["accounts"][identity])
-    walk = [(endpoint, method, url, expected_status(identity, endpoint, method))
-            for endpoint, method, url in requests_to_walk(app, world)]
+    walk = [
+        (endpoint, method, url, expected_status(identity, endpoint, method))
+        for endpoint, method, url in requests_to_walk(app, world)
+    ]
 
     with app.app_context():
         before = whole_database()
-    for endpoint, method, url, expected in walk:
+    for _endpoint, method, url, expected in walk:
         if expected in ("allowed", "public"):
             continue
         response = client.open(url, method=method)
@@ -214,7 +232,7 @@ def test_role_matrix(app, world, identity):
     with app.app_context():
         assert whole_database() == before, f"a refused request changed the database ({identity})"
 
-    for endpoint, method, url, expected in walk:
+    for _endpoint, method, url, expected in walk:
         if expected != "allowed":
             continue
         response = client.open(url, method=method)
@@ -225,8 +243,17 @@ def test_role_matrix(app, world, identity):
         response.close()
 
 
-@pytest.mark.parametrize("identity, status", [("scoring", 200), ("owner", 200), ("planner", 403),
-                                              ("viewer", 403), ("coordinator", 403), ("other_team", 404)])
+@pytest.mark.parametrize(
+    "identity, status",
+    [
+        ("scoring", 200),
+        ("owner", 200),
+        ("planner", 403),
+        ("viewer", 403),
+        ("coordinator", 403),
+        ("other_team", 404),
+    ],
+)
 def test_the_rubric_belongs_to_the_scoring_side(app, world, identity, status):
     client = app.test_client()
     log_in_as(client, world["accounts"][identity])
@@ -246,7 +273,7 @@ def test_lists_show_only_the_events_of_ones_teams(app, world, identity):
     assert (f'/organisation/evenements/{slug}"' in dashboard) is (identity != "other_team")
     with app.app_context():
         slugs = db.session.execute(select(Event.slug)).scalars().all()
-    shown = [s for s in slugs if f"/organisation/evenements/{s}\"" in dashboard]
+    shown = [s for s in slugs if f'/organisation/evenements/{s}"' in dashboard]
     assert len(shown) == 1
 
 
@@ -273,8 +300,10 @@ def test_an_unknown_slug_and_a_foreign_event_answer_alike(app, world):
     assert slug not in foreign.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("identity, shown", [("planner", True), ("owner", True), ("viewer", False),
-                                             ("scoring", False), ("coordinator", False)])
+@pytest.mark.parametrize(
+    "identity, shown",
+    [("planner", True), ("owner", True), ("viewer", False), ("scoring", False), ("coordinator", False)],
+)
 def test_pages_offer_only_the_actions_the_role_may_take(app, world, identity, shown):
     client = app.test_client()
     log_in_as(client, world["accounts"][identity])

@@ -53,8 +53,14 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, signe
     login(elsewhere)
     copy = _cookie(elsewhere)
 
-    response = signed_in.post("/organisation/mot-de-passe", data={
-        "current": ORGANISER_PASSWORD, "new": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    response = signed_in.post(
+        "/organisation/mot-de-passe",
+        data={
+            "current": ORGANISER_PASSWORD,
+            "new": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
 
     assert response.status_code == 302
     assert signed_in.get("/organisation/").status_code == 200
@@ -64,8 +70,14 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, signe
 
 
 def test_a_wrong_current_password_changes_nothing(app, signed_in):
-    response = signed_in.post("/organisation/mot-de-passe", data={
-        "current": "not my password", "new": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    response = signed_in.post(
+        "/organisation/mot-de-passe",
+        data={
+            "current": "not my password",
+            "new": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
 
     assert response.status_code == 422
     assert "Le mot de passe actuel est incorrect" in response.get_data(as_text=True)
@@ -85,8 +97,11 @@ def test_deactivating_an_account_ends_its_sessions_at_once(app, signed_in):
 def test_a_forged_cookie_with_a_bare_account_id_is_refused(app, client):
     with app.app_context():
         organiser_id = create_organiser().id
-    forged = URLSafeTimedSerializer(app.secret_key, salt="cookie-session", signer_kwargs={
-        "key_derivation": "hmac", "digest_method": __import__("hashlib").sha1}).dumps({"_user_id": str(organiser_id)})
+    forged = URLSafeTimedSerializer(
+        app.secret_key,
+        salt="cookie-session",
+        signer_kwargs={"key_derivation": "hmac", "digest_method": __import__("hashlib").sha1},
+    ).dumps({"_user_id": str(organiser_id)})
 
     assert _with_cookie(app, forged).get("/organisation/").status_code == 302
 
@@ -99,28 +114,45 @@ def test_the_csrf_token_is_renewed_at_login(tmp_path):
         page = client.get("/organisation/connexion").get_data(as_text=True)
         before = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
 
-        response = client.post("/organisation/connexion", data={
-            "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD, "csrf_token": before})
+        response = client.post(
+            "/organisation/connexion",
+            data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD, "csrf_token": before},
+        )
         assert response.status_code == 302
         with client.session_transaction() as session:
             assert "csrf_token" not in session  # the token of before login is gone
-        after = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/organisation/").get_data(as_text=True))[1]
+        after = re.search(
+            r'name="csrf_token" value="([^"]+)"', client.get("/organisation/").get_data(as_text=True)
+        )[1]
 
         assert after != before
         # The pre-login token no longer changes anything.
         assert client.post("/organisation/deconnexion", data={"csrf_token": before}).status_code == 400
 
 
-@pytest.mark.parametrize("target", [
-    "/%09/evil.example", "/%0D/x", "/%0A/x", "//evil.example", "/\\evil.example", "https://evil.example/",
-    "/%20/evil.example", "javascript:alert(1)", "/%7F/evil.example", "evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0D/x",
+        "/%0A/x",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/%20/evil.example",
+        "javascript:alert(1)",
+        "/%7F/evil.example",
+        "evil.example",
+    ],
+)
 def test_next_after_login_never_leaves_the_site(app, client, target):
     with app.app_context():
         create_organiser()
 
-    response = client.post(f"/organisation/connexion?next={target}",
-                           data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    response = client.post(
+        f"/organisation/connexion?next={target}",
+        data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD},
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/organisation/"
@@ -130,8 +162,10 @@ def test_next_to_a_page_of_the_site_is_followed(app, client):
     with app.app_context():
         create_organiser()
 
-    response = client.post("/organisation/connexion?next=/organisation/evenements/x",
-                           data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    response = client.post(
+        "/organisation/connexion?next=/organisation/evenements/x",
+        data={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD},
+    )
 
     assert response.headers["Location"] == "/organisation/evenements/x"
     assert safe_next("/e/rouen?secteur=Industrie") == "/e/rouen?secteur=Industrie"

@@ -43,16 +43,28 @@ def published_scoring_day(data: dict) -> ScoringDay:
     pitches = {pitch.key: pitch for pitch in event.pitches}
     version = ScheduleVersion(event=event, status="feasible", note="tests")
     for key, (start, panel) in PANELS.items():
-        version.sessions.append(ScheduledSession(
-            pitch=pitches[key], room=rooms["amphi"], date=DAY, start_min=start, end_min=start + 30,
-            seats=[PanelSeat(expert=experts[name], position=i) for i, name in enumerate(panel)]))
+        version.sessions.append(
+            ScheduledSession(
+                pitch=pitches[key],
+                room=rooms["amphi"],
+                date=DAY,
+                start_min=start,
+                end_min=start + 30,
+                seats=[PanelSeat(expert=experts[name], position=i) for i, name in enumerate(panel)],
+            )
+        )
     db.session.add(version)
     db.session.flush()
     schedules.publish(version)
     tokens = {access.expert.key: access.token for access in accounts.ensure_juror_links(event)}
     db.session.commit()
-    return ScoringDay(event.slug, event.id, tokens, {key: pitch.id for key, pitch in pitches.items()},
-                      [criterion.id for criterion in rubric.criteria_of(event)])
+    return ScoringDay(
+        event.slug,
+        event.id,
+        tokens,
+        {key: pitch.id for key, pitch in pitches.items()},
+        [criterion.id for criterion in rubric.criteria_of(event)],
+    )
 
 
 def criteria_of(event_id: int) -> list[Criterion]:

@@ -36,9 +36,13 @@ def test_simultaneous_autosaves_are_each_stored_once(tmp_path):
         for number, submission in enumerate(planned[juror]):
             for _ in range(2 if number % RESENT_EVERY == 0 else 1):
                 try:
-                    response = client.post(f"/jury/{plan.tokens[juror]}/pitchs/{submission.pitch_id}/notes",
-                                           json={"client_id": submission.client_id,
-                                                 "scores": {str(submission.criterion_id): submission.value}})
+                    response = client.post(
+                        f"/jury/{plan.tokens[juror]}/pitchs/{submission.pitch_id}/notes",
+                        json={
+                            "client_id": submission.client_id,
+                            "scores": {str(submission.criterion_id): submission.value},
+                        },
+                    )
                 except Exception:  # noqa: BLE001 (the test client raises what the server would answer 500 to)
                     with lock:
                         statuses[500] += 1

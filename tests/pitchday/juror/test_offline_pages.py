@@ -40,8 +40,9 @@ def test_the_offline_list_holds_the_day_every_sheet_of_the_panel_and_the_assets(
     token = day.tokens["uimm-1"]
     listed = client.get(f"/jury/{token}/hors-ligne.json").json
     assert listed["pages"] == [f"/jury/{token}/"] + [
-        f"/jury/{token}/pitchs/{day.pitches[key]}" for key in ("mijuin-malaunay", "aurthus-et-paole",
-                                                                "touroul-chevalerie")]
+        f"/jury/{token}/pitchs/{day.pitches[key]}"
+        for key in ("mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie")
+    ]
     assert all(status_of(client, url) == 200 for url in listed["pages"] + listed["assets"])
     assert any("juror.js?v=" in url for url in listed["assets"])
     page = client.get(f"/jury/{token}").get_data(as_text=True)
@@ -57,8 +58,9 @@ def test_the_manifest_pins_the_jurors_day(client, day):  # noqa: F811
     assert manifest["start_url"] == manifest["scope"] == f"/jury/{token}/"
     assert manifest["display"] == "standalone" and "Expert UIMM 1" in manifest["name"]
     assert status_of(client, manifest["icons"][0]["src"]) == 200
-    assert f'rel="manifest" href="/jury/{token}/manifest.webmanifest"' in client.get(f"/jury/{token}").get_data(
-        as_text=True)
+    assert f'rel="manifest" href="/jury/{token}/manifest.webmanifest"' in client.get(
+        f"/jury/{token}"
+    ).get_data(as_text=True)
 
 
 def test_the_day_is_also_served_at_the_service_workers_scope(client, day):  # noqa: F811
@@ -71,7 +73,9 @@ def test_the_day_is_also_served_at_the_service_workers_scope(client, day):  # no
 def test_a_revoked_link_gets_nothing_to_keep(app, client, day):  # noqa: F811
     token = day.tokens["uimm-1"]
     with app.app_context():
-        accounts.revoke_juror_link(db.session.execute(db.select(JurorAccess).filter_by(token=token)).scalar_one())
+        accounts.revoke_juror_link(
+            db.session.execute(db.select(JurorAccess).filter_by(token=token)).scalar_one()
+        )
         db.session.commit()
     for path in ("/", "/sw.js", "/hors-ligne.json", "/manifest.webmanifest", "/etat"):
         assert client.get(f"/jury/{token}{path}").status_code == 403, path
@@ -86,14 +90,17 @@ def test_a_locked_sheet_has_no_save_button_and_says_who_locked_it(app, client, d
 
     assert "Enregistrer" not in page
     assert "Verrouillé par l'organisation." in page
-    assert 'data-locked="true"' in page and "<fieldset class=\"sheet\" disabled>" in page
+    assert 'data-locked="true"' in page and '<fieldset class="sheet" disabled>' in page
 
 
 def test_the_day_says_which_pitches_are_locked(app, client, day):  # noqa: F811
     lock(app, day, "aurthus-et-paole")
     page = client.get(f"/jury/{day.tokens['uimm-1']}").get_data(as_text=True)
 
-    assert f'<span class="tag locked" data-lock-pitch="{day.pitches["aurthus-et-paole"]}">verrouillé</span>' in page
+    assert (
+        f'<span class="tag locked" data-lock-pitch="{day.pitches["aurthus-et-paole"]}">verrouillé</span>'
+        in page
+    )
     assert f'data-lock-pitch="{day.pitches["touroul-chevalerie"]}" hidden>' in page
 
 
@@ -106,4 +113,6 @@ def test_a_refused_sheet_leads_back_to_the_jurors_day(client, day):  # noqa: F81
     assert f'<a class="back-link" href="/jury/{token}/">← Ma journée</a>' in text
     assert "Retour à l'accueil" not in text
     # An unknown link has no day to go back to.
-    assert "Retour à l'accueil" in html.unescape(client.get("/jury/not-a-real-token-at-all").get_data(as_text=True))
+    assert "Retour à l'accueil" in html.unescape(
+        client.get("/jury/not-a-real-token-at-all").get_data(as_text=True)
+    )

@@ -13,8 +13,17 @@ from tests.pitchday.juror.builders import DURING_THE_DAY, clock, day  # noqa: F4
 T0 = 1_700_000_000_000  # a device's clock, in milliseconds: only differences between its readings matter
 
 
-def send(client, day, item, *, sent_at, device="tablet-0001", pending=0, juror="uimm-1",  # noqa: F811
-         pitch="aurthus-et-paole"):
+def send(
+    client,
+    day,
+    item,
+    *,
+    sent_at,
+    device="tablet-0001",
+    pending=0,
+    juror="uimm-1",  # noqa: F811
+    pitch="aurthus-et-paole",
+):
     body = dict(item, sent_at=sent_at, device={"id": device, "pending": pending, "kind": "tablet"})
     return client.post(f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes", json=body)
 
@@ -33,8 +42,10 @@ def marks(app, day):  # noqa: F811
 
 def audit(app):
     with app.app_context():
-        return [(row.action, row.before, row.after, row.device_id) for row in
-                db.session.execute(db.select(ScoreAudit).order_by(ScoreAudit.id)).scalars()]
+        return [
+            (row.action, row.before, row.after, row.device_id)
+            for row in db.session.execute(db.select(ScoreAudit).order_by(ScoreAudit.id)).scalars()
+        ]
 
 
 def test_a_queue_sent_in_order_ends_with_its_last_change(app, client, day):  # noqa: F811
@@ -58,14 +69,20 @@ def test_the_same_queue_arriving_out_of_order_ends_the_same(app, client, day):  
 
     assert marks(app, day) == {int(c): 8}
     assert [row[:3] for row in audit(app)] == [
-        ("score", None, 8), ("score_superseded", 8, 3), ("score_superseded", 8, 5)]
+        ("score", None, 8),
+        ("score_superseded", 8, 3),
+        ("score_superseded", 8, 5),
+    ]
 
 
 def test_a_resent_queue_is_applied_once(app, client, day):  # noqa: F811
     """After a lost answer, and at the next page load, the whole queue goes again with the same ids."""
     first, second = (str(c) for c in day.criteria[:2])
-    queue = [item("resend-item-1", T0, {first: 4}), item("resend-item-2", T0 + 500, {second: 6}),
-             item("resend-item-3", T0 + 900, comment="Bien.")]
+    queue = [
+        item("resend-item-1", T0, {first: 4}),
+        item("resend-item-2", T0 + 500, {second: 6}),
+        item("resend-item-3", T0 + 900, comment="Bien."),
+    ]
     answers = [send(client, day, sent, sent_at=T0 + 2000).json for sent in queue]
 
     again = [send(client, day, sent, sent_at=T0 + 60_000, pending=2 - n).json for n, sent in enumerate(queue)]
@@ -86,8 +103,16 @@ def test_two_devices_of_one_juror_the_latest_change_wins_and_both_are_audited(ap
     tablet_change = item("tablet-item-1", tablet_clock, {c: 4}, comment="Vu sur tablette")
     # 10:12: the phone sends 7 at once.
     clock[0] = DURING_THE_DAY + timedelta(minutes=2)
-    assert send(client, day, item("phone-item-1", T0, {c: 7}, comment="Vu sur téléphone"), sent_at=T0,
-                device="phone-00001").status_code == 200
+    assert (
+        send(
+            client,
+            day,
+            item("phone-item-1", T0, {c: 7}, comment="Vu sur téléphone"),
+            sent_at=T0,
+            device="phone-00001",
+        ).status_code
+        == 200
+    )
     # 10:20: the tablet is back and sends what it held for ten minutes.
     clock[0] = DURING_THE_DAY + timedelta(minutes=10)
     answer = send(client, day, tablet_change, sent_at=tablet_clock + 10 * 60_000, device="tablet-0001").json
@@ -96,11 +121,15 @@ def test_two_devices_of_one_juror_the_latest_change_wins_and_both_are_audited(ap
     assert answer["changed"] == 0 and answer["superseded"] == 2
     assert marks(app, day) == {int(c): 7}
     assert [(action, before, after, device) for action, before, after, device in audit(app)] == [
-        ("score", None, 7, "phone-00001"), ("comment", None, None, "phone-00001"),
-        ("score_superseded", 7, 4, "tablet-0001"), ("comment_superseded", None, None, "tablet-0001")]
+        ("score", None, 7, "phone-00001"),
+        ("comment", None, None, "phone-00001"),
+        ("score_superseded", 7, 4, "tablet-0001"),
+        ("comment_superseded", None, None, "tablet-0001"),
+    ]
     # And a change the tablet makes now, later than the phone's, wins.
-    assert send(client, day, item("tablet-item-2", T0, {c: 9}), sent_at=T0, device="tablet-0001").json["scores"] \
-        == {c: 9}
+    assert send(client, day, item("tablet-item-2", T0, {c: 9}), sent_at=T0, device="tablet-0001").json[
+        "scores"
+    ] == {c: 9}
 
 
 def test_the_moment_of_a_change_comes_from_how_long_it_waited_on_the_device():
@@ -110,7 +139,7 @@ def test_the_moment_of_a_change_comes_from_how_long_it_waited_on_the_device():
     assert scoring.moment_of_change(None, T0, received) == received
     assert scoring.moment_of_change("yesterday", T0, received) == received
     assert scoring.moment_of_change(True, T0, received) == received
-    assert scoring.moment_of_change(0, 10 ** 15, received) == received - scoring.OLDEST_QUEUED_CHANGE
+    assert scoring.moment_of_change(0, 10**15, received) == received - scoring.OLDEST_QUEUED_CHANGE
 
 
 def test_each_autosave_reports_the_device_and_what_it_still_holds(app, client, day):  # noqa: F811
@@ -128,7 +157,9 @@ def test_each_autosave_reports_the_device_and_what_it_still_holds(app, client, d
 def test_a_malformed_device_report_never_refuses_the_marks(app, client, day):  # noqa: F811
     c = str(day.criteria[0])
     body = item("bad-report-1", T0, {c: 5}) | {"sent_at": "soon", "device": {"id": "<script>", "pending": -4}}
-    response = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes", json=body)
+    response = client.post(
+        f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes", json=body
+    )
 
     assert response.status_code == 200
     assert marks(app, day) == {int(c): 5}
@@ -148,23 +179,33 @@ def test_a_refused_change_answers_with_the_marks_as_stored(app, client, day):  #
     response = send(client, day, item("stored-item-2", T0 + 1, {c: 4}), sent_at=T0 + 2)
 
     assert response.status_code == 409
-    assert response.json["sheet"] == {"pitch": day.pitches["aurthus-et-paole"], "locked": True, "comment": "",
-                                      "scores": {c: 3}, "feedback": {"strengths": "", "improvements": "",
-                                                                     "follow_up": False}}
+    assert response.json["sheet"] == {
+        "pitch": day.pitches["aurthus-et-paole"],
+        "locked": True,
+        "comment": "",
+        "scores": {c: 3},
+        "feedback": {"strengths": "", "improvements": "", "follow_up": False},
+    }
 
 
 def test_the_state_of_an_open_sheet_and_of_the_day(app, client, day):  # noqa: F811
     token, pitch = day.tokens["uimm-1"], day.pitches["aurthus-et-paole"]
     sheet = client.get(f"/jury/{token}/etat?pitch={pitch}&device=tablet-0001&pending=2&kind=tablet").json
-    assert sheet["sheet"] == {"pitch": pitch, "locked": False, "comment": "", "scores": {},
-                              "feedback": {"strengths": "", "improvements": "", "follow_up": False}}
+    assert sheet["sheet"] == {
+        "pitch": pitch,
+        "locked": False,
+        "comment": "",
+        "scores": {},
+        "feedback": {"strengths": "", "improvements": "", "follow_up": False},
+    }
     assert sheet["csrf_token"]
     with app.app_context():
         assert db.session.execute(db.select(JurorDevice.pending)).scalar_one() == 2
 
     whole_day = client.get(f"/jury/{token}/etat").json
-    assert whole_day["locks"] == {str(day.pitches[key]): False
-                                  for key in ("mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie")}
+    assert whole_day["locks"] == {
+        str(day.pitches[key]): False for key in ("mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie")
+    }
     # Another panel's pitch: nothing of it.
     assert client.get(f"/jury/{token}/etat?pitch={day.pitches['projet-4']}").json["sheet"] is None
 
@@ -174,7 +215,9 @@ def test_the_audit_page_shows_a_superseded_change_and_its_device(app, client, da
 
     c = str(day.criteria[0])
     send(client, day, item("late-item-1", T0, {c: 7}), sent_at=T0, device="phone-00001")
-    send(client, day, item("late-item-2", T0, {c: 4}), sent_at=T0 + 60_000, device="tablet-0001")  # made earlier
+    send(
+        client, day, item("late-item-2", T0, {c: 4}), sent_at=T0 + 60_000, device="tablet-0001"
+    )  # made earlier
     with app.app_context():
         create_organiser()
     login(client)

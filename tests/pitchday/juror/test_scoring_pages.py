@@ -13,8 +13,9 @@ def autosave(client, day, juror, pitch, client_id, scores, comment=None, headers
     body = {"client_id": client_id, "scores": scores}
     if comment is not None:
         body["comment"] = comment
-    return client.post(f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes", json=body,
-                       headers=headers or {})
+    return client.post(
+        f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes", json=body, headers=headers or {}
+    )
 
 
 def test_the_day_lists_the_jurors_pitches_with_the_current_one_highlighted(client, day):  # noqa: F811
@@ -48,7 +49,9 @@ def test_scoring_through_the_real_form(app, client, day):  # noqa: F811
     # The same form changed under the old client id: refused with a reason, never dropped in silence.
     changed = client.post(pitch_url, data=form | {f"c{day.criteria[0]}": "2"})
     assert changed.status_code == 409
-    assert "Cet identifiant d&#39;envoi a déjà servi pour d&#39;autres notes" in changed.get_data(as_text=True)
+    assert "Cet identifiant d&#39;envoi a déjà servi pour d&#39;autres notes" in changed.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert {s.value for s in db.session.execute(db.select(Score)).scalars()} == {7}
 
@@ -56,17 +59,30 @@ def test_scoring_through_the_real_form(app, client, day):  # noqa: F811
 def test_autosave_saves_each_change_and_audits_it(app, client, day):  # noqa: F811
     first, second = day.criteria[:2]
 
-    assert autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000001", {str(first): 6}).json["status"] \
+    assert (
+        autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000001", {str(first): 6}).json["status"]
         == "saved"
-    answer = autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000002", {str(first): 8, str(second): 3},
-                      comment="À revoir").json
+    )
+    answer = autosave(
+        client,
+        day,
+        "uimm-1",
+        "aurthus-et-paole",
+        "id-00000002",
+        {str(first): 8, str(second): 3},
+        comment="À revoir",
+    ).json
 
     assert answer["scores"] == {str(first): 8, str(second): 3}
     assert answer["comment"] == "À revoir"
     with app.app_context():
         audit = db.session.execute(db.select(ScoreAudit).order_by(ScoreAudit.id)).scalars().all()
         assert [(a.action, a.criterion_id, a.before, a.after) for a in audit] == [
-            ("score", first, None, 6), ("score", first, 6, 8), ("score", second, None, 3), ("comment", None, None, None)]
+            ("score", first, None, 6),
+            ("score", first, 6, 8),
+            ("score", second, None, 3),
+            ("comment", None, None, None),
+        ]
         assert audit[-1].comment_before == "" and audit[-1].comment_after == "À revoir"
         assert {a.actor for a in audit} == {"juror:uimm-1"}
 
@@ -90,8 +106,15 @@ def test_a_resubmission_is_applied_once_and_gets_the_stored_answer(app, client, 
 
 
 def test_a_juror_never_sees_another_jurors_marks(client, day):  # noqa: F811
-    autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000003", {str(c): 9 for c in day.criteria},
-             comment="secret d'uimm")
+    autosave(
+        client,
+        day,
+        "uimm-1",
+        "aurthus-et-paole",
+        "id-00000003",
+        {str(c): 9 for c in day.criteria},
+        comment="secret d'uimm",
+    )
 
     page = client.get(f"/jury/{day.tokens['cetim-1']}/pitchs/{day.pitches['aurthus-et-paole']}")
 
@@ -103,11 +126,20 @@ def test_a_juror_never_sees_another_jurors_marks(client, day):  # noqa: F811
 def test_the_autosave_endpoint_needs_the_csrf_token_of_the_page(app, client, day):  # noqa: F811
     app.config["WTF_CSRF_ENABLED"] = True
     pitch_url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}"
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get(pitch_url).get_data(as_text=True))
+    token = re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', client.get(pitch_url).get_data(as_text=True)
+    )
 
     refused = autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000004", {str(day.criteria[0]): 4})
-    accepted = autosave(client, day, "uimm-1", "aurthus-et-paole", "id-00000005", {str(day.criteria[0]): 4},
-                        headers={"X-CSRFToken": token.group(1)})
+    accepted = autosave(
+        client,
+        day,
+        "uimm-1",
+        "aurthus-et-paole",
+        "id-00000005",
+        {str(day.criteria[0]): 4},
+        headers={"X-CSRFToken": token.group(1)},
+    )
 
     assert refused.status_code == 400
     assert accepted.status_code == 200
@@ -116,8 +148,9 @@ def test_the_autosave_endpoint_needs_the_csrf_token_of_the_page(app, client, day
 def test_a_too_long_comment_in_the_form_is_refused_with_its_reason(app, client, day):  # noqa: F811
     pitch_url = f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}"
 
-    response = client.post(pitch_url, data={"client_id": "long-comment-1", "comment": "x" * 5001,
-                                            f"c{day.criteria[0]}": "5"})
+    response = client.post(
+        pitch_url, data={"client_id": "long-comment-1", "comment": "x" * 5001, f"c{day.criteria[0]}": "5"}
+    )
 
     assert response.status_code == 422
     assert "trop long" in response.get_data(as_text=True)

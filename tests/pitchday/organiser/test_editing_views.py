@@ -41,24 +41,69 @@ def test_existing_items_prefill(client, event):
     assert pitch.company in page and pitch.key in page
     expert = event.experts[1]
     assert expert.name in client.get(f"{base(event)}/jures/{expert.id}").get_data(as_text=True)
-    assert "12:30-14:00 Déjeuner" in client.get(f"{base(event)}/jours/{event.days[0].id}").get_data(as_text=True)
+    assert "12:30-14:00 Déjeuner" in client.get(f"{base(event)}/jours/{event.days[0].id}").get_data(
+        as_text=True
+    )
 
 
 def test_add_room_organisation_pitch_expert_day_and_criterion(client, event):
-    assert client.post(f"{base(event)}/salles/nouveau", data={"key": "salle-c", "name": "Salle C",
-                                                              "capacity": "30"}).status_code == 302
-    assert client.post(f"{base(event)}/organisations/nouveau",
-                       data={"key": "bpi", "name": "Bpifrance"}).status_code == 302
-    assert client.post(f"{base(event)}/pitchs/nouveau", data={
-        "key": "projet-8", "company": "Nouvelle", "title": "Un titre", "sector": "Chimie", "city": "Rouen",
-        "topics": "chimie, énergie", "rooms": ["salle-c"], "windows": "2023-11-30 14:00-17:30"}).status_code == 302
-    assert client.post(f"{base(event)}/jures/nouveau", data={
-        "key": "bpi-1", "name": "Jeanne Roux", "organisation": "bpi", "topics": "énergie", "min_pitches": "1",
-        "max_pitches": "3", "conflicts": ["projet-8"]}).status_code == 302
-    assert client.post(f"{base(event)}/jours/nouveau", data={
-        "day": "2023-12-02", "start": "09:00", "end": "12:00", "breaks": "10:30-10:45 Café"}).status_code == 302
-    assert client.post(f"{base(event)}/criteres/nouveau", data={
-        "label": "Impact", "weight": "2", "scale_min": "0", "scale_max": "5"}).status_code == 302
+    assert (
+        client.post(
+            f"{base(event)}/salles/nouveau", data={"key": "salle-c", "name": "Salle C", "capacity": "30"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base(event)}/organisations/nouveau", data={"key": "bpi", "name": "Bpifrance"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base(event)}/pitchs/nouveau",
+            data={
+                "key": "projet-8",
+                "company": "Nouvelle",
+                "title": "Un titre",
+                "sector": "Chimie",
+                "city": "Rouen",
+                "topics": "chimie, énergie",
+                "rooms": ["salle-c"],
+                "windows": "2023-11-30 14:00-17:30",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base(event)}/jures/nouveau",
+            data={
+                "key": "bpi-1",
+                "name": "Jeanne Roux",
+                "organisation": "bpi",
+                "topics": "énergie",
+                "min_pitches": "1",
+                "max_pitches": "3",
+                "conflicts": ["projet-8"],
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base(event)}/jours/nouveau",
+            data={"day": "2023-12-02", "start": "09:00", "end": "12:00", "breaks": "10:30-10:45 Café"},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"{base(event)}/criteres/nouveau",
+            data={"label": "Impact", "weight": "2", "scale_min": "0", "scale_max": "5"},
+        ).status_code
+        == 302
+    )
 
     pitch = db.session.execute(db.select(Pitch).filter_by(key="projet-8")).scalar_one()
     assert pitch.topics == ["chimie", "énergie"] and pitch.allowed_rooms[0].room.key == "salle-c"
@@ -74,10 +119,17 @@ BAD_FORMS = [
     ("salles", {"key": "amphi", "name": "Doublon"}, "déjà pris"),
     ("salles", {"key": "salle c", "name": "Espace"}, "(pas d"),
     ("pitchs", {"key": "p-9", "company": "", "title": "T", "sector": "S"}, "Ce champ est obligatoire"),
-    ("pitchs", {"key": "p-9", "company": "C", "title": "T", "sector": "S", "windows": "demain"}, "AAAA-MM-JJ"),
+    (
+        "pitchs",
+        {"key": "p-9", "company": "C", "title": "T", "sector": "S", "windows": "demain"},
+        "AAAA-MM-JJ",
+    ),
     ("pitchs", {"key": "p-9", "company": "C", "title": "T", "sector": "S", "duration_min": "17"}, "grid"),
-    ("jures", {"key": "x-1", "name": "X", "organisation": "uimm", "min_pitches": "4", "max_pitches": "2"},
-     "au moins égal au minimum"),
+    (
+        "jures",
+        {"key": "x-1", "name": "X", "organisation": "uimm", "min_pitches": "4", "max_pitches": "2"},
+        "au moins égal au minimum",
+    ),
     ("jours", {"day": "2023-11-30", "start": "09:00", "end": "12:00"}, "déjà un jour"),
     ("jours", {"day": "2023-12-05", "start": "12:00", "end": "09:00"}, "valide"),
     ("jours", {"day": "pas une date", "start": "09:00", "end": "12:00"}, "date valide"),
@@ -97,8 +149,16 @@ def test_bad_forms_are_refused_in_french_and_change_nothing(client, event, kind,
 
 
 def test_rules_form_saves_and_refuses_impossible_rules(client, event):
-    response = client.post(base(event), data={"panel_size": "3", "max_per_organisation": "1",
-                                              "duration_min": "20", "qa_min": "10", "changeover_min": "5"})
+    response = client.post(
+        base(event),
+        data={
+            "panel_size": "3",
+            "max_per_organisation": "1",
+            "duration_min": "20",
+            "qa_min": "10",
+            "changeover_min": "5",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(event)
     assert (event.panel_size, event.duration_min) == (3, 20)
@@ -132,5 +192,7 @@ def test_editing_needs_a_login(app, rouen):
         event = import_event(rouen)
         anonymous = app.test_client()
         assert anonymous.get(base(event)).status_code == 302
-        assert anonymous.post(f"{base(event)}/salles/nouveau", data={"key": "z", "name": "Z"}).status_code == 302
+        assert (
+            anonymous.post(f"{base(event)}/salles/nouveau", data={"key": "z", "name": "Z"}).status_code == 302
+        )
         assert db.session.execute(db.select(Room).filter_by(key="z")).first() is None

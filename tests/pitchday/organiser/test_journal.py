@@ -18,7 +18,9 @@ from tests.pitchday.juror.builders import published_scoring_day
 
 def entries(action: str) -> list[JournalEntry]:
     db.session.expire_all()
-    return list(db.session.execute(select(JournalEntry).filter_by(action=action).order_by(JournalEntry.id)).scalars())
+    return list(
+        db.session.execute(select(JournalEntry).filter_by(action=action).order_by(JournalEntry.id)).scalars()
+    )
 
 
 def only(action: str) -> JournalEntry:
@@ -55,7 +57,9 @@ def test_scoring_actions_are_journaled(client, scoring_day):
 
 
 def test_revoking_a_juror_link_is_journaled(client, scoring_day):
-    access = db.session.execute(select(JurorAccess).filter_by(token=scoring_day.tokens["uimm-1"])).scalar_one()
+    access = db.session.execute(
+        select(JurorAccess).filter_by(token=scoring_day.tokens["uimm-1"])
+    ).scalar_one()
     name = access.expert.name
 
     client.post(f"/organisation/liens/{access.id}/revoquer", data={"confirmed": "1"})
@@ -70,10 +74,26 @@ def test_rubric_and_panel_rules_changes_are_journaled_with_before_and_after(clie
     criterion = db.session.get(Criterion, scoring_day.criteria[0])
     old_label = criterion.label
 
-    client.post(f"{edit}/criteres/{criterion.id}", data={
-        "label": "Impact industriel", "description": "", "weight": "2", "scale_min": 0, "scale_max": 10})
-    client.post(edit, data={"panel_size": 3, "max_per_organisation": "", "duration_min": 25, "qa_min": 5,
-                            "changeover_min": 5})
+    client.post(
+        f"{edit}/criteres/{criterion.id}",
+        data={
+            "label": "Impact industriel",
+            "description": "",
+            "weight": "2",
+            "scale_min": 0,
+            "scale_max": 10,
+        },
+    )
+    client.post(
+        edit,
+        data={
+            "panel_size": 3,
+            "max_per_organisation": "",
+            "duration_min": 25,
+            "qa_min": 5,
+            "changeover_min": 5,
+        },
+    )
 
     rubric = only("rubric.changed")
     assert rubric.before["label"] == old_label
@@ -111,12 +131,25 @@ def test_planning_actions_are_journaled(client, draft):
     client.post(f"{base}/versions/{draft.id}/publier")
     day = draft.sessions[0].date
     first = min(s.start_min for s in draft.sessions if s.date == day)
-    client.post(f"{base}/versions/{draft.id}/retard", data={
-        "minutes": "5", "day": day.isoformat(), "after": f"{first // 60:02d}:{first % 60:02d}", "room": ""})
+    client.post(
+        f"{base}/versions/{draft.id}/retard",
+        data={
+            "minutes": "5",
+            "day": day.isoformat(),
+            "after": f"{first // 60:02d}:{first % 60:02d}",
+            "room": "",
+        },
+    )
     last = draft.sessions[-1]
-    client.post(f"{base}/versions/{draft.id}/absent", data={
-        "expert": last.seats[0].expert.key, "day": last.date.isoformat(),
-        "after": f"{last.start_min // 60:02d}:{last.start_min % 60:02d}", "time_limit": "1"})
+    client.post(
+        f"{base}/versions/{draft.id}/absent",
+        data={
+            "expert": last.seats[0].expert.key,
+            "day": last.date.isoformat(),
+            "after": f"{last.start_min // 60:02d}:{last.start_min % 60:02d}",
+            "time_limit": "1",
+        },
+    )
 
     assert only("planning.locked").after["room"] == session.room.name
     assert only("planning.unlocked").subject == session.pitch.company
@@ -137,7 +170,9 @@ def wait_for_job(client, event, job_id: int) -> None:
     """Let the background solve end before the test's database goes."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if not client.get(f"/organisation/evenements/{event.slug}/calculs/{job_id}.json").get_json()["active"]:
+        if not client.get(f"/organisation/evenements/{event.slug}/calculs/{job_id}.json").get_json()[
+            "active"
+        ]:
             return
         time.sleep(0.2)
     raise AssertionError("the solve did not end")
@@ -151,9 +186,15 @@ def move_somewhere(client, base: str, draft: ScheduleVersion):
         if start == session.start_min:
             continue
         before = db.session.execute(select(db.func.count(ScheduleVersion.id))).scalar_one()
-        client.post(f"{base}/versions/{draft.id}/deplacer", data={
-            "pitch": session.pitch.key, "day": session.date.isoformat(),
-            "start": f"{start // 60:02d}:{start % 60:02d}", "room": session.room.key})
+        client.post(
+            f"{base}/versions/{draft.id}/deplacer",
+            data={
+                "pitch": session.pitch.key,
+                "day": session.date.isoformat(),
+                "start": f"{start // 60:02d}:{start % 60:02d}",
+                "room": session.room.key,
+            },
+        )
         if db.session.execute(select(db.func.count(ScheduleVersion.id))).scalar_one() > before:
             return session
     raise AssertionError("no free start time to move the pitch to")

@@ -32,13 +32,17 @@ def invite(client, slug: str, email: str, role: str) -> str:
     assert page.status_code == 200
     links = re.findall(r'class="invitation-link">([^<]+)<', page.get_data(as_text=True))
     assert len(links) == 1
-    assert links[0].startswith("http://127.0.0.1:5000/organisation/invitation/")  # PITCHDAY_BASE_URL, not the Host header
+    assert links[0].startswith(
+        "http://127.0.0.1:5000/organisation/invitation/"
+    )  # PITCHDAY_BASE_URL, not the Host header
     return links[0].replace("http://127.0.0.1:5000", "")
 
 
 def accept(client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
-    return client.post(link, data={"name": "Camille", "password": password,
-                                   "confirm": password if confirm is None else confirm})
+    return client.post(
+        link,
+        data={"name": "Camille", "password": password, "confirm": password if confirm is None else confirm},
+    )
 
 
 def test_an_invitee_sets_a_password_and_holds_the_role(app, client, owned_event, caplog):
@@ -105,8 +109,12 @@ def test_an_unknown_or_cancelled_link_is_unknown(app, client, owned_event):
     link = invite(client, owned_event, "camille@example.org", "planner")
     with app.app_context():
         invitation_id = db.session.execute(select(Invitation.id)).scalar_one()
-    assert client.post(f"/organisation/evenements/{owned_event}/equipe/invitations/{invitation_id}/annuler"
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"/organisation/evenements/{owned_event}/equipe/invitations/{invitation_id}/annuler"
+        ).status_code
+        == 302
+    )
 
     assert app.test_client().get(link).status_code == 404
     assert app.test_client().get("/organisation/invitation/not-a-real-secret").status_code == 404
@@ -143,17 +151,23 @@ def test_a_lowered_role_holds_at_the_next_request(app, client, owned_event):
     accept(member, link)
     with app.app_context():
         member_id = db.session.execute(
-            select(TeamMember.id).join(TeamMember.organiser).filter_by(email="camille@example.org")).scalar_one()
+            select(TeamMember.id).join(TeamMember.organiser).filter_by(email="camille@example.org")
+        ).scalar_one()
     delay = f"/organisation/notes/{owned_event}/delai"
     assert member.post(delay, data={"lock_after_min": 45}).status_code == 302
 
-    assert client.post(f"/organisation/evenements/{owned_event}/equipe/{member_id}/role",
-                       data={"role": "viewer"}).status_code == 302
+    assert (
+        client.post(
+            f"/organisation/evenements/{owned_event}/equipe/{member_id}/role", data={"role": "viewer"}
+        ).status_code
+        == 302
+    )
 
     assert member.post(delay, data={"lock_after_min": 50}).status_code == 403
     assert member.get(f"/organisation/notes/{owned_event}").status_code == 200
     with app.app_context():
         from pitchday.services import scoring
+
         assert scoring.settings_of(db.session.execute(select(Event)).scalar_one()).lock_after_min == 45
 
 
@@ -164,12 +178,17 @@ def test_a_removed_member_loses_the_event_at_the_next_request(app, client, owned
     assert member.get(f"/organisation/evenements/{owned_event}/planning").status_code == 200
     with app.app_context():
         member_id = db.session.execute(
-            select(TeamMember.id).join(TeamMember.organiser).filter_by(email="camille@example.org")).scalar_one()
+            select(TeamMember.id).join(TeamMember.organiser).filter_by(email="camille@example.org")
+        ).scalar_one()
 
-    assert client.post(f"/organisation/evenements/{owned_event}/equipe/{member_id}/retirer").status_code == 302
+    assert (
+        client.post(f"/organisation/evenements/{owned_event}/equipe/{member_id}/retirer").status_code == 302
+    )
 
     assert member.get(f"/organisation/evenements/{owned_event}/planning").status_code == 404
-    assert f'/organisation/evenements/{owned_event}"' not in member.get("/organisation/").get_data(as_text=True)
+    assert f'/organisation/evenements/{owned_event}"' not in member.get("/organisation/").get_data(
+        as_text=True
+    )
 
 
 def test_the_last_owner_cannot_leave(app, client, owned_event):
@@ -177,7 +196,9 @@ def test_the_last_owner_cannot_leave(app, client, owned_event):
         event = db.session.execute(select(Event)).scalar_one()
         owner_id = teams.membership(accounts.organiser_by_email(ORGANISER_EMAIL), event).id
 
-    demoted = client.post(f"/organisation/evenements/{owned_event}/equipe/{owner_id}/role", data={"role": "viewer"})
+    demoted = client.post(
+        f"/organisation/evenements/{owned_event}/equipe/{owner_id}/role", data={"role": "viewer"}
+    )
     removed = client.post(f"/organisation/evenements/{owned_event}/equipe/{owner_id}/retirer")
 
     assert demoted.status_code == removed.status_code == 422
@@ -189,8 +210,10 @@ def test_inviting_someone_already_in_the_team_is_explained(app, client, owned_ev
     with app.app_context():
         join_team(db.session.execute(select(Event)).scalar_one(), "camille@example.org", "viewer")
 
-    response = client.post(f"/organisation/evenements/{owned_event}/equipe/inviter",
-                           data={"email": "camille@example.org", "role": "planner"})
+    response = client.post(
+        f"/organisation/evenements/{owned_event}/equipe/inviter",
+        data={"email": "camille@example.org", "role": "planner"},
+    )
 
     assert response.status_code == 422
     assert "fait déjà partie de l" in response.get_data(as_text=True)
@@ -213,10 +236,15 @@ def test_importing_an_event_makes_the_importer_its_owner(app, client, rouen):
     with app.app_context():
         accounts.create_organiser("lille@example.org", "lille password 1")
         db.session.commit()
-    client.post("/organisation/connexion", data={"email": "lille@example.org", "password": "lille password 1"})
+    client.post(
+        "/organisation/connexion", data={"email": "lille@example.org", "password": "lille password 1"}
+    )
 
-    response = client.post("/organisation/evenements/importer", data={
-        "event_file": (io.BytesIO(json.dumps(rouen).encode()), "rouen.json")}, content_type="multipart/form-data")
+    response = client.post(
+        "/organisation/evenements/importer",
+        data={"event_file": (io.BytesIO(json.dumps(rouen).encode()), "rouen.json")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 302
     with app.app_context():
@@ -246,7 +274,9 @@ def test_programme_commands_group_events_by_city(app, runner, rouen):
 
     assert runner.invoke(args=["programme", "accelerateur-2023", "Accélérateur 2023"]).exit_code == 0
     assert runner.invoke(args=["programme-event", "accelerateur-2023", rouen_slug]).exit_code == 0
-    assert runner.invoke(args=["grant-coordinator", "national@example.org", "accelerateur-2023"]).exit_code == 0
+    assert (
+        runner.invoke(args=["grant-coordinator", "national@example.org", "accelerateur-2023"]).exit_code == 0
+    )
 
     with app.app_context():
         event = db.session.execute(select(Event)).scalar_one()

@@ -61,8 +61,9 @@ def test_generate_runs_in_the_background_and_reports_progress(organiser_client, 
 
 def test_generate_refuses_a_bad_time_limit(organiser_client, rouen):
     event = import_event(rouen)
-    response = organiser_client.post(url(event, "/planning/generer"), data={"time_limit": "0"},
-                                     follow_redirects=True)
+    response = organiser_client.post(
+        url(event, "/planning/generer"), data={"time_limit": "0"}, follow_redirects=True
+    )
     assert "Entre 1 et 600 secondes" in response.get_data(as_text=True)
     assert db.session.execute(db.select(SolveJob)).first() is None
 
@@ -89,9 +90,16 @@ def test_lock_then_move_is_refused_with_a_french_reason(organiser_client, draft)
     assert db.session.execute(db.select(Lock)).scalar_one().pitch_id == session.pitch_id
 
     other_day = next(d for d in event.days if d.date != session.date)
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
-        "pitch": session.pitch.key, "day": other_day.date.isoformat(), "start": "09:00",
-        "room": session.room.key}, follow_redirects=True)
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/deplacer"),
+        data={
+            "pitch": session.pitch.key,
+            "day": other_day.date.isoformat(),
+            "start": "09:00",
+            "room": session.room.key,
+        },
+        follow_redirects=True,
+    )
 
     assert "Déplacement refusé" in response.get_data(as_text=True)
     assert "verrouillé sur un autre horaire" in response.get_data(as_text=True)
@@ -101,14 +109,28 @@ def test_lock_then_move_is_refused_with_a_french_reason(organiser_client, draft)
 def test_a_move_to_a_bad_time_says_what_is_wrong(organiser_client, draft):
     event = draft.event
     session = draft.sessions[0]
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
-        "pitch": session.pitch.key, "day": session.date.isoformat(), "start": "23:00",
-        "room": session.room.key}, follow_redirects=True)
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/deplacer"),
+        data={
+            "pitch": session.pitch.key,
+            "day": session.date.isoformat(),
+            "start": "23:00",
+            "room": session.room.key,
+        },
+        follow_redirects=True,
+    )
     assert "déborde des horaires" in response.get_data(as_text=True)
 
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/deplacer"), data={
-        "pitch": session.pitch.key, "day": session.date.isoformat(), "start": "9h",
-        "room": session.room.key}, follow_redirects=True)
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/deplacer"),
+        data={
+            "pitch": session.pitch.key,
+            "day": session.date.isoformat(),
+            "start": "9h",
+            "room": session.room.key,
+        },
+        follow_redirects=True,
+    )
     assert "HH:MM" in response.get_data(as_text=True)
 
 
@@ -118,9 +140,16 @@ def test_delay_publishes_a_shifted_version(organiser_client, draft):
     db.session.commit()
     day = draft.sessions[0].date
     first = min(s.start_min for s in draft.sessions if s.date == day)
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/retard"), data={
-        "minutes": "15", "day": day.isoformat(), "after": f"{first // 60:02d}:{first % 60:02d}", "room": ""},
-        follow_redirects=True)
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/retard"),
+        data={
+            "minutes": "15",
+            "day": day.isoformat(),
+            "after": f"{first // 60:02d}:{first % 60:02d}",
+            "room": "",
+        },
+        follow_redirects=True,
+    )
     text = response.get_data(as_text=True)
     latest = agenda.latest_published(event)
     if latest.id == draft.id:  # the day was too full to shift: the refusal says why
@@ -137,8 +166,17 @@ def test_workspace_pages_need_a_login(client, ctx, rouen, path):
     assert response.status_code == 302 and "/organisation/connexion" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("path", ["/planning/generer", "/versions/1/publier", "/versions/1/deplacer",
-                                  "/versions/1/retard", "/versions/1/replanifier", "/calculs/1/arreter"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/planning/generer",
+        "/versions/1/publier",
+        "/versions/1/deplacer",
+        "/versions/1/retard",
+        "/versions/1/replanifier",
+        "/calculs/1/arreter",
+    ],
+)
 def test_workspace_actions_need_a_login(client, ctx, rouen, path):
     event = import_event(rouen)
     response = client.post(url(event, path), data={"time_limit": "5"})
@@ -163,8 +201,10 @@ def test_actions_without_a_csrf_token_are_refused(tmp_path, rouen):
             client = app.test_client()
             login_page = client.get("/organisation/connexion").get_data(as_text=True)
             token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-            client.post("/organisation/connexion", data={"email": "orga@example.org",
-                                                         "password": "correct horse battery", "csrf_token": token})
+            client.post(
+                "/organisation/connexion",
+                data={"email": "orga@example.org", "password": "correct horse battery", "csrf_token": token},
+            )
             assert client.get(url(event, "/planning")).status_code == 200
 
             response = client.post(url(event, "/planning/generer"), data={"time_limit": "5"})
@@ -182,22 +222,29 @@ def test_stop_keeps_the_job_consistent(organiser_client, rouen):
     organiser_client.post(url(event, "/planning/generer"), data={"time_limit": "5"})
     job = db.session.execute(db.select(SolveJob)).scalar_one()
 
-    response = organiser_client.post(url(event, f"/calculs/{job.id}/arreter"),
-                                     headers={"Accept": "application/json"})
+    response = organiser_client.post(
+        url(event, f"/calculs/{job.id}/arreter"), headers={"Accept": "application/json"}
+    )
 
     assert response.status_code in (200, 409)
     state = wait_for_job(organiser_client, event, job.id)
     assert state["status"] in ("stopped", "done", "failed")
     assert state["status"] != "failed" or state["error"]
-    again = organiser_client.post(url(event, f"/calculs/{job.id}/arreter"), headers={"Accept": "application/json"})
+    again = organiser_client.post(
+        url(event, f"/calculs/{job.id}/arreter"), headers={"Accept": "application/json"}
+    )
     assert again.status_code == 409
 
 
 def test_an_infeasible_event_shows_the_diagnosis_with_links_to_fix_it(organiser_client, rouen):
     event = import_event(rouen)
-    diagnosis = sd.Result(sd.Status.INFEASIBLE, conflicts=(
-        sd.Conflict("panel_size", "Panels need 12 experts but the event has only 9.", ()),
-        sd.Conflict("expert_availability", "uimm-2 is only available ...", ("uimm-2", "projet-7"))))
+    diagnosis = sd.Result(
+        sd.Status.INFEASIBLE,
+        conflicts=(
+            sd.Conflict("panel_size", "Panels need 12 experts but the event has only 9.", ()),
+            sd.Conflict("expert_availability", "uimm-2 is only available ...", ("uimm-2", "projet-7")),
+        ),
+    )
     version = schedules.save_result(event, diagnosis)
     db.session.commit()
 
@@ -214,7 +261,9 @@ def test_an_infeasible_event_shows_the_diagnosis_with_links_to_fix_it(organiser_
 def test_replan_starts_a_solve_with_the_previous_version(organiser_client, draft):
     event = draft.event
     organiser_client.post(url(event, f"/seances/{draft.sessions[0].id}/verrouiller"))
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/replanifier"), data={"time_limit": "5"})
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/replanifier"), data={"time_limit": "5"}
+    )
     assert response.status_code == 302
     job = db.session.execute(db.select(SolveJob)).scalar_one()
 
@@ -224,8 +273,9 @@ def test_replan_starts_a_solve_with_the_previous_version(organiser_client, draft
     new = db.session.get(ScheduleVersion, state["version_id"])
     locked = {s.pitch_id: (s.date, s.start_min, s.room_id) for s in draft.sessions}
     first = draft.sessions[0]
-    assert {s.pitch_id: (s.date, s.start_min, s.room_id) for s in new.sessions}[first.pitch_id] == \
-        locked[first.pitch_id]
+    assert {s.pitch_id: (s.date, s.start_min, s.room_id) for s in new.sessions}[first.pitch_id] == locked[
+        first.pitch_id
+    ]
     page = organiser_client.get(url(event, f"/versions/{new.id}?comparer={draft.id}")).get_data(as_text=True)
     assert f"Changements depuis : brouillon n° {draft.id}" in page
 
@@ -236,9 +286,15 @@ def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_clie
     db.session.commit()
     expert = draft.sessions[-1].seats[0].expert
     last = draft.sessions[-1]
-    response = organiser_client.post(url(event, f"/versions/{draft.id}/absent"), data={
-        "expert": expert.key, "day": last.date.isoformat(),
-        "after": f"{last.start_min // 60:02d}:{last.start_min % 60:02d}", "time_limit": "5"})
+    response = organiser_client.post(
+        url(event, f"/versions/{draft.id}/absent"),
+        data={
+            "expert": expert.key,
+            "day": last.date.isoformat(),
+            "after": f"{last.start_min // 60:02d}:{last.start_min % 60:02d}",
+            "time_limit": "5",
+        },
+    )
     assert response.status_code == 302
     job = db.session.execute(db.select(SolveJob)).scalar_one()
     state = wait_for_job(organiser_client, event, job.id)
@@ -291,8 +347,16 @@ def test_a_lost_solve_says_what_happened_in_the_visitors_language(organiser_clie
 
     event = import_event(rouen)
     silent_since = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 5)
-    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, worker="hote-b:4242",
-                   started_at=silent_since, claimed_at=silent_since, heartbeat_at=silent_since)
+    job = SolveJob(
+        event=event,
+        running_event_id=event.id,
+        status="running",
+        time_limit=5,
+        worker="hote-b:4242",
+        started_at=silent_since,
+        claimed_at=silent_since,
+        heartbeat_at=silent_since,
+    )
     db.session.add(job)
     db.session.commit()
 
@@ -313,8 +377,16 @@ def test_a_running_solve_says_which_process_and_when_it_was_last_heard(organiser
 
     event = import_event(rouen)
     beat = datetime.now(UTC) - timedelta(seconds=2)
-    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=60, worker="hote-b:4242",
-                   started_at=beat, claimed_at=beat, heartbeat_at=beat)
+    job = SolveJob(
+        event=event,
+        running_event_id=event.id,
+        status="running",
+        time_limit=60,
+        worker="hote-b:4242",
+        started_at=beat,
+        claimed_at=beat,
+        heartbeat_at=beat,
+    )
     db.session.add(job)
     db.session.commit()
 
@@ -331,8 +403,17 @@ def test_a_starting_worker_closes_the_jobs_lost_before(ctx, rouen):
 
     event = import_event(rouen)
     silent_since = datetime.now(UTC) - timedelta(seconds=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 5)
-    db.session.add(SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5,
-                            worker="lost:1", started_at=silent_since, heartbeat_at=silent_since))
+    db.session.add(
+        SolveJob(
+            event=event,
+            running_event_id=event.id,
+            status="running",
+            time_limit=5,
+            worker="lost:1",
+            started_at=silent_since,
+            heartbeat_at=silent_since,
+        )
+    )
     db.session.commit()
 
     assert solving.close_lost_jobs() == 1
@@ -362,8 +443,9 @@ def test_publishing_a_change_says_who_is_told_and_the_event_page_lists_the_messa
     assert second is not None
     db.session.commit()
 
-    page = organiser_client.post(url(event, f"/versions/{second.id}/publier"),
-                                 follow_redirects=True).get_data(as_text=True)
+    page = organiser_client.post(
+        url(event, f"/versions/{second.id}/publier"), follow_redirects=True
+    ).get_data(as_text=True)
 
     assert "Version 2 publiée" in page and "1 message part vers les personnes concernées" in page
     assert "Sans adresse e-mail, non prévenus" in page and silent.name in page and moved.pitch.company in page

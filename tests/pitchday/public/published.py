@@ -39,9 +39,16 @@ def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersio
     for pitch_key, room_key, day, start, panel in placements:
         pitch = pitches[pitch_key]
         length = (pitch.duration_min or event.duration_min) + (pitch.qa_min or event.qa_min or 0)
-        version.sessions.append(ScheduledSession(
-            pitch=pitch, room=rooms[room_key], date=day, start_min=minutes(start), end_min=minutes(start) + length,
-            seats=[PanelSeat(expert=experts[key], position=i) for i, key in enumerate(panel)]))
+        version.sessions.append(
+            ScheduledSession(
+                pitch=pitch,
+                room=rooms[room_key],
+                date=day,
+                start_min=minutes(start),
+                end_min=minutes(start) + length,
+                seats=[PanelSeat(expert=experts[key], position=i) for i, key in enumerate(panel)],
+            )
+        )
     db.session.add(version)
     db.session.flush()
     schedules.publish(version)

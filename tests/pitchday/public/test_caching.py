@@ -15,8 +15,17 @@ def event(ctx, rouen):
     return event
 
 
-@pytest.mark.parametrize("path", ["", "?secteur=textile", "/resultats", "/agenda.ics",
-                                  "/agenda/salle/amphi.ics", "/maintenant.json?now=2023-11-30T10:05"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "?secteur=textile",
+        "/resultats",
+        "/agenda.ics",
+        "/agenda/salle/amphi.ics",
+        "/maintenant.json?now=2023-11-30T10:05",
+    ],
+)
 def test_unchanged_answers_304(client, event, path):
     url = f"/e/{event.slug}{path}"
     first = client.get(url)
@@ -41,7 +50,9 @@ def test_language_changes_the_etag(app, client, rouen):
         slug = import_event(rouen).slug
     french = client.get(f"/e/{slug}", headers={"Accept-Language": "fr"})
 
-    english = client.get(f"/e/{slug}", headers={"If-None-Match": french.headers["ETag"], "Accept-Language": "en"})
+    english = client.get(
+        f"/e/{slug}", headers={"If-None-Match": french.headers["ETag"], "Accept-Language": "en"}
+    )
     assert english.status_code == 200
     assert '<html lang="en">' in english.get_data(as_text=True)
 
@@ -72,7 +83,7 @@ def test_now_feed_changes_when_a_delay_is_published(client, event):
 
 def test_versioned_static_files_are_cached_for_long(client, event):
     page = client.get(f"/e/{event.slug}").get_data(as_text=True)
-    script = page[page.index("/static/js/public.js"):].split('"')[0]
+    script = page[page.index("/static/js/public.js") :].split('"')[0]
 
     response = client.get(script)
     assert response.status_code == 200

@@ -55,9 +55,18 @@ def test_room_and_sector_feeds(client, event):
     amphi = read_feed(client, f"/e/{event.slug}/agenda/salle/amphi.ics")
     textile = read_feed(client, f"/e/{event.slug}/agenda/secteur/textile.ics")
 
-    assert {uid.split(".")[0] for uid in amphi} == {"mijuin-malaunay", "aurthus-et-paole", "projet-5", "projet-4",
-                                                    "projet-6"}
-    assert {uid.split(".")[0] for uid in textile} == {"mijuin-malaunay", "aurthus-et-paole", "touroul-chevalerie"}
+    assert {uid.split(".")[0] for uid in amphi} == {
+        "mijuin-malaunay",
+        "aurthus-et-paole",
+        "projet-5",
+        "projet-4",
+        "projet-6",
+    }
+    assert {uid.split(".")[0] for uid in textile} == {
+        "mijuin-malaunay",
+        "aurthus-et-paole",
+        "touroul-chevalerie",
+    }
 
 
 def test_a_delay_moves_the_same_events_with_a_higher_sequence(client, event):

@@ -78,7 +78,9 @@ def test_a_delay_changes_what_is_next(event):
     rooms = by_room(now_next.now_next(event, latest_published(event), at("10:10")))
 
     assert rooms["amphi"].current is None
-    assert rooms["amphi"].next.pitch.key == "aurthus-et-paole" and rooms["amphi"].next.start_min == 10 * 60 + 20
+    assert (
+        rooms["amphi"].next.pitch.key == "aurthus-et-paole" and rooms["amphi"].next.start_min == 10 * 60 + 20
+    )
 
 
 def test_the_test_schedule_breaks_no_hard_rule(event):
@@ -87,4 +89,7 @@ def test_the_test_schedule_breaks_no_hard_rule(event):
     from pitchday.services.event_io import to_scheduler_event
     from scheduler.validate import check_schedule
 
-    assert check_schedule(to_scheduler_event(event), schedules.to_scheduler_sessions(latest_published(event))) == []
+    assert (
+        check_schedule(to_scheduler_event(event), schedules.to_scheduler_sessions(latest_published(event)))
+        == []
+    )

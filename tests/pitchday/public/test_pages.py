@@ -38,7 +38,9 @@ def test_agenda_by_day_with_breaks_and_pitch_details(client, published):
 
     assert "jeudi 30 novembre 2023" in page and "vendredi 1 décembre 2023" in page
     assert "Pause — Déjeuner" in page and "12:30–14:00" in page
-    assert "Mijuin-Malaunay" in page and "Malaunay" in page and "09:30–10:00" in page and "Amphithéâtre" in page
+    assert (
+        "Mijuin-Malaunay" in page and "Malaunay" in page and "09:30–10:00" in page and "Amphithéâtre" in page
+    )
     assert page.index("09:30–10:00") < page.index("12:30–14:00") < page.index("14:00–14:30")
     assert not [name for name in private_names(published) if name in page]
 
@@ -71,7 +73,7 @@ def test_now_page_with_a_chosen_moment(client, published):
     page = client.get(f"/e/{published.slug}/maintenant?now=2023-11-30T10:10").get_data(as_text=True)
 
     assert "10:10" in page and "jeudi 30 novembre 2023" in page
-    amphi = page[page.index('data-room="amphi"'):page.index('data-room="salle-b"')]
+    amphi = page[page.index('data-room="amphi"') : page.index('data-room="salle-b"')]
     assert amphi.index("Aurthus et Paole") < amphi.index("À suivre") < amphi.index("Projet 5")
     assert "Heure choisie dans l’adresse" in page
 
@@ -99,7 +101,7 @@ def test_room_board(client, published):
 
 def test_results_hidden_until_published(client, published):
     criterion = Criterion(event=published, position=0, label="Impact", scale_min=0, scale_max=10)
-    for value, pitch in zip((7, 9), published.pitches[:2]):
+    for value, pitch in zip((7, 9), published.pitches[:2], strict=True):
         db.session.add(Score(pitch=pitch, expert=published.experts[0], criterion=criterion, value=value))
     db.session.commit()
 
@@ -135,7 +137,13 @@ def test_unpublished_event_has_no_now_next_and_no_private_data(client, event):
 def test_every_public_page_keeps_panels_and_jurors_private(client, published):
     published.results_published = True
     db.session.commit()
-    for path in ("", "/maintenant?now=2023-11-30T10:00", "/maintenant.json?now=2023-11-30T10:00",
-                 "/salle/amphi?now=2023-11-30T10:00", "/resultats", "/agenda.ics"):
+    for path in (
+        "",
+        "/maintenant?now=2023-11-30T10:00",
+        "/maintenant.json?now=2023-11-30T10:00",
+        "/salle/amphi?now=2023-11-30T10:00",
+        "/resultats",
+        "/agenda.ics",
+    ):
         body = client.get(f"/e/{published.slug}{path}").get_data(as_text=True)
         assert not [name for name in private_names(published) if name in body], path

@@ -13,8 +13,10 @@ from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 
 
 def score_all(client, day, juror, pitch, value, client_id):  # noqa: F811
-    response = client.post(f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes",
-                           json={"client_id": client_id, "scores": {str(c): value for c in day.criteria}})
+    response = client.post(
+        f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes",
+        json={"client_id": client_id, "scores": {str(c): value for c in day.criteria}},
+    )
     assert response.status_code == 200, response.json
 
 
@@ -44,7 +46,12 @@ def test_the_board_shows_who_scored_and_the_ranking(app, client, day):  # noqa: 
     with app.app_context():
         board = ranking.board(db.session.get(Event, day.event_id))
     first = board["pitches"][0]
-    assert (first["company"], first["rank"], first["raw"], first["median"]) == ("Aurthus et Paole", 1, 70.0, 70.0)
+    assert (first["company"], first["rank"], first["raw"], first["median"]) == (
+        "Aurthus et Paole",
+        1,
+        70.0,
+        70.0,
+    )
     assert first["scored"] == ["Expert UIMM 1", "Expert CETIM 1"]
     assert first["missing"] == ["Expert Arts et Métiers 1"]
     assert board["pitches"][-1]["rank"] is None
@@ -57,11 +64,15 @@ def test_lock_unlock_and_publish_from_the_board(app, client, day):  # noqa: F811
     pitch_id = day.pitches["aurthus-et-paole"]
 
     client.post(f"/organisation/notes/{day.slug}/pitchs/{pitch_id}/verrouiller")
-    refused = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
-                          json={"client_id": "locked-0001", "scores": {str(day.criteria[0]): 5}})
+    refused = client.post(
+        f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
+        json={"client_id": "locked-0001", "scores": {str(day.criteria[0]): 5}},
+    )
     client.post(f"/organisation/notes/{day.slug}/pitchs/{pitch_id}/rouvrir")
-    accepted = client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
-                           json={"client_id": "unlocked-01", "scores": {str(day.criteria[0]): 5}})
+    accepted = client.post(
+        f"/jury/{day.tokens['uimm-1']}/pitchs/{pitch_id}/notes",
+        json={"client_id": "unlocked-01", "scores": {str(day.criteria[0]): 5}},
+    )
 
     assert (refused.status_code, accepted.status_code) == (409, 200)
     with app.app_context():
@@ -88,15 +99,22 @@ def test_the_audit_log_lists_every_change_read_only(app, client, day):  # noqa: 
     assert "organiser:orga@example.org" in page and "notation verrouillée" in page
     assert "<form" not in page.split("<main", 1)[1].split("</main>")[0]
     with app.app_context():
-        changes = db.session.execute(db.select(ScoreAudit).where(ScoreAudit.action == "score")
-                                     .order_by(ScoreAudit.id)).scalars().all()
+        changes = (
+            db.session.execute(
+                db.select(ScoreAudit).where(ScoreAudit.action == "score").order_by(ScoreAudit.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [(c.before, c.after) for c in changes] == [(None, 8)] * 4 + [(8, 9)] * 4
 
 
 def test_csv_exports_are_made_for_french_excel(app, client, day):  # noqa: F811
     score_all(client, day, "uimm-1", "aurthus-et-paole", 7, "c-000001")
-    client.post(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
-                json={"client_id": "c-000002", "comment": "=HYPERLINK(\"x\")"})
+    client.post(
+        f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
+        json={"client_id": "c-000002", "comment": '=HYPERLINK("x")'},
+    )
     logged_in(app, client)
 
     scores = client.get(f"/organisation/notes/{day.slug}/notes.csv").data
@@ -229,8 +247,7 @@ def whole_stream(client, path, **kwargs) -> str:
     return text
 
 
-def test_beyond_its_share_of_long_streams_a_process_sends_the_board_and_ends_the_stream(
-        app, client, day):  # noqa: F811
+def test_beyond_its_share_of_long_streams_a_process_sends_the_board_and_ends_the_stream(app, client, day):  # noqa: F811
     from pitchday.services import live
 
     app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1, SCOREBOARD_LONG_STREAMS=1)
@@ -270,8 +287,14 @@ def test_the_stream_sees_a_change_committed_by_another_worker_process(app, clien
 
     # A commit this process never hears of, as from another gunicorn worker: only the database knows.
     with app.app_context():
-        db.session.add(ScoreAudit(event_id=day.event_id, pitch_id=day.pitches["projet-4"],
-                                  actor="organiser:autre@example.org", action="lock"))
+        db.session.add(
+            ScoreAudit(
+                event_id=day.event_id,
+                pitch_id=day.pitches["projet-4"],
+                actor="organiser:autre@example.org",
+                action="lock",
+            )
+        )
         db.session.commit()
     update = next_board(chunks)
     response.close()
@@ -290,5 +313,7 @@ def test_public_results_once_published(app, client, day):  # noqa: F811
 
         results = ranking.public_results(event)
 
-    assert results == [ranking.PublicResult(1, "Touroul-Chevalerie", results[0].title, 90.0, 1),
-                       ranking.PublicResult(2, "Aurthus et Paole", results[1].title, 60.0, 1)]
+    assert results == [
+        ranking.PublicResult(1, "Touroul-Chevalerie", results[0].title, 90.0, 1),
+        ranking.PublicResult(2, "Aurthus et Paole", results[1].title, 60.0, 1),
+    ]

@@ -12,8 +12,10 @@ from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 
 
 def score_all(client, day, juror, pitch, value, client_id):  # noqa: F811
-    return client.post(f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes",
-                       json={"client_id": client_id, "scores": {str(c): value for c in day.criteria}})
+    return client.post(
+        f"/jury/{day.tokens[juror]}/pitchs/{day.pitches[pitch]}/notes",
+        json={"client_id": client_id, "scores": {str(c): value for c in day.criteria}},
+    )
 
 
 def published(app, day) -> bool:  # noqa: F811
@@ -23,9 +25,14 @@ def published(app, day) -> bool:  # noqa: F811
 
 def test_publishing_while_pitches_miss_scores_lists_which_and_whose(app, client, day):  # noqa: F811
     score_all(client, day, "uimm-1", "aurthus-et-paole", 8, "c-000001")
-    client.post(f"/jury/{day.tokens['cetim-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
-                json={"client_id": "c-000002", "scores": {str(day.criteria[0]): 5},
-                      "device": {"id": "tablet-cetim-1", "pending": 2, "kind": "tablet"}})
+    client.post(
+        f"/jury/{day.tokens['cetim-1']}/pitchs/{day.pitches['aurthus-et-paole']}/notes",
+        json={
+            "client_id": "c-000002",
+            "scores": {str(day.criteria[0]): 5},
+            "device": {"id": "tablet-cetim-1", "pending": 2, "kind": "tablet"},
+        },
+    )
     with app.app_context():
         create_organiser()
     login(client)
@@ -50,13 +57,17 @@ def test_publishing_when_every_pitch_is_scored_is_not_asked(app, client, day):  
     with app.app_context():  # the careless seat of a juror in conflict (see builders.PANELS) is taken away
         from pitchday.models import Expert, PanelSeat
 
-        conflicted = db.session.execute(db.select(Expert).filter_by(key="cci-n-1", event_id=day.event_id)).scalar_one()
+        conflicted = db.session.execute(
+            db.select(Expert).filter_by(key="cci-n-1", event_id=day.event_id)
+        ).scalar_one()
         db.session.execute(db.delete(PanelSeat).where(PanelSeat.expert_id == conflicted.id))
         db.session.commit()
-    for pitch, panel in (("mijuin-malaunay", ("uimm-1", "cetim-1")),
-                         ("aurthus-et-paole", ("uimm-1", "cetim-1", "am-1")),
-                         ("touroul-chevalerie", ("uimm-1", "cetim-1", "am-1")),
-                         ("projet-4", ("uimm-2", "cetim-2", "am-2"))):
+    for pitch, panel in (
+        ("mijuin-malaunay", ("uimm-1", "cetim-1")),
+        ("aurthus-et-paole", ("uimm-1", "cetim-1", "am-1")),
+        ("touroul-chevalerie", ("uimm-1", "cetim-1", "am-1")),
+        ("projet-4", ("uimm-2", "cetim-2", "am-2")),
+    ):
         for n, juror in enumerate(panel):
             assert score_all(client, day, juror, pitch, 5 + n, f"all-{pitch[:6]}-{juror}").status_code == 200
     with app.app_context():
@@ -82,10 +93,22 @@ def test_revoking_a_juror_link_is_asked_first_and_warns_of_marks_still_on_a_devi
     assert "3 notes attendent encore sur un appareil de ce juré" in page
     assert client.get(f"/jury/{day.tokens['uimm-1']}").status_code == 200  # nothing done yet
 
-    assert client.post(f"/organisation/liens/{access_id}/revoquer", data={"confirmed": "1"}).status_code == 302
+    assert (
+        client.post(f"/organisation/liens/{access_id}/revoquer", data={"confirmed": "1"}).status_code == 302
+    )
     assert client.get(f"/jury/{day.tokens['uimm-1']}").status_code == 403
     with app.app_context():
         expert = db.session.get(JurorAccess, access_id).expert
         assert accounts.juror_from_token(day.tokens["uimm-1"]) is None
-        assert len([a for a in db.session.execute(db.select(JurorAccess).filter_by(expert_id=expert.id)).scalars()
-                    if a.revoked_at is None]) == 1
+        assert (
+            len(
+                [
+                    a
+                    for a in db.session.execute(
+                        db.select(JurorAccess).filter_by(expert_id=expert.id)
+                    ).scalars()
+                    if a.revoked_at is None
+                ]
+            )
+            == 1
+        )

@@ -19,10 +19,17 @@ from tests.pitchday.juror.builders import clock, day, published_scoring_day  # n
 
 PANEL = ("uimm-1", "cetim-1", "am-1")  # the jurors of aurthus-et-paole
 WRITTEN = {
-    "uimm-1": {"strengths": "Prototype déjà chez deux clients", "improvements": "Chiffrer le coût du foncier",
-               "follow_up": True, "comment": "PRIVÉ : dossier fragile côté banque"},
-    "cetim-1": {"strengths": "Équipe industrielle solide", "improvements": "Texte à reformuler brutalement",
-                "follow_up": False},
+    "uimm-1": {
+        "strengths": "Prototype déjà chez deux clients",
+        "improvements": "Chiffrer le coût du foncier",
+        "follow_up": True,
+        "comment": "PRIVÉ : dossier fragile côté banque",
+    },
+    "cetim-1": {
+        "strengths": "Équipe industrielle solide",
+        "improvements": "Texte à reformuler brutalement",
+        "follow_up": False,
+    },
     "am-1": {"strengths": "SECRET À MASQUER", "improvements": "Critique injuste", "follow_up": True},
 }
 
@@ -60,15 +67,28 @@ def pitch_url(day, suffix=""):  # noqa: F811
 
 def company_url(app, day) -> str:  # noqa: F811
     with app.app_context():
-        link = db.session.execute(db.select(FeedbackLink).filter_by(
-            pitch_id=day.pitches["aurthus-et-paole"], revoked_at=None)).scalars().first()
+        link = (
+            db.session.execute(
+                db.select(FeedbackLink).filter_by(pitch_id=day.pitches["aurthus-et-paole"], revoked_at=None)
+            )
+            .scalars()
+            .first()
+        )
         return f"/retour/{link.token}"
 
 
 def moderate_and_release(organiser, day):  # noqa: F811
     """Reword cetim-1's improvement, hide am-1, show the rank, release."""
-    assert organiser.post(pitch_url(day, "/jures/cetim-1"), data={
-        "strengths": "Équipe industrielle solide", "improvements": "Préciser le plan de financement"}).status_code == 302
+    assert (
+        organiser.post(
+            pitch_url(day, "/jures/cetim-1"),
+            data={
+                "strengths": "Équipe industrielle solide",
+                "improvements": "Préciser le plan de financement",
+            },
+        ).status_code
+        == 302
+    )
     assert organiser.post(pitch_url(day, "/jures/am-1/masquer")).status_code == 302
     assert organiser.post(pitch_url(day, "/rang")).status_code == 302
     assert organiser.post(pitch_url(day, "/publier")).status_code == 302
@@ -110,8 +130,16 @@ def test_the_company_link_shows_exactly_what_was_released(app, client, day, orga
     assert "Prototype déjà chez deux clients" in page and "Équipe industrielle solide" in page
     assert "Chiffrer le coût du foncier" in page and "Préciser le plan de financement" in page
     # Edited words replace the juror's, hidden feedback is gone (its follow-up offer too), no juror's name.
-    for absent in ("Texte à reformuler brutalement", "SECRET À MASQUER", "Critique injuste", "PRIVÉ",
-                   "Expert UIMM 1", "Expert CETIM 1", "Expert AM 1", "Arts et Métiers"):
+    for absent in (
+        "Texte à reformuler brutalement",
+        "SECRET À MASQUER",
+        "Critique injuste",
+        "PRIVÉ",
+        "Expert UIMM 1",
+        "Expert CETIM 1",
+        "Expert AM 1",
+        "Arts et Métiers",
+    ):
         assert absent not in page, absent
     assert "Ces organisations proposent de suivre votre projet : UIMM" in page
     # Marks: 8, 6 (7 hidden with its text but still a mark) -> 7 on every criterion; the event's 5,75.
@@ -197,12 +225,26 @@ def test_each_moderation_step_is_in_the_organisers_journal(app, client, day, org
     organiser.post(pitch_url(day, "/lien"))
 
     with app.app_context():
-        entries = db.session.execute(db.select(JournalEntry).where(JournalEntry.action.like("feedback.%"))
-                                     .order_by(JournalEntry.id)).scalars().all()
+        entries = (
+            db.session.execute(
+                db.select(JournalEntry)
+                .where(JournalEntry.action.like("feedback.%"))
+                .order_by(JournalEntry.id)
+            )
+            .scalars()
+            .all()
+        )
         assert [entry.action for entry in entries] == [
-            "feedback.edited", "feedback.hidden", "feedback.rank_shown", "feedback.link_issued",
-            "feedback.released", "feedback.withdrawn", "feedback.shown", "feedback.link_revoked",
-            "feedback.link_issued"]
+            "feedback.edited",
+            "feedback.hidden",
+            "feedback.rank_shown",
+            "feedback.link_issued",
+            "feedback.released",
+            "feedback.withdrawn",
+            "feedback.shown",
+            "feedback.link_revoked",
+            "feedback.link_issued",
+        ]
         assert {entry.actor_email for entry in entries} == {"orga@example.org"}
         assert entries[0].subject == "Aurthus et Paole — Expert CETIM 1"
         assert entries[0].before["improvements"] == "Texte à reformuler brutalement"
@@ -213,8 +255,10 @@ def test_each_moderation_step_is_in_the_organisers_journal(app, client, day, org
 
 def test_the_juror_words_stay_on_record_under_the_edit(app, client, day, organiser):  # noqa: F811
     jurors_write(client, day)
-    organiser.post(pitch_url(day, "/jures/cetim-1"), data={"strengths": "Équipe industrielle solide",
-                                                           "improvements": "Préciser le plan de financement"})
+    organiser.post(
+        pitch_url(day, "/jures/cetim-1"),
+        data={"strengths": "Équipe industrielle solide", "improvements": "Préciser le plan de financement"},
+    )
 
     with app.app_context():
         row = feedback.feedback_of_juror(db.session.get(Pitch, day.pitches["aurthus-et-paole"]), "cetim-1")
@@ -230,7 +274,9 @@ def test_the_company_page_in_english(app, client, day, organiser):  # noqa: F811
     url = company_url(app, day)
 
     by_parameter = visible_text(client.get(f"{url}?lang=en").get_data(as_text=True))
-    by_browser = visible_text(client.get(url, headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True))
+    by_browser = visible_text(
+        client.get(url, headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    )
 
     for page in (by_parameter, by_browser):
         assert "Strengths" in page and "Areas for improvement" in page and "Download as PDF" in page
@@ -239,10 +285,19 @@ def test_the_company_page_in_english(app, client, day, organiser):  # noqa: F811
         assert "5.8" in page
 
 
-@pytest.mark.parametrize("path", [
-    "/retour/x", "/retour/" + "a" * 64, "/retour/" + "a" * 65, "/retour/%00abc", "/retour/'%20OR%201=1--",
-    "/retour/..%2F..%2Fetc%2Fpasswd", "/retour/x/retour.pdf", "/retour/" + "é" * 300 + "/retour.pdf",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/retour/x",
+        "/retour/" + "a" * 64,
+        "/retour/" + "a" * 65,
+        "/retour/%00abc",
+        "/retour/'%20OR%201=1--",
+        "/retour/..%2F..%2Fetc%2Fpasswd",
+        "/retour/x/retour.pdf",
+        "/retour/" + "é" * 300 + "/retour.pdf",
+    ],
+)
 def test_hostile_company_links_answer_404(client, day, path):  # noqa: F811
     response = client.get(path)
     assert response.status_code == 404
@@ -274,11 +329,16 @@ def test_hostile_input_to_the_moderation_routes_is_refused_without_a_500(app, cl
 
 # --- The release mail, through a real SMTP server ------------------------------------------------
 
+
 @pytest.fixture
 def mail_day(make_app, smtp_server, rouen, clock):  # noqa: F811
     app = make_app(**smtp_server.config(), MAIL_RETRY_DELAYS=(0.1, 0.1))
-    rouen["pitches"] = [dict(pitch, contact_email="fondatrice@aurthus.example")
-                        if pitch["id"] == "aurthus-et-paole" else pitch for pitch in rouen["pitches"]]
+    rouen["pitches"] = [
+        dict(pitch, contact_email="fondatrice@aurthus.example")
+        if pitch["id"] == "aurthus-et-paole"
+        else pitch
+        for pitch in rouen["pitches"]
+    ]
     with app.app_context():
         made = published_scoring_day(rouen)
         create_organiser()
@@ -313,8 +373,12 @@ def test_a_release_mails_the_link_to_the_company_once(mail_day, smtp_server):
         assert stored.kind == "feedback" and stored.recipient == "fondatrice@aurthus.example"
 
 
-def test_a_company_without_an_address_is_not_mailed_and_the_organiser_is_told(app, client, day,  # noqa: F811
-                                                                            organiser):
+def test_a_company_without_an_address_is_not_mailed_and_the_organiser_is_told(
+    app,
+    client,
+    day,  # noqa: F811
+    organiser,
+):
     jurors_write(client, day)
 
     released = organiser.post(pitch_url(day, "/publier"), follow_redirects=True).get_data(as_text=True)
@@ -333,10 +397,17 @@ def test_once_released_the_jurors_feedback_no_longer_changes(app, client, day, o
     c = str(day.criteria[0])
 
     changed = client.post(url, json={"client_id": "after-release-1", "strengths": "Ajout non relu"})
-    same_words = client.post(url, json={"client_id": "after-release-2", "scores": {c: 9},
-                                        **{k: v for k, v in WRITTEN["uimm-1"].items() if k != "comment"}})
+    same_words = client.post(
+        url,
+        json={
+            "client_id": "after-release-2",
+            "scores": {c: 9},
+            **{k: v for k, v in WRITTEN["uimm-1"].items() if k != "comment"},
+        },
+    )
     sheet = client.get(f"/jury/{day.tokens['uimm-1']}/pitchs/{day.pitches['aurthus-et-paole']}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
     assert changed.status_code == 409 and "publié pour l'entreprise" in changed.json["error"]
     assert changed.json["sheet"]["feedback"]["strengths"] == "Prototype déjà chez deux clients"
@@ -345,4 +416,6 @@ def test_once_released_the_jurors_feedback_no_longer_changes(app, client, day, o
     assert 'class="company-feedback" disabled' in sheet and "ce retour ne change plus" in sheet
 
     organiser.post(pitch_url(day, "/retirer"))
-    assert client.post(url, json={"client_id": "after-withdraw", "strengths": "Ajout relu"}).status_code == 200
+    assert (
+        client.post(url, json={"client_id": "after-withdraw", "strengths": "Ajout relu"}).status_code == 200
+    )

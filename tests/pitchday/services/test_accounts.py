@@ -20,7 +20,9 @@ def test_a_password_is_kept_as_an_argon2id_hash_at_one_lane(ctx):
 
 def test_a_hash_made_with_other_costs_still_logs_in_and_is_remade(ctx):
     organiser = accounts.create_organiser("orga@example.org", "correct horse battery")
-    organiser.password_hash = PasswordHasher().hash("correct horse battery")  # the library's own default costs
+    organiser.password_hash = PasswordHasher().hash(
+        "correct horse battery"
+    )  # the library's own default costs
     db.session.flush()
 
     assert accounts.authenticate("orga@example.org", "correct horse battery") == organiser

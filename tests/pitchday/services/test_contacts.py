@@ -20,7 +20,9 @@ def test_the_event_file_brings_the_addresses_and_the_export_gives_them_back(ctx,
     event = import_event(with_contacts(rouen))
 
     pitch, expert = event.pitches[0], event.experts[0]
-    assert pitch.contact_email == "Direction@filature-normande.fr"  # the domain normalised, the local part kept
+    assert (
+        pitch.contact_email == "Direction@filature-normande.fr"
+    )  # the domain normalised, the local part kept
     assert expert.email == "expert.uimm@example.org"
     assert event.pitches[1].contact_email is None and event.experts[1].email is None
     exported = event_io.export_event(event)
@@ -50,8 +52,9 @@ def test_an_empty_address_means_nobody(ctx, rouen):
 def test_csv_columns_bring_addresses_and_refuse_bad_ones(ctx, rouen):
     event = import_event(rouen)
     key = event.pitches[0].key
-    good = (f"id;entreprise;titre;secteur;email_contact\n{key};Filature;Relocaliser;Textile;contact@filature.fr\n"
-            ).encode()
+    good = (
+        f"id;entreprise;titre;secteur;email_contact\n{key};Filature;Relocaliser;Textile;contact@filature.fr\n"
+    ).encode()
     csv_import.import_pitches(event, good)
     db.session.commit()
     assert event.pitches[0].contact_email == "contact@filature.fr"
@@ -67,9 +70,17 @@ def test_csv_columns_bring_addresses_and_refuse_bad_ones(ctx, rouen):
 def test_the_expert_form_checks_the_address(ctx, rouen):
     event = import_event(rouen)
     expert = event.experts[0]
-    values = editing.ExpertInput(key=expert.key, name=expert.name, organisation=expert.organisation.key,
-                                 topics="", min_pitches=None, max_pitches=None, conflicts=[], windows="",
-                                 email="pas-une-adresse")
+    values = editing.ExpertInput(
+        key=expert.key,
+        name=expert.name,
+        organisation=expert.organisation.key,
+        topics="",
+        min_pitches=None,
+        max_pitches=None,
+        conflicts=[],
+        windows="",
+        email="pas-une-adresse",
+    )
     with pytest.raises(editing.EditError, match="adresse e-mail"):
         editing.save_expert(event, expert, values)
     db.session.rollback()

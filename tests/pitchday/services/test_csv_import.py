@@ -25,10 +25,12 @@ def csv_bytes(*lines: str, encoding: str = "utf-8") -> bytes:
 
 
 def test_good_pitch_file_adds_and_updates(event):
-    raw = csv_bytes(PITCH_HEADER,
-                    "projet-8;Forge Écologique;Acier bas carbone;Métallurgie;Elbeuf;décarbonation, acier;;;amphi;"
-                    "2023-11-30 14:00-17:30",
-                    "projet-4;Nouveau nom;Titre;Agroalimentaire;Rouen;;20;10;;")
+    raw = csv_bytes(
+        PITCH_HEADER,
+        "projet-8;Forge Écologique;Acier bas carbone;Métallurgie;Elbeuf;décarbonation, acier;;;amphi;"
+        "2023-11-30 14:00-17:30",
+        "projet-4;Nouveau nom;Titre;Agroalimentaire;Rouen;;20;10;;",
+    )
     imported = csv_import.import_pitches(event, raw)
     db.session.commit()
     assert [p.key for p in imported] == ["projet-8", "projet-4"]
@@ -42,9 +44,11 @@ def test_good_pitch_file_adds_and_updates(event):
 
 
 def test_latin1_semicolon_expert_file_from_a_french_spreadsheet(event):
-    raw = csv_bytes("Id;Nom;Organisation;Thèmes;Min pitchs;Max pitchs;Conflits;Disponibilités",
-                    "am-3;Hélène Dupré;Arts et Métiers;énergie;1;4;projet-5;",
-                    encoding="latin-1")
+    raw = csv_bytes(
+        "Id;Nom;Organisation;Thèmes;Min pitchs;Max pitchs;Conflits;Disponibilités",
+        "am-3;Hélène Dupré;Arts et Métiers;énergie;1;4;projet-5;",
+        encoding="latin-1",
+    )
     assert raw.decode("latin-1")  # really Latin-1: not valid UTF-8
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
@@ -132,15 +136,26 @@ def test_import_page_reports_problems_with_422_and_keeps_nothing(client, event):
     page = client.get(base).get_data(as_text=True)
     assert "disponibilites" in page and "organisation" in page
 
-    bad = client.post(f"{base}/jures", data={"csv_file": (io.BytesIO(csv_bytes(
-        EXPERT_HEADER, "x-1;X;uimm;;;;;", "x-2;Y;nulle;;;;;")), "jures.csv")}, content_type="multipart/form-data")
+    bad = client.post(
+        f"{base}/jures",
+        data={
+            "csv_file": (
+                io.BytesIO(csv_bytes(EXPERT_HEADER, "x-1;X;uimm;;;;;", "x-2;Y;nulle;;;;;")),
+                "jures.csv",
+            )
+        },
+        content_type="multipart/form-data",
+    )
 
     assert bad.status_code == 422
     assert "ligne 3, colonne « organisation »" in bad.get_data(as_text=True)
     assert db.session.execute(db.select(Expert).filter_by(key="x-1")).first() is None
 
-    good = client.post(f"{base}/jures", data={"csv_file": (io.BytesIO(csv_bytes(
-        EXPERT_HEADER, "x-1;X;uimm;;;;;")), "jures.csv")}, content_type="multipart/form-data")
+    good = client.post(
+        f"{base}/jures",
+        data={"csv_file": (io.BytesIO(csv_bytes(EXPERT_HEADER, "x-1;X;uimm;;;;;")), "jures.csv")},
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 302
     assert db.session.execute(db.select(Expert).filter_by(key="x-1")).scalar_one().name == "X"
 

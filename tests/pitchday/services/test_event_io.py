@@ -12,8 +12,10 @@ from pitchday.services import event_io
 
 
 def count_rows() -> dict[str, int]:
-    return {model.__name__: db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
-            for model in (Event, Pitch, Expert)}
+    return {
+        model.__name__: db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+        for model in (Event, Pitch, Expert)
+    }
 
 
 def test_rouen_round_trip_is_exact(ctx, rouen):

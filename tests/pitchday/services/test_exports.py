@@ -51,8 +51,9 @@ def test_juror_calendar_parses_back_with_each_pitch_they_judge(published):
     assert len(entries) == len(judged)
     starts = sorted(entry.decoded("dtstart") for entry in entries)
     first = min(judged, key=lambda s: (s.date, s.start_min))
-    assert starts[0].replace(tzinfo=None) == datetime(first.date.year, first.date.month, first.date.day,
-                                                      first.start_min // 60, first.start_min % 60)
+    assert starts[0].replace(tzinfo=None) == datetime(
+        first.date.year, first.date.month, first.date.day, first.start_min // 60, first.start_min % 60
+    )
     assert str(starts[0].tzinfo) == "Europe/Paris"
     assert all(int(entry["sequence"]) == published.number for entry in entries)
     assert len({str(entry["uid"]) for entry in entries}) == len(entries)
@@ -89,6 +90,11 @@ def test_export_pages(client, published):
 
 def test_export_pages_need_a_login(client, published):
     base = f"/organisation/evenements/{published.event.slug}"
-    for path in (f"/versions/{published.id}/planning.csv", f"/versions/{published.id}/planning.json",
-                 "/cartes", f"/jures/{published.event.experts[0].key}.ics", f"/versions/{published.id}/imprimer"):
+    for path in (
+        f"/versions/{published.id}/planning.csv",
+        f"/versions/{published.id}/planning.json",
+        "/cartes",
+        f"/jures/{published.event.experts[0].key}.ics",
+        f"/versions/{published.id}/imprimer",
+    ):
         assert client.get(base + path).status_code == 302

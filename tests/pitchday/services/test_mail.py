@@ -33,9 +33,13 @@ def mail_app(make_app, smtp_server):
 
 
 def test_a_message_is_sent_after_the_commit_with_its_attachment(mail_app, smtp_server):
-    message = mail.queue_message("juree@example.org", "Votre planning", "Bonjour,\nvoici votre journée.",
-                                 kind="test", attachments=[mail.Attachment("jour.ics", b"BEGIN:VCALENDAR\r\n",
-                                                                           "text/calendar")])
+    message = mail.queue_message(
+        "juree@example.org",
+        "Votre planning",
+        "Bonjour,\nvoici votre journée.",
+        kind="test",
+        attachments=[mail.Attachment("jour.ics", b"BEGIN:VCALENDAR\r\n", "text/calendar")],
+    )
     time.sleep(0.5)
     assert smtp_server.recorder.messages == []  # nothing leaves before the commit
     db.session.commit()
@@ -104,7 +108,8 @@ def test_a_message_is_sent_once_however_often_it_is_delivered(mail_app, smtp_ser
 
 
 def test_the_messages_of_one_commit_share_one_child_and_a_refused_one_does_not_hold_the_others(
-        mail_app, smtp_server):
+    mail_app, smtp_server
+):
     smtp_server.recorder.refuse = 1  # the first message is refused once, then taken
     messages = [mail.queue_message(f"jure{n}@example.org", f"Message {n}", "…") for n in range(5)]
     db.session.commit()

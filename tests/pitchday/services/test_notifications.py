@@ -51,8 +51,9 @@ def test_the_first_publication_sends_nothing(mail_ctx, rouen, smtp_server):
     assert db.session.execute(db.select(OutboundMail)).first() is None
 
 
-def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_messages(mail_ctx, rouen,
-                                                                                        smtp_server):
+def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_messages(
+    mail_ctx, rouen, smtp_server
+):
     event, first = published_first(rouen)
     moved = min(first.sessions, key=lambda s: (s.date, s.start_min))
     pitch = moved.pitch
@@ -76,12 +77,18 @@ def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_m
     assert set(by_recipient) == {"contact@entreprise.example"} | {expert.email for expert in reachable}
     new_session = next(s for s in second.sessions if s.pitch_id == pitch.id)
     zone = ZoneInfo(event.timezone)
-    start = datetime.combine(new_session.date, datetime.min.time(), zone) + timedelta(minutes=new_session.start_min)
+    start = datetime.combine(new_session.date, datetime.min.time(), zone) + timedelta(
+        minutes=new_session.start_min
+    )
 
     company = by_recipient["contact@entreprise.example"]
     text = company.get_body(("plain",)).get_content()
-    assert new_session.room.name in text and "— English —" in text and "https://pitchday.cci.example/e/" in text
-    (company_ics,) = [part for part in company.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert (
+        new_session.room.name in text and "— English —" in text and "https://pitchday.cci.example/e/" in text
+    )
+    (company_ics,) = [
+        part for part in company.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
     (entry,) = Calendar.from_ical(company_ics.get_content()).walk("VEVENT")
     assert entry.decoded("dtstart") == start and new_session.room.name in str(entry["location"])
 
@@ -92,10 +99,14 @@ def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_m
         assert "https://pitchday.cci.example/jury/" in body
         (ics,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
         entries = Calendar.from_ical(ics.get_content()).walk("VEVENT")
-        judged = sorted((s for s in second.sessions if any(seat.expert_id == expert.id for seat in s.seats)),
-                        key=lambda s: (s.date, s.start_min))
+        judged = sorted(
+            (s for s in second.sessions if any(seat.expert_id == expert.id for seat in s.seats)),
+            key=lambda s: (s.date, s.start_min),
+        )
         assert [e.decoded("dtstart") for e in entries] == [
-            datetime.combine(s.date, datetime.min.time(), zone) + timedelta(minutes=s.start_min) for s in judged]
+            datetime.combine(s.date, datetime.min.time(), zone) + timedelta(minutes=s.start_min)
+            for s in judged
+        ]
 
     # The organiser can see who was concerned but could not be told.
     experts, pitches = notifications.people_to_tell(second, first)
@@ -114,10 +125,16 @@ def test_a_republished_identical_schedule_tells_nobody(mail_ctx, rouen):
     for session in first.sessions:  # the same slots and panels, as a new version
         from pitchday.models import PanelSeat, ScheduledSession
 
-        same.sessions.append(ScheduledSession(pitch=session.pitch, room=session.room, date=session.date,
-                                              start_min=session.start_min, end_min=session.end_min,
-                                              seats=[PanelSeat(expert=s.expert, position=s.position)
-                                                     for s in session.seats]))
+        same.sessions.append(
+            ScheduledSession(
+                pitch=session.pitch,
+                room=session.room,
+                date=session.date,
+                start_min=session.start_min,
+                end_min=session.end_min,
+                seats=[PanelSeat(expert=s.expert, position=s.position) for s in session.seats],
+            )
+        )
     db.session.flush()
     schedules.publish(same)
     assert db.session.execute(db.select(OutboundMail)).first() is None

@@ -36,8 +36,9 @@ def test_move_makes_a_checked_draft_and_the_changes_name_it(draft):
     free_room = next((r for r in event.rooms if (session.date, r.id) not in rooms_used), None)
     target_room = free_room or session.room
     try:
-        moved = planning.move_pitch(draft, session.pitch, day=session.date, start=session.start_min,
-                                    room=target_room)
+        moved = planning.move_pitch(
+            draft, session.pitch, day=session.date, start=session.start_min, room=target_room
+        )
     except planning.PlanningError as error:  # a room not allowed to this pitch, a clash...
         assert error.reasons
         return
@@ -59,8 +60,9 @@ def test_a_slot_lock_replaces_the_previous_one_and_refuses_moves(draft):
     lock = planning.lock_session(session)
     assert [lk.id for lk in draft.event.locks] == [lock.id]
     with pytest.raises(planning.PlanningError, match="verrouillé"):
-        planning.move_pitch(draft, session.pitch, day=session.date, start=session.start_min + 5,
-                            room=session.room)
+        planning.move_pitch(
+            draft, session.pitch, day=session.date, start=session.start_min + 5, room=session.room
+        )
     planning.unlock(lock)
     assert draft.event.locks == []
 
@@ -96,8 +98,9 @@ def test_delay_shifts_the_rest_of_a_day_and_publishes(draft):
 
     assert shifted.number == 2
     moved = [s for s in shifted.sessions if s.date == day and s.start_min == last + 5]
-    assert moved and not check_schedule(planning.to_scheduler_event(event),
-                                        schedules.to_scheduler_sessions(shifted))
+    assert moved and not check_schedule(
+        planning.to_scheduler_event(event), schedules.to_scheduler_sessions(shifted)
+    )
 
 
 def test_delay_past_the_end_of_day_is_refused(draft):
@@ -139,8 +142,12 @@ def test_an_absent_juror_is_replaced_touching_only_what_must_change(draft):
         for session in result.sessions:
             if (before[session.pitch].date, before[session.pitch].start) < (last.date, last.start_min):
                 old = before[session.pitch]
-                assert (session.date, session.start, session.room, set(session.panel)) == \
-                    (old.date, old.start, old.room, set(old.panel))
+                assert (session.date, session.start, session.room, set(session.panel)) == (
+                    old.date,
+                    old.start,
+                    old.room,
+                    set(old.panel),
+                )
     else:
         assert result.status is sd.Status.INFEASIBLE
 

@@ -85,14 +85,23 @@ def test_close_totals_are_not_a_disagreement():
 
 def test_tie_break_higher_median_then_more_jurors_then_company_name():
     pitches = {1: "Delta", 2: "Charlie", 3: "beta", 4: "Alpha", 5: "Sans note"}
-    marks = marks_for({
-        # Delta and Charlie both average 60; Charlie's median (70) beats Delta's (50).
-        (1, 1): 50, (1, 2): 50, (1, 3): 80,
-        (2, 1): 40, (2, 2): 70, (2, 3): 70,
-        # beta and Alpha both average 55 with median 55; beta has three jurors, Alpha two.
-        (3, 1): 55, (3, 2): 55, (3, 3): 55,
-        (4, 1): 55, (4, 2): 55,
-    })
+    marks = marks_for(
+        {
+            # Delta and Charlie both average 60; Charlie's median (70) beats Delta's (50).
+            (1, 1): 50,
+            (1, 2): 50,
+            (1, 3): 80,
+            (2, 1): 40,
+            (2, 2): 70,
+            (2, 3): 70,
+            # beta and Alpha both average 55 with median 55; beta has three jurors, Alpha two.
+            (3, 1): 55,
+            (3, 2): 55,
+            (3, 3): 55,
+            (4, 1): 55,
+            (4, 2): 55,
+        }
+    )
 
     results = rank_pitches(pitches, ONE_CRITERION, marks, min_pitches=99)
 

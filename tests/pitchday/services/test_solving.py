@@ -67,9 +67,18 @@ def test_time_limit_is_bounded(ctx, rouen):
 def _running_job(event, *, silent_for: float, **values) -> SolveJob:
     """A job a worker claimed and last beat for ``silent_for`` seconds ago (no process behind it)."""
     beat = datetime.now(UTC) - timedelta(seconds=silent_for)
-    job = SolveJob(event=event, running_event_id=event.id, status="running", time_limit=5, worker="elsewhere:1",
-                   spec=sio.event_to_dict(event_io.to_scheduler_event(event)), started_at=beat,
-                   claimed_at=beat, heartbeat_at=beat, **values)
+    job = SolveJob(
+        event=event,
+        running_event_id=event.id,
+        status="running",
+        time_limit=5,
+        worker="elsewhere:1",
+        spec=sio.event_to_dict(event_io.to_scheduler_event(event)),
+        started_at=beat,
+        claimed_at=beat,
+        heartbeat_at=beat,
+        **values,
+    )
     db.session.add(job)
     db.session.commit()
     return job
@@ -92,8 +101,13 @@ def test_a_job_whose_heartbeat_stopped_is_closed_and_frees_the_event(ctx, rouen)
 def test_a_lost_worker_leaves_its_best_schedule_as_a_draft(ctx, rouen):
     event = import_event(rouen)
     found = schedules.solve_now(event, time_limit=5)
-    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1, best_score=found.score,
-                       best_bound=found.best_bound, best_sessions=sio.sessions_to_dicts(found.sessions))
+    job = _running_job(
+        event,
+        silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
+        best_score=found.score,
+        best_bound=found.best_bound,
+        best_sessions=sio.sessions_to_dicts(found.sessions),
+    )
 
     solving.refresh(job)
     db.session.commit()
@@ -126,8 +140,11 @@ def test_a_beating_job_is_left_running(ctx, rouen):
 def test_two_readers_closing_one_lost_job_keep_one_draft(ctx, rouen):
     event = import_event(rouen)
     found = schedules.solve_now(event, time_limit=5)
-    job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
-                       best_sessions=sio.sessions_to_dicts(found.sessions))
+    job = _running_job(
+        event,
+        silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
+        best_sessions=sio.sessions_to_dicts(found.sessions),
+    )
     first = solving.close_if_lost(job)
     set_committed_value(job, "status", "running")  # what a second host read before the first closed it
     second = solving.close_if_lost(job)
