@@ -85,19 +85,10 @@ def build_app(config: Config | None = None) -> Flask:
     from pitchday.links import absolute_url
 
     app.jinja_env.globals["absolute_url"] = absolute_url
-    _register_number_filters(app)
+    from pitchday import numbers
+
+    numbers.register(app)
     return app
-
-
-def _register_number_filters(app: Flask) -> None:
-    """Numbers, shares and dates in the visitor's locale (Babel), e.g. 12,5 % in French, 12.5% in English."""
-    from flask_babel import format_date, format_decimal, format_percent
-
-    app.jinja_env.filters["number"] = lambda value, digits=None: format_decimal(
-        round(value, digits) if digits is not None else value
-    )
-    app.jinja_env.filters["percent"] = lambda share: format_percent(share)
-    app.jinja_env.filters["date_short"] = lambda day: format_date(day, "medium")
 
 
 def _choose_locale_afresh() -> None:

@@ -6,9 +6,10 @@ import re
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import force_locale, format_decimal, get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
+from pitchday import numbers
 from pitchday.company import charts
 from pitchday.models import Pitch
 from pitchday.security import pitch_of_company_link
@@ -74,7 +75,7 @@ def report_pdf(link_token: str):
 
 def mean_in_locale(value: float) -> str:
     """A mean with one decimal in the reader's locale: 6,5 in French, 6.5 in English."""
-    return format_decimal(round(value, 1), format="0.0")
+    return numbers.number(value, 1)
 
 
 def _report_context(pitch: Pitch, link_token: str, lang: str) -> dict:

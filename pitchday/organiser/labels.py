@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+
+from pitchday import numbers
 
 STATUS_LABELS = {
     # A background solve (SolveJob.status).
@@ -67,7 +68,7 @@ def worker_label(state: dict) -> str:
         _l(
             "Calcul par %(worker)s — dernier signe de vie il y a %(seconds)s s",
             worker=state["worker"],
-            seconds=format_decimal(state["heartbeat_age"], format="0.#"),
+            seconds=numbers.number(state["heartbeat_age"], 1),
         )
     )
 

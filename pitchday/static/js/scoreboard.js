@@ -10,7 +10,9 @@
 
   function message(name) { return status.getAttribute("data-msg-" + name) || ""; }
 
-  function dash(value) { return value === null || value === undefined ? "—" : value.toFixed(1).replace(".", ","); }
+  // One decimal in the page's language, as the server writes it (pitchday/numbers.py): 60,0 / 60.0.
+  var tenths = new Intl.NumberFormat(document.documentElement.lang || "fr", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  function dash(value) { return value === null || value === undefined ? "—" : tenths.format(value); }
 
   function setField(row, name, text) {
     var cell = row.querySelector('[data-field="' + name + '"]');

@@ -15,12 +15,18 @@
     }
   }
 
+  // Figures in the page's language, as the server writes them (pitchday/numbers.py): 16,8 % / 16.8%.
+  var lang = document.documentElement.lang || "fr";
+  var whole = new Intl.NumberFormat(lang);
+  var tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var share = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
   function render(state) {
     show("status", state.status_label || state.status);
-    show("best_score", state.best_score === null ? "—" : String(state.best_score));
-    show("best_bound", state.best_bound === null ? "—" : String(state.best_bound));
-    show("gap", state.gap === null ? "—" : (state.gap * 100).toFixed(1) + " %");
-    show("elapsed", state.elapsed.toFixed(1));
+    show("best_score", state.best_score === null ? "—" : whole.format(state.best_score));
+    show("best_bound", state.best_bound === null ? "—" : whole.format(state.best_bound));
+    show("gap", state.gap === null ? "—" : share.format(state.gap));
+    show("elapsed", tenths.format(state.elapsed));
     show("message", state.message || "");
     show("worker_label", state.worker_label || "");
     if (!state.active) {
