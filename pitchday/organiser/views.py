@@ -194,6 +194,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 from pitchday.organiser import (  # noqa: E402  (after bp: these modules add their pages to it)
+    creation,  # noqa: F401  (registers the guided creation of an event on bp)
     editing,  # noqa: F401  (registers the editing pages on bp)
     imports,  # noqa: F401  (registers the CSV import pages on bp)
     team,  # noqa: F401  (registers the team, invitation, journal and programme pages on bp)

@@ -129,13 +129,10 @@ class DayInput:
     breaks: str  # « 12:30-14:00 Déjeuner », one per line
 
 
-def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
-    if any(other.date == values.date and other is not day for other in event.days):
-        raise EditError(
-            _("Le %(date)s est déjà un jour de l'événement.", date=values.date.strftime("%d/%m/%Y"))
-        )
+def parse_breaks(text: str) -> list[tuple[int, int, str]]:
+    """« 12:30-14:00 Déjeuner », one per line, as (start, end, label); raises EditError on a bad line."""
     breaks = []
-    for i, line in enumerate(line.strip() for line in values.breaks.splitlines() if line.strip()):
+    for line in (line.strip() for line in (text or "").splitlines() if line.strip()):
         match = _BREAK.fullmatch(line)
         try:
             start, end = sio.parse_clock(match[1].zfill(5)), sio.parse_clock(match[2].zfill(5))
@@ -143,7 +140,19 @@ def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
             raise EditError(
                 _("« %(line)s » : pause attendue au format HH:MM-HH:MM libellé.", line=line)
             ) from None
-        breaks.append(DayBreak(position=i, start_min=start, end_min=end, label=match[3].strip()))
+        breaks.append((start, end, match[3].strip()))
+    return breaks
+
+
+def save_day(event: Event, day: EventDay | None, values: DayInput) -> EventDay:
+    if any(other.date == values.date and other is not day for other in event.days):
+        raise EditError(
+            _("Le %(date)s est déjà un jour de l'événement.", date=values.date.strftime("%d/%m/%Y"))
+        )
+    breaks = [
+        DayBreak(position=i, start_min=start, end_min=end, label=label)
+        for i, (start, end, label) in enumerate(parse_breaks(values.breaks))
+    ]
     if day is None:
         day = EventDay(
             position=_position(event.days), date=values.date, start_min=values.start, end_min=values.end
@@ -369,16 +378,8 @@ def _criterion_of(criterion: Criterion | None) -> dict | None:
     }
 
 
-def save_criterion(
-    event: Event,
-    criterion: Criterion | None,
-    *,
-    label: str,
-    description: str,
-    weight: float,
-    scale_min: int,
-    scale_max: int,
-) -> Criterion:
+def check_criterion(*, weight: float, scale_min: int, scale_max: int) -> None:
+    """The rubric's rules for one criterion (the editing page and the guided creation)."""
     if scale_min >= scale_max:
         raise EditError(_("Le bas de l'échelle doit être plus petit que le haut."))
     if not -SCALE_BOUND <= scale_min < scale_max <= SCALE_BOUND or scale_max - scale_min > MAX_SCALE_STEPS:
@@ -395,6 +396,19 @@ def save_criterion(
         )
     if weight <= 0:
         raise EditError(_("Le poids d'un critère doit être positif."))
+
+
+def save_criterion(
+    event: Event,
+    criterion: Criterion | None,
+    *,
+    label: str,
+    description: str,
+    weight: float,
+    scale_min: int,
+    scale_max: int,
+) -> Criterion:
+    check_criterion(weight=weight, scale_min=scale_min, scale_max=scale_max)
     before = _criterion_of(criterion)
     if criterion is None:
         position = db.session.execute(
