@@ -110,6 +110,7 @@ def autosave(token: str, pitch_id: int):
             body.get("comment"),
             changed_at=scoring.moment_of_change(body.get("changed_at"), body.get("sent_at")),
             device_id=report.device_id if report else None,
+            device_order=body.get("order"),
             feedback=body,
         )
     except scoring.ScoringError as refusal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pitchday.extensions import db
@@ -117,6 +117,14 @@ class ScoreSubmission(db.Model):
     # A hash of what the submission asked for (pitch, marks, comment): the same client id resent with
     # other content is refused instead of answered with this response (older rows: None, not checked).
     content_digest: Mapped[str | None] = mapped_column(String(64))
+    # The device that sent it and the place of its change among that device's changes (the juror app
+    # numbers them as they are made), and the moment given to the change: a device's changes keep their
+    # order whatever the network does to the requests (scoring.in_device_order). None: no device said.
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    device_order: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_score_submissions_device", "expert_id", "device_id", "device_order"),)
 
 
 class ScoringLock(db.Model):

@@ -264,6 +264,7 @@ def submit(
     *,
     changed_at: datetime | None = None,
     device_id: str | None = None,
+    device_order: object = None,
     feedback: dict | None = None,
 ) -> dict:
     """Apply one submission of marks (criterion id -> value or None), comment and feedback, once per client id.
@@ -275,6 +276,7 @@ def submit(
     ``changed_at`` is when the juror made the change (default: now; see ``moment_of_change``): a mark or
     comment changed later than that, from another device or an earlier send, stays, and this change is
     audited as superseded. So the latest change wins whatever order the devices' queues arrive in.
+    ``device_order`` is the change's place among its device's changes (see ``in_device_order``).
     """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise ScoringError(422, _("Identifiant d'envoi manquant ou invalide : rechargez la page."))
@@ -319,7 +321,8 @@ def submit(
     except company_feedback.FeedbackError as refusal:
         raise ScoringError(refusal.status, refusal.message) from None
     audit = AuditTrail(expert, pitch_id, client_id, device_id)
-    changed_at = _naive_utc(changed_at or now_utc())
+    order = _device_order(device_order) if device_id else None
+    changed_at = in_device_order(expert.id, device_id, order, _naive_utc(changed_at or now_utc()))
     try:
         # Inside the try: the statements below write the submission and flush the new marks, which is
         # where a twin request that got there first shows up as a unique-key violation.
@@ -344,7 +347,13 @@ def submit(
             response["feedback"] = stored_feedback
         db.session.add(
             ScoreSubmission(
-                client_id=client_id, expert_id=expert.id, response=response, content_digest=digest
+                client_id=client_id,
+                expert_id=expert.id,
+                response=response,
+                content_digest=digest,
+                device_id=device_id if order is not None else None,
+                device_order=order,
+                changed_at=changed_at,
             )
         )
         audit.write()
@@ -650,6 +659,47 @@ def moment_of_change(changed_ms: object, sent_ms: object, received: datetime | N
         )
     )
     return received - waited
+
+
+# The device's own numbering of its changes, as the juror app keeps it (a JavaScript safe integer).
+MAX_DEVICE_ORDER = 2**53 - 1
+_ONE_TICK = timedelta(microseconds=1)
+
+
+def _device_order(value: object) -> int | None:
+    """The order a request gives its change, or None when it is missing or nonsense (then not used)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DEVICE_ORDER:
+        return None
+    return value
+
+
+def in_device_order(expert_id: int, device_id: str | None, order: int | None, moment: datetime) -> datetime:
+    """``moment``, moved if needed so that one device's changes keep the order in which they were made.
+
+    ``moment_of_change`` cannot see how long a request spent on the way: a request that waited in the
+    network, or behind a slow server, arrives late with a short wait on the device and looks newer than
+    it is, so a tablet's earlier change could beat its later one. The device numbers its changes as they
+    are made; a change is placed after every change of the same device numbered before it, and before
+    every one numbered after it. Changes of different devices are still ordered by their moments.
+    """
+    if device_id is None or order is None:
+        return moment
+    same_device = (ScoreSubmission.expert_id == expert_id, ScoreSubmission.device_id == device_id)
+    before, after = db.session.execute(
+        db.select(
+            db.select(db.func.max(ScoreSubmission.changed_at))
+            .where(*same_device, ScoreSubmission.device_order < order)
+            .scalar_subquery(),
+            db.select(db.func.min(ScoreSubmission.changed_at))
+            .where(*same_device, ScoreSubmission.device_order > order)
+            .scalar_subquery(),
+        )
+    ).one()
+    if before is not None and moment <= before:
+        moment = before + _ONE_TICK
+    if after is not None and moment >= after:
+        moment = after - _ONE_TICK
+    return moment
 
 
 def _naive_utc(moment: datetime) -> datetime:

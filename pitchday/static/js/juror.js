@@ -1,8 +1,9 @@
 // The juror app: nothing typed is ever lost, and the sheet follows the organiser.
 //
 // Every change (a mark tapped, a key typed in a text, a box ticked) is written to the tablet's storage
-// (localStorage) before any network call, as one item of a queue, with an id made here and the moment
-// it was made. Items are sent one after the other; when the page is left (pagehide, or hidden) all of
+// (localStorage) before any network call, as one item of a queue, with an id made here, the moment
+// it was made, and its number among this device's changes (the server keeps a device's changes in that
+// order even when the network delivers them out of it). Items are sent one after the other; when the page is left (pagehide, or hidden) all of
 // them go at once with fetch(..., {keepalive: true}), and whatever is still in the queue goes again at
 // the next page load. The server applies an id once (a resend never counts twice) and keeps, for each
 // mark, the change made last (whatever order the items arrive in): see scoring.submit.
@@ -28,6 +29,7 @@
   var queueKey = settings.queueKey;
   var pitch = form ? form.getAttribute("data-pitch") : null;
   var DEVICE_KEY = "pitchday-device";
+  var ORDER_KEY = "pitchday-change-order";
   // The sheet's texts (name -> where the server's sheet keeps it) and its follow-up tick.
   var TEXTS = { comment: null, strengths: "feedback", improvements: "feedback" };
   var TICK = "follow_up";
@@ -88,6 +90,13 @@
     return id;
   }
 
+  // The number of a new change on this device: one more than the last, kept with the device's id.
+  function nextOrder() {
+    var order = (Number(localStorage.getItem(ORDER_KEY)) || 0) + 1;
+    try { localStorage.setItem(ORDER_KEY, String(order)); } catch (error) { /* storage full: see saveQueue */ }
+    return order;
+  }
+
   function deviceKind() {
     var touch = navigator.maxTouchPoints > 0 || "ontouchstart" in window;
     if (!touch) { return "computer"; }
@@ -102,7 +111,7 @@
   function enqueue(body) {
     var queue = loadQueue();
     queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch, body: body,
-                 changed_at: Date.now(), sent: false });
+                 changed_at: Date.now(), order: nextOrder(), sent: false });
     saveQueue(queue);
     lastRefusal = "";
     showStatus();
@@ -117,11 +126,12 @@
     if (last && !last.sent && last.pitch === pitch && Object.keys(last.body).join() === name) {
       last.body[name] = text;
       last.changed_at = Date.now();
+      last.order = nextOrder();  // still the last item of the queue: a later number keeps the order
     } else {
       var body = {};
       body[name] = text;
       queue.push({ client_id: newId(), url: form.getAttribute("data-autosave"), pitch: pitch,
-                   body: body, changed_at: Date.now(), sent: false });
+                   body: body, changed_at: Date.now(), order: nextOrder(), sent: false });
     }
     saveQueue(queue);
     lastRefusal = "";
@@ -248,7 +258,7 @@
 
   function payload(item, othersWaiting) {
     return JSON.stringify(Object.assign({ client_id: item.client_id, changed_at: item.changed_at, sent_at: Date.now(),
-                                          device: deviceReport(othersWaiting) }, item.body));
+                                          order: item.order, device: deviceReport(othersWaiting) }, item.body));
   }
 
   function post(item, keepalive) {

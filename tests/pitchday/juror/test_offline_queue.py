@@ -132,6 +132,43 @@ def test_two_devices_of_one_juror_the_latest_change_wins_and_both_are_audited(ap
     ] == {c: 9}
 
 
+def test_a_device_s_changes_keep_their_order_when_the_first_request_was_slow_on_the_way(
+    app, client, day, clock
+):  # noqa: F811
+    """The queue sends an item after the previous one's answer: a first request held up in the network
+    makes the second wait long on the device, so by its wait alone the second looks older than the first."""
+    c = str(day.criteria[0])
+    clock[0] = DURING_THE_DAY + timedelta(seconds=5)  # sent at once, five seconds on the way
+    assert send(client, day, item("slow-item-1", T0, {c: 3}) | {"order": 1}, sent_at=T0).status_code == 200
+    clock[0] = DURING_THE_DAY + timedelta(seconds=5, milliseconds=200)
+    second = item("slow-item-2", T0 + 100, {c: 5}) | {"order": 2}
+    assert send(client, day, second, sent_at=T0 + 5100).json["scores"] == {c: 5}
+
+    assert marks(app, day) == {int(c): 5}
+    assert [row[:3] for row in audit(app)] == [("score", None, 3), ("score", 3, 5)]
+
+
+def test_a_device_s_earlier_change_arriving_last_does_not_undo_its_later_one(app, client, day, clock):  # noqa: F811
+    """pagehide sends everything at once; the first item, held up on the way, arrives after the second."""
+    c = str(day.criteria[0])
+    later = item("held-item-2", T0 + 100, {c: 8}) | {"order": 2}
+    earlier = item("held-item-1", T0, {c: 2}) | {"order": 1}
+    assert send(client, day, later, sent_at=T0 + 200).status_code == 200
+    clock[0] = DURING_THE_DAY + timedelta(seconds=30)  # thirty seconds late, with no wait on the device
+    assert send(client, day, earlier, sent_at=T0 + 200).json["superseded"] == 1
+
+    assert marks(app, day) == {int(c): 8}
+    assert [row[:3] for row in audit(app)] == [("score", None, 8), ("score_superseded", 8, 2)]
+
+
+def test_a_nonsense_order_is_ignored_and_the_change_still_saved(app, client, day):  # noqa: F811
+    c = str(day.criteria[0])
+    for n, order in enumerate((-1, True, "2", 2**60, 1.5, None)):
+        body = item(f"odd-order-{n}", T0 + n, {c: n + 1}) | {"order": order}
+        assert send(client, day, body, sent_at=T0 + n).status_code == 200
+    assert marks(app, day) == {int(c): 6}
+
+
 def test_the_moment_of_a_change_comes_from_how_long_it_waited_on_the_device():
     received = DURING_THE_DAY
     assert scoring.moment_of_change(T0, T0 + 90_000, received) == received - timedelta(seconds=90)
