@@ -17,7 +17,19 @@ from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, 
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label, worker_label
 from pitchday.organiser.views import bp
-from pitchday.services import accounts, agenda, calendar, exports, notifications, planning, schedules, solving
+from pitchday.services import (
+    accounts,
+    agenda,
+    calendar,
+    costs,
+    exports,
+    locks,
+    moves,
+    notifications,
+    solving,
+    versions,
+    wording,
+)
 from pitchday.services.teams import Permission as P
 from pitchday.urls import row_id
 
@@ -35,7 +47,7 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _flash_reasons(error: planning.PlanningError, headline: str) -> None:
+def _flash_reasons(error: moves.PlanningError, headline: str) -> None:
     flash(headline + " " + " ".join(error.reasons), "error")
 
 
@@ -53,9 +65,9 @@ def workspace(slug: str):
         job=job,
         form=SolveForm(),
         confirm=ConfirmForm(),
-        versions=planning.versions_of(event),
+        versions=versions.versions_of(event),
         published=agenda.latest_published(event),
-        idle_experts=planning.experts_who_cannot_sit(event),
+        idle_experts=costs.experts_who_cannot_sit(event),
         worker_label=worker_label(solving.job_state(job)) if job else "",
     )
 
@@ -129,12 +141,12 @@ def version(slug: str, version_id: int):
         "published": published,
         "compared": compared,
         "grid": _grid(event, shown),
-        "breakdown": planning.soft_breakdown(event, shown) if shown.sessions else [],
-        "terms": planning.terms_table(event, shown) if shown.sessions else [],
-        "conflicts": planning.explain_conflicts(event, shown),
-        "term_labels": planning.TERM_LABELS,
-        "changes": planning.version_changes(event, compared, shown) if compared and shown.sessions else [],
-        "versions": planning.versions_of(event),
+        "breakdown": costs.soft_breakdown(event, shown) if shown.sessions else [],
+        "terms": costs.terms_table(event, shown) if shown.sessions else [],
+        "conflicts": wording.explain_conflicts(event, shown),
+        "term_labels": wording.TERM_LABELS,
+        "changes": versions.version_changes(event, compared, shown) if compared and shown.sessions else [],
+        "versions": versions.versions_of(event),
         "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
         "locked_jurors": {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id},
         "confirm": ConfirmForm(),
@@ -220,8 +232,8 @@ def publish(slug: str, version_id: int):
     if ConfirmForm().validate_on_submit():
         experts, pitches = notifications.people_to_tell(draft, agenda.latest_published(event))
         try:
-            schedules.publish(draft)
-        except schedules.ScheduleError as error:
+            versions.publish(draft)
+        except versions.ScheduleError as error:
             flash(str(error), "error")
         else:
             flash(_("Version %(number)d publiée.", number=draft.number), "success")
@@ -260,7 +272,7 @@ def replan(slug: str, version_id: int):
         solving.start_solve(
             event,
             time_limit=float(form.time_limit.data),
-            spec=planning.replan_spec(event, base),
+            spec=moves.replan_spec(event, base),
             note=_("Re-planification depuis la version %(id)d", id=base.id),
         )
     except solving.SolveError as error:
@@ -280,14 +292,14 @@ def move(slug: str, version_id: int):
         flash(_form_errors(form), "error")
         return _back(slug, version_id)
     try:
-        moved = planning.move_pitch(
+        moved = moves.move_pitch(
             base,
             _of_event(Pitch, event, form.pitch.data),
             day=date.fromisoformat(form.day.data),
             start=form.start.minutes,
             room=_of_event(Room, event, form.room.data),
         )
-    except planning.PlanningError as error:
+    except moves.PlanningError as error:
         _flash_reasons(error, _("Déplacement refusé :"))
         return _back(slug, version_id)
     flash(_("Pitch déplacé : nouveau brouillon créé."), "success")
@@ -303,7 +315,7 @@ def lock_session(slug: str, session_id: int):
     if session.version.event_id != event.id:
         abort(404)  # another event's session: as if it did not exist
     if ConfirmForm().validate_on_submit():
-        planning.lock_session(session)
+        locks.lock_session(session)
         flash(
             _("%(pitch)s est verrouillé à cet horaire et dans cette salle.", pitch=session.pitch.company),
             "success",
@@ -319,11 +331,11 @@ def lock_juror(slug: str, version_id: int):
     form = _juror_lock_form(event)
     if form.validate_on_submit():
         try:
-            planning.lock_juror(
+            locks.lock_juror(
                 _of_event(Pitch, event, form.pitch.data), _of_event(Expert, event, form.expert.data)
             )
             flash(_("Juré verrouillé dans ce jury."), "success")
-        except planning.PlanningError as error:
+        except moves.PlanningError as error:
             _flash_reasons(error, "")
     return _back(slug, version_id)
 
@@ -335,7 +347,7 @@ def unlock(slug: str, version_id: int, lock_id: int):
     event = event_for(slug, P.PLAN)
     lock = db.one_or_404(db.select(Lock).filter_by(id=lock_id, event_id=event.id))
     if ConfirmForm().validate_on_submit():
-        planning.unlock(lock)
+        locks.unlock(lock)
         flash(_("Verrou retiré."), "success")
     return _back(slug, version_id)
 
@@ -352,14 +364,14 @@ def delay(slug: str, version_id: int):
         return _back(slug, version_id)
     room = _of_event(Room, event, form.room.data) if form.room.data else None
     try:
-        shifted = planning.delay(
+        shifted = moves.delay(
             base,
             day=date.fromisoformat(form.day.data),
             after=form.after.minutes,
             minutes=form.minutes.data,
             room=room,
         )
-    except planning.PlanningError as error:
+    except moves.PlanningError as error:
         _flash_reasons(error, _("Décalage refusé :"))
         return _back(slug, version_id)
     flash(_("Décalage appliqué et publié (version %(number)d).", number=shifted.number), "success")
@@ -381,12 +393,12 @@ def absent(slug: str, version_id: int):
         return _back(slug, version_id)
     day, after = date.fromisoformat(form.day.data), form.after.minutes
     expert = _of_event(Expert, event, form.expert.data)
-    planning.mark_absent(expert, day=day, from_min=after)
+    moves.mark_absent(expert, day=day, from_min=after)
     try:
         solving.start_solve(
             event,
             time_limit=float(form.time_limit.data),
-            spec=planning.replan_spec(event, base, frozen_before=(day, after)),
+            spec=moves.replan_spec(event, base, frozen_before=(day, after)),
             note=_("Remplacement de %(name)s", name=expert.name),
         )
     except solving.SolveError as error:

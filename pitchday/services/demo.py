@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pitchday.extensions import db
 from pitchday.models import Event, ScoringSettings
-from pitchday.services import agenda, rubric, schedules
+from pitchday.services import agenda, rubric, solving, versions
 
 # The demo's pitches took place in 2023: without this, every scoring sheet would already be locked
 # and a visitor could not try the jurors' tablets. About a century, in minutes.
@@ -19,6 +19,6 @@ def prepare(event: Event) -> None:
         db.session.add(ScoringSettings(event_id=event.id, lock_after_min=DEMO_LOCK_AFTER_MIN))
         db.session.flush()
     if agenda.latest_published(event) is None:
-        result = schedules.solve_now(event, time_limit=10.0)
+        result = solving.solve_now(event, time_limit=10.0)
         if result.status.has_schedule:
-            schedules.publish(schedules.save_result(event, result, note="Démonstration"))
+            versions.publish(versions.save_result(event, result, note="Démonstration"))

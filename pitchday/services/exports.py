@@ -10,7 +10,7 @@ import qrcode.image.svg
 from markupsafe import Markup
 
 from pitchday.models import Event, Expert, JurorAccess, ScheduleVersion
-from pitchday.services import schedules
+from pitchday.services import versions
 from pitchday.services.agenda import format_clock
 from pitchday.services.spreadsheets import spreadsheet_csv
 from scheduler import data as sd
@@ -44,7 +44,7 @@ def schedule_file(version: ScheduleVersion) -> dict:
     terms = sd.ScoreTerms(**version.terms) if version.terms else None
     result = sd.Result(
         status=sd.Status(version.status),
-        sessions=schedules.to_scheduler_sessions(version),
+        sessions=versions.to_scheduler_sessions(version),
         score=version.score,
         terms=terms,
         best_bound=version.best_bound,

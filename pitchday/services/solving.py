@@ -40,7 +40,7 @@ import scheduler
 from pitchday import tasks
 from pitchday.extensions import db
 from pitchday.models import Event, ScheduleVersion, SolveJob
-from pitchday.services import journal, schedules
+from pitchday.services import journal, versions
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 from scheduler import io as sio
@@ -56,6 +56,11 @@ PROGRESS_INTERVAL = 0.3
 STOP_CHECK_INTERVAL = 0.5
 
 _JOBS = SolveJob.__table__
+
+
+def solve_now(event: Event, *, time_limit: float = 10.0, workers: int | None = None) -> sd.Result:
+    """Solve the event in this process (the CLI and the demo; the web pages solve in the background)."""
+    return scheduler.solve(to_scheduler_event(event), time_limit=time_limit, workers=workers)
 
 
 class SolveError(ValueError):
@@ -347,7 +352,7 @@ def _finish(job: SolveJob, claimed_by: str, result: sd.Result | None, outcome: s
 def _save(job: SolveJob, result: sd.Result) -> tuple[ScheduleVersion | None, str]:
     try:
         with db.session.begin_nested():
-            return schedules.save_result(job.event, result, note=job.note), ""
+            return versions.save_result(job.event, result, note=job.note), ""
     except (KeyError, IntegrityError) as exc:  # the event was edited during the solve
         return None, str(exc)[:2000]
 

@@ -73,7 +73,7 @@ def scoring_event_file(rouen: dict, jurors: int) -> dict:
 def seed_scoring_day(database_url: str, rouen: dict, jurors: int) -> ScoringDayPlan:
     """Empty the database, create the schema, publish hand-made panels, reopen scoring (2023 is over)."""
     from pitchday.models import PanelSeat, ScheduledSession, ScheduleVersion
-    from pitchday.services import accounts, event_io, rubric, schedules, scoring
+    from pitchday.services import accounts, event_io, rubric, scoring, versions
     from tests.conftest import drop_everything
 
     app = create_app(TestConfig(database_url))
@@ -100,7 +100,7 @@ def seed_scoring_day(database_url: str, rouen: dict, jurors: int) -> ScoringDayP
             )
         db.session.add(version)
         db.session.flush()
-        schedules.publish(version)
+        versions.publish(version)
         for session in version.sessions:
             scoring.set_lock(session.pitch, False, "orga@example.org")
             for seat in session.seats:

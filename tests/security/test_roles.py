@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorAccess, Pitch, Room, ScheduledSession, SolveJob
-from pitchday.services import accounts, planning, teams
+from pitchday.services import accounts, locks, teams
 from tests.conftest import ROUEN
 from tests.helpers import join_team
 from tests.pitchday.juror.builders import published_scoring_day
@@ -116,7 +116,7 @@ def world(app):
         teams.make_coordinator(programme, coordinator)
         pitch = db.session.get(Pitch, day.pitches["aurthus-et-paole"])
         expert = db.session.execute(select(Expert).filter_by(event_id=event.id, key="am-1")).scalar_one()
-        lock = planning.lock_juror(pitch, expert)
+        lock = locks.lock_juror(pitch, expert)
         version_id = db.session.execute(select(ScheduledSession.version_id).limit(1)).scalar_one()
         session_id = (
             db.session.execute(select(ScheduledSession.id).filter_by(version_id=version_id)).scalars().first()

@@ -10,7 +10,7 @@ import pytest
 
 from pitchday.extensions import db
 from pitchday.models import Criterion, Event, PanelSeat, ScheduledSession, ScheduleVersion
-from pitchday.services import accounts, event_io, rubric, schedules, scoring
+from pitchday.services import accounts, event_io, rubric, scoring, versions
 
 DAY = date(2023, 11, 30)
 # Pitch key -> (start "HH:MM" as minutes, panel). cci-n-1 has a conflict with mijuin-malaunay yet sits on
@@ -55,7 +55,7 @@ def published_scoring_day(data: dict) -> ScoringDay:
         )
     db.session.add(version)
     db.session.flush()
-    schedules.publish(version)
+    versions.publish(version)
     tokens = {access.expert.key: access.token for access in accounts.ensure_juror_links(event)}
     db.session.commit()
     return ScoringDay(

@@ -8,7 +8,7 @@ import pytest
 
 from pitchday.extensions import db
 from pitchday.models import Criterion, EventDay, Expert, Organisation, Pitch, Room
-from pitchday.services import schedules
+from pitchday.services import solving, versions
 from tests.helpers import create_organiser, import_event, login
 
 
@@ -169,7 +169,7 @@ def test_rules_form_saves_and_refuses_impossible_rules(client, event):
 
 
 def test_delete_refused_when_a_schedule_uses_it(client, event):
-    version = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
     db.session.commit()
     pitch = version.sessions[0].pitch
     response = client.post(f"{base(event)}/pitchs/{pitch.id}/supprimer", follow_redirects=True)

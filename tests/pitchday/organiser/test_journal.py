@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pitchday.extensions import db
 from pitchday.models import Criterion, JournalEntry, JurorAccess, Lock, ScheduleVersion
-from pitchday.services import schedules
+from pitchday.services import solving, versions
 from tests.conftest import ROUEN
 from tests.helpers import ORGANISER_EMAIL, create_organiser, import_event, login
 from tests.pitchday.juror.builders import published_scoring_day
@@ -113,7 +113,7 @@ def test_a_refused_change_leaves_no_line(client, scoring_day):
 def draft(ctx, client, rouen):
     create_organiser()
     event = import_event(rouen)
-    version = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
     db.session.commit()
     login(client)
     return version

@@ -9,7 +9,7 @@ from flask_babel import refresh
 
 from pitchday.extensions import db
 from pitchday.models import Lock, ScheduleVersion, SolveJob
-from pitchday.services import agenda, schedules
+from pitchday.services import agenda, solving, versions
 from scheduler import data as sd
 from tests.helpers import create_organiser, import_event, login
 
@@ -24,7 +24,7 @@ def organiser_client(client, ctx):
 @pytest.fixture
 def draft(ctx, rouen):
     event = import_event(rouen)
-    version = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
     db.session.commit()
     return version
 
@@ -136,7 +136,7 @@ def test_a_move_to_a_bad_time_says_what_is_wrong(organiser_client, draft):
 
 def test_delay_publishes_a_shifted_version(organiser_client, draft):
     event = draft.event
-    schedules.publish(draft)
+    versions.publish(draft)
     db.session.commit()
     day = draft.sessions[0].date
     first = min(s.start_min for s in draft.sessions if s.date == day)
@@ -245,7 +245,7 @@ def test_an_infeasible_event_shows_the_diagnosis_with_links_to_fix_it(organiser_
             sd.Conflict("expert_availability", "uimm-2 is only available ...", ("uimm-2", "projet-7")),
         ),
     )
-    version = schedules.save_result(event, diagnosis)
+    version = versions.save_result(event, diagnosis)
     db.session.commit()
 
     page = organiser_client.get(url(event, f"/versions/{version.id}")).get_data(as_text=True)
@@ -282,7 +282,7 @@ def test_replan_starts_a_solve_with_the_previous_version(organiser_client, draft
 
 def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_client, draft):
     event = draft.event
-    schedules.publish(draft)
+    versions.publish(draft)
     db.session.commit()
     expert = draft.sessions[-1].seats[0].expert
     last = draft.sessions[-1]
@@ -423,10 +423,10 @@ def test_a_starting_worker_closes_the_jobs_lost_before(ctx, rouen):
 
 def test_publishing_a_change_says_who_is_told_and_the_event_page_lists_the_messages(organiser_client, draft):
     from pitchday.models import OutboundMail
-    from pitchday.services import planning
+    from pitchday.services import moves, versions
 
     event = draft.event
-    schedules.publish(draft)
+    versions.publish(draft)
     db.session.commit()
     moved = max(draft.sessions, key=lambda s: (s.date, s.start_min))
     told, silent = moved.seats[0].expert, moved.seats[1].expert
@@ -436,9 +436,9 @@ def test_publishing_a_change_says_who_is_told_and_the_event_page_lists_the_messa
     second = None
     for start in range(moved.end_min, day.end_min, 5):  # a later free slot in the same room
         try:
-            second = planning.move_pitch(draft, moved.pitch, day=moved.date, start=start, room=moved.room)
+            second = moves.move_pitch(draft, moved.pitch, day=moved.date, start=start, room=moved.room)
             break
-        except planning.PlanningError:
+        except moves.PlanningError:
             db.session.rollback()
     assert second is not None
     db.session.commit()

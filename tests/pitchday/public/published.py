@@ -6,7 +6,7 @@ from datetime import date
 
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
-from pitchday.services import agenda, planning, schedules
+from pitchday.services import agenda, moves, versions
 
 THURSDAY = date(2023, 11, 30)
 FRIDAY = date(2023, 12, 1)
@@ -51,13 +51,13 @@ def publish_by_hand(event: Event, placements=ROUEN_PLACEMENTS) -> ScheduleVersio
         )
     db.session.add(version)
     db.session.flush()
-    schedules.publish(version)
+    versions.publish(version)
     db.session.commit()
     return version
 
 
 def publish_delay(event: Event, day: date, after: str, delay_min: int = 15) -> ScheduleVersion:
     """The organiser's "apply a delay": every session of ``day`` from ``after`` on moves later, published."""
-    version = planning.delay(agenda.latest_published(event), day=day, after=minutes(after), minutes=delay_min)
+    version = moves.delay(agenda.latest_published(event), day=day, after=minutes(after), minutes=delay_min)
     db.session.commit()
     return version

@@ -84,12 +84,12 @@ def test_a_delay_changes_what_is_next(event):
 
 
 def test_the_test_schedule_breaks_no_hard_rule(event):
-    from pitchday.services import schedules
+    from pitchday.services import versions
     from pitchday.services.agenda import latest_published
     from pitchday.services.event_io import to_scheduler_event
     from scheduler.validate import check_schedule
 
     assert (
-        check_schedule(to_scheduler_event(event), schedules.to_scheduler_sessions(latest_published(event)))
+        check_schedule(to_scheduler_event(event), versions.to_scheduler_sessions(latest_published(event)))
         == []
     )

@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from pitchday.extensions import db
-from pitchday.services import accounts, exports, schedules
+from pitchday.services import accounts, exports, solving, versions
 from pitchday.services import calendar as ical
 from scheduler import io as sio
 from tests.helpers import create_organiser, import_event, login
@@ -19,7 +19,7 @@ from tests.helpers import create_organiser, import_event, login
 @pytest.fixture
 def published(ctx, rouen):
     event = import_event(rouen)
-    version = schedules.publish(schedules.save_result(event, schedules.solve_now(event, time_limit=5)))
+    version = versions.publish(versions.save_result(event, solving.solve_now(event, time_limit=5)))
     db.session.commit()
     return version
 
@@ -38,7 +38,7 @@ def test_schedule_file_reads_back(published):
     data = exports.schedule_file(published)
     assert data["format"] == "pitchday-schedule/1"
     assert data["score"]["total"] == published.score
-    assert sio.sessions_from_dicts(data["sessions"]) == schedules.to_scheduler_sessions(published)
+    assert sio.sessions_from_dicts(data["sessions"]) == versions.to_scheduler_sessions(published)
 
 
 def test_juror_calendar_parses_back_with_each_pitch_they_judge(published):

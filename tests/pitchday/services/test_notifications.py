@@ -10,8 +10,8 @@ from icalendar import Calendar
 
 from pitchday.extensions import db
 from pitchday.models import OutboundMail
-from pitchday.services import notifications, planning, schedules
-from pitchday.services.planning import PlanningError
+from pitchday.services import moves, notifications, solving, versions
+from pitchday.services.moves import PlanningError
 from tests.helpers import import_event
 
 
@@ -24,7 +24,7 @@ def mail_ctx(make_app, smtp_server):
 
 def published_first(rouen):
     event = import_event(rouen)
-    first = schedules.publish(schedules.save_result(event, schedules.solve_now(event, time_limit=5)))
+    first = versions.publish(versions.save_result(event, solving.solve_now(event, time_limit=5)))
     db.session.commit()
     return event, first
 
@@ -38,7 +38,7 @@ def move_somewhere(version, session):
                 if (day.date, start, room.key) == (session.date, session.start_min, session.room.key):
                     continue
                 try:
-                    return planning.move_pitch(version, session.pitch, day=day.date, start=start, room=room)
+                    return moves.move_pitch(version, session.pitch, day=day.date, start=start, room=room)
                 except PlanningError:
                     db.session.rollback()
     raise AssertionError("no free slot for the pitch")
@@ -66,7 +66,7 @@ def test_a_version_that_moves_two_reachable_jurors_and_one_company_sends_three_m
 
     draft = move_somewhere(first, moved)
     db.session.commit()
-    second = schedules.publish(draft)
+    second = versions.publish(draft)
     queued = db.session.execute(db.select(OutboundMail)).scalars().all()
     assert smtp_server.recorder.messages == []  # nothing leaves before the commit
     db.session.commit()
@@ -120,7 +120,7 @@ def test_a_republished_identical_schedule_tells_nobody(mail_ctx, rouen):
     for pitch in rouen["pitches"]:
         pitch["contact_email"] = f"{pitch['id']}@example.org"
     event, first = published_first(rouen)
-    same = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    same = versions.save_result(event, solving.solve_now(event, time_limit=5))
     same.sessions.clear()
     for session in first.sessions:  # the same slots and panels, as a new version
         from pitchday.models import PanelSeat, ScheduledSession
@@ -136,5 +136,5 @@ def test_a_republished_identical_schedule_tells_nobody(mail_ctx, rouen):
             )
         )
     db.session.flush()
-    schedules.publish(same)
+    versions.publish(same)
     assert db.session.execute(db.select(OutboundMail)).first() is None

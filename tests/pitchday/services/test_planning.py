@@ -6,7 +6,7 @@ import pytest
 
 import scheduler
 from pitchday.extensions import db
-from pitchday.services import planning, schedules
+from pitchday.services import costs, event_io, locks, moves, solving, versions, wording
 from scheduler import data as sd
 from scheduler.validate import check_schedule
 from tests.helpers import import_event
@@ -15,16 +15,16 @@ from tests.helpers import import_event
 @pytest.fixture
 def draft(ctx, rouen):
     event = import_event(rouen)
-    version = schedules.save_result(event, schedules.solve_now(event, time_limit=5))
+    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
     db.session.commit()
     return version
 
 
 def test_soft_breakdown_costs_add_up_to_the_penalties(draft):
     event = draft.event
-    items = planning.soft_breakdown(event, draft)
-    terms = {label: points for label, _value, _weight, points in planning.terms_table(event, draft)}
-    penalties = sum(points for label, points in terms.items() if label != planning.TERM_LABELS["topic_match"])
+    items = costs.soft_breakdown(event, draft)
+    terms = {label: points for label, _value, _weight, points in costs.terms_table(event, draft)}
+    penalties = sum(points for label, points in terms.items() if label != wording.TERM_LABELS["topic_match"])
     assert -penalties == sum(item.cost for item in items if item.term != "topic_match")
     assert sum(terms.values()) == draft.score
 
@@ -36,50 +36,50 @@ def test_move_makes_a_checked_draft_and_the_changes_name_it(draft):
     free_room = next((r for r in event.rooms if (session.date, r.id) not in rooms_used), None)
     target_room = free_room or session.room
     try:
-        moved = planning.move_pitch(
+        moved = moves.move_pitch(
             draft, session.pitch, day=session.date, start=session.start_min, room=target_room
         )
-    except planning.PlanningError as error:  # a room not allowed to this pitch, a clash...
+    except moves.PlanningError as error:  # a room not allowed to this pitch, a clash...
         assert error.reasons
         return
     assert moved.id != draft.id and moved.number is None
-    changes = planning.version_changes(event, draft, moved)
+    changes = versions.version_changes(event, draft, moved)
     assert [change.pitch for change in changes] == [session.pitch.company]
 
 
 def test_move_to_outside_the_day_is_refused_in_french(draft):
     session = draft.sessions[0]
-    with pytest.raises(planning.PlanningError) as refused:
-        planning.move_pitch(draft, session.pitch, day=session.date, start=23 * 60, room=session.room)
+    with pytest.raises(moves.PlanningError) as refused:
+        moves.move_pitch(draft, session.pitch, day=session.date, start=23 * 60, room=session.room)
     assert any("déborde des horaires" in reason for reason in refused.value.reasons)
 
 
 def test_a_slot_lock_replaces_the_previous_one_and_refuses_moves(draft):
     session = draft.sessions[0]
-    planning.lock_slot(session.pitch, day=None, start=8 * 60, room=None)
-    lock = planning.lock_session(session)
+    locks.lock_slot(session.pitch, day=None, start=8 * 60, room=None)
+    lock = locks.lock_session(session)
     assert [lk.id for lk in draft.event.locks] == [lock.id]
-    with pytest.raises(planning.PlanningError, match="verrouillé"):
-        planning.move_pitch(
+    with pytest.raises(moves.PlanningError, match="verrouillé"):
+        moves.move_pitch(
             draft, session.pitch, day=session.date, start=session.start_min + 5, room=session.room
         )
-    planning.unlock(lock)
+    locks.unlock(lock)
     assert draft.event.locks == []
 
 
 def test_juror_lock_twice_is_refused(draft):
     session = draft.sessions[0]
     expert = session.seats[0].expert
-    planning.lock_juror(session.pitch, expert)
-    with pytest.raises(planning.PlanningError, match="déjà verrouillé"):
-        planning.lock_juror(session.pitch, expert)
+    locks.lock_juror(session.pitch, expert)
+    with pytest.raises(moves.PlanningError, match="déjà verrouillé"):
+        locks.lock_juror(session.pitch, expert)
 
 
 def test_replan_spec_keeps_locks_and_gives_the_previous_sessions(draft):
     event = draft.event
-    planning.lock_session(draft.sessions[0])
-    spec = planning.replan_spec(event, draft)
-    assert spec.previous == schedules.to_scheduler_sessions(draft)
+    locks.lock_session(draft.sessions[0])
+    spec = moves.replan_spec(event, draft)
+    assert spec.previous == versions.to_scheduler_sessions(draft)
     assert any(isinstance(lock, sd.SlotLock) for lock in spec.locks)
 
 
@@ -90,55 +90,55 @@ def test_delay_shifts_the_rest_of_a_day_and_publishes(draft):
         day.end_min = 20 * 60
     for expert in event.experts:
         expert.windows.clear()
-    schedules.publish(draft)
+    versions.publish(draft)
     day = draft.sessions[-1].date
     last = max(s.start_min for s in draft.sessions if s.date == day)
 
-    shifted = planning.delay(draft, day=day, after=last, minutes=5)
+    shifted = moves.delay(draft, day=day, after=last, minutes=5)
 
     assert shifted.number == 2
     moved = [s for s in shifted.sessions if s.date == day and s.start_min == last + 5]
     assert moved and not check_schedule(
-        planning.to_scheduler_event(event), schedules.to_scheduler_sessions(shifted)
+        event_io.to_scheduler_event(event), versions.to_scheduler_sessions(shifted)
     )
 
 
 def test_delay_past_the_end_of_day_is_refused(draft):
-    schedules.publish(draft)
+    versions.publish(draft)
     day = draft.sessions[0].date
-    with pytest.raises(planning.PlanningError) as refused:
-        planning.delay(draft, day=day, after=0, minutes=600)
+    with pytest.raises(moves.PlanningError) as refused:
+        moves.delay(draft, day=day, after=0, minutes=600)
     assert refused.value.reasons
     assert schedules_count(draft) == 1
 
 
 def test_delay_with_nothing_after_is_refused(draft):
-    with pytest.raises(planning.PlanningError, match="rien à décaler"):
-        planning.delay(draft, day=draft.sessions[0].date, after=23 * 60, minutes=15)
+    with pytest.raises(moves.PlanningError, match="rien à décaler"):
+        moves.delay(draft, day=draft.sessions[0].date, after=23 * 60, minutes=15)
 
 
 def schedules_count(version) -> int:
-    return len(planning.versions_of(version.event))
+    return len(versions.versions_of(version.event))
 
 
 def test_an_absent_juror_is_replaced_touching_only_what_must_change(draft):
     event = draft.event
-    schedules.publish(draft)
+    versions.publish(draft)
     judged = {}
     for session in draft.sessions:
         for seat in session.seats:
             judged.setdefault(seat.expert, []).append(session)
     expert, sessions = max(judged.items(), key=lambda item: len(item[1]))
     last = max(sessions, key=lambda s: (s.date, s.start_min))
-    planning.mark_absent(expert, day=last.date, from_min=last.start_min)
+    moves.mark_absent(expert, day=last.date, from_min=last.start_min)
 
-    spec = planning.replan_spec(event, draft, frozen_before=(last.date, last.start_min))
+    spec = moves.replan_spec(event, draft, frozen_before=(last.date, last.start_min))
     result = scheduler.solve(spec, time_limit=5)
 
     if result.status.has_schedule:
         replaced = {s.pitch: s for s in result.sessions}[last.pitch.key]
         assert expert.key not in replaced.panel
-        before = {s.pitch: s for s in schedules.to_scheduler_sessions(draft)}
+        before = {s.pitch: s for s in versions.to_scheduler_sessions(draft)}
         for session in result.sessions:
             if (before[session.pitch].date, before[session.pitch].start) < (last.date, last.start_min):
                 old = before[session.pitch]
@@ -159,8 +159,8 @@ def test_experts_who_can_never_sit_are_named(ctx, rouen):
     rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
     event = import_event(rouen)
 
-    assert [expert.key for expert in planning.experts_who_cannot_sit(event)] == ["cna-1", "cci-p-1"]
+    assert [expert.key for expert in costs.experts_who_cannot_sit(event)] == ["cna-1", "cci-p-1"]
 
 
 def test_rouen_has_no_idle_expert(ctx, rouen):
-    assert planning.experts_who_cannot_sit(import_event(rouen)) == []
+    assert costs.experts_who_cannot_sit(import_event(rouen)) == []

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from pitchday.extensions import db
 from pitchday.models import SolveJob
-from pitchday.services import event_io, planning, schedules, solving
+from pitchday.services import event_io, solving, versions
 from scheduler import io as sio
 from tests.helpers import import_event
 
@@ -100,7 +100,7 @@ def test_a_job_whose_heartbeat_stopped_is_closed_and_frees_the_event(ctx, rouen)
 
 def test_a_lost_worker_leaves_its_best_schedule_as_a_draft(ctx, rouen):
     event = import_event(rouen)
-    found = schedules.solve_now(event, time_limit=5)
+    found = solving.solve_now(event, time_limit=5)
     job = _running_job(
         event,
         silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
@@ -119,7 +119,7 @@ def test_a_lost_worker_leaves_its_best_schedule_as_a_draft(ctx, rouen):
 
 def test_a_best_schedule_that_breaks_a_rule_is_not_kept(ctx, rouen):
     event = import_event(rouen)
-    found = schedules.solve_now(event, time_limit=5)
+    found = solving.solve_now(event, time_limit=5)
     broken = [dict(session, panel=[]) for session in sio.sessions_to_dicts(found.sessions)]
     job = _running_job(event, silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1, best_sessions=broken)
 
@@ -139,7 +139,7 @@ def test_a_beating_job_is_left_running(ctx, rouen):
 
 def test_two_readers_closing_one_lost_job_keep_one_draft(ctx, rouen):
     event = import_event(rouen)
-    found = schedules.solve_now(event, time_limit=5)
+    found = solving.solve_now(event, time_limit=5)
     job = _running_job(
         event,
         silent_for=ctx.config["SOLVE_HEARTBEAT_LIMIT"] + 1,
@@ -151,7 +151,7 @@ def test_two_readers_closing_one_lost_job_keep_one_draft(ctx, rouen):
     db.session.commit()
 
     assert (first, second) == (True, False)
-    assert len(planning.versions_of(event)) == 1
+    assert len(versions.versions_of(event)) == 1
 
 
 def test_a_queued_job_no_worker_takes_is_closed(ctx, rouen):

@@ -1,27 +1,24 @@
-"""Schedules in the database: keep a solver result as a draft, publish it as a numbered version."""
+"""Schedule versions in the database: a solver result kept as a numbered draft, published under the next
+version number, listed, and compared with another (what moved, whose seat changed)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 
-import scheduler
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
 from pitchday.services import journal, notifications
-from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.agenda import format_clock
+from pitchday.services.wording import Names
 from scheduler import data as sd
+from scheduler.replan import changes_between
 
 
 class ScheduleError(ValueError):
     """A schedule operation that cannot be carried out, with the reason for the organiser."""
-
-
-def solve_now(event: Event, *, time_limit: float = 10.0, workers: int | None = None) -> sd.Result:
-    """Solve the event in this process (the CLI and the demo; the web pages solve in the background)."""
-    return scheduler.solve(to_scheduler_event(event), time_limit=time_limit, workers=workers)
 
 
 def save_result(event: Event, result: sd.Result, note: str = "") -> ScheduleVersion:
@@ -93,4 +90,55 @@ def to_scheduler_sessions(version: ScheduleVersion) -> tuple[sd.Session, ...]:
             panel=tuple(seat.expert.key for seat in s.seats),
         )
         for s in sorted(version.sessions, key=lambda s: (s.date, s.start_min, s.room.position))
+    )
+
+
+# --- the versions of an event, and what changed from one to the next ------------------------------
+
+
+def versions_of(event: Event) -> list[ScheduleVersion]:
+    """Every version of the event, newest first."""
+    return list(
+        db.session.execute(
+            db.select(ScheduleVersion)
+            .where(ScheduleVersion.event_id == event.id)
+            .order_by(ScheduleVersion.id.desc())
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class PitchChange:
+    pitch: str
+    before: str
+    after: str
+    moved: bool
+    experts_removed: tuple[str, ...]
+    experts_added: tuple[str, ...]
+
+
+def version_changes(event: Event, old: ScheduleVersion, new: ScheduleVersion) -> list[PitchChange]:
+    """The pitches moved and the panel seats changed from one version to the next, named for people."""
+    names = Names.of(event)
+    before = {s.pitch: s for s in to_scheduler_sessions(old)}
+    after = {s.pitch: s for s in to_scheduler_sessions(new)}
+    found = []
+    for change in changes_between(tuple(before.values()), tuple(after.values())):
+        found.append(
+            PitchChange(
+                pitch=names.pitches.get(change.pitch, change.pitch),
+                before=describe_slot(before[change.pitch], names),
+                after=describe_slot(after[change.pitch], names),
+                moved=change.moved,
+                experts_removed=tuple(names.experts.get(k, k) for k in change.experts_removed),
+                experts_added=tuple(names.experts.get(k, k) for k in change.experts_added),
+            )
+        )
+    return found
+
+
+def describe_slot(session: sd.Session, names: Names) -> str:
+    return (
+        f"{session.date.strftime('%d/%m')} {format_clock(session.start)}–{format_clock(session.end)}, "
+        f"{names.rooms.get(session.room, session.room)}"
     )

@@ -1,0 +1,134 @@
+"""What a schedule costs: each broken preference (soft rule) with its points, the objective's terms,
+and the experts whose data make every schedule look unbalanced."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations, pairwise
+
+from pitchday.models import Event, Expert, ScheduleVersion
+from pitchday.services import versions
+from pitchday.services.agenda import format_clock
+from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.wording import TERM_LABELS, Names
+from scheduler import data as sd
+from scheduler import timeline
+from scheduler.validate import score_terms
+
+
+@dataclass(frozen=True)
+class SoftItem:
+    """One preference the schedule does not meet, and the points it costs."""
+
+    term: str
+    text: str
+    cost: int
+    pitch_keys: tuple[str, ...] = ()
+
+
+def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
+    """Each broken preference of a schedule, with its cost under the event's weights."""
+    spec = to_scheduler_event(event)
+    sessions = versions.to_scheduler_sessions(version)
+    weights = spec.objective_weights
+    names = Names.of(event)
+    pitches, experts = spec.pitch_by_id(), spec.expert_by_id()
+    items: list[SoftItem] = []
+    for session in sessions:
+        pitch = pitches.get(session.pitch)
+        for expert_key in session.panel:
+            expert = experts.get(expert_key)
+            if pitch and expert and pitch.topics and not set(pitch.topics) & set(expert.topics):
+                items.append(
+                    SoftItem(
+                        "topic_match",
+                        f"{names.experts[expert_key]} juge "
+                        f"{names.pitches[session.pitch]} sans thème en commun "
+                        f"({', '.join(pitch.topics)}).",
+                        weights.topic_match,
+                        (session.pitch,),
+                    )
+                )
+    judged: dict[str, list[sd.Session]] = {expert.id: [] for expert in spec.experts}
+    for session in sessions:
+        for expert_key in session.panel:
+            judged.setdefault(expert_key, []).append(session)
+    loads = {key: len(found) for key, found in judged.items()}
+    if loads and max(loads.values()) > min(loads.values()):
+        most, fewest = max(loads.values()), min(loads.values())
+        busiest = ", ".join(names.experts.get(k, k) for k, n in loads.items() if n == most)
+        idlest = ", ".join(names.experts.get(k, k) for k, n in loads.items() if n == fewest)
+        items.append(
+            SoftItem(
+                "load_spread",
+                f"{busiest} : {most} pitchs ; {idlest} : {fewest}.",
+                (most - fewest) * weights.load_spread,
+            )
+        )
+    for expert_key, found in judged.items():
+        by_day: dict[date, list[sd.Session]] = defaultdict(list)
+        for session in found:
+            by_day[session.date].append(session)
+        for on_day in by_day.values():
+            on_day.sort(key=lambda s: (s.start, s.end))
+            for first, second in pairwise(on_day):
+                if first.room != second.room:
+                    items.append(
+                        SoftItem(
+                            "room_changes",
+                            f"{names.experts.get(expert_key, expert_key)} passe de "
+                            f"{names.rooms[first.room]} à {names.rooms[second.room]} le "
+                            f"{second.date.strftime('%d/%m')} à {format_clock(second.start)}.",
+                            weights.room_changes,
+                            (first.pitch, second.pitch),
+                        )
+                    )
+    for first, second in combinations(sessions, 2):
+        if (
+            first.pitch in pitches
+            and second.pitch in pitches
+            and pitches[first.pitch].sector == pitches[second.pitch].sector
+            and first.date == second.date
+            and first.start < second.end
+            and second.start < first.end
+        ):
+            items.append(
+                SoftItem(
+                    "sector_clash",
+                    f"{names.pitches[first.pitch]} et {names.pitches[second.pitch]} "
+                    f"(secteur {pitches[first.pitch].sector}) se chevauchent le {first.date.strftime('%d/%m')}.",
+                    weights.sector_clash,
+                    (first.pitch, second.pitch),
+                )
+            )
+    return items
+
+
+def terms_table(event: Event, version: ScheduleVersion) -> list[tuple[str, int, int, int]]:
+    """(label, value, weight, signed points) for each objective term of the schedule."""
+    spec = to_scheduler_event(event)
+    terms = score_terms(spec, versions.to_scheduler_sessions(version))
+    weights = spec.objective_weights
+    rows = []
+    for name, label in TERM_LABELS.items():
+        value, weight = getattr(terms, name), getattr(weights, name)
+        rows.append((label, value, weight, value * weight if name == "topic_match" else -value * weight))
+    return rows
+
+
+def experts_who_cannot_sit(event: Event) -> list[Expert]:
+    """Experts no pitch can have on its panel (availability, conflicts of interest, max_pitches 0).
+
+    The spec's load_spread counts them as judging 0 pitches, so one such expert makes every
+    schedule look unbalanced: the organiser is warned and can fix their data or remove them.
+    """
+    spec = to_scheduler_event(event)
+    options = [timeline.pitch_options(spec, pitch) for pitch in spec.pitches]
+    stuck = {
+        expert.id
+        for expert in spec.experts
+        if expert.max_pitches == 0 or not any(timeline.may_sit(spec, expert, o) for o in options)
+    }
+    return [expert for expert in event.experts if expert.key in stuck]

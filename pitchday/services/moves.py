@@ -1,0 +1,211 @@
+"""Changes by hand to a schedule: a pitch moved, a day's delay, a re-plan's starting point, a juror absent.
+
+Every change makes a new version (a draft, or a published one on the day) and is checked first
+with ``scheduler.validate.check_schedule``: a change that breaks a hard rule is refused with the
+reasons in French.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from pitchday.extensions import db
+from pitchday.models import AvailabilityWindow, Event, Expert, Pitch, Room, ScheduleVersion
+from pitchday.services import journal, versions
+from pitchday.services.agenda import format_clock
+from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.wording import Names, explain_violation
+from scheduler import data as sd
+from scheduler.validate import check_schedule, score_terms
+
+
+class PlanningError(ValueError):
+    """A change refused, with each reason in French."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+def check(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event | None = None) -> list[str]:
+    """The hard rules the sessions break, in French (empty: every rule holds)."""
+    spec = spec or to_scheduler_event(event)
+    names = Names.of(event)
+    return list(dict.fromkeys(explain_violation(v, names) for v in check_schedule(spec, sessions)))
+
+
+def move_pitch(
+    version: ScheduleVersion,
+    pitch: Pitch,
+    *,
+    day: date,
+    start: int,
+    room: Room,
+    panel: list[Expert] | None = None,
+) -> ScheduleVersion:
+    """A new draft with one pitch moved (and its panel changed, if given); refused if a hard rule breaks."""
+    event = version.event
+    spec = to_scheduler_event(event)
+    sessions = list(versions.to_scheduler_sessions(version))
+    index = next((i for i, s in enumerate(sessions) if s.pitch == pitch.key), None)
+    if index is None:
+        raise PlanningError([f"{pitch.company} n'est pas dans ce planning."])
+    length = spec.pitch_length(spec.pitch_by_id()[pitch.key])
+    old = sessions[index]
+    sessions[index] = dataclasses.replace(
+        old,
+        date=day,
+        start=start,
+        end=start + length,
+        room=room.key,
+        panel=tuple(e.key for e in panel) if panel is not None else old.panel,
+    )
+    if sessions[index] == old:
+        raise PlanningError(["Rien n'a changé : le pitch est déjà à cet endroit avec ce jury."])
+    moved = _save_checked(event, tuple(sessions), spec, note=f"Déplacement de {pitch.company}")
+    journal.record(
+        event,
+        "schedule.moved",
+        subject=pitch.company,
+        before=_slot_words(old, version),
+        after=_slot_words(sessions[index], moved),
+    )
+    return moved
+
+
+def _slot_words(session: sd.Session, version: ScheduleVersion) -> dict:
+    return {
+        "version": version.id,
+        "date": session.date.isoformat(),
+        "start": format_clock(session.start),
+        "room": session.room,
+        "panel": list(session.panel),
+    }
+
+
+def delay(
+    version: ScheduleVersion, *, day: date, after: int, minutes: int, room: Room | None = None
+) -> ScheduleVersion:
+    """Shift the sessions of a day starting at or after a time (in one room or all) and publish the result.
+
+    Slot locks of the shifted pitches move with them: the day has decided, the old time no longer holds.
+    """
+    event = version.event
+    if minutes == 0:
+        raise PlanningError(["Indiquez un retard différent de zéro."])
+    shifted_keys = set()
+    sessions = []
+    for session in versions.to_scheduler_sessions(version):
+        if session.date == day and session.start >= after and (room is None or session.room == room.key):
+            session = dataclasses.replace(session, start=session.start + minutes, end=session.end + minutes)
+            shifted_keys.add(session.pitch)
+        sessions.append(session)
+    if not shifted_keys:
+        raise PlanningError(["Aucun pitch ne commence à cette heure ou après ce jour-là : rien à décaler."])
+    if any(s.start < 0 or s.end > 24 * 60 for s in sessions):
+        raise PlanningError(["Le décalage ferait passer un pitch hors de la journée."])
+    spec = to_scheduler_event(event)
+    spec = dataclasses.replace(
+        spec,
+        locks=tuple(
+            dataclasses.replace(lock, start=lock.start + minutes)
+            if isinstance(lock, sd.SlotLock) and lock.pitch in shifted_keys and lock.start is not None
+            else lock
+            for lock in spec.locks or ()
+        )
+        or None,
+    )
+    reasons = check(event, tuple(sessions), spec)
+    if reasons:
+        raise PlanningError(reasons)
+    for lock in event.locks:
+        if lock.pitch.key in shifted_keys and lock.start_min is not None:
+            lock.start_min += minutes
+    label = room.name if room else "toutes les salles"
+    new = _save_checked(
+        event, tuple(sessions), spec, note=f"Retard de {minutes} min dès {format_clock(after)} ({label})"
+    )
+    journal.record(
+        event,
+        "schedule.delayed",
+        subject=label,
+        before={"version": version.id},
+        after={
+            "date": day.isoformat(),
+            "from": format_clock(after),
+            "minutes": minutes,
+            "pitches": sorted(shifted_keys),
+        },
+    )
+    return versions.publish(new)
+
+
+def replan_spec(
+    event: Event, base: ScheduleVersion, *, frozen_before: tuple[date, int] | None = None
+) -> sd.Event:
+    """The scheduler's event for a re-plan: the base version as ``previous``, so that few things change.
+
+    With ``frozen_before`` (date, minute), the pitches that started before that moment keep their slot and
+    panel: they have happened.
+    """
+    spec = to_scheduler_event(event)
+    previous = versions.to_scheduler_sessions(base)
+    locks = list(spec.locks or ())
+    if frozen_before is not None:
+        for session in previous:
+            if (session.date, session.start) < frozen_before:
+                locks.append(
+                    sd.SlotLock(
+                        pitch=session.pitch, date=session.date, start=session.start, room=session.room
+                    )
+                )
+                locks.extend(sd.PanelLock(pitch=session.pitch, expert=key) for key in session.panel)
+    return dataclasses.replace(spec, previous=previous, locks=tuple(locks) or None)
+
+
+def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
+    """The expert cannot judge from that moment on: their availability ends there."""
+    event = expert.event
+    kept: list[tuple[date, int, int]] = []
+    windows = [(w.date, w.start_min, w.end_min) for w in expert.windows] or [
+        (d.date, d.start_min, d.end_min) for d in event.days
+    ]
+    for on, start, end in windows:
+        if on < day:
+            kept.append((on, start, end))
+        elif on == day and start < from_min:
+            kept.append((on, start, min(end, from_min)))
+    journal.record(
+        event,
+        "schedule.absent",
+        subject=expert.name,
+        before=[
+            [w.date.isoformat(), format_clock(w.start_min), format_clock(w.end_min)] for w in expert.windows
+        ],
+        after={"absent_from": [day.isoformat(), format_clock(from_min)]},
+    )
+    expert.windows.clear()
+    db.session.flush()
+    if not kept:
+        # No window at all would mean "any time": an expert gone for good gets an empty stretch instead.
+        first = event.days[0]
+        kept = [(first.date, first.start_min, first.start_min + (event.grid_min or 5))]
+    expert.windows.extend(
+        AvailabilityWindow(position=i, date=on, start_min=start, end_min=end)
+        for i, (on, start, end) in enumerate(kept)
+    )
+    db.session.flush()
+
+
+def _save_checked(
+    event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event, note: str
+) -> ScheduleVersion:
+    reasons = check(event, sessions, spec)
+    if reasons:
+        raise PlanningError(reasons)
+    terms = score_terms(spec, sessions)
+    result = sd.Result(
+        status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights), terms=terms
+    )
+    return versions.save_result(event, result, note=note)
