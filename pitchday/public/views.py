@@ -40,6 +40,15 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=asset_stamp(current_app.static_folder, filename))
 
 
+@bp.app_template_filter("break_title")
+def break_title(label: str) -> str:
+    """How a break reads everywhere: « Pause — Déjeuner »; one already called « Pause » reads « Pause »."""
+    word = _("Pause")
+    if not label.strip() or label.strip().casefold() in {word.casefold(), "pause"}:
+        return word
+    return _("Pause — %(label)s", label=label.strip())
+
+
 @bp.after_app_request
 def cache_versioned_assets(response: Response) -> Response:
     """A static file asked for with its hash never changes under that URL."""
@@ -332,6 +341,7 @@ def _now_next_json(state: now_next.NowNext) -> dict:
                 "next": pitch(r.next),
                 "in_break": r.in_break,
                 "break": r.break_label,
+                "break_title": break_title(r.break_label) if r.in_break else "",
             }
             for r in state.rooms
         ],

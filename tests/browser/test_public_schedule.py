@@ -54,3 +54,24 @@ def test_agenda_filter_works_without_javascript(live_server, browser, demo_event
     assert "secteur=industrie" in page.url
     assert page.locator(".agenda .pitch:visible").count() == 4
     context.close()
+
+
+def test_the_sector_filter_is_not_cut_on_a_phone(live_server, phone, demo_event):
+    """Item 8 of issue 13: each filter shows its whole choice (« Tous les secteurs ») on a 390 px phone."""
+    phone.goto(f"{live_server}/e/{demo_event}")
+
+    widths = phone.evaluate(
+        """() => [...document.querySelectorAll('.agenda-filter select')].map(select => {
+          const natural = select.cloneNode(true);  // as wide as its longest choice needs
+          natural.style.width = 'auto';
+          natural.style.position = 'absolute';
+          document.body.appendChild(natural);
+          const needed = natural.getBoundingClientRect().width;
+          natural.remove();
+          return [select.id, select.getBoundingClientRect().width, needed];
+        })"""
+    )
+    assert len(widths) == 2
+    for name, width, needed in widths:
+        assert width >= needed, f"{name}: {width} px shown, {needed} px needed"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # and no sideways scrolling

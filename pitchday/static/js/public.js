@@ -83,8 +83,7 @@
       if (room.current) {
         current = pitchNodes(room.current);
       } else if (room.in_break) {
-        current = [paragraph("slot-empty slot-break",
-                             container.dataset.labelBreak + (room.break ? " — " + room.break : ""))];
+        current = [paragraph("slot-empty slot-break", room.break_title)];  // worded by the server
       } else {
         current = [paragraph("slot-empty", container.dataset.labelIdle)];
       }

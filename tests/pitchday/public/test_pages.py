@@ -147,3 +147,30 @@ def test_every_public_page_keeps_panels_and_jurors_private(client, published):
     ):
         body = client.get(f"/e/{published.slug}{path}").get_data(as_text=True)
         assert not [name for name in private_names(published) if name in body], path
+
+
+def test_room_board_links_of_now_page_keep_the_chosen_moment(client, published):
+    """Item 8 of issue 13: from « En ce moment » at a chosen moment, a room's screen shows that moment too."""
+    page = client.get(f"/e/{published.slug}/maintenant?now=2023-11-30T14:10").get_data(as_text=True)
+
+    assert f'href="/e/{published.slug}/salle/salle-b?now=2023-11-30T14:10"' in page
+    board = client.get(f"/e/{published.slug}/salle/salle-b?now=2023-11-30T14:10").get_data(as_text=True)
+    assert "Touroul-Chevalerie" in board
+
+
+def test_now_page_links_room_boards_plainly_without_a_chosen_moment(client, published):
+    page = client.get(f"/e/{published.slug}/maintenant").get_data(as_text=True)
+
+    assert f'href="/e/{published.slug}/salle/salle-b"' in page
+
+
+def test_a_break_named_pause_is_not_written_twice(client, published):
+    """Item 8 of issue 13: the Friday break of the demo is labelled « Pause »: no « Pause — Pause »."""
+    programme = client.get(f"/e/{published.slug}").get_data(as_text=True)
+    now = client.get(f"/e/{published.slug}/maintenant?now=2023-12-01T10:35").get_data(as_text=True)
+    feed = client.get(f"/e/{published.slug}/maintenant.json?now=2023-12-01T10:35").get_json()
+
+    assert "Pause — Pause" not in programme and "Pause — Pause" not in now
+    assert "10:30–10:45" in programme and "Pause — Déjeuner" in programme
+    assert '<p class="slot-empty slot-break">Pause</p>' in now
+    assert {room["break_title"] for room in feed["rooms"]} == {"Pause"}
