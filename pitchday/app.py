@@ -56,9 +56,9 @@ def build_app(config: Config | None = None) -> Flask:
     from pitchday.cli import register_commands
     from pitchday.company.views import bp as company_bp
     from pitchday.juror.views import bp as juror_bp
-    from pitchday.organiser.views import bp as organiser_bp
+    from pitchday.organiser import bp as organiser_bp
     from pitchday.public.views import bp as public_bp
-    from pitchday.scoreboard.views import bp as scoreboard_bp
+    from pitchday.scoreboard import bp as scoreboard_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(organiser_bp, url_prefix="/organisation")

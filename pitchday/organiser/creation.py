@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pitchday.organiser import creation_forms as forms
+from pitchday.organiser.blueprint import bp
 from pitchday.organiser.forms import ConfirmForm
-from pitchday.organiser.views import bp
 from pitchday.services import creation
 from pitchday.services.creation import STEPS, CreationError, Draft
 

@@ -11,7 +11,7 @@ from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Criterion, Event, EventDay, Expert, Organisation, Pitch, Room
 from pitchday.organiser import forms
-from pitchday.organiser.views import bp
+from pitchday.organiser.blueprint import bp
 from pitchday.services import editing
 from pitchday.services.agenda import format_clock
 from pitchday.services.teams import Permission as P

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from pitchday.access import event_for
+from pitchday.organiser.blueprint import bp
 from pitchday.organiser.forms import CsvImportForm
-from pitchday.organiser.views import bp
 from pitchday.services import csv_import
 from pitchday.services.teams import Permission as P
 

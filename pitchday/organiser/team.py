@@ -11,9 +11,10 @@ from pitchday.access import event_for, programme_for
 from pitchday.extensions import db
 from pitchday.links import absolute_url
 from pitchday.models import Invitation, TeamMember
+from pitchday.organiser.blueprint import bp
 from pitchday.organiser.forms import AcceptInvitationForm, ConfirmForm, InviteForm, RoleForm
 from pitchday.organiser.labels import role_label, team_error
-from pitchday.organiser.views import _open_session, bp
+from pitchday.organiser.views import open_session
 from pitchday.services import journal, mail, programmes, teams
 from pitchday.services.teams import Permission as P
 
@@ -166,7 +167,7 @@ def accept_invitation(invitation_key: str):
             except teams.TeamError as error:
                 flash(team_error(error), "error")
             else:
-                _open_session(account)  # a fresh session, as at login
+                open_session(account)  # a fresh session, as at login
                 flash(_("Bienvenue dans l'équipe de %(name)s.", name=state.invitation.event.name), "success")
                 return redirect(url_for("organiser.event", slug=state.invitation.event.slug))
         return render_template(

@@ -1,26 +1,21 @@
-"""The organiser's workspace: login, events, juror links."""
+"""The organiser's account and events: login, logout, password, dashboard, event import and export, juror links."""
 
 from __future__ import annotations
 
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pitchday.access import authorise, can, event_for
 from pitchday.extensions import db, login_manager
 from pitchday.models import JurorAccess, Organiser
+from pitchday.organiser.blueprint import bp
 from pitchday.organiser.forms import ChangePasswordForm, ConfirmForm, ImportEventForm, LoginForm
-from pitchday.organiser.labels import job_message, mail_status, status_label
 from pitchday.services import accounts, contacts, devices, event_io, mail, teams
 from pitchday.services.teams import Permission as P
-
-bp = Blueprint("organiser", __name__)
-bp.add_app_template_filter(status_label, "status_label")
-bp.add_app_template_filter(job_message, "job_message")
-bp.add_app_template_filter(mail_status, "mail_status")
 
 
 @login_manager.user_loader
@@ -36,7 +31,7 @@ def login():
     if form.validate_on_submit():
         organiser = accounts.authenticate(form.email.data, form.password.data)
         if organiser:
-            _open_session(organiser)
+            open_session(organiser)
             return redirect(safe_next(request.args.get("next")) or url_for("organiser.dashboard"))
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
         return render_template("organiser/login.html", form=form), 401
@@ -64,13 +59,13 @@ def change_password():
         except accounts.AccountError as error:
             flash(str(error), "error")
             return render_template("organiser/password.html", form=form), 422
-        _open_session(current_user)
+        open_session(current_user)
         flash(_("Mot de passe changé : vos autres sessions sont fermées."), "success")
         return redirect(url_for("organiser.dashboard"))
     return render_template("organiser/password.html", form=form), 422 if form.errors else 200
 
 
-def _open_session(organiser: Organiser) -> None:
+def open_session(organiser: Organiser) -> None:
     """A fresh session for the organiser: nothing of the visitor's earlier session (its CSRF token
     included) carries over, so that a token or session planted before login is worth nothing after."""
     language = session.get("lang")
@@ -191,12 +186,3 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-from pitchday.organiser import (  # noqa: E402  (after bp: these modules add their pages to it)
-    creation,  # noqa: F401  (registers the guided creation of an event on bp)
-    editing,  # noqa: F401  (registers the editing pages on bp)
-    imports,  # noqa: F401  (registers the CSV import pages on bp)
-    team,  # noqa: F401  (registers the team, invitation, journal and programme pages on bp)
-    workspace,  # noqa: F401  (registers the planning pages on bp)
-)

@@ -14,9 +14,9 @@ from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.links import absolute_url
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
+from pitchday.organiser.blueprint import bp
 from pitchday.organiser.forms import AbsentForm, ConfirmForm, DelayForm, JurorLockForm, MoveForm, SolveForm
 from pitchday.organiser.labels import job_message, status_label, worker_label
-from pitchday.organiser.views import bp
 from pitchday.services import (
     accounts,
     agenda,

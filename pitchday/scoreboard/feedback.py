@@ -11,8 +11,8 @@ from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.links import absolute_url
 from pitchday.models import Event, Pitch
+from pitchday.scoreboard.blueprint import bp
 from pitchday.scoreboard.forms import ActionForm, ModerationForm
-from pitchday.scoreboard.views import bp
 from pitchday.services import feedback
 from pitchday.services.teams import Permission as P
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -24,11 +23,10 @@ from pitchday.access import event_for
 from pitchday.extensions import db
 from pitchday.models import Event, Pitch
 from pitchday.scoreboard import charts, exports
+from pitchday.scoreboard.blueprint import bp
 from pitchday.scoreboard.forms import ActionForm, LockDelayForm
 from pitchday.services import devices, live, ranking, rubric, scoring
 from pitchday.services.teams import Permission as P
-
-bp = Blueprint("scoreboard", __name__)
 
 
 def board_payload(event_id: int) -> dict:
@@ -251,6 +249,3 @@ def _device_kind(kind: str) -> str:
     return {"tablet": _("tablette"), "phone": _("téléphone"), "computer": _("ordinateur")}.get(
         kind, _("appareil")
     )
-
-
-from pitchday.scoreboard import feedback  # noqa: E402, F401  (registers the feedback moderation pages on bp)
