@@ -152,6 +152,17 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
+    @sa_event.listens_for(engine, "savepoint")
+    def _savepoint_inside_a_transaction(connection, _name) -> None:
+        # The driver opens its transaction only at a write (INSERT, UPDATE...), not at a SAVEPOINT: a
+        # savepoint that is a request's first write would start the transaction itself, and releasing it
+        # would commit, keeping the work of a request that fails later. A plain BEGIN first makes it a
+        # savepoint inside the request's transaction, which only the request's commit keeps. (DEFERRED,
+        # as the driver's own: the write lock is still taken at the first write, in the write queue.)
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN")
+
     engine.dispose()  # connections opened before the listener must not be reused
 
 
