@@ -57,7 +57,7 @@ def _read_event_file(path: Path) -> dict:
     except OSError as error:
         _fail(f"impossible de lire {path} : {error.strerror or error}")
     except event_io.EventFormatError as error:
-        _fail(f"{path} refusé, rien n'a été importé : {error.detail}")
+        _fail(f"{path} refusé, rien n'a été importé : {event_io.describe_refusal(error)}")
     raise AssertionError("unreachable")
 
 
@@ -76,7 +76,7 @@ def import_event_command(path: Path) -> None:
     try:
         event = event_io.import_event(_read_event_file(path))
     except event_io.EventFormatError as error:
-        _fail(f"{path} refusé, rien n'a été importé : {error}")
+        _fail(f"{path} refusé, rien n'a été importé : {event_io.describe_refusal(error)}")
     db.session.commit()
     click.echo(
         f"Importé : {event.name} ({len(event.pitches)} pitchs, {len(event.experts)} experts) "

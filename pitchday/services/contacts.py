@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 
 from pitchday.models import Event, Expert, Pitch
-from scheduler.io import EventFormatError
+from scheduler.io import EventFormatError, expect
 
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit, and the columns' length
 
@@ -53,7 +53,7 @@ def addresses_in_file(data: dict, section: str, key: str) -> dict[str, str]:
             address = checked_address(record[key])
         except InvalidAddress:
             raise EventFormatError.invalid(
-                f"{section}[{index}].{key}", record[key], "an e-mail address, e.g. contact@entreprise.fr"
+                f"{section}[{index}].{key}", record[key], expect("email")
             ) from None
         if address:
             found[str(record.get("id"))] = address

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import fields
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from pitchday import numbers
 from pitchday.extensions import db
 from pitchday.models import (
     AvailabilityWindow,
@@ -38,22 +41,119 @@ def import_event_file(raw: bytes) -> Event:
     return import_event(sio.read_json(raw))
 
 
+# What a field of an event or schedule file should hold (scheduler.io.EXPECTATIONS), for people.
+EXPECTED_WORDS = {
+    "event_file": _l("un objet JSON (le fichier d'événement)"),
+    "schedule_file": _l("un objet JSON (le fichier de planning)"),
+    "object": _l("un objet %(fields)s"),
+    "list": _l("une liste %(fields)s"),
+    "texts": _l("une liste de textes"),
+    "topics": _l("une liste de thèmes (textes)"),
+    "sessions": _l("une liste de séances"),
+    "ids": _l("une liste d'identifiants de %(section)s"),
+    "text": _l("un texte"),
+    "id": _l("un identifiant non vide (texte)"),
+    "sentence": _l("une phrase"),
+    "text_max": _l("un texte d'au plus %(maximum)s caractères (celui-ci en a %(length)s)"),
+    "text_control": _l("un texte sans caractère de contrôle (trouvé : U+%(code_point)s)"),
+    "items_max": _l("au plus %(maximum)s éléments"),
+    "timezone": _l("un nom de fuseau horaire IANA comme « Europe/Paris »"),
+    "grid_min": _l("un nombre entier de minutes, au moins 1"),
+    "seats": _l("un nombre entier de places, au moins 1"),
+    "experts": _l("un nombre entier d'experts, au moins 1"),
+    "pitches": _l("un nombre entier de pitchs, 0 ou plus"),
+    "weight": _l("un nombre entier, 0 ou plus"),
+    "whole": _l("un nombre entier"),
+    "whole_or_null": _l("un nombre entier ou null"),
+    "number_max": _l("un nombre d'au plus %(maximum)s"),
+    "minutes_positive": _l("un nombre de minutes, au moins 1, multiple de grid_min (%(grid)s)"),
+    "minutes": _l("un nombre entier de minutes, 0 ou plus, multiple de grid_min (%(grid)s)"),
+    "clock": _l("une heure HH:MM (sur 24 h)"),
+    "clock_on_grid": _l("une heure HH:MM (sur 24 h) sur la grille de %(grid)s minutes (grid_min)"),
+    "clock_before_midnight": _l("une heure avant 24:00"),
+    "date": _l("une date AAAA-MM-JJ entre %(first)s et %(last)s"),
+    "after_start": _l("une heure après le début (%(start)s)"),
+    "inside_day_from": _l("une heure dans la journée (à partir de %(start)s)"),
+    "inside_day_until": _l("une heure dans la journée (jusqu'à %(end)s)"),
+    "break_apart": _l("une pause qui ne chevauche pas la pause %(index)s (%(start)s-%(end)s)"),
+    "unique_id": _l("un identifiant qu'aucun autre élément de %(section)s n'utilise"),
+    "reference": _l("l'identifiant d'un élément de %(section)s de l'événement"),
+    "references_once": _l("des identifiants de %(section)s présents une seule fois chacun"),
+    "format": _l("« %(format)s »"),
+    "format_not_schedule": _l("« %(format)s » (ceci est un fichier de planning, pas un fichier d'événement)"),
+    "format_not_event": _l("« %(format)s » (ceci est un fichier d'événement, pas un fichier de planning)"),
+    "a_day": _l("au moins une journée"),
+    "a_room": _l("au moins une salle"),
+    "date_unique": _l("une date qu'aucune autre journée n'utilise"),
+    "event_date": _l("la date d'une des journées de l'événement"),
+    "not_below_min_pitches": _l("un nombre au moins égal à min_pitches (%(minimum)s)"),
+    "lock_one_kind": _l(
+        "soit {pitch, expert}, soit {pitch, date, start, room}, pas les deux dans un même verrou"
+    ),
+    "lock_pins": _l("un verrou qui fixe au moins la date, l'heure ou la salle (ou un expert)"),
+    "expert_without_conflict": _l("un expert sans conflit d'intérêts avec le pitch « %(pitch)s »"),
+    "once_in_previous": _l("un pitch présent une seule fois dans previous"),
+    "weights": _l("un objet avec certaines des clés %(names)s"),
+    "weight_key": _l("l'un des poids %(names)s (clé inconnue « %(key)s »)"),
+    "status": _l("l'une des valeurs %(statuses)s"),
+    "seconds": _l("un nombre de secondes, 0 ou plus"),
+    "boolean": _l("true ou false"),
+    "email": _l("une adresse e-mail, par exemple contact@entreprise.fr"),
+}
+
+# Why a whole file could not be read (scheduler.io.FILE_PROBLEMS), for people.
+FILE_PROBLEM_WORDS = {
+    "no_such_file": _l("ce fichier n'existe pas"),
+    "is_directory": _l("c'est un dossier, pas un fichier"),
+    "permission_denied": _l("le fichier ne peut pas être lu (permission refusée)"),
+    "cannot_read": _l("le fichier ne peut pas être lu (%(reason)s)"),
+    "utf16": _l("le texte n'est pas en UTF-8 (il est en UTF-16) : enregistrez le fichier en UTF-8"),
+    "not_utf8": _l(
+        "le texte n'est pas en UTF-8 (l'octet %(byte)s est illisible) : enregistrez le fichier en UTF-8"
+    ),
+    "nul_bytes": _l("ce n'est pas un fichier texte (il contient des octets NUL)"),
+    "json_syntax": _l("ligne %(line)s, colonne %(column)s : ce n'est pas du JSON valide"),
+    "duplicate_key": _l(
+        "ce n'est pas du JSON valide : la clé « %(key)s » apparaît deux fois dans un même objet"
+    ),
+    "json_constant": _l("ce n'est pas du JSON valide : %(name)s n'est pas un nombre que JSON admet"),
+    "too_deep": _l("ce n'est pas du JSON valide : imbrication trop profonde (plus d'un millier de niveaux)"),
+    "too_many_digits": _l("ce n'est pas du JSON valide : un nombre a trop de chiffres"),
+}
+
+
+def _worded(words, params: Mapping[str, object]) -> str:
+    """A catalogue entry filled with its parameters, whole numbers in the visitor's locale."""
+    shown = {
+        name: numbers.number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for name, value in params.items()
+    }
+    return str(words) % shown if shown else str(words)
+
+
 def describe_refusal(error: EventFormatError) -> str:
-    """Why a file was refused, in the visitor's language: the field, the value, what is expected."""
-    if error.path and error.expected:
-        if error.value is None and " is missing" in error.detail:
+    """Why a file was refused, in the visitor's language: the field, the value, what is expected.
+
+    The scheduler gives codes and parameters (``error.code``, ``error.expectation``); the words are
+    the catalogue's, so that an English page never shows French and a French one never English.
+    """
+    expectation = error.expectation
+    if error.code in ("invalid", "missing") and expectation is not None:
+        words = EXPECTED_WORDS.get(expectation.code)
+        expected = _worded(words, expectation.params) if words is not None else str(expectation)
+        if error.code == "missing":
             return _(
-                "Le champ « %(field)s » manque (attendu : %(expected)s).",
-                field=error.path,
-                expected=error.expected,
+                "Le champ « %(field)s » manque (attendu : %(expected)s).", field=error.path, expected=expected
             )
         return _(
             "Champ « %(field)s » : la valeur %(value)s n'est pas acceptée (attendu : %(expected)s).",
             field=error.path,
             value=error.shown_value,
-            expected=error.expected,
+            expected=expected,
         )
-    return _("Le fichier n'est pas lisible : %(why)s.", why=error.detail)
+    words = FILE_PROBLEM_WORDS.get(error.code)
+    why = _worded(words, error.params) if words is not None else error.detail
+    return _("Le fichier n'est pas lisible : %(why)s.", why=why)
 
 
 def import_event(data: object) -> Event:
