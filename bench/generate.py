@@ -265,7 +265,8 @@ def profile_for(n_pitches: int) -> SizeProfile:
     if n_pitches <= 90:
         return SizeProfile(15, 10, 5, (STANDARD_DAY, STANDARD_DAY), 3, ("uimm", "cetim"))
     if n_pitches <= 200:
-        return SizeProfile(12, 8, 5, (LONG_DAY, LONG_DAY), 3, ("uimm", "cetim"))
+        # 10 + 10 min (the same slot as 12 + 8): every length on the event format's 5-minute grid.
+        return SizeProfile(10, 10, 5, (LONG_DAY, LONG_DAY), 3, ("uimm", "cetim"))
     return SizeProfile(10, 5, 5, (LONG_DAY, LONG_DAY), 3, ("uimm", "cetim"))
 
 
@@ -301,19 +302,8 @@ TIGHTNESS: dict[str, Tightness] = {t.name: t for t in (LOOSE, TIGHT)}
 
 
 def tight_profile(profile: SizeProfile) -> SizeProfile:
-    """Panels of 4: the three historical partners and one expert of another partner.
-
-    The talk is also put on the event's 5-minute grid (12 + 8 min becomes 10 + 10 min, the same
-    slot), so that the event file loads: the loose profile's 12 min talk does not pass the format.
-    """
-    off_grid = profile.duration_min % 5
-    return replace(
-        profile,
-        panel_size=4,
-        required_organisations=("uimm", "cetim", "arts-et-metiers"),
-        duration_min=profile.duration_min - off_grid,
-        qa_min=profile.qa_min + off_grid,
-    )
+    """Panels of 4: the three historical partners and one expert of another partner."""
+    return replace(profile, panel_size=4, required_organisations=("uimm", "cetim", "arts-et-metiers"))
 
 
 @dataclass(frozen=True)

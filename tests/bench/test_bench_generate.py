@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.baseline import solve_baseline
@@ -25,6 +27,19 @@ def test_witness_is_a_valid_schedule_of_a_valid_event_file(size, seed):
 def test_large_sizes_fit_their_rooms_and_days(size):
     generated = generate(*size)
     assert check_schedule(generated.event, generated.witness) == []
+
+
+@pytest.mark.parametrize("tightness", ["loose", "tight"])
+@pytest.mark.parametrize("size", BENCH_SIZES)
+def test_every_size_writes_an_event_file_that_loads(size, tightness):
+    """Each profile's talk, questions and changeover are on the format's grid (the 150-pitch
+    profile had a 12-minute talk: its event file was refused)."""
+    event = generate(*size, seed=1, tightness=tightness).event
+    assert all(
+        minutes % event.grid == 0
+        for minutes in (event.pitch_defaults.duration_min, event.pitch_defaults.qa, event.changeover)
+    )
+    assert parse_event(json.loads(json.dumps(event_to_dict(event)))) == event
 
 
 def test_events_are_realistic():
