@@ -1,5 +1,5 @@
 """``python -m pitchday schedule ...``: the same as the ``pitchday`` command."""
 
-from pitchday.schedule_cli import main
+from scheduler.cli import main
 
 raise SystemExit(main())

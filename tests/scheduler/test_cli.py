@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import scheduler.model
-from pitchday.schedule_cli import main
+from scheduler.cli import main
 from scheduler.data import Conflict, Progress, Result, ScoreTerms, Session, Status
 from scheduler.io import load_schedule, parse_event, result_to_dict
 from scheduler.validate import check_schedule
@@ -135,7 +135,7 @@ def test_python_dash_m_pitchday_schedules_rouen(tmp_path):
 
 def test_cli_does_not_load_flask():
     probe = (
-        "import sys; import pitchday.schedule_cli; "
+        "import sys; import scheduler.cli; "
         "print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
     )
     finished = subprocess.run(
