@@ -1,0 +1,75 @@
+"""CP-SAT feasibility models solved by CBC: every kind of constraint the conversion handles, its
+enforcement literals, and the models it must leave to CP-SAT."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from bench.generate import generate
+from scheduler.mip import solve_as_mip
+from scheduler.slots import _grid, _Placement
+from scheduler.timeline import pitch_options
+
+
+def _holds(model: cp_model.CpModel, values: list[int]) -> bool:
+    """Whether CP-SAT accepts the values (every variable fixed to them)."""
+    fixed = model.clone()
+    for index, value in enumerate(values):
+        fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+    return cp_model.CpSolver().solve(fixed) == cp_model.OPTIMAL
+
+
+def test_every_constraint_kind_and_negated_literals_hold():
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(6)]
+    n = model.new_int_var(0, 10, "n")
+    model.add(sum(x) + n == 7)
+    model.add_at_most_one(x[0], x[1], x[2])
+    model.add_exactly_one(x[3], x[4].Not())
+    model.add_bool_or(x[0].Not(), x[5])
+    model.add_bool_and(x[1], x[2].Not()).only_enforce_if(x[5])
+    model.add(n >= 6).only_enforce_if(x[0].Not())
+    model.add(n <= 3).only_enforce_if(x[0])
+    values = solve_as_mip(model, 5.0)
+    assert values is not None
+    assert _holds(model, values)
+
+
+def test_an_infeasible_model_has_no_solution():
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add_exactly_one(x)
+    model.add(sum(x) >= 2)
+    assert solve_as_mip(model, 5.0) is None
+
+
+def test_an_enforced_bound_binds_only_when_its_literal_is_true():
+    model = cp_model.CpModel()
+    on = model.new_bool_var("on")
+    n = model.new_int_var(0, 10, "n")
+    model.add(n >= 8)
+    model.add(n <= 2).only_enforce_if(on)
+    values = solve_as_mip(model, 5.0)
+    assert values is not None and values[on.index] == 0 and values[n.index] >= 8
+    model.add(on == 1)
+    assert solve_as_mip(model, 5.0) is None
+
+
+def test_models_it_cannot_convert_are_left_to_cp_sat():
+    with_objective = cp_model.CpModel()
+    x = with_objective.new_bool_var("x")
+    with_objective.maximize(x)
+    assert solve_as_mip(with_objective, 5.0) is None
+    with_intervals = cp_model.CpModel()
+    start = with_intervals.new_int_var(0, 10, "start")
+    with_intervals.add_no_overlap([with_intervals.new_interval_var(start, 2, start + 2, "i")])
+    assert solve_as_mip(with_intervals, 5.0) is None
+
+
+def test_the_slot_placement_of_a_tight_event_is_solved_and_valid():
+    event = generate(60, 4, 24, seed=1, tightness="tight").event
+    options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    placement = _Placement(event, options, _grid(event, options, split_by_conflicts=False))
+    values = solve_as_mip(placement.model, 20.0)
+    assert values is not None
+    assert _holds(placement.model, values)
