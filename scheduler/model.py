@@ -14,7 +14,7 @@ The solve is staged (see README.md for the measurements behind it):
 
 A stage stops as soon as a schedule reaches the best bound (Rouen: proved in the third stage).
 
-Every schedule found is scored by plain arithmetic (``objective.evaluate``) and the best is kept,
+Every schedule found is scored by plain arithmetic (``validate.score_terms``) and the best is kept,
 so ``Result.score`` is the spec's score whatever model found it.  ``best_bound`` comes only from
 models that relax the whole problem (the panel relaxation, the exact model), so it is a true bound.
 """
@@ -38,13 +38,13 @@ from scheduler.objective import (
     ROOMS_USED,
     ObjectiveTerms,
     build_objective,
-    evaluate,
     exact_model_fits,
     optimistic_score,
 )
 from scheduler.replan import changes_between
 from scheduler.slots import find_schedule, looks_tight
 from scheduler.timeline import PitchOptions, pitch_options, placed_options
+from scheduler.validate import score_terms
 from scheduler.variables import ScheduleVariables
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class _Best:
         self.bound: int | None = None
 
     def offer(self, sessions: tuple[Session, ...]) -> None:
-        score = evaluate(self.event, sessions).total(self.event.objective_weights)
+        score = score_terms(self.event, sessions).total(self.event.objective_weights)
         if self.score is not None and score <= self.score:
             return
         self.sessions, self.score = sessions, score
@@ -411,7 +411,7 @@ def solve(
         status=Status.OPTIMAL if best.proved_optimal else Status.FEASIBLE,
         sessions=best.sessions,
         score=best.score,
-        terms=evaluate(event, best.sessions),
+        terms=score_terms(event, best.sessions),
         best_bound=best.bound,
         solve_seconds=time.perf_counter() - started,
         changes=changes_between(event.previous, best.sessions) if event.previous else (),

@@ -8,18 +8,20 @@ from pitch to pitch needs a circuit per expert, whose arcs grow with the square 
 Above ``EXACT_ROOM_CHANGES_MAX_ARCS`` the model leaves the term at 0, a lower bound, so the model's
 objective is never below the true score and the solver's bound stays a true bound.  (With the
 placement fixed, or the panels fixed, the term is exact again at any size.)  The score reported is
-always recomputed by :func:`evaluate`.
+always recomputed by ``validate.score_terms``, the one plain-arithmetic copy of the spec's terms,
+which shares no code with these expressions: ``tests/scheduler/test_objective_oracle.py`` checks
+the model's objective against it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Event, ScoreTerms, Session
+from scheduler.data import Event
 from scheduler.timeline import PitchOptions, day_index_of, day_offset, may_sit
 from scheduler.variables import ScheduleVariables
 
@@ -382,50 +384,3 @@ def optimistic_score(event: Event, options: dict[str, PitchOptions]) -> int:
         )
         total += sum(shared[: event.panel.size])
     return weights.topic_match * total
-
-
-def evaluate(event: Event, sessions: tuple[Session, ...]) -> ScoreTerms:
-    """Each term of the objective for a given schedule, by plain arithmetic."""
-    experts, pitches = event.expert_by_id(), event.pitch_by_id()
-    topics = sum(
-        len(set(pitches[s.pitch].topics) & set(experts[e].topics))
-        for s in sessions
-        for e in s.panel
-        if e in experts and s.pitch in pitches
-    )
-    loads = {expert.id: 0 for expert in event.experts}
-    days_of_expert = defaultdict(list)
-    for session in sessions:
-        for expert in session.panel:
-            loads[expert] = loads.get(expert, 0) + 1
-            days_of_expert[(expert, session.date)].append(session)
-    spread = max(loads.values()) - min(loads.values()) if loads else 0
-    moves = 0
-    for judged in days_of_expert.values():
-        judged.sort(key=lambda s: s.start)
-        moves += sum(1 for one, other in pairwise(judged) if one.room != other.room)
-    clashes = sum(
-        1
-        for one, other in combinations(sessions, 2)
-        if pitches[one.pitch].sector == pitches[other.pitch].sector
-        and one.date == other.date
-        and one.start < other.end
-        and other.start < one.end
-    )
-    changes = 0
-    current = {s.pitch: s for s in sessions}
-    for old in event.previous or ():
-        new = current.get(old.pitch)
-        if new is None:
-            continue
-        moved = (new.date, new.start, new.room) != (old.date, old.start, old.room)
-        changes += (
-            moved + max(len(set(new.panel)), len(set(old.panel))) - len(set(new.panel) & set(old.panel))
-        )
-    return ScoreTerms(
-        topic_match=topics,
-        load_spread=spread,
-        room_changes=moves,
-        sector_clash=clashes,
-        changes_from_previous=changes,
-    )
