@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,14 +22,18 @@ from pitchday.services import (
     agenda,
     calendar,
     costs,
+    day_of,
     exports,
     locks,
     moves,
     notifications,
+    now_next,
     solving,
+    timegrid,
     versions,
     wording,
 )
+from pitchday.services.agenda import format_clock
 from pitchday.services.teams import Permission as P
 from pitchday.urls import row_id
 
@@ -125,22 +129,33 @@ def stop_job(slug: str, job_id: int):
 @bp.route("/evenements/<slug>/versions/<int:version_id>")
 @login_required
 def version(slug: str, version_id: int):
-    """One schedule: a grid per day, the preferences it breaks, and what changed."""
+    """One schedule: the day under way if the event runs, a grid per day drawn to time, costs, changes."""
     event = event_for(slug, P.READ)
     shown = _version(event, version_id)
+    move_form = _move_form(event)
+    prefill = request.args.get("deplacer", "")
+    if prefill:  # "Déplacer…" on a pitch, without scripts: the form starts from where it is
+        _prefill_move(move_form, shown, prefill)
+    return _render_version(event, shown, move_form=move_form)
+
+
+def _render_version(
+    event: Event, shown: ScheduleVersion, *, move_form: MoveForm, move_refusal: list[str] | None = None
+):
     published = agenda.latest_published(event)
     compare_id = request.args.get("comparer", type=row_id)
-    compared = (
-        _version(event, compare_id)
-        if compare_id
-        else (published if published and published.id != shown.id else None)
-    )
+    compared = _version(event, compare_id) if compare_id else _compared_by_default(event, shown, published)
+    clock, clock_override = _clock(event)
+    today = day_of.day_of(event, published, clock)
     context = {
         "event": event,
         "version": shown,
         "published": published,
         "compared": compared,
-        "grid": _grid(event, shown),
+        "grid": timegrid.version_grid(event, shown),
+        "day_of": today,
+        "clock_override": clock_override,
+        "now_query": {"now": clock_override} if clock_override else {},
         "breakdown": costs.soft_breakdown(event, shown) if shown.sessions else [],
         "terms": costs.terms_table(event, shown) if shown.sessions else [],
         "conflicts": wording.explain_conflicts(event, shown),
@@ -149,33 +164,48 @@ def version(slug: str, version_id: int):
         "versions": versions.versions_of(event),
         "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
         "locked_jurors": {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id},
-        "confirm": ConfirmForm(),
-        "solve_form": SolveForm(time_limit=10),
-        "move_form": _move_form(event),
-        "juror_lock_form": _juror_lock_form(event),
-        "delay_form": _delay_form(event),
-        "absent_form": _absent_form(event),
+        "confirm": ConfirmForm(formdata=None),
+        "solve_form": SolveForm(formdata=None, time_limit=10),
+        "move_form": move_form,
+        "move_refusal": move_refusal,
+        # Shown unbound: after a refused move, these keep their own values, not the move's fields.
+        "juror_lock_form": _juror_lock_form(event, formdata=None),
+        "delay_form": _delay_form(event, today, formdata=None),
+        "absent_form": _absent_form(event, today, formdata=None),
     }
     return render_template("organiser/version.html", **context)
 
 
-def _grid(event: Event, shown: ScheduleVersion) -> list[dict]:
-    """Per day: the rooms as columns, one row per start time, each cell the sessions starting then."""
-    days = []
-    for day in agenda.agenda_by_day(shown):
-        starts = sorted({s.start_min for s in day.sessions})
-        rows = [
-            (
-                start,
-                [
-                    [s for s in day.sessions if s.start_min == start and s.room_id == room.id]
-                    for room in event.rooms
-                ],
-            )
-            for start in starts
-        ]
-        days.append({"date": day.date, "rows": rows})
-    return days
+def _compared_by_default(
+    event: Event, shown: ScheduleVersion, published: ScheduleVersion | None
+) -> ScheduleVersion | None:
+    """A draft against the schedule on line; the schedule on line against the one it replaced."""
+    if published is None:
+        return None
+    if published.id != shown.id:
+        return published
+    return db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=event.id, number=shown.number - 1)
+    ).scalar_one_or_none()
+
+
+def _clock(event: Event) -> tuple[datetime, str]:
+    """The event's clock, or the moment ``?now=`` asks for (a demo, a test), as on the public pages."""
+    override = request.args.get("now", "")
+    try:
+        return now_next.event_clock(event.timezone, override or None), override
+    except now_next.ClockError as error:
+        flash(str(error), "error")
+        return now_next.event_clock(event.timezone), ""
+
+
+def _prefill_move(form: MoveForm, shown: ScheduleVersion, pitch_key: str) -> None:
+    session = next((s for s in shown.sessions if s.pitch.key == pitch_key), None)
+    if session is not None:
+        form.pitch.data = pitch_key
+        form.day.data = session.date.isoformat()
+        form.start.data = format_clock(session.start_min)
+        form.room.data = session.room.key
 
 
 def _day_choices(event: Event) -> list[tuple[str, str]]:
@@ -190,29 +220,44 @@ def _move_form(event: Event) -> MoveForm:
     return form
 
 
-def _juror_lock_form(event: Event) -> JurorLockForm:
-    form = JurorLockForm()
+def _juror_lock_form(event: Event, **bound) -> JurorLockForm:
+    form = JurorLockForm(**bound)
     form.pitch.choices = [(p.key, p.company) for p in event.pitches]
     form.expert.choices = [(e.key, e.name) for e in event.experts]
     return form
 
 
-def _delay_form(event: Event) -> DelayForm:
-    form = DelayForm()
+def _delay_form(event: Event, today: day_of.DayOf | None = None, **bound) -> DelayForm:
+    form = DelayForm(**bound)
     form.day.choices = _day_choices(event)
     form.room.choices = [("", _("Toutes les salles"))] + [(r.key, r.name) for r in event.rooms]
+    if today is not None and not form.after.data:
+        # On the day, what is late is what follows: the next pitch to start, today.
+        form.day.data = today.day.date.isoformat()
+        form.after.data = format_clock(
+            today.next_start_min if today.next_start_min is not None else today.minute
+        )
     return form
 
 
-def _absent_form(event: Event) -> AbsentForm:
-    form = AbsentForm()
+def _absent_form(event: Event, today: day_of.DayOf | None = None, **bound) -> AbsentForm:
+    form = AbsentForm(**bound)
     form.expert.choices = [(e.key, e.name) for e in event.experts]
     form.day.choices = _day_choices(event)
+    if today is not None and not form.after.data:
+        form.day.data = today.day.date.isoformat()
+        form.after.data = format_clock(today.minute)
     return form
 
 
 def _back(slug: str, version_id: int):
-    return redirect(url_for("organiser.version", slug=slug, version_id=version_id))
+    """Back to a version, on the same clock (a ``?now=`` stays: a demo of the day goes on)."""
+    override = request.args.get("now")
+    return redirect(
+        url_for(
+            "organiser.version", slug=slug, version_id=version_id, **({"now": override} if override else {})
+        )
+    )
 
 
 def _form_errors(form) -> str:
@@ -284,13 +329,16 @@ def replan(slug: str, version_id: int):
 @bp.route("/evenements/<slug>/versions/<int:version_id>/deplacer", methods=["POST"])
 @login_required
 def move(slug: str, version_id: int):
-    """Move a pitch by hand: a new draft, refused if a hard rule breaks."""
+    """Move a pitch (the form, or a drop on the grid): a new draft, refused with the reasons if a hard rule breaks.
+
+    A refusal keeps what was asked: the page comes back with the form as it was sent, or a dropped pitch
+    gets the reasons as JSON (422) to show where it was dropped.
+    """
     event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
     form = _move_form(event)
     if not form.validate_on_submit():
-        flash(_form_errors(form), "error")
-        return _back(slug, version_id)
+        return _move_refused(event, base, form, [_form_errors(form)])
     try:
         moved = moves.move_pitch(
             base,
@@ -300,10 +348,28 @@ def move(slug: str, version_id: int):
             room=_of_event(Room, event, form.room.data),
         )
     except moves.PlanningError as error:
-        _flash_reasons(error, _("Déplacement refusé :"))
-        return _back(slug, version_id)
+        return _move_refused(event, base, form, error.reasons)
     flash(_("Pitch déplacé : nouveau brouillon créé."), "success")
+    if _wants_json():
+        override = request.args.get("now")
+        return jsonify(
+            {
+                "url": url_for(
+                    "organiser.version",
+                    slug=slug,
+                    version_id=moved.id,
+                    **({"now": override} if override else {}),
+                ),
+                "version_id": moved.id,
+            }
+        )
     return _back(slug, moved.id)
+
+
+def _move_refused(event: Event, base: ScheduleVersion, form: MoveForm, reasons: list[str]):
+    if _wants_json():
+        return jsonify({"refused": True, "reasons": reasons}), 422
+    return _render_version(event, base, move_form=form, move_refusal=reasons)
 
 
 @bp.route("/evenements/<slug>/seances/<int:session_id>/verrouiller", methods=["POST"])
