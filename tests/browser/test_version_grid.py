@@ -77,8 +77,8 @@ def test_the_grid_is_drawn_to_time(live_server, page, published):
 
     pitch = published["sessions"][0]
     card = page.locator(f'.session[data-pitch="{pitch.pitch}"]').locator("xpath=..")
-    pause = page.locator(".grid-break", has_text="Pause").first  # Friday's 15-minute break
-    lunch = page.locator(".grid-break", has_text="Déjeuner").first  # Thursday's 90 minutes
+    pause = page.locator('[data-date="2023-12-01"] .grid-break[data-start="630"]').first  # 10:30-10:45
+    lunch = page.locator('[data-date="2023-11-30"] .grid-break[data-start="750"]').first  # 12:30-14:00
     minutes = pitch.end - pitch.start
     assert minutes == 30
     pitch_height, pause_height = card.bounding_box()["height"], pause.bounding_box()["height"]
