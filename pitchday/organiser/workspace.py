@@ -158,6 +158,8 @@ def _render_version(
         "now_query": {"now": clock_override} if clock_override else {},
         "breakdown": costs.soft_breakdown(event, shown) if shown.sessions else [],
         "terms": costs.terms_table(event, shown) if shown.sessions else [],
+        # The header's score is the table's sum, recounted like it (the stored one predates data edits).
+        "score": costs.score_of(event, shown) if shown.sessions and shown.score is not None else shown.score,
         "conflicts": wording.explain_conflicts(event, shown),
         "term_labels": wording.TERM_LABELS,
         "changes": versions.version_changes(event, compared, shown) if compared and shown.sessions else [],

@@ -4,7 +4,7 @@ and the experts whose data make every schedule look unbalanced."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, pairwise
 
@@ -106,11 +106,28 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
     return items
 
 
+def version_terms(event: Event, version: ScheduleVersion) -> sd.ScoreTerms:
+    """The objective's terms of a stored schedule, as the scheduler counted them when it was made.
+
+    Every term is recounted from the event's data, except the changes from the previous schedule:
+    those are counted against the schedule the version was made from (a re-plan's base, the published
+    version a delay or a hand move changed), which only its making knew, and which it stored. Recounted
+    against the event alone they read 0, and the table no longer added up to the version's score.
+    """
+    terms = score_terms(to_scheduler_event(event), versions.to_scheduler_sessions(version))
+    stored = (version.terms or {}).get("changes_from_previous")
+    return replace(terms, changes_from_previous=stored) if isinstance(stored, int) else terms
+
+
+def score_of(event: Event, version: ScheduleVersion) -> int:
+    """The version's score: the sum of its terms table."""
+    return version_terms(event, version).total(to_scheduler_event(event).objective_weights)
+
+
 def terms_table(event: Event, version: ScheduleVersion) -> list[tuple[str, int, int, int]]:
     """(label, value, weight, signed points) for each objective term of the schedule."""
-    spec = to_scheduler_event(event)
-    terms = score_terms(spec, versions.to_scheduler_sessions(version))
-    weights = spec.objective_weights
+    terms = version_terms(event, version)
+    weights = to_scheduler_event(event).objective_weights
     rows = []
     for name, label in TERM_LABELS.items():
         value, weight = getattr(terms, name), getattr(weights, name)

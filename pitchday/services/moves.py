@@ -12,7 +12,7 @@ from datetime import date
 
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, Pitch, Room, ScheduleVersion
-from pitchday.services import journal, versions
+from pitchday.services import agenda, journal, versions
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
 from pitchday.services.wording import Names, explain_violation
@@ -204,6 +204,10 @@ def _save_checked(
     reasons = check(event, sessions, spec)
     if reasons:
         raise PlanningError(reasons)
+    # Scored as the scheduler scores a re-plan: what changed from the schedule the public knows counts.
+    published = agenda.latest_published(event)
+    if published is not None:
+        spec = dataclasses.replace(spec, previous=versions.to_scheduler_sessions(published))
     terms = score_terms(spec, sessions)
     result = sd.Result(
         status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights), terms=terms
