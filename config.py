@@ -36,7 +36,7 @@ class Config:
     JUROR_OFFLINE_AFTER_SECONDS = 30
     BOARD_DEVICES_POLL_SECONDS = 5
 
-    # Background work (pitchday/tasks.py). Without a queue URL, each task runs in a child process of
+    # Background work (pitchday/infrastructure/tasks.py). Without a queue URL, each task runs in a child process of
     # the web server: one host, nothing more to run. With redis://..., `flask worker` processes take them.
     QUEUE_URL: str | None = None
     BASE_URL = "http://127.0.0.1:5000"
@@ -78,10 +78,10 @@ class Config:
         # anyone could then choose the address the limits see.
         self.PROXY_FIX = os.environ.get("PITCHDAY_PROXY_FIX", "") == "1"
         # Rate-limit counters (Flask-Limiter's storage): memory:// in each process, or
-        # redis://host:port/db shared by every process and host (pitchday/services/ratelimit.py).
+        # redis://host:port/db shared by every process and host (pitchday/infrastructure/ratelimit.py).
         self.RATELIMIT_STORAGE_URI = os.environ.get("PITCHDAY_RATELIMIT_STORAGE") or "memory://"
         # A live board's stream holds a server thread while open: a process keeps at most this many
-        # (a quarter of its threads), and polls the boards beyond them (pitchday/services/live.py).
+        # (a quarter of its threads), and polls the boards beyond them (pitchday/infrastructure/live.py).
         threads = int(os.environ.get("PITCHDAY_THREADS") or 16)
         self.SCOREBOARD_LONG_STREAMS = int(os.environ.get("PITCHDAY_BOARD_STREAMS") or max(1, threads // 4))
         self.QUEUE_URL = os.environ.get("PITCHDAY_QUEUE_URL") or None
@@ -165,7 +165,7 @@ def engine_options(database_uri: str) -> dict:
     pool = int(os.environ.get("PITCHDAY_DB_POOL", "40"))
     options = {"pool_size": pool, "max_overflow": pool // 2, "pool_timeout": 10}
     if database_uri.startswith("sqlite"):
-        from pitchday.sqlite_writes import QueuedWritesConnection
+        from pitchday.infrastructure.sqlite_writes import QueuedWritesConnection
 
         options["connect_args"] = {"factory": QueuedWritesConnection}  # writers queue instead of polling
     else:

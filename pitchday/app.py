@@ -66,7 +66,7 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(scoreboard_bp, url_prefix="/organisation/notes")
     app.register_blueprint(company_bp, url_prefix="/retour")
     register_commands(app)
-    from pitchday import tasks
+    from pitchday.infrastructure import tasks
 
     tasks.init_app(app)
     _register_error_pages(app)

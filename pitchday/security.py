@@ -12,9 +12,10 @@ from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
+from pitchday.infrastructure import ratelimit
 from pitchday.logs import TOKEN_PREFIX_LOGGED  # how much of a token any log shows
 from pitchday.models import Expert, Pitch
-from pitchday.services import accounts, feedback, ratelimit
+from pitchday.services import accounts, feedback
 
 logger = logging.getLogger(__name__)
 

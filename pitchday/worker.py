@@ -24,7 +24,7 @@ from flask import Flask, current_app, has_app_context
 from flask.cli import with_appcontext
 
 from pitchday.extensions import db
-from pitchday.tasks import QUEUES, Task
+from pitchday.infrastructure.tasks import QUEUES, Task
 
 log = logging.getLogger(__name__)
 

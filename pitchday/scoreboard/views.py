@@ -21,11 +21,12 @@ from flask_login import current_user, login_required
 
 from pitchday.access import event_for
 from pitchday.extensions import db
+from pitchday.infrastructure import live
 from pitchday.models import Event, Pitch
 from pitchday.scoreboard import charts, exports
 from pitchday.scoreboard.blueprint import bp
 from pitchday.scoreboard.forms import ActionForm, LockDelayForm
-from pitchday.services import devices, live, ranking, rubric, scoring
+from pitchday.services import devices, ranking, rubric, scoring
 from pitchday.services.teams import Permission as P
 
 

@@ -20,9 +20,9 @@ from flask_babel import force_locale
 from flask_mailman import EmailMessage
 from sqlalchemy import update
 
-from pitchday import tasks
 from pitchday.extensions import db
 from pitchday.extensions import mail as mailer
+from pitchday.infrastructure import tasks
 from pitchday.models import Event, OutboundMail
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from pitchday.extensions import db
+from pitchday.infrastructure import live
 from pitchday.models import (
     Criterion,
     Event,
@@ -35,7 +36,7 @@ from pitchday.models import (
     ScoringLock,
     ScoringSettings,
 )
-from pitchday.services import agenda, journal, live
+from pitchday.services import agenda, journal
 from pitchday.services import juror_feedback as company_feedback
 
 DEFAULT_LOCK_AFTER_MIN = 30
@@ -499,7 +500,7 @@ def serialise_cell(expert_id: int, pitch_id: int) -> None:
     Each audit row's "before" is the mark as its submission read it: two submissions that read the
     same mark before either wrote would both write it as their "before", and the audit chain would
     skip a value. PostgreSQL: a transaction-scoped advisory lock on (juror, pitch). SQLite: a first
-    write takes the database's write lock (and pitchday.sqlite_writes' queue) before the marks are
+    write takes the database's write lock (and pitchday.infrastructure.sqlite_writes' queue) before the marks are
     read, so the reads see every submission committed before.
     """
     if db.session.get_bind().dialect.name == "postgresql":

@@ -1,7 +1,7 @@
 """Background solves: the scheduler runs on a worker, never inside a web request.
 
 The web request records a ``SolveJob`` with its input and asks for the "solve" task after its
-commit (``pitchday.tasks``): a child process of the server by default, a ``flask worker`` on
+commit (``pitchday.infrastructure.tasks``): a child process of the server by default, a ``flask worker`` on
 any host with Redis. A unique column on the job (``running_event_id``) lets only one solve run
 per event, whoever presses the button; a conditional claim (queued -> running) lets only one
 worker run a job, however often the queue delivers it.
@@ -37,8 +37,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 import scheduler
-from pitchday import tasks
 from pitchday.extensions import db
+from pitchday.infrastructure import tasks
 from pitchday.models import Event, ScheduleVersion, SolveJob
 from pitchday.services import journal, versions
 from pitchday.services.event_io import to_scheduler_event

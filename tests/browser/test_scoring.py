@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from pitchday.extensions import db
+from pitchday.infrastructure import live
 from pitchday.models import ScoreAudit
-from pitchday.services import live
 from tests.helpers import browser_login, create_organiser
 from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
 

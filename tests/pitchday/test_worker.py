@@ -17,9 +17,9 @@ import pytest
 
 from bench.generate import generate_event
 from pitchday.extensions import db
+from pitchday.infrastructure.tasks import Task
 from pitchday.models import OutboundMail, SolveJob
 from pitchday.services import event_io, mail, solving
-from pitchday.tasks import Task
 from scheduler import io as sio
 from tests.helpers import import_event
 

@@ -14,8 +14,9 @@ import threading
 import pytest
 
 from pitchday.extensions import db
+from pitchday.infrastructure import ratelimit
 from pitchday.security import LOGIN_PER_ACCOUNT, UNKNOWN_TOKENS
-from pitchday.services import accounts, ratelimit
+from pitchday.services import accounts
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, import_event, login
 from tests.security.support import strict_app
 
@@ -207,7 +208,7 @@ def test_an_unreachable_storage_lets_requests_through_and_says_so(tmp_path, capl
     with strict_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0") as app:
         with app.app_context():
             create_organiser()
-        with caplog.at_level(logging.ERROR, logger="pitchday.services.ratelimit"):
+        with caplog.at_level(logging.ERROR, logger="pitchday.infrastructure.ratelimit"):
             assert login(app.test_client()).status_code == 302
         assert any("rate limit storage unavailable" in record.getMessage() for record in caplog.records)
 

@@ -160,7 +160,7 @@ def test_the_stream_sends_a_first_ping_then_the_board_at_each_change(app, client
 
 
 def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeypatch):  # noqa: F811
-    from pitchday.services import live
+    from pitchday.infrastructure import live
 
     computed = []
     with app.test_request_context():
@@ -179,7 +179,7 @@ def test_the_board_is_computed_once_per_change_for_all_viewers(app, day, monkeyp
 def test_a_commit_never_waits_for_a_board_being_computed(app):
     import threading
 
-    from pitchday.services import live
+    from pitchday.infrastructure import live
 
     feed = live.BoardFeed()
     computing, release = threading.Event(), threading.Event()
@@ -209,7 +209,7 @@ def test_a_commit_never_waits_for_a_board_being_computed(app):
 
 
 def test_a_costly_board_still_follows_changes_within_the_longest_interval(app, monkeypatch):
-    from pitchday.services import live
+    from pitchday.infrastructure import live
 
     cpu = iter([0.0, 10.0, 10.0, 10.0])  # the first computation "costs" 10 CPU seconds: 500 s at 50x
     monkeypatch.setattr(live.time, "thread_time", lambda: next(cpu))
@@ -248,7 +248,7 @@ def whole_stream(client, path, **kwargs) -> str:
 
 
 def test_beyond_its_share_of_long_streams_a_process_sends_the_board_and_ends_the_stream(app, client, day):  # noqa: F811
-    from pitchday.services import live
+    from pitchday.infrastructure import live
 
     app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1, SCOREBOARD_LONG_STREAMS=1)
     logged_in(app, client)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from pitchday.sqlite_writes import QueuedWritesConnection, is_write
+from pitchday.infrastructure.sqlite_writes import QueuedWritesConnection, is_write
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_the_app_queues_its_writers_on_a_file_database(app):
 
 
 def test_a_lock_file_that_cannot_be_opened_fails_the_write_but_not_the_next_writers(database, monkeypatch):
-    import pitchday.sqlite_writes as queue
+    import pitchday.infrastructure.sqlite_writes as queue
 
     monkeypatch.setattr(queue, "WAIT_SECONDS", 60.0)  # a writer left waiting would outlast the join below
     broken = connect(database)
