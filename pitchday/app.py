@@ -66,9 +66,10 @@ def build_app(config: Config | None = None) -> Flask:
     app.register_blueprint(scoreboard_bp, url_prefix="/organisation/notes")
     app.register_blueprint(company_bp, url_prefix="/retour")
     register_commands(app)
+    from pitchday import worker
     from pitchday.infrastructure import tasks
 
-    tasks.init_app(app)
+    tasks.init_app(app, worker)  # the entry point of background work, handed down
     _register_error_pages(app)
     from pitchday.security import init_security
 

@@ -41,14 +41,31 @@ class Task:
     args: tuple[int, ...]
 
 
+class Worker(Protocol):
+    """What runs the tasks: ``pitchday.worker``, the entry point of background work, handed over by the
+    app factory (this module never imports it: the arrows run from the entry point down)."""
+
+    def child_config(self, app: Flask) -> dict: ...
+
+    def run_in_child(self, config_values: dict, tasks: list[Task]) -> None: ...
+
+    def run_task(self, name: str, args: list[int]) -> str: ...
+
+    def rq_options(self, task: Task) -> dict: ...
+
+    def dispatch_failed(self, task: Task) -> None: ...
+
+
 class Backend(Protocol):
+    worker: Worker
+
     def dispatch(self, tasks: list[Task]) -> None:
         """Hand over the tasks of one commit; raise if they cannot leave this process."""
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, worker: Worker) -> None:
     url = app.config.get("QUEUE_URL")
-    app.extensions["pitchday_tasks"] = RQBackend(url) if url else ChildProcessBackend(app)
+    app.extensions["pitchday_tasks"] = RQBackend(url, worker) if url else ChildProcessBackend(app, worker)
 
 
 def after_commit(name: str, *args: int) -> None:
@@ -70,10 +87,8 @@ def _dispatch_pending(session: Session) -> None:
         backend.dispatch(tasks)
     except Exception:
         log.exception("tasks %s could not be handed to a worker", tasks)
-        from pitchday.worker import dispatch_failed
-
         for task in tasks:
-            dispatch_failed(task)
+            backend.worker.dispatch_failed(task)
 
 
 @sa_event.listens_for(Session, "after_rollback")
@@ -88,10 +103,9 @@ class ChildProcessBackend:
     in turn: a publication that moves thirty jurors starts one process, not thirty.
     """
 
-    def __init__(self, app: Flask) -> None:
-        from pitchday.worker import child_config
-
-        self._config = child_config(app)
+    def __init__(self, app: Flask, worker: Worker) -> None:
+        self.worker = worker
+        self._config = worker.child_config(app)
 
     def dispatch(self, tasks: list[Task]) -> None:
         mails = [task for task in tasks if task.name == "mail"]
@@ -99,11 +113,9 @@ class ChildProcessBackend:
             self._start(batch)
 
     def _start(self, batch: list[Task]) -> None:
-        from pitchday.worker import run_in_child
-
         context = multiprocessing.get_context("spawn")
         process = context.Process(
-            target=run_in_child,
+            target=self.worker.run_in_child,
             args=(self._config, batch),
             name=f"pitchday-{batch[0].name}-{'-'.join(map(str, batch[0].args))}",
         )
@@ -115,17 +127,16 @@ class ChildProcessBackend:
 class RQBackend:
     """Tasks wait in Redis for a ``flask worker`` process, on any host."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, worker: Worker) -> None:
         from redis import Redis
 
+        self.worker = worker
         self._redis = Redis.from_url(url)
 
     def dispatch(self, tasks: list[Task]) -> None:
         from rq import Queue
 
-        from pitchday.worker import rq_options
-
         for task in tasks:
             Queue(QUEUES[task.name], connection=self._redis).enqueue(
-                "pitchday.worker.run_task", task.name, list(task.args), **rq_options(task)
+                self.worker.run_task, task.name, list(task.args), **self.worker.rq_options(task)
             )
