@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from pitchday import numbers
 from pitchday.company import charts
+from pitchday.downloads import download
 from pitchday.models import Pitch
 from pitchday.security import pitch_of_company_link
 from pitchday.services import feedback
@@ -66,11 +67,7 @@ def report_pdf(link_token: str):
             )
         body = render_pdf(render_template("company/report_pdf.html", **context))
     name = re.sub(r"[^A-Za-z0-9-]+", "-", pitch.key).strip("-") or "pitch"
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="retour-{name}.pdf"'},
-    )
+    return download(body, f"retour-{name}.pdf", inline=True)
 
 
 def mean_in_locale(value: float) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pitchday.access import authorise, can, event_for
+from pitchday.downloads import json_download
 from pitchday.extensions import db, login_manager
 from pitchday.models import JurorAccess, Organiser
 from pitchday.organiser.blueprint import bp
@@ -132,15 +132,7 @@ def event(slug: str):
 def export_event(slug: str):
     """Download the event file."""
     event = event_for(slug, P.READ)
-    body = json.dumps(event_io.export_event(event), ensure_ascii=False, indent=2)
-    return (
-        body,
-        200,
-        {
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{event.slug}.json"',
-        },
-    )
+    return json_download(event_io.export_event(event), f"{event.slug}.json")
 
 
 @bp.route("/liens/<int:access_id>/revoquer", methods=["POST"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -11,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from pitchday.access import event_for
+from pitchday.downloads import download, json_download
 from pitchday.extensions import db
 from pitchday.links import absolute_url
 from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession, ScheduleVersion, SolveJob
@@ -480,14 +480,8 @@ def absent(slug: str, version_id: int):
 def export_csv(slug: str, version_id: int):
     """The schedule as a CSV file for spreadsheets."""
     event = event_for(slug, P.READ)
-    body = exports.schedule_csv(event, _version(event, version_id))
-    return (
-        body,
-        200,
-        {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.csv"',
-        },
+    return download(
+        exports.schedule_csv(event, _version(event, version_id)), f"{slug}-planning-{version_id}.csv"
     )
 
 
@@ -496,14 +490,8 @@ def export_csv(slug: str, version_id: int):
 def export_schedule(slug: str, version_id: int):
     """The schedule file (pitchday-schedule/1)."""
     event = event_for(slug, P.READ)
-    body = json.dumps(exports.schedule_file(_version(event, version_id)), ensure_ascii=False, indent=2)
-    return (
-        body,
-        200,
-        {
-            "Content-Type": "application/json; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{slug}-planning-{version_id}.json"',
-        },
+    return json_download(
+        exports.schedule_file(_version(event, version_id)), f"{slug}-planning-{version_id}.json"
     )
 
 
@@ -524,14 +512,8 @@ def juror_calendar(slug: str, expert_key: str):
     """A juror's pitches in the published schedule, as an iCalendar file."""
     event = event_for(slug, P.READ)
     expert = _of_event(Expert, event, expert_key)
-    body = calendar.juror_calendar(expert, agenda.latest_published(event))
-    return (
-        body,
-        200,
-        {
-            "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{slug}-{expert_key}.ics"',
-        },
+    return download(
+        calendar.juror_calendar(expert, agenda.latest_published(event)), f"{slug}-{expert_key}.ics"
     )
 
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pitchday.access import event_for
+from pitchday.downloads import download
 from pitchday.extensions import db
 from pitchday.infrastructure import live
 from pitchday.models import Event, Pitch
@@ -167,7 +168,7 @@ def audit(slug: str):
 def scores_csv(slug: str):
     """Every juror's marks, for a spreadsheet."""
     event = event_for(slug, P.READ)
-    return _csv_response(exports.scores_csv(event), f"{event.slug}-notes.csv")
+    return download(exports.scores_csv(event), f"{event.slug}-notes.csv")
 
 
 @bp.route("/<slug>/classement.csv")
@@ -175,7 +176,7 @@ def scores_csv(slug: str):
 def ranking_csv(slug: str):
     """The ranking, for a spreadsheet."""
     event = event_for(slug, P.READ)
-    return _csv_response(exports.ranking_csv(event), f"{event.slug}-classement.csv")
+    return download(exports.ranking_csv(event), f"{event.slug}-classement.csv")
 
 
 def _set_lock(slug: str, pitch_id: int, *, locked: bool):
@@ -190,17 +191,6 @@ def _set_lock(slug: str, pitch_id: int, *, locked: bool):
             "success",
         )
     return redirect(url_for("scoreboard.board", slug=slug))
-
-
-def _csv_response(body: str, filename: str) -> Response:
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
 
 
 def _device_rows(event: Event) -> list[dict]:
