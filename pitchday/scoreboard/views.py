@@ -40,6 +40,9 @@ def board_payload(event_id: int) -> dict:
 def board(slug: str):
     """The live board of an event."""
     event = event_for(slug, P.READ)
+    lock_after = scoring.settings_of(event).lock_after_min
+    # Beyond what an organiser may choose: the demo's "never" (a century of minutes is no figure to show).
+    never_locks = lock_after > scoring.LONGEST_LOCK_AFTER_MIN
     strips = [
         (profile, charts.juror_strip(profile, _("Ses totaux"), _("Les autres jurés, mêmes pitchs")))
         for profile in ranking.juror_profiles(event)
@@ -53,7 +56,8 @@ def board(slug: str):
         form=ActionForm(),
         devices=_device_rows(event),
         devices_poll_seconds=current_app.config["BOARD_DEVICES_POLL_SECONDS"],
-        delay_form=LockDelayForm(lock_after_min=scoring.settings_of(event).lock_after_min),
+        delay_form=LockDelayForm(lock_after_min=None if never_locks else lock_after),
+        never_locks=never_locks,
         min_pitches=ranking.MIN_PITCHES_FOR_CORRECTION,
         spread=ranking.DISAGREEMENT_SPREAD,
     )

@@ -40,6 +40,9 @@ from pitchday.services import agenda, journal
 from pitchday.services import juror_feedback as company_feedback
 
 DEFAULT_LOCK_AFTER_MIN = 30
+# The longest automatic-lock delay an organiser may choose (a week). Only the demo stores a longer one
+# (services/demo.py: its pitches took place in 2023), which the board shows as no automatic lock.
+LONGEST_LOCK_AFTER_MIN = 7 * 24 * 60
 MAX_COMMENT_LENGTH = 5000
 CLIENT_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _CRITERION_KEY = re.compile(r"[0-9]{1,10}")
@@ -742,7 +745,7 @@ def set_lock(pitch: Pitch, locked: bool, organiser_email: str) -> ScoringLock:
 
 
 def set_lock_after(event: Event, minutes: int) -> ScoringSettings:
-    if not 0 <= minutes <= 7 * 24 * 60:
+    if not 0 <= minutes <= LONGEST_LOCK_AFTER_MIN:
         raise ScoringError(422, _("Le délai de verrouillage doit être entre 0 minute et 7 jours."))
     settings = db.session.get(ScoringSettings, event.id)
     before = settings.lock_after_min if settings is not None else DEFAULT_LOCK_AFTER_MIN

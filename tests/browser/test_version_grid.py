@@ -231,3 +231,27 @@ def test_the_day_of_view_after_a_15_minute_delay(live_server, page, app, publish
             f'#now-next tr[data-room="{under_way.room}"] [data-field="next"]'
         ).inner_text()
         assert format_clock(first_next.start + 15) in following
+
+
+def test_the_version_page_layout_on_a_laptop_screen(live_server, page, published):
+    """Issue 13, defect 6: the day's actions at the bottom of a 3,000 px page; « 27 × 10 » on three lines."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    browser_login(page, live_server)
+    page.goto(version_url(live_server, published))
+
+    assert page.locator("#day-of").bounding_box()["y"] < 1000
+    assert page.get_by_role("button", name="Décaler et publier").bounding_box()["y"] < 1000
+    for cell in page.locator(".terms td.product").all():
+        lines = cell.evaluate(
+            "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+            " return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; }"
+        )
+        assert lines == 1, cell.inner_text()
+    assert page.locator("#score-direction").is_visible()
+    # The keyboard way to move a pitch: « Déplacer… » on a card fills the form and goes to its time field.
+    pitch = published["sessions"][0]
+    page.locator(f'.session[data-pitch="{pitch.pitch}"] .move-link').focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#move-form select[name=pitch]").input_value() == pitch.pitch
+    assert page.locator("#move-form input[name=start]").input_value() == format_clock(pitch.start)
+    assert page.evaluate("document.activeElement.name") == "start"

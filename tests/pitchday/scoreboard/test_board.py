@@ -317,3 +317,25 @@ def test_public_results_once_published(app, client, day):  # noqa: F811
         ranking.PublicResult(1, "Touroul-Chevalerie", results[0].title, 90.0, 1),
         ranking.PublicResult(2, "Aurthus et Paole", results[1].title, 60.0, 1),
     ]
+
+
+def test_the_demo_shows_no_automatic_lock_rather_than_a_century_of_minutes(app, client, rouen):
+    """Issue 13, defect 6: the demo's board read « 52560000 » minutes in a field that allows 10080."""
+    from pitchday.models import ScoringSettings
+    from pitchday.services import demo
+    from tests.helpers import import_event
+
+    with app.app_context():
+        event = import_event(rouen)
+        db.session.add(ScoringSettings(event_id=event.id, lock_after_min=demo.DEMO_LOCK_AFTER_MIN))
+        db.session.commit()
+        slug = event.slug
+    logged_in(app, client)
+
+    page = client.get(f"/organisation/notes/{slug}").get_data(as_text=True)
+
+    for written in ("52560000", "52 560 000", "52\u202f560\u202f000", "52,560,000"):
+        assert written not in page
+    assert 'id="no-automatic-lock"' in page and "Aucun verrouillage automatique" in page
+    field = page[page.index('name="lock_after_min"') - 200 : page.index('name="lock_after_min"') + 200]
+    assert 'value=""' in field or "value=" not in field
