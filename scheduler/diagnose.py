@@ -37,7 +37,14 @@ from scheduler.data import (
     Window,
 )
 from scheduler.io import format_clock
-from scheduler.timeline import break_free_stretches, inside_some_window, panel_locks, slot_locks
+from scheduler.timeline import (
+    break_free_stretches,
+    day_starts,
+    inside_some_window,
+    most_pitches,
+    panel_locks,
+    slot_locks,
+)
 
 
 def diagnose(event: Event, *, time_limit: float = 10.0) -> tuple[Conflict, ...]:
@@ -106,16 +113,6 @@ class _Names:
 
 
 # --- where and when a pitch may run --------------------------------------------------------------
-
-
-def _day_starts(event: Event, length: int) -> list[tuple[int, int]]:
-    """(day index, minute) of every start that keeps a pitch of that length in a day and out of breaks."""
-    starts = []
-    for index, day in enumerate(event.days):
-        for start in range(day.start, day.end - length + 1, event.grid):
-            if not any(b.start < start + length and start < b.end for b in day.breaks):
-                starts.append((index, start))
-    return starts
 
 
 def _lock_allows(event: Event, lock: SlotLock, day_index: int, start: int) -> bool:
@@ -244,7 +241,7 @@ class _Counting:
     def place(self, pitch: Pitch) -> _Placement | None:
         event, names = self.event, self.names
         length = event.pitch_length(pitch)
-        in_days = _day_starts(event, length)
+        in_days = day_starts(event, length)
         if not in_days:
             longest = max((b - a for day in event.days for a, b in break_free_stretches(day)), default=0)
             self.add(
@@ -645,23 +642,6 @@ class _Counting:
             f"interest), a panel needs {panel_size} ({why})."
         )
 
-    def time_capacity(self, expert: Expert, shortest: int) -> int:
-        """How many pitches of ``shortest`` minutes the expert could judge one after another."""
-        event, co = self.event, self.event.changeover
-        total = 0
-        for day in event.days:
-            windows = (
-                [(day.start, day.end)]
-                if expert.available is None
-                else [(w.start, w.end) for w in expert.available if w.date == day.date]
-            )
-            for low, high in windows:
-                for a, b in break_free_stretches(day):
-                    a, b = max(a, low), min(b, high)
-                    if b - a >= shortest:
-                        total += (b - a + co) // (shortest + co)
-        return total
-
     # Rule 5, counted.
     def check_loads(self) -> None:
         event, names, panel = self.event, self.names, self.event.panel
@@ -669,10 +649,9 @@ class _Counting:
         if len(placed) < len(event.pitches):
             return  # some pitch is already impossible: loads would only echo it
         n = len(event.pitches)
-        shortest = min(p.length for p in placed.values())
         can_judge = {
             e.id: min(
-                self.time_capacity(e, shortest),
+                most_pitches(event, e),
                 sum(
                     1
                     for pid, p in placed.items()
@@ -800,7 +779,7 @@ class _CoreSearch:
         starts_of: dict[str, list[tuple[int, int]]] = {}
         for pitch in event.pitches:
             length = lengths[pitch.id]
-            starts = _day_starts(event, length)
+            starts = day_starts(event, length)
             starts_of[pitch.id] = starts
             absolute = [i * MINUTES_PER_DAY + t for i, t in starts]
             start = model.new_int_var_from_domain(cp_model.Domain.from_values(absolute), f"start[{pitch.id}]")
@@ -1006,7 +985,7 @@ class _CoreSearch:
             locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
             return [
                 (i, t)
-                for i, t in _day_starts(event, length)
+                for i, t in day_starts(event, length)
                 if (
                     ("pitch_window", pitch.id) not in on
                     or inside_some_window(pitch.available, event.days[i].date, t, t + length)

@@ -114,6 +114,16 @@ def _starts_by_day(
     return tuple(starts_by_day)
 
 
+def day_starts(event: Event, length: int) -> list[tuple[int, int]]:
+    """(day index, minute) of every grid start that keeps a pitch of that length inside its day and
+    clear of breaks: rule 1 before the pitch's own windows and locks (the diagnosis relaxes those)."""
+    return [
+        (index, start - day_offset(index))
+        for index, starts in _starts_by_day(event.days, event.grid, length, None, ())
+        for start in starts
+    ]
+
+
 def placed_options(
     event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...]
 ) -> dict[str, PitchOptions]:

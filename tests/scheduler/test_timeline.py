@@ -1,0 +1,58 @@
+"""The time rules worked out before solving, shared by the model, the slot engine and the diagnosis."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scheduler.timeline import day_offset, day_starts, most_pitches, pitch_options
+from tests.scheduler.builders import clock, day, event, expert, pitch, window
+
+DAY_TWO = date(2024, 11, 29)
+
+
+def _two_days():
+    return (
+        day("09:00", "11:00", breaks=(("10:00", "10:15"),)),
+        day("14:00", "15:00", on=DAY_TWO),
+    )
+
+
+def test_day_starts_keep_a_pitch_inside_its_day_and_clear_of_breaks():
+    starts = day_starts(event([pitch("a")], [expert("e")], days=_two_days(), duration=30), 30)
+    assert starts == [
+        (0, clock("09:00")),
+        (0, clock("09:05")),
+        (0, clock("09:10")),
+        (0, clock("09:15")),
+        (0, clock("09:20")),
+        (0, clock("09:25")),
+        (0, clock("09:30")),
+        (0, clock("10:15")),
+        (0, clock("10:20")),
+        (0, clock("10:25")),
+        (0, clock("10:30")),
+        (1, clock("14:00")),
+        (1, clock("14:05")),
+        (1, clock("14:10")),
+        (1, clock("14:15")),
+        (1, clock("14:20")),
+        (1, clock("14:25")),
+        (1, clock("14:30")),
+    ]
+
+
+def test_day_starts_are_the_starts_of_a_pitch_without_windows_or_locks():
+    free, narrow = pitch("free"), pitch("narrow", available=(window("09:00", "09:40"),))
+    shared = event([free, narrow], [expert("e")], days=_two_days(), duration=30)
+    every = {day_offset(i) + t for i, t in day_starts(shared, 30)}
+    assert set(pitch_options(shared, free).all_starts) == every
+    assert set(pitch_options(shared, narrow).all_starts) < every
+
+
+def test_most_pitches_counts_back_to_back_pitches_per_stretch_of_presence():
+    whole = expert("whole")
+    morning = expert("morning", available=(window("09:00", "10:00"),))
+    shared = event([pitch("a")], [whole, morning], days=_two_days(), duration=30, changeover=5)
+    # 09:00-10:00 holds 1 (30 + 5 + 30 > 60 would need 65 min), 10:15-11:00 one, 14:00-15:00 one.
+    assert most_pitches(shared, morning) == 1
+    assert most_pitches(shared, whole) == 3
