@@ -72,6 +72,8 @@ LNS_MAX_SECONDS = 4.0
 PROBE_SECONDS = 5.0
 # A stage is not started with less time than this left (building its model alone may take it).
 MIN_STAGE_SECONDS = 0.1
+# Building a model of the whole event takes up to this many times the panel relaxation's build.
+BUILD_RATIO = 3.0
 # How often a running search asks ``should_stop``: the stop button answers within this.
 STOP_POLL_SECONDS = 0.2
 
@@ -343,7 +345,10 @@ def solve(
     if best.score is None and left() <= MIN_STAGE_SECONDS:
         # Out of time with no schedule: building the relaxation of a large event alone would overrun.
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
+    building = time.perf_counter()
     relaxation = ScheduleModel.build_relaxation(event, options)
+    # A model of the whole event (every rule) took up to 3 times as long to build as the relaxation.
+    build_guess = BUILD_RATIO * (time.perf_counter() - building)
     if best.score is not None:
         relaxation.variables.hint(relaxation.model, best.sessions)
     relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
@@ -370,7 +375,7 @@ def solve(
         greedy = place_panels(event, options, panels)
         if greedy is not None:
             best.offer(greedy)
-        if left() > MIN_STAGE_SECONDS:
+        if left() > build_guess + MIN_STAGE_SECONDS:
             placing = ScheduleModel.build(event, options=options, panels=panels)
             share = SMALL_PLACING_SHARE if small else PLACING_SHARE
             _search(
@@ -396,14 +401,14 @@ def solve(
             return _infeasible(event, started, time_limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best.tighten(bound)
-    if best.score is None and left() > 0:
+    if best.score is None and left() > build_guess + MIN_STAGE_SECONDS:
         status, bound = _search(
             "whole model", ScheduleModel.build(event, options=options), best, left(), workers
         )
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
     if best.score is not None:
-        _alternate(event, options, best, deadline, step, workers)
+        _alternate(event, options, best, deadline, step, workers, build_guess)
 
     if best.score is None:
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
@@ -449,6 +454,7 @@ def _alternate(
     deadline: float,
     step: float,
     workers: int | None,
+    build_guess: float,
 ) -> None:
     """Improve the best schedule until the time is up, by steps chosen by what they pay.
 
@@ -462,17 +468,32 @@ def _alternate(
     time_limit = deadline - best.started
     chooser = Chooser(("staffing", "placing") + KINDS, size=max(4, 2 * len(event.rooms)))
     lns_seconds = min(LNS_MAX_SECONDS, max(LNS_MIN_SECONDS, LNS_SHARE * time_limit))
-    while not best.proved_optimal and not best.stop_requested() and deadline - time.perf_counter() > 0.1:
-        kind = chooser.pick()
-        before, began = best.score, time.perf_counter()
-        seconds = deadline - began
+    # How long building each kind's model takes, first guessed, then as last measured: a step whose
+    # model cannot be built in the time left is not started (at 300 pitches under load, building
+    # the placing model alone took 3-6 s and the solve overran its limit by as much).
+    building = dict.fromkeys(chooser.kinds, build_guess)
+    while not best.proved_optimal and not best.stop_requested():
+        began = time.perf_counter()
+        fitting = tuple(
+            kind for kind in chooser.kinds if building[kind] + MIN_STAGE_SECONDS < deadline - began
+        )
+        if not fitting:
+            break
+        kind = chooser.pick(among=fitting)
+        before = best.score
+
+        def left() -> float:
+            return deadline - time.perf_counter()
+
         if kind == "staffing":
             staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
-            _search("staffing", staffing, best, min(step, seconds), workers, hint=best.sessions)
+            building[kind] = time.perf_counter() - began
+            _search("staffing", staffing, best, min(step, left()), workers, hint=best.sessions)
         elif kind == "placing":
             panels = {s.pitch: s.panel for s in best.sessions}
             placing = ScheduleModel.build(event, options=options, panels=panels)
-            _search("placing", placing, best, min(step, seconds), workers, hint=best.sessions)
+            building[kind] = time.perf_counter() - began
+            _search("placing", placing, best, min(step, left()), workers, hint=best.sessions)
         else:
             free, span = choose_free(event, best.sessions, kind, chooser.size, chooser.rng)
             parts = neighbourhood(event, options, best.sessions, free, span)
@@ -482,7 +503,8 @@ def _alternate(
             built = ScheduleModel.build(
                 event, options=parts[0], panels=parts[1], exact_room_changes=True, only_day=day_of_span(span)
             )
-            status, _ = _search(kind, built, best, min(lns_seconds, seconds), workers, hint=best.sessions)
+            building[kind] = time.perf_counter() - began
+            status, _ = _search(kind, built, best, min(lns_seconds, left()), workers, hint=best.sessions)
             if status == cp_model.OPTIMAL:
                 chooser.size = min(len(event.pitches), chooser.size + max(1, len(event.rooms) // 2))
             elif status == cp_model.UNKNOWN:

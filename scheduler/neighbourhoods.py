@@ -44,9 +44,11 @@ class Chooser:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     payoff: dict[str, Payoff] = field(default_factory=dict)
 
-    def pick(self) -> str:
-        rates = [self.payoff.setdefault(kind, Payoff()).rate for kind in self.kinds]
-        return self.rng.choices(self.kinds, weights=rates)[0]
+    def pick(self, among: tuple[str, ...] | None = None) -> str:
+        """A kind, in proportion to its points per second (``among``: only those kinds)."""
+        kinds = among or self.kinds
+        rates = [self.payoff.setdefault(kind, Payoff()).rate for kind in kinds]
+        return self.rng.choices(kinds, weights=rates)[0]
 
     def record(self, kind: str, gained: float, spent: float) -> None:
         payoff = self.payoff.setdefault(kind, Payoff())
