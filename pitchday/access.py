@@ -17,12 +17,30 @@ from pitchday.services import teams
 from pitchday.services.teams import Permission
 
 
+def event_by_slug(slug: str) -> Event | None:
+    """The one lookup of an event by the slug of its URLs (organiser pages, public pages, the command line)."""
+    return db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+
+
 def event_for(slug: str, permission: Permission) -> Event:
     """The event for the current account and permission, or 404 / 403."""
-    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+    event = event_by_slug(slug)
     if event is None:
         abort(404)
     authorise(event, permission)
+    return event
+
+
+def public_event(slug: str) -> Event:
+    """The event of a public page (no account needed), or a 404 that says what to do."""
+    event = event_by_slug(slug)
+    if event is None:
+        abort(
+            404,
+            _(
+                "Aucun événement ne porte ce nom. Vérifiez le lien, ou choisissez un événement depuis l'accueil."
+            ),
+        )
     return event
 
 

@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 
+from pitchday.access import event_by_slug
 from pitchday.extensions import db
 from pitchday.models import Event, OutboundMail
 from pitchday.services import accounts, event_io, teams
@@ -62,7 +63,7 @@ def _read_event_file(path: Path) -> dict:
 
 
 def _event_or_fail(slug: str) -> Event:
-    event = db.session.execute(db.select(Event).filter_by(slug=slug)).scalar_one_or_none()
+    event = event_by_slug(slug)
     if event is None:
         _fail(f"aucun événement « {slug} ».")
     return event

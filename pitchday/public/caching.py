@@ -17,17 +17,31 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, has_app_context, make_response, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from pitchday.models import JurorComment, Score, ScoreAudit, ScoreSubmission
+from pitchday.extensions import db
+from pitchday.models import (
+    Event,
+    EventDay,
+    JurorComment,
+    Pitch,
+    ScheduledSession,
+    ScheduleVersion,
+    Score,
+    ScoreAudit,
+    ScoreSubmission,
+)
+from pitchday.services import agenda
 
 PUBLIC_MEMO_SECONDS = 1.0
 MEMO_ENTRIES = 1024
@@ -176,3 +190,100 @@ def templates_stamp() -> str:
 def asset_stamp(static_folder: str, filename: str) -> str:
     """A short hash of a static file, put in its URL so that it can be cached for a long time."""
     return hashlib.sha256((Path(static_folder) / filename).read_bytes()).hexdigest()[:10]
+
+
+# --- what the public pages are made of: their ETags, their Last-Modified, their loading -----------
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """What the programme's ETag and filters depend on, remembered for a second per process."""
+
+    event_id: int
+    version_id: int | None
+    content_stamp: str
+    last_modified: datetime
+    sectors: tuple[str, ...]
+    room_keys: frozenset[str]
+    timezone: str
+
+
+def programme_facts(event: Event) -> ProgrammeFacts:
+    """What the programme page and the now/next feed of an event are made of (kept in the memo)."""
+    version = agenda.latest_published(event)
+    return ProgrammeFacts(
+        event.id,
+        version.id if version else None,
+        content_stamp(event, version),
+        last_modified(event, version),
+        tuple(agenda.sectors(event)),
+        frozenset(room.key for room in event.rooms),
+        event.timezone,
+    )
+
+
+def load_programme(facts: ProgrammeFacts) -> tuple[Event, ScheduleVersion | None]:
+    """The event and published version of a programme page, with everything the page reads loaded at once."""
+    event = db.session.get(
+        Event,
+        facts.event_id,
+        options=[
+            selectinload(Event.pitches),
+            selectinload(Event.rooms),
+            selectinload(Event.days).selectinload(EventDay.breaks),
+        ],
+    )
+    version = (
+        db.session.get(
+            ScheduleVersion,
+            facts.version_id,
+            options=[
+                selectinload(ScheduleVersion.sessions).options(
+                    joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)
+                )
+            ],
+        )
+        if facts.version_id
+        else None
+    )
+    return event, version
+
+
+def page_key(content_stamp: str, *parts: object) -> list[object]:
+    """What a public page's ETag is made of: its content, the visitor's language, and the page's own parts."""
+    return [content_stamp, str(get_locale()), *parts]
+
+
+def content_stamp(event: Event, version: ScheduleVersion | None) -> str:
+    """What a public page's content depends on, for its ETag: the published version, and what the
+    organisers may still edit under it (a company's name, a room's, a break's label)."""
+    public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
+    public_data += [(r.key, r.name) for r in event.rooms]
+    public_data += [(b.start_min, b.end_min, b.label) for day in event.days for b in day.breaks]
+    facts = [
+        event.id,
+        event.name,
+        event.venue,
+        event.results_published,
+        version.id if version else None,
+        public_data,
+    ]
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:24]
+
+
+def last_modified(event: Event, version: ScheduleVersion | None) -> datetime:
+    """A public page's Last-Modified: the publication of its version, or the event's creation."""
+    return (version.published_at if version else None) or event.created_at
+
+
+def results_stamp(event: Event) -> object:
+    """Results can change while marks come in: the page validates against the latest mark."""
+    if not event.results_published:
+        return None
+    return tuple(
+        db.session.execute(
+            db.select(db.func.count(Score.id), db.func.max(Score.updated_at))
+            .join(Pitch, Score.pitch_id == Pitch.id)
+            .where(Pitch.event_id == event.id)
+        ).one()
+    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import (
@@ -20,11 +18,23 @@ from flask import (
 )
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
 
+from pitchday.access import public_event
 from pitchday.extensions import db
-from pitchday.models import Event, EventDay, Pitch, Room, ScheduledSession, ScheduleVersion, Score
-from pitchday.public.caching import asset_stamp, cached_response, content_etag_response, public_memo
+from pitchday.models import Event, Room, ScheduledSession
+from pitchday.public.caching import (
+    ProgrammeFacts,
+    asset_stamp,
+    cached_response,
+    content_etag_response,
+    content_stamp,
+    last_modified,
+    load_programme,
+    page_key,
+    programme_facts,
+    public_memo,
+    results_stamp,
+)
 from pitchday.services import agenda, calendar, now_next, programmes, ranking, teams
 from pitchday.services.agenda import AgendaFilter, format_clock
 
@@ -76,51 +86,19 @@ def programme(slug: str):
     return render_template("public/programme.html", programme=found, events=programmes.events_of(found))
 
 
-@dataclass(frozen=True)
-class ProgrammeFacts:
-    """What the programme's ETag and filters depend on, remembered for a second per process."""
-
-    event_id: int
-    version_id: int | None
-    content_stamp: str
-    last_modified: datetime
-    sectors: tuple[str, ...]
-    room_keys: frozenset[str]
-    timezone: str
-
-
 @bp.route("/e/<slug>")
 def event(slug: str):
     """An event's programme: the published agenda, or the pitches until one is published."""
-    facts: ProgrammeFacts = public_memo().get(("programme", slug), lambda: _programme_facts(slug))
+    facts: ProgrammeFacts = public_memo().get(
+        ("programme", slug), lambda: programme_facts(public_event(slug))
+    )
     sector, room = request.args.get("secteur", ""), request.args.get("salle", "")
     only = AgendaFilter(
         sector=sector if sector in facts.sectors else "", room=room if room in facts.room_keys else ""
     )
 
     def render() -> str:
-        event = db.session.get(
-            Event,
-            facts.event_id,
-            options=[
-                selectinload(Event.pitches),
-                selectinload(Event.rooms),
-                selectinload(Event.days).selectinload(EventDay.breaks),
-            ],
-        )
-        version = (
-            db.session.get(
-                ScheduleVersion,
-                facts.version_id,
-                options=[
-                    selectinload(ScheduleVersion.sessions).options(
-                        joinedload(ScheduledSession.pitch), joinedload(ScheduledSession.room)
-                    )
-                ],
-            )
-            if facts.version_id
-            else None
-        )
+        event, version = load_programme(facts)
         days = agenda.public_agenda(version) if version else []
         return render_template(
             "public/event.html",
@@ -133,28 +111,14 @@ def event(slug: str):
         )
 
     return cached_response(
-        _page_key(facts.content_stamp, "agenda", only.sector, only.room), facts.last_modified, render
-    )
-
-
-def _programme_facts(slug: str) -> ProgrammeFacts:
-    event = _event_or_404(slug)
-    version = agenda.latest_published(event)
-    return ProgrammeFacts(
-        event.id,
-        version.id if version else None,
-        _content_stamp(event, version),
-        _last_modified(event, version),
-        tuple(agenda.sectors(event)),
-        frozenset(room.key for room in event.rooms),
-        event.timezone,
+        page_key(facts.content_stamp, "agenda", only.sector, only.room), facts.last_modified, render
     )
 
 
 @bp.route("/e/<slug>/maintenant")
 def now_page(slug: str):
     """En ce moment / À suivre, room by room; ``?now=2023-11-30T10:05`` shows another moment (demos, tests)."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     version = agenda.latest_published(event)
     state = now_next.now_next(event, version, _clock(event.timezone))
     return render_template(
@@ -170,7 +134,7 @@ def now_page(slug: str):
 @bp.route("/e/<slug>/salle/<room_key>")
 def room_board(slug: str, room_key: str):
     """The screen at a room's door: the pitch under way and the next one, in large type."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     room = _room_or_404(event, room_key)
     version = agenda.latest_published(event)
     state = now_next.now_next(event, version, _clock(event.timezone))
@@ -190,7 +154,9 @@ def now_feed(slug: str):
     """Now and next in every room, as JSON for the pages that refresh themselves (304 when unchanged)."""
     # Every phone polls this: the event is found through the programme's memo (no query), and the
     # answer is computed once per event, minute and language each second, per process.
-    facts: ProgrammeFacts = public_memo().get(("programme", slug), lambda: _programme_facts(slug))
+    facts: ProgrammeFacts = public_memo().get(
+        ("programme", slug), lambda: programme_facts(public_event(slug))
+    )
     clock = _clock(facts.timezone)
 
     def build() -> bytes:
@@ -207,14 +173,14 @@ def now_feed(slug: str):
 @bp.route("/e/<slug>/agenda.ics")
 def calendar_all(slug: str):
     """The whole published agenda, to subscribe to in a calendar app."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     return _calendar_response(event, agenda.EVERYTHING, event.name)
 
 
 @bp.route("/e/<slug>/agenda/salle/<room_key>.ics")
 def calendar_room(slug: str, room_key: str):
     """The pitches of one room, as a calendar."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     room = _room_or_404(event, room_key)
     return _calendar_response(event, AgendaFilter(room=room.key), f"{event.name} — {room.name}")
 
@@ -222,7 +188,7 @@ def calendar_room(slug: str, room_key: str):
 @bp.route("/e/<slug>/agenda/secteur/<sector>.ics")
 def calendar_sector(slug: str, sector: str):
     """The pitches of one sector, as a calendar."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     if sector not in agenda.sectors(event):
         abort(404, _("Aucun projet de ce secteur dans cet événement."))
     return _calendar_response(event, AgendaFilter(sector=sector), f"{event.name} — {sector}")
@@ -231,7 +197,7 @@ def calendar_sector(slug: str, sector: str):
 @bp.route("/e/<slug>/resultats")
 def results(slug: str):
     """The ranking, once the organisers publish it; before that, a message and no data."""
-    event = _event_or_404(slug)
+    event = public_event(slug)
     version = agenda.latest_published(event)
 
     def render() -> str:
@@ -240,7 +206,7 @@ def results(slug: str):
         )
 
     return cached_response(
-        _page_key(_content_stamp(event, version), "results", event.results_published, _results_stamp(event)),
+        page_key(content_stamp(event, version), "results", event.results_published, results_stamp(event)),
         None,
         render,
     )
@@ -257,46 +223,11 @@ def switch_language(lang: str):
     return redirect(target)
 
 
-def _event_or_404(slug: str) -> Event:
-    return db.one_or_404(
-        db.select(Event).filter_by(slug=slug),
-        description=_(
-            "Aucun événement ne porte ce nom. Vérifiez le lien, ou choisissez un événement depuis l'accueil."
-        ),
-    )
-
-
 def _room_or_404(event: Event, room_key: str) -> Room:
     room = next((room for room in event.rooms if room.key == room_key), None)
     if room is None:
         abort(404, _("Cette salle n'existe pas dans cet événement."))
     return room
-
-
-def _page_key(content_stamp: str, *parts: object) -> list[object]:
-    """What a public page's ETag is made of: its content, the visitor's language, and the page's own parts."""
-    return [content_stamp, str(get_locale()), *parts]
-
-
-def _content_stamp(event: Event, version: ScheduleVersion | None) -> str:
-    """What a public page's content depends on, for its ETag: the published version, and what the
-    organisers may still edit under it (a company's name, a room's, a break's label)."""
-    public_data = [(p.key, p.company, p.title, p.city, p.sector) for p in event.pitches]
-    public_data += [(r.key, r.name) for r in event.rooms]
-    public_data += [(b.start_min, b.end_min, b.label) for day in event.days for b in day.breaks]
-    facts = [
-        event.id,
-        event.name,
-        event.venue,
-        event.results_published,
-        version.id if version else None,
-        public_data,
-    ]
-    return hashlib.sha256(repr(facts).encode()).hexdigest()[:24]
-
-
-def _last_modified(event: Event, version: ScheduleVersion | None) -> datetime:
-    return (version.published_at if version else None) or event.created_at
 
 
 def _clock(timezone: str) -> datetime:
@@ -351,19 +282,6 @@ def _now_next_json(state: now_next.NowNext) -> dict:
 def _calendar_response(event: Event, only: AgendaFilter, name: str) -> Response:
     version = agenda.latest_published(event)
     body = calendar.calendar_feed(event, version, name=name, only=only)
-    response = content_etag_response(body, "text/calendar", _last_modified(event, version))
+    response = content_etag_response(body, "text/calendar", last_modified(event, version))
     response.mimetype_params["charset"] = "utf-8"
     return response
-
-
-def _results_stamp(event: Event) -> object:
-    """Results can change while marks come in: the page validates against the latest mark."""
-    if not event.results_published:
-        return None
-    return tuple(
-        db.session.execute(
-            db.select(db.func.count(Score.id), db.func.max(Score.updated_at))
-            .join(Pitch, Score.pitch_id == Pitch.id)
-            .where(Pitch.event_id == event.id)
-        ).one()
-    )
