@@ -424,12 +424,22 @@ class _Heartbeat:
 
     def report(self, progress: sd.Progress) -> None:
         with self._lock:
-            self._solutions += 1
+            new_schedule = self._best is None or progress.score != self._best.score
+            if new_schedule:  # not a tighter bound alone: that is no schedule found
+                self._solutions += 1
             self._pending = _Pending(progress, self._solutions)
-            self._best, self._best_written = progress, False
+            if new_schedule:
+                self._best, self._best_written = progress, False
             due = time.monotonic() - self._last_progress_write >= PROGRESS_INTERVAL
         if due:
             self._write(with_schedule=False)
+
+    def _held_back_due(self) -> bool:
+        with self._lock:
+            return (
+                self._pending is not None
+                and time.monotonic() - self._last_progress_write >= PROGRESS_INTERVAL
+            )
 
     def _write(self, *, with_schedule: bool) -> bool:
         """One short transaction: the beat, and whatever progress is pending. Whether a stop is asked."""
@@ -464,7 +474,18 @@ class _Heartbeat:
 
     def _beat(self) -> None:
         stop_seen_at: float | None = None
-        while not self._done.wait(self._interval):
+        last_beat = time.monotonic()
+        # Ticks at the throttle's pace: a score held back by it goes out within PROGRESS_INTERVAL, not at
+        # the next improvement (which may never come) nor at the next beat (2 s, or more if configured).
+        while not self._done.wait(min(PROGRESS_INTERVAL, self._interval)):
+            if time.monotonic() - last_beat < self._interval:
+                if self._held_back_due():
+                    try:
+                        self._write(with_schedule=False)
+                    except Exception:
+                        log.exception("progress of solve job %s", self._job_id)
+                continue
+            last_beat = time.monotonic()
             try:
                 stop_asked = self._write(with_schedule=True)
             except Exception:

@@ -228,3 +228,30 @@ def test_stop_ends_a_long_solve_promptly(ctx):
     # The best schedule found before the stop is kept as a draft.
     assert job.version is not None, job.error
     assert job.version.status in ("feasible", "optimal") and len(job.version.sessions) == 40
+
+
+def test_a_score_held_back_by_the_throttle_is_written_soon_without_waiting_for_the_next(ctx, rouen):
+    """Issue 13, defect 2: the panel showed 998 for 12 s while the solve already had 1079.
+
+    The throttle keeps a score found right after another; it must be written within a moment, not at
+    the next improvement nor only at the next beat (a long one here, to tell them apart).
+    """
+    from scheduler import data as sd
+
+    event = import_event(rouen)
+    job = _running_job(event, silent_for=0)
+    heart = solving._Heartbeat(job.id, "elsewhere:1", interval=30.0, abandon_after=60.0)
+    heart.start()
+    try:
+        heart.report(sd.Progress(score=998, bound=1166, elapsed=1.0))  # written at once
+        heart.report(sd.Progress(score=1079, bound=1095, elapsed=1.1))  # held back by the throttle
+        deadline = time.monotonic() + 3 * solving.PROGRESS_INTERVAL + 1.0
+        while time.monotonic() < deadline:
+            db.session.commit()  # a fresh read
+            db.session.refresh(job)
+            if job.best_score == 1079:
+                break
+            time.sleep(0.05)
+    finally:
+        heart.stop()
+    assert (job.best_score, job.best_bound, job.solutions) == (1079, 1095, 2)
