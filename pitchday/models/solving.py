@@ -35,6 +35,9 @@ class SolveJob(db.Model):
     workers: Mapped[int | None]
     # The scheduler's event file for this solve (a re-plan's carries its locks and previous schedule).
     spec: Mapped[dict | None] = mapped_column(JSON)
+    # An absent juror's re-plan: {"expert": key, "day": "YYYY-MM-DD", "from_min": m}. Their availability is
+    # cut only once the job finds a schedule without them; with none, the absence is not kept.
+    absence: Mapped[dict | None] = mapped_column(JSON)
     # "host:pid" of the worker that claimed the job: shown to the organiser, never signalled.
     worker: Mapped[str] = mapped_column(String(120), default="")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

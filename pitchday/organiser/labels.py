@@ -38,6 +38,11 @@ JOB_OUTCOMES = {
         "qu'il avait transmis s'il y en avait un."
     ),
     "solver_error": _l("Le calcul a échoué."),
+    "absence_not_kept": _l(
+        "Aucun planning trouvé sans ce juré : son absence n'est pas enregistrée, ses disponibilités "
+        "restent inchangées. Voyez pourquoi dans le planning ci-dessous, puis corrigez et indiquez de "
+        "nouveau l'absence."
+    ),
     "not_saved": _l(
         "Le planning trouvé n'a pas pu être enregistré : l'événement a changé pendant le calcul. "
         "Relancez le calcul."

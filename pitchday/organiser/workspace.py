@@ -161,6 +161,7 @@ def _render_version(
         # The header's score is the table's sum, recounted like it (the stored one predates data edits).
         "score": costs.score_of(event, shown) if shown.sessions and shown.score is not None else shown.score,
         "conflicts": wording.explain_conflicts(event, shown),
+        "solve_job": solving.job_of_version(shown),
         "term_labels": wording.TERM_LABELS,
         "changes": versions.version_changes(event, compared, shown) if compared and shown.sessions else [],
         "versions": versions.versions_of(event),
@@ -461,13 +462,15 @@ def absent(slug: str, version_id: int):
         return _back(slug, version_id)
     day, after = date.fromisoformat(form.day.data), form.after.minutes
     expert = _of_event(Expert, event, form.expert.data)
-    moves.mark_absent(expert, day=day, from_min=after)
+    absence = moves.Absence(expert=expert.key, day=day, from_min=after)
+    moves.declare_absent(expert, absence)
     try:
         solving.start_solve(
             event,
             time_limit=float(form.time_limit.data),
-            spec=moves.replan_spec(event, base, frozen_before=(day, after)),
+            spec=moves.replan_spec(event, base, frozen_before=(day, after), absence=absence),
             note=_("Remplacement de %(name)s", name=expert.name),
+            absence=absence,
         )
     except solving.SolveError as error:
         flash(str(error), "error")

@@ -8,6 +8,7 @@ reasons in French.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import date
 
 from pitchday.extensions import db
@@ -141,13 +142,36 @@ def delay(
     return versions.publish(new)
 
 
+@dataclass(frozen=True)
+class Absence:
+    """A juror absent from a moment of a day on: what an absent juror's re-plan is made for."""
+
+    expert: str  # the expert's key
+    day: date
+    from_min: int
+
+    def to_json(self) -> dict:
+        return {"expert": self.expert, "day": self.day.isoformat(), "from_min": self.from_min}
+
+    @classmethod
+    def from_json(cls, stored: dict) -> Absence:
+        return cls(
+            expert=stored["expert"], day=date.fromisoformat(stored["day"]), from_min=stored["from_min"]
+        )
+
+
 def replan_spec(
-    event: Event, base: ScheduleVersion, *, frozen_before: tuple[date, int] | None = None
+    event: Event,
+    base: ScheduleVersion,
+    *,
+    frozen_before: tuple[date, int] | None = None,
+    absence: Absence | None = None,
 ) -> sd.Event:
     """The scheduler's event for a re-plan: the base version as ``previous``, so that few things change.
 
     With ``frozen_before`` (date, minute), the pitches that started before that moment keep their slot and
-    panel: they have happened.
+    panel: they have happened. With ``absence``, the juror's availability ends at that moment in the
+    scheduler's event only: it is stored (``apply_absence``) once a schedule without them is found.
     """
     spec = to_scheduler_event(event)
     previous = versions.to_scheduler_sessions(base)
@@ -161,41 +185,68 @@ def replan_spec(
                     )
                 )
                 locks.extend(sd.PanelLock(pitch=session.pitch, expert=key) for key in session.panel)
-    return dataclasses.replace(spec, previous=previous, locks=tuple(locks) or None)
+    experts = spec.experts
+    if absence is not None:
+        expert = next(e for e in event.experts if e.key == absence.expert)
+        cut = tuple(
+            sd.Window(date=on, start=start, end=end) for on, start, end in _windows_until(expert, absence)
+        )
+        experts = tuple(
+            dataclasses.replace(e, available=cut) if e.id == absence.expert else e for e in experts
+        )
+    return dataclasses.replace(spec, previous=previous, locks=tuple(locks) or None, experts=experts)
 
 
-def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
-    """The expert cannot judge from that moment on: their availability ends there."""
+def _windows_until(expert: Expert, absence: Absence) -> list[tuple[date, int, int]]:
+    """The expert's availability cut at the absence's moment (never empty: none would mean "any time")."""
     event = expert.event
     kept: list[tuple[date, int, int]] = []
     windows = [(w.date, w.start_min, w.end_min) for w in expert.windows] or [
         (d.date, d.start_min, d.end_min) for d in event.days
     ]
     for on, start, end in windows:
-        if on < day:
+        if on < absence.day:
             kept.append((on, start, end))
-        elif on == day and start < from_min:
-            kept.append((on, start, min(end, from_min)))
+        elif on == absence.day and start < absence.from_min:
+            kept.append((on, start, min(end, absence.from_min)))
+    if not kept:
+        # An expert gone for good gets an empty stretch instead.
+        first = event.days[0]
+        kept = [(first.date, first.start_min, first.start_min + (event.grid_min or 5))]
+    return kept
+
+
+def declare_absent(expert: Expert, absence: Absence) -> None:
+    """The organiser's word that the expert is away, in the journal; the availability changes with the re-plan."""
     journal.record(
-        event,
+        expert.event,
         "schedule.absent",
         subject=expert.name,
         before=[
             [w.date.isoformat(), format_clock(w.start_min), format_clock(w.end_min)] for w in expert.windows
         ],
-        after={"absent_from": [day.isoformat(), format_clock(from_min)]},
+        after={"absent_from": [absence.day.isoformat(), format_clock(absence.from_min)]},
     )
+
+
+def apply_absence(event: Event, absence: Absence) -> None:
+    """The expert cannot judge from that moment on: their stored availability ends there."""
+    expert = next(e for e in event.experts if e.key == absence.expert)
+    kept = _windows_until(expert, absence)
     expert.windows.clear()
     db.session.flush()
-    if not kept:
-        # No window at all would mean "any time": an expert gone for good gets an empty stretch instead.
-        first = event.days[0]
-        kept = [(first.date, first.start_min, first.start_min + (event.grid_min or 5))]
     expert.windows.extend(
         AvailabilityWindow(position=i, date=on, start_min=start, end_min=end)
         for i, (on, start, end) in enumerate(kept)
     )
     db.session.flush()
+
+
+def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
+    """Declare and store an absence at once (no re-plan)."""
+    absence = Absence(expert=expert.key, day=day, from_min=from_min)
+    declare_absent(expert, absence)
+    apply_absence(expert.event, absence)
 
 
 def _save_checked(

@@ -40,7 +40,7 @@ import scheduler
 from pitchday.extensions import db
 from pitchday.infrastructure import tasks
 from pitchday.models import Event, ScheduleVersion, SolveJob
-from pitchday.services import journal, versions
+from pitchday.services import journal, moves, versions
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
 from scheduler import io as sio
@@ -74,8 +74,13 @@ def start_solve(
     spec: sd.Event | None = None,
     note: str = "",
     workers: int | None = None,
+    absence: moves.Absence | None = None,
 ) -> SolveJob:
-    """Record a job and ask a worker for it after the commit; refuse if a solve of this event runs."""
+    """Record a job and ask a worker for it after the commit; refuse if a solve of this event runs.
+
+    An ``absence`` (an absent juror's re-plan, whose ``spec`` has their availability cut already) is stored
+    only if the solve finds a schedule: otherwise the juror's availability stays as it was.
+    """
     if not MIN_TIME_LIMIT <= time_limit <= MAX_TIME_LIMIT:
         raise SolveError(
             _(
@@ -94,6 +99,7 @@ def start_solve(
         time_limit=time_limit,
         workers=workers,
         spec=sio.event_to_dict(spec or to_scheduler_event(event)),
+        absence=absence.to_json() if absence else None,
     )
     try:
         with db.session.begin_nested():
@@ -124,6 +130,11 @@ def latest_job(event: Event) -> SolveJob | None:
         .scalars()
         .first()
     )
+
+
+def job_of_version(version: ScheduleVersion) -> SolveJob | None:
+    """The solve that made a version (None for a hand change, a delay or an import)."""
+    return db.session.execute(db.select(SolveJob).filter_by(version_id=version.id)).scalars().first()
 
 
 def request_stop(job: SolveJob) -> None:
@@ -204,6 +215,8 @@ def _close(
     db.session.refresh(job)
     if closed and keep_best:
         job.version = _keep_best(job)
+        if job.absence and job.version is not None:  # a lost worker's best schedule replaces the juror too
+            _settle_absence(job, job.version, job.outcome, job.error)
         db.session.flush()
     return closed
 
@@ -340,6 +353,8 @@ def _finish(job: SolveJob, claimed_by: str, result: sd.Result | None, outcome: s
             outcome = "no_schedule_in_time"
     elif not outcome and stopped:
         outcome = "stopped_before_schedule"
+    if job.absence:
+        outcome, detail = _settle_absence(job, version, outcome, detail)
     job.version = version
     job.outcome, job.error = outcome, detail
     job.status = "stopped" if stopped else ("failed" if outcome and version is None else "done")
@@ -347,6 +362,22 @@ def _finish(job: SolveJob, claimed_by: str, result: sd.Result | None, outcome: s
     job.running_event_id = None
     job.best_sessions = None  # the schedule is a version now (or was not wanted): no need to keep it twice
     db.session.flush()
+
+
+def _settle_absence(
+    job: SolveJob, version: ScheduleVersion | None, outcome: str, detail: str
+) -> tuple[str, str]:
+    """An absent juror's re-plan: the absence is stored with the schedule that replaces them, or not at all.
+
+    With no schedule (none exists, none found in time, stopped, failed), the juror's availability stays
+    as it was, and the outcome says so, naming the juror; a kept absence changes nothing in the outcome.
+    """
+    absence = moves.Absence.from_json(job.absence)
+    if version is not None and version.sessions:
+        moves.apply_absence(job.event, absence)
+        return outcome, detail
+    expert = next((e for e in job.event.experts if e.key == absence.expert), None)
+    return "absence_not_kept", expert.name if expert else absence.expert
 
 
 def _save(job: SolveJob, result: sd.Result) -> tuple[ScheduleVersion | None, str]:

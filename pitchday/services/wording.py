@@ -130,10 +130,21 @@ _FIX_SECTION = {
 def explain_conflicts(event: Event, version: ScheduleVersion) -> list[ConflictView]:
     """Why no schedule exists, rule by rule, in French, with the part of the event to edit."""
     names = Names.of(event)
-    views = []
+    views: list[ConflictView] = []
+    # A re-plan on the day pins the pitches already held (their slot and panel) with locks of its own:
+    # the scheduler names each such lock, a line per pitch and juror. They are no organiser's decision
+    # and nothing to loosen, so they are said once, where the first of them came.
+    organiser_locked = {lock.pitch.key for lock in event.locks}
+    held: list[str] = []
+    held_at: int | None = None
     for conflict in version.conflicts or ():
         rule = conflict.get("rule", "")
-        involved = tuple(names.any(key) for key in conflict.get("involves", ()))
+        involves = tuple(conflict.get("involves", ()))
+        if rule == "lock" and involves and not organiser_locked & set(involves):
+            held.extend(names.any(key) for key in involves)
+            held_at = len(views) if held_at is None else held_at
+            continue
+        involved = tuple(names.any(key) for key in involves)
         heading = CONFLICT_HEADINGS.get(rule, rule)
         if involved:
             text = _(
@@ -147,7 +158,22 @@ def explain_conflicts(event: Event, version: ScheduleVersion) -> list[ConflictVi
                 "Cette règle ne peut pas être tenue en même temps que les autres : %(rule)s.",
                 rule=heading.lower(),
             )
-        views.append(
-            ConflictView(heading=heading, text=text, names=involved, fix=_FIX_SECTION.get(rule, "rules"))
+        view = ConflictView(heading=heading, text=text, names=involved, fix=_FIX_SECTION.get(rule, "rules"))
+        if view not in views:
+            views.append(view)
+    if held_at is not None:
+        held_names = tuple(dict.fromkeys(held))
+        views.insert(
+            held_at,
+            ConflictView(
+                heading=_("Pitchs déjà passés"),
+                text=_(
+                    "Ils gardent l'horaire, la salle et le jury qu'ils ont eus, et comptent dans la charge "
+                    "de ces jurés (concerne : %(names)s).",
+                    names=", ".join(held_names),
+                ),
+                names=held_names,
+                fix="jures",
+            ),
         )
     return views
