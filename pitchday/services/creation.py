@@ -299,7 +299,7 @@ def _refusal(error: sio.EventFormatError) -> CreationError:
     section = match["section"] if match else ""
     row = int(match["row"]) if match and match["row"] is not None else None
     return CreationError(
-        event_io.describe_refusal(error),
+        event_io.describe_field_refusal(error),
         section=section,
         row=row,
         field=(match["rest"] or "") if match else "",

@@ -156,6 +156,18 @@ def describe_refusal(error: EventFormatError) -> str:
     return _("Le fichier n'est pas lisible : %(why)s.", why=why)
 
 
+def describe_field_refusal(error: EventFormatError) -> str:
+    """Why a field's value was refused, for a form that shows it beside the field (no file path in it)."""
+    expectation = error.expectation
+    if error.code == "invalid" and expectation is not None and expectation.code in EXPECTED_WORDS:
+        return _(
+            "La valeur %(value)s n'est pas acceptée (attendu : %(expected)s).",
+            value=error.shown_value,
+            expected=_worded(EXPECTED_WORDS[expectation.code], expectation.params),
+        )
+    return describe_refusal(error)
+
+
 def import_event(data: object) -> Event:
     """Check an event-file dict and create the event; a bad file raises EventFormatError, adds nothing."""
     spec = sio.parse_event(data)

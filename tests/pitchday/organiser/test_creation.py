@@ -162,12 +162,12 @@ def test_a_break_outside_its_day_is_refused_beside_it_and_nothing_typed_is_lost(
         ("evenement", EVENT_STEP | {"name": ""}, "Ce champ est obligatoire."),
         ("jours", DAYS_STEP | {"days-0-start": "9h"}, "Heure attendue au format HH:MM"),
         ("jours", DAYS_STEP | {"days-0-breaks": "déjeuner à midi"}, "pause attendue au format HH:MM-HH:MM"),
-        ("jours", DAYS_STEP | {"days-0-start": "09:03"}, "days[0].start"),  # off the 5-minute grid
+        ("jours", DAYS_STEP | {"days-0-start": "09:03"}, "La valeur &#34;09:03&#34; n&#39;est pas acceptée"),
         ("jours", {"days-0-day": ""}, "Indiquez au moins un jour."),
         ("salles", {"rooms-0-name": ""}, "Indiquez au moins une salle."),
         ("salles", ROOMS_STEP | {"rooms-1-capacity": "-3"}, "Indiquez un nombre entier."),
         ("jury", PANEL_STEP | {"panel_size": "0"}, "Indiquez un nombre entier."),
-        ("jury", PANEL_STEP | {"duration_min": "12"}, "pitch_defaults.duration_min"),  # off the grid
+        ("jury", PANEL_STEP | {"duration_min": "12"}, "La valeur 12 n&#39;est pas acceptée"),  # off the grid
     ],
 )
 def test_bad_fields_get_a_message_in_french(client, organiser, step, data, expected):
