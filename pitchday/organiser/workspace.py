@@ -29,12 +29,11 @@ from pitchday.services import (
     notifications,
     now_next,
     solving,
-    timegrid,
     versions,
-    wording,
 )
 from pitchday.services.agenda import format_clock
 from pitchday.services.teams import Permission as P
+from pitchday.services.version_page import version_page
 from pitchday.urls import row_id
 
 
@@ -142,31 +141,13 @@ def version(slug: str, version_id: int):
 def _render_version(
     event: Event, shown: ScheduleVersion, *, move_form: MoveForm, move_refusal: list[str] | None = None
 ):
-    published = agenda.latest_published(event)
     compare_id = request.args.get("comparer", type=row_id)
-    compared = _version(event, compare_id) if compare_id else _compared_by_default(event, shown, published)
     clock, clock_override = _clock(event)
-    today = day_of.day_of(event, published, clock)
-    context = {
-        "event": event,
-        "version": shown,
-        "published": published,
-        "compared": compared,
-        "grid": timegrid.version_grid(event, shown),
-        "day_of": today,
+    page = version_page(event, shown, at=clock, compared=_version(event, compare_id) if compare_id else None)
+    today = page.day_of
+    context = page.context() | {
         "clock_override": clock_override,
         "now_query": {"now": clock_override} if clock_override else {},
-        "breakdown": costs.soft_breakdown(event, shown) if shown.sessions else [],
-        "terms": costs.terms_table(event, shown) if shown.sessions else [],
-        # The header's score is the table's sum, recounted like it (the stored one predates data edits).
-        "score": costs.score_of(event, shown) if shown.sessions and shown.score is not None else shown.score,
-        "conflicts": wording.explain_conflicts(event, shown),
-        "solve_job": solving.job_of_version(shown),
-        "term_labels": wording.TERM_LABELS,
-        "changes": versions.version_changes(event, compared, shown) if compared and shown.sessions else [],
-        "versions": versions.versions_of(event),
-        "locked_slots": {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None},
-        "locked_jurors": {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id},
         "confirm": ConfirmForm(formdata=None),
         "solve_form": SolveForm(formdata=None, time_limit=10),
         "move_form": move_form,
@@ -177,19 +158,6 @@ def _render_version(
         "absent_form": _absent_form(event, today, formdata=None),
     }
     return render_template("organiser/version.html", **context)
-
-
-def _compared_by_default(
-    event: Event, shown: ScheduleVersion, published: ScheduleVersion | None
-) -> ScheduleVersion | None:
-    """A draft against the schedule on line; the schedule on line against the one it replaced."""
-    if published is None:
-        return None
-    if published.id != shown.id:
-        return published
-    return db.session.execute(
-        db.select(ScheduleVersion).filter_by(event_id=event.id, number=shown.number - 1)
-    ).scalar_one_or_none()
 
 
 def _clock(event: Event) -> tuple[datetime, str]:
@@ -457,20 +425,14 @@ def absent(slug: str, version_id: int):
     if not form.validate_on_submit():
         flash(_form_errors(form), "error")
         return _back(slug, version_id)
-    if any(solving.refresh(job).is_active for job in solving.active_jobs(event)):
-        flash(_("Un calcul de planning est déjà en cours pour cet événement."), "error")
-        return _back(slug, version_id)
-    day, after = date.fromisoformat(form.day.data), form.after.minutes
     expert = _of_event(Expert, event, form.expert.data)
-    absence = moves.Absence(expert=expert.key, day=day, from_min=after)
-    moves.declare_absent(expert, absence)
     try:
-        solving.start_solve(
-            event,
+        solving.replace_absent(
+            base,
+            expert,
+            day=date.fromisoformat(form.day.data),
+            from_min=form.after.minutes,
             time_limit=float(form.time_limit.data),
-            spec=moves.replan_spec(event, base, frozen_before=(day, after), absence=absence),
-            note=_("Remplacement de %(name)s", name=expert.name),
-            absence=absence,
         )
     except solving.SolveError as error:
         flash(str(error), "error")

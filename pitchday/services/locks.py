@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pitchday.extensions import db
-from pitchday.models import Expert, Lock, Pitch, Room, ScheduledSession
+from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession
 from pitchday.services import journal
 from pitchday.services.agenda import format_clock
 from pitchday.services.moves import PlanningError
@@ -57,3 +57,13 @@ def _lock_words(lock: Lock) -> dict:
         "start": format_clock(lock.start_min) if lock.start_min is not None else None,
         "room": lock.room.name if lock.room else None,
     }
+
+
+def slot_locks(event: Event) -> dict[int, Lock]:
+    """The event's slot locks by pitch id (a pitch has one at most)."""
+    return {lock.pitch_id: lock for lock in event.locks if lock.expert_id is None}
+
+
+def juror_locks(event: Event) -> set[tuple[int, int]]:
+    """The (pitch id, expert id) pairs locked on panels."""
+    return {(lock.pitch_id, lock.expert_id) for lock in event.locks if lock.expert_id}

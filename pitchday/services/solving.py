@@ -29,7 +29,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 import scheduler
 from pitchday.extensions import db
 from pitchday.infrastructure import tasks
-from pitchday.models import Event, ScheduleVersion, SolveJob
+from pitchday.models import Event, Expert, ScheduleVersion, SolveJob
 from pitchday.services import journal, moves, versions
 from pitchday.services.event_io import to_scheduler_event
 from scheduler import data as sd
@@ -110,6 +110,25 @@ def start_solve(
     tasks.after_commit("solve", job.id)
     journal.record(event, "schedule.generated", subject=note, after={"job": job.id, "time_limit": time_limit})
     return job
+
+
+def replace_absent(
+    base: ScheduleVersion, expert: Expert, *, day: date, from_min: int, time_limit: float
+) -> SolveJob:
+    """An absent juror: a re-plan of ``base`` that keeps what has happened and replaces them,
+    changing little; their availability ends there once a schedule replaces them (``moves.Absence``)."""
+    event = base.event
+    if any(refresh(job).is_active for job in active_jobs(event)):
+        raise SolveError(_("Un calcul de planning est déjà en cours pour cet événement."))
+    absence = moves.Absence(expert=expert.key, day=day, from_min=from_min)
+    moves.declare_absent(expert, absence)
+    return start_solve(
+        event,
+        time_limit=time_limit,
+        spec=moves.replan_spec(event, base, frozen_before=(day, from_min), absence=absence),
+        note=_("Remplacement de %(name)s", name=expert.name),
+        absence=absence,
+    )
 
 
 def active_jobs(event: Event) -> list[SolveJob]:

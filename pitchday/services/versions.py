@@ -142,3 +142,14 @@ def describe_slot(session: sd.Session, names: Names) -> str:
         f"{session.date.strftime('%d/%m')} {format_clock(session.start)}–{format_clock(session.end)}, "
         f"{names.rooms.get(session.room, session.room)}"
     )
+
+
+def compared_by_default(shown: ScheduleVersion, published: ScheduleVersion | None) -> ScheduleVersion | None:
+    """A draft against the schedule on line; the schedule on line against the one it replaced."""
+    if published is None:
+        return None
+    if published.id != shown.id:
+        return published
+    return db.session.execute(
+        db.select(ScheduleVersion).filter_by(event_id=shown.event_id, number=shown.number - 1)
+    ).scalar_one_or_none()

@@ -255,3 +255,44 @@ def test_a_score_held_back_by_the_throttle_is_written_soon_without_waiting_for_t
     finally:
         heart.stop()
     assert (job.best_score, job.best_bound, job.solutions) == (1079, 1095, 2)
+
+
+def _published(event):
+    version = versions.publish(versions.save_result(event, solving.solve_now(event, time_limit=10)))
+    db.session.commit()
+    return version
+
+
+def test_an_absent_juror_is_replanned_from_the_base_keeping_what_has_happened(ctx, rouen):
+    event = import_event(rouen)
+    base = _published(event)
+    last = max(base.sessions, key=lambda s: (s.date, s.start_min))
+    expert = last.seats[0].expert
+    job = solving.replace_absent(base, expert, day=last.date, from_min=last.start_min, time_limit=5)
+    db.session.commit()
+
+    assert job.note == f"Remplacement de {expert.name}"
+    assert job.absence == {"expert": expert.key, "day": last.date.isoformat(), "from_min": last.start_min}
+    spec = sio.parse_event(job.spec)
+    assert spec.previous and len(spec.previous) == len(base.sessions)  # the re-plan starts from the base
+    frozen = {lock.pitch for lock in spec.locks or () if lock.pitch != last.pitch.key}
+    assert frozen == {
+        s.pitch.key for s in base.sessions if (s.date, s.start_min) < (last.date, last.start_min)
+    }
+    wait_for(job)
+    db.session.expire_all()
+    if job.version is not None and job.version.sessions:  # replaced: the availability ends there
+        assert all(w.date < last.date or w.end_min <= last.start_min for w in expert.windows)
+
+
+def test_an_absent_juror_is_not_marked_while_a_solve_runs(ctx, rouen):
+    event = import_event(rouen)
+    base = _published(event)
+    running = solving.start_solve(event, time_limit=5)
+    db.session.commit()
+    expert = base.sessions[-1].seats[0].expert
+    windows = [(w.date, w.start_min, w.end_min) for w in expert.windows]
+    with pytest.raises(solving.SolveError, match="déjà en cours"):
+        solving.replace_absent(base, expert, day=base.sessions[-1].date, from_min=0, time_limit=5)
+    assert [(w.date, w.start_min, w.end_min) for w in expert.windows] == windows
+    wait_for(running)
