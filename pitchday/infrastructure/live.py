@@ -183,7 +183,7 @@ def event_stream(
     if not board_feed.open_stream(long_streams):
         yield f": flux du tableau des notes (interrogé)\nretry: {retry_ms}\n\n"
         stamp, text = board_feed.current(event_id, stamp_of, payload_of)
-        if stamp != last_seen:
+        if _newer(stamp, last_seen):
             yield _board_event(stamp, text)
         return
     try:
@@ -193,7 +193,7 @@ def event_stream(
         while True:
             stamp, text = board_feed.current(event_id, stamp_of, payload_of)
             now = time.monotonic()
-            if stamp != sent:
+            if _newer(stamp, sent):
                 sent, last_sent = stamp, now
                 yield _board_event(stamp, text)
             elif now - last_sent >= heartbeat_seconds:
@@ -204,6 +204,15 @@ def event_stream(
             board_feed.wait(timeout=min(board_feed.check_every, heartbeat_seconds))
     finally:
         board_feed.close_stream()
+
+
+def _newer(stamp: int, seen: int | None) -> bool:
+    """Whether the board numbered ``stamp`` is news to a browser that has ``seen``.
+
+    Stamps only grow (each change adds an audit row), so a smaller one is a board computed before what
+    the browser shows: the cached board of a moment ago, which would put back a lock just undone.
+    """
+    return seen is None or stamp > seen
 
 
 def _board_event(stamp: int, text: str) -> str:

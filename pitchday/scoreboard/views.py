@@ -68,9 +68,10 @@ def board(slug: str):
 def stream(slug: str):
     """Server-sent events: the board each time a mark or a lock changes."""
     event = event_for(slug, P.READ)
-    last_seen = request.headers.get(
-        "Last-Event-ID", ""
-    )  # a number the stream sent, or anything a client made up
+    # What the browser has: the last id the stream sent it (a reconnection), else the change its page was
+    # drawn at (``depuis``): an older board, still cached by this process, must not overwrite that page.
+    # A number the server wrote, or anything a client made up.
+    last_seen = request.headers.get("Last-Event-ID", "") or request.args.get("depuis", "")
     events = live.event_stream(
         event.id,
         scoring.last_change,

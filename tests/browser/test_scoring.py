@@ -127,3 +127,35 @@ def test_a_board_beyond_the_process_share_of_streams_is_polled_and_never_says_lo
     expect(board.locator("#board-status")).to_contain_text("En direct")
     tablet.close()
     organiser.close()
+
+
+def test_after_verrouiller_the_live_board_never_shows_the_previous_lock_state(app, live_server, browser, day):  # noqa: F811
+    """Issue 13, defect 2: a stale update from the stream overwrote the fresh page for about a second."""
+    app.config.update(SCOREBOARD_STREAM_SECONDS=60, SCOREBOARD_HEARTBEAT_SECONDS=1)
+    with app.app_context():
+        feed = live.feed()
+    # A board that looks costly is recomputed at most every 3 s even when nudged: the cached board of
+    # just before the lock is what the fresh page's stream finds first.
+    feed.cost_factor, feed.longest_interval = 1e9, 3.0
+    organiser, board = open_live_board(app, browser, live_server, day.slug)
+    row = f'tr[data-pitch="{day.pitches["aurthus-et-paole"]}"]'
+
+    # Every state the row's cell shows from the moment the next page is drawn, before any script of its own.
+    board.add_init_script(
+        """document.addEventListener("DOMContentLoaded", () => {
+            window.seenStates = [];
+            const cell = document.querySelector('ROW [data-field="lock-state"]');
+            new MutationObserver(() => window.seenStates.push(cell.textContent))
+              .observe(cell, {childList: true, characterData: true, subtree: true});
+        });""".replace("ROW", row)
+    )
+    board.locator(row).get_by_role("button", name="Verrouiller").click()
+    expect(board.locator(f'{row} [data-field="lock-state"]')).to_have_text("verrouillée")
+    expect(board.locator("#board-status")).to_contain_text("En direct")
+    board.wait_for_timeout(4000)  # past the cached board's 3 s: the stream has sent what it had
+
+    assert "ouverte" not in board.evaluate("window.seenStates")
+    expect(board.locator(f'{row} [data-field="lock-state"]')).to_have_text("verrouillée")
+    assert board.locator(f'{row} form[data-lock="0"]').is_visible()
+    organiser.close()
+    wait_for_streams_to_end(app)

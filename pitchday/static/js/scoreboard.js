@@ -55,13 +55,17 @@
   var source = new EventSource(status.getAttribute("data-stream"));
   source.addEventListener("open", function () {
     connected();
-    if (!status.getAttribute("data-version") || status.className.indexOf("lost") !== -1) {
+    // Live from the first connection on (a page drawn fresh gets no board until something changes);
+    // a reconnection keeps the "updated at" line.
+    if (status.className.indexOf("live") === -1) {
       status.textContent = message("live");
       status.className = "board-status live";
     }
   });
   source.addEventListener("board", function (event) {
     connected();
+    // A board older than the page (computed before the lock this page was drawn after) changes nothing.
+    if (Number(event.lastEventId) < Number(status.getAttribute("data-version") || 0)) { return; }
     update(JSON.parse(event.data));
     status.setAttribute("data-version", event.lastEventId);
     status.textContent = message("updated").replace("%(time)s", new Date().toLocaleTimeString(document.documentElement.lang));

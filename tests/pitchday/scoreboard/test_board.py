@@ -339,3 +339,46 @@ def test_the_demo_shows_no_automatic_lock_rather_than_a_century_of_minutes(app, 
     assert 'id="no-automatic-lock"' in page and "Aucun verrouillage automatique" in page
     field = page[page.index('name="lock_after_min"') - 200 : page.index('name="lock_after_min"') + 200]
     assert 'value=""' in field or "value=" not in field
+
+
+def test_a_board_older_than_the_page_is_never_sent_to_it(app, client, day):  # noqa: F811
+    """Issue 13, defect 2: right after « Verrouiller », the board showed the previous lock state for a second.
+
+    The page drawn after the lock knows the change's number and gives it to its stream (``depuis``); the
+    process's cached board, computed a moment before the lock, must not overwrite it.
+    """
+    app.config.update(SCOREBOARD_STREAM_SECONDS=3, SCOREBOARD_HEARTBEAT_SECONDS=1, SCOREBOARD_LONG_STREAMS=0)
+    logged_in(app, client)
+    stale = whole_stream(client, f"/organisation/notes/{day.slug}/flux")  # caches the board as it is
+    assert "id: 0\nevent: board" in stale
+    with app.app_context():  # the lock, committed where this process's feed does not hear of it at once
+        db.session.add(
+            ScoreAudit(
+                event_id=day.event_id,
+                pitch_id=day.pitches["projet-4"],
+                actor="organiser:orga@example.org",
+                action="lock",
+            )
+        )
+        db.session.commit()
+        fresh = scoring.last_change(day.event_id)
+
+    polled = whole_stream(client, f"/organisation/notes/{day.slug}/flux?depuis={fresh}")
+    assert "id: 0\n" not in polled
+
+    app.config.update(SCOREBOARD_LONG_STREAMS=4)
+    response = client.get(f"/organisation/notes/{day.slug}/flux?depuis={fresh}", buffered=False)
+    text = b"".join(response.response).decode()  # ends after SCOREBOARD_STREAM_SECONDS
+    response.close()
+    ids = [int(line[4:]) for line in text.splitlines() if line.startswith("id: ")]
+    assert all(number >= fresh for number in ids)
+
+
+def test_the_board_page_gives_its_stream_the_change_it_shows(app, client, day):  # noqa: F811
+    logged_in(app, client)
+    with app.app_context():
+        scoring.set_lock(db.session.get(Pitch, day.pitches["projet-4"]), True, "orga@example.org")
+        db.session.commit()
+        stamp = scoring.last_change(day.event_id)
+    page = client.get(f"/organisation/notes/{day.slug}").get_data(as_text=True)
+    assert f'data-stream="/organisation/notes/{day.slug}/flux?depuis={stamp}"' in page
