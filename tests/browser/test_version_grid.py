@@ -12,6 +12,7 @@ from pitchday.models import Event, ScheduleVersion
 from pitchday.services import agenda, moves, versions
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
+from tests.browser.test_public_accessibility import axe_source  # noqa: F401 (fixture)
 from tests.helpers import browser_login, create_organiser
 
 pytestmark = pytest.mark.browser
@@ -106,7 +107,7 @@ def test_a_drop_on_a_break_is_refused_with_its_reason_where_it_was_dropped(live_
 
     refusal = page.locator(".drop-refusal")
     refusal.wait_for()
-    assert refusal.get_attribute("role") == "alert"
+    assert refusal.locator('[role="alert"]').count() == 1
     assert "Déplacement refusé" in refusal.inner_text() and "13:00" in refusal.inner_text()
     assert "empiète sur une pause" in refusal.inner_text()
     # Where the pitch was dropped: in the Amphithéâtre's column on Thursday, at lunch.
@@ -255,3 +256,26 @@ def test_the_version_page_layout_on_a_laptop_screen(live_server, page, published
     assert page.locator("#move-form select[name=pitch]").input_value() == pitch.pitch
     assert page.locator("#move-form input[name=start]").input_value() == format_clock(pitch.start)
     assert page.evaluate("document.activeElement.name") == "start"
+
+
+def test_the_version_page_has_no_serious_accessibility_violation(live_server, browser, published, axe_source):
+    from tests.browser.test_public_accessibility import serious_violations
+
+    # axe is injected as an inline script, which the Content-Security-Policy rightly refuses.
+    context = browser.new_context(viewport={"width": 1400, "height": 3000}, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    browser_login(page, live_server)
+    found = {}
+    for name, address in (
+        ("grid", version_url(live_server, published)),
+        ("day of", version_url(live_server, published, now="2023-11-30T10:10")),
+    ):
+        page.goto(address)
+        found[name] = serious_violations(page, axe_source)
+    pitch = next(s for s in published["sessions"] if s.date.isoformat() == "2023-11-30")
+    drop_at(page, pitch.pitch, "2023-11-30", "amphi", 13 * 60)
+    page.locator(".drop-refusal").wait_for()
+    found["refused drop"] = serious_violations(page, axe_source)
+    context.close()
+
+    assert found == {"grid": [], "day of": [], "refused drop": []}

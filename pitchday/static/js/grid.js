@@ -110,21 +110,23 @@
   function showRefusal(column, minute, reasons) {
     clearRefusals();
     var dayStart = minutesOf(column.closest(".time-grid"), "data-start");
-    var box = document.createElement("li");
+    var box = document.createElement("li");  // a list item of the room's list, holding the alert
     box.className = "drop-refusal refusal";
-    box.setAttribute("role", "alert");
+    var alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    box.appendChild(alert);
     var headline = document.createElement("p");
     var strong = document.createElement("strong");
     strong.textContent = message("refused") + " " + clock(minute);
     headline.appendChild(strong);
-    box.appendChild(headline);
+    alert.appendChild(headline);
     var list = document.createElement("ul");
     reasons.forEach(function (reason) {
       var item = document.createElement("li");
       item.textContent = reason;
       list.appendChild(item);
     });
-    box.appendChild(list);
+    alert.appendChild(list);
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = message("close");
