@@ -25,6 +25,9 @@ from wtforms.validators import (
 )
 
 from pitchday.forms import FiniteDecimalField, Form
+from pitchday.models import Criterion, Event, EventDay, Expert, Organisation, Pitch, Room
+from pitchday.services import editing
+from pitchday.services.agenda import format_clock
 from pitchday.services.editing import SCALE_BOUND
 
 
@@ -159,26 +162,84 @@ def _key_field(label) -> StringField:
     )
 
 
-class DayForm(Form):
+class ItemForm(Form):
+    """A form of one part of an event (a day, a room, a partner, a pitch, a juror, a criterion) that
+    knows its part: the choices it offers, how a stored one fills it, and how it is saved."""
+
+    def offer_choices(self, event: Event) -> None:
+        """Fill the choices of its select fields from the event (the rooms, partners, pitches)."""
+
+    def fill_from(self, item) -> None:
+        """The fields from the stored item (on GET)."""
+        self.process(obj=item)
+
+    def save(self, event: Event, item):
+        """Add (item None) or change the item through the editing service; raises editing.EditError."""
+        raise NotImplementedError
+
+
+class DayForm(ItemForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
     start = StringField(_l("Début (HH:MM)"), validators=[InputRequired(_REQUIRED), _clock])
     end = StringField(_l("Fin (HH:MM)"), validators=[InputRequired(_REQUIRED), _end_clock])
     breaks = TextAreaField(_l("Pauses, une par ligne : 12:30-14:00 Déjeuner"))
 
+    def fill_from(self, item: EventDay) -> None:
+        self.day.data, self.start.data, self.end.data = (
+            item.date,
+            format_clock(item.start_min),
+            format_clock(item.end_min),
+        )
+        self.breaks.data = "\n".join(
+            f"{format_clock(b.start_min)}-{format_clock(b.end_min)} {b.label}".strip() for b in item.breaks
+        )
 
-class RoomForm(Form):
+    def save(self, event: Event, item: EventDay | None) -> EventDay:
+        return editing.save_day(
+            event,
+            item,
+            editing.DayInput(
+                date=self.day.data,
+                start=self.start.minutes,
+                end=self.end.minutes,
+                breaks=self.breaks.data or "",
+            ),
+        )
+
+
+class RoomForm(ItemForm):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     capacity = IntegerField(_l("Capacité (places)"), validators=[Optional(), NumberRange(1, 100000, _WHOLE)])
 
+    def fill_from(self, item: Room) -> None:
+        self.key.data, self.name.data, self.capacity.data = item.key, item.name, item.capacity
 
-class OrganisationForm(Form):
+    def save(self, event: Event, item: Room | None) -> Room:
+        return editing.save_room(
+            event, item, key=self.key.data, name=self.name.data, capacity=self.capacity.data
+        )
+
+
+class OrganisationForm(ItemForm):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     required = BooleanField(_l("Chaque jury doit compter un expert de cette organisation"))
 
+    def fill_from(self, item: Organisation) -> None:
+        self.key.data, self.name.data, self.required.data = (
+            item.key,
+            item.name,
+            item.panel_required_rank is not None,
+        )
 
-class PitchForm(Form):
+    def save(self, event: Event, item: Organisation | None) -> Organisation:
+        return editing.save_organisation(
+            event, item, key=self.key.data, name=self.name.data, required=self.required.data
+        )
+
+
+class PitchForm(ItemForm):
     key = _key_field(_l("Identifiant"))
     company = StringField(_l("Entreprise"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     title = StringField(_l("Titre du pitch"), validators=[InputRequired(_REQUIRED)])
@@ -200,8 +261,36 @@ class PitchForm(Form):
         validators=[Optional(), Length(max=254)],
     )
 
+    def offer_choices(self, event: Event) -> None:
+        self.rooms.choices = [(r.key, r.name) for r in event.rooms]
 
-class ExpertForm(Form):
+    def fill_from(self, item: Pitch) -> None:
+        self.process(obj=item)
+        self.topics.data = ", ".join(item.topics)
+        self.rooms.data = [pr.room.key for pr in item.allowed_rooms]
+        self.windows.data = editing.format_windows(item.windows)
+
+    def save(self, event: Event, item: Pitch | None) -> Pitch:
+        return editing.save_pitch(
+            event,
+            item,
+            editing.PitchInput(
+                key=self.key.data,
+                company=self.company.data,
+                title=self.title.data,
+                sector=self.sector.data,
+                city=self.city.data or "",
+                topics=self.topics.data or "",
+                duration_min=self.duration_min.data,
+                qa_min=self.qa_min.data,
+                rooms=self.rooms.data or [],
+                windows=self.windows.data or "",
+                contact_email=self.contact_email.data,
+            ),
+        )
+
+
+class ExpertForm(ItemForm):
     key = _key_field(_l("Identifiant"))
     name = StringField(_l("Nom"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     organisation = SelectField(_l("Organisation"), validators=[InputRequired(_REQUIRED)])
@@ -213,6 +302,34 @@ class ExpertForm(Form):
     email = StringField(
         _l("E-mail (facultatif : pour le prévenir des changements)"), validators=[Optional(), Length(max=254)]
     )
+
+    def offer_choices(self, event: Event) -> None:
+        self.organisation.choices = [(o.key, o.name) for o in event.organisations]
+        self.conflicts.choices = [(p.key, p.company) for p in event.pitches]
+
+    def fill_from(self, item: Expert) -> None:
+        self.process(obj=item)
+        self.organisation.data = item.organisation.key
+        self.topics.data = ", ".join(item.topics)
+        self.conflicts.data = [c.pitch.key for c in item.conflicts]
+        self.windows.data = editing.format_windows(item.windows)
+
+    def save(self, event: Event, item: Expert | None) -> Expert:
+        return editing.save_expert(
+            event,
+            item,
+            editing.ExpertInput(
+                key=self.key.data,
+                name=self.name.data,
+                organisation=self.organisation.data,
+                topics=self.topics.data or "",
+                min_pitches=self.min_pitches.data,
+                max_pitches=self.max_pitches.data,
+                conflicts=self.conflicts.data or [],
+                windows=self.windows.data or "",
+                email=self.email.data,
+            ),
+        )
 
 
 class RulesForm(Form):
@@ -235,7 +352,7 @@ class RulesForm(Form):
     )
 
 
-class CriterionForm(Form):
+class CriterionForm(ItemForm):
     label = StringField(_l("Critère"), validators=[InputRequired(_REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Description"))
     weight = FiniteDecimalField(
@@ -253,6 +370,17 @@ class CriterionForm(Form):
         default=10,
         validators=[InputRequired(_REQUIRED), NumberRange(-SCALE_BOUND, SCALE_BOUND, _SCALE_RANGE)],
     )
+
+    def save(self, event: Event, item: Criterion | None) -> Criterion:
+        return editing.save_criterion(
+            event,
+            item,
+            label=self.label.data,
+            description=self.description.data or "",
+            weight=float(self.weight.data),
+            scale_min=self.scale_min.data,
+            scale_max=self.scale_max.data,
+        )
 
 
 TEAM_ROLE_CODES = ("owner", "planner", "scoring", "viewer")
