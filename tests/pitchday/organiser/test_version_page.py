@@ -189,3 +189,31 @@ def test_a_bad_now_is_refused_in_words_and_the_page_still_shows(organiser_client
     page = page_of(organiser_client, draft, "?now=demain")
     assert "n&#39;est pas une date et heure" in page or "n'est pas une date et heure" in page
     assert 'class="time-grid' in page
+
+
+def test_the_version_page_in_english_has_none_of_its_french(organiser_client, draft):
+    from babel.messages.pofile import read_po
+    from markupsafe import escape
+
+    from tests.pitchday.test_translations import PO_FILE
+
+    with PO_FILE.open("rb") as po:
+        french = [
+            message.id
+            for message in read_po(po)
+            if isinstance(message.id, str)
+            and any(path.endswith("organiser/version.html") for path, _line in message.locations)
+            and message.id != message.string
+            and "%(" not in message.id
+            and len(message.id) > 4
+        ]
+    versions.publish(draft)
+    db.session.commit()
+    organiser_client.get("/langue/en")
+    for query in ("", "?now=2023-11-30T10:10"):
+        page = page_of(organiser_client, draft, query)
+        assert '<html lang="en">' in page
+        for room in draft.event.rooms:  # the event's own names (« Salle B ») are no interface text
+            page = page.replace(room.name, "")
+        assert [text for text in french if str(escape(text)) in page or text in page] == [], query
+    assert "On the day" in page and "Now / Next" in page and "The higher the score" in page
