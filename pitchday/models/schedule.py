@@ -26,6 +26,11 @@ class ScheduleVersion(db.Model):
     best_bound: Mapped[int | None]
     solve_seconds: Mapped[float | None]
     conflicts: Mapped[list | None] = mapped_column(JSON)
+    # Where the version comes from, as a code and parameters worded at display
+    # (pitchday.services.wording.ORIGINS): "replan" from {"number": 7} or {"draft": 11}, ...
+    origin: Mapped[str] = mapped_column(String(40), default="")
+    origin_params: Mapped[dict | None] = mapped_column(JSON)
+    # The origin as versions made before origins were codes wrote it (French words), shown as it is.
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

@@ -30,6 +30,10 @@ class SolveJob(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="queued")
     # Why it ended, as a code worded at display (pitchday.organiser.labels.JOB_OUTCOMES); "" while it runs.
     outcome: Mapped[str] = mapped_column(String(40), default="")
+    # What the solve is for, given to the version it makes (see ScheduleVersion.origin); ``note``
+    # is the French words of jobs made before origins were codes.
+    origin: Mapped[str] = mapped_column(String(40), default="")
+    origin_params: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(String(200), default="")
     time_limit: Mapped[float]
     workers: Mapped[int | None]

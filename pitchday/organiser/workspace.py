@@ -83,7 +83,9 @@ def generate(slug: str):
     form = SolveForm()
     if form.validate_on_submit():
         try:
-            solving.start_solve(event, time_limit=float(form.time_limit.data), note=_("Génération"))
+            solving.start_solve(
+                event, time_limit=float(form.time_limit.data), origin=wording.Origin("generated")
+            )
         except solving.SolveError as error:
             flash(str(error), "error")
     else:
@@ -289,7 +291,7 @@ def replan(slug: str, version_id: int):
             event,
             time_limit=float(form.time_limit.data),
             spec=moves.replan_spec(event, base),
-            note=_("Re-planification depuis la version %(id)d", id=base.id),
+            origin=wording.replanned_from(base),
         )
     except solving.SolveError as error:
         flash(str(error), "error")

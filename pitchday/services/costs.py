@@ -8,6 +8,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, pairwise
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from pitchday import numbers
 from pitchday.models import Event, Expert, ScheduleVersion
 from pitchday.services import versions
 from pitchday.services.agenda import format_clock
@@ -23,7 +27,7 @@ class SoftItem:
     """One preference the schedule does not meet, and the points it costs."""
 
     term: str
-    text: str
+    text: str  # worded in the visitor's language (the breakdown is worked out for the page that shows it)
     cost: int
     pitch_keys: tuple[str, ...] = ()
 
@@ -44,9 +48,12 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
                 items.append(
                     SoftItem(
                         "topic_match",
-                        f"{names.experts[expert_key]} juge "
-                        f"{names.pitches[session.pitch]} sans thème en commun "
-                        f"({', '.join(pitch.topics)}).",
+                        _(
+                            "%(juror)s juge %(pitch)s sans thème en commun (%(topics)s).",
+                            juror=names.experts[expert_key],
+                            pitch=names.pitches[session.pitch],
+                            topics=", ".join(pitch.topics),
+                        ),
                         weights.topic_match,
                         (session.pitch,),
                     )
@@ -63,7 +70,13 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
         items.append(
             SoftItem(
                 "load_spread",
-                f"{busiest} : {most} pitchs ; {idlest} : {fewest}.",
+                _(
+                    "%(busiest)s : %(most)s pitchs ; %(idlest)s : %(fewest)s.",
+                    busiest=busiest,
+                    most=numbers.number(most),
+                    idlest=idlest,
+                    fewest=numbers.number(fewest),
+                ),
                 (most - fewest) * weights.load_spread,
             )
         )
@@ -78,9 +91,14 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
                     items.append(
                         SoftItem(
                             "room_changes",
-                            f"{names.experts.get(expert_key, expert_key)} passe de "
-                            f"{names.rooms[first.room]} à {names.rooms[second.room]} le "
-                            f"{second.date.strftime('%d/%m')} à {format_clock(second.start)}.",
+                            _(
+                                "%(juror)s passe de %(room)s à %(other_room)s le %(day)s à %(time)s.",
+                                juror=names.experts.get(expert_key, expert_key),
+                                room=names.rooms[first.room],
+                                other_room=names.rooms[second.room],
+                                day=format_date(second.date, "d MMM"),
+                                time=format_clock(second.start),
+                            ),
                             weights.room_changes,
                             (first.pitch, second.pitch),
                         )
@@ -97,8 +115,13 @@ def soft_breakdown(event: Event, version: ScheduleVersion) -> list[SoftItem]:
             items.append(
                 SoftItem(
                     "sector_clash",
-                    f"{names.pitches[first.pitch]} et {names.pitches[second.pitch]} "
-                    f"(secteur {pitches[first.pitch].sector}) se chevauchent le {first.date.strftime('%d/%m')}.",
+                    _(
+                        "%(pitch)s et %(other_pitch)s (secteur %(sector)s) se chevauchent le %(day)s.",
+                        pitch=names.pitches[first.pitch],
+                        other_pitch=names.pitches[second.pitch],
+                        sector=pitches[first.pitch].sector,
+                        day=format_date(first.date, "d MMM"),
+                    ),
                     weights.sector_clash,
                     (first.pitch, second.pitch),
                 )

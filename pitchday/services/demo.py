@@ -5,6 +5,7 @@ from __future__ import annotations
 from pitchday.extensions import db
 from pitchday.models import Event, ScoringSettings
 from pitchday.services import agenda, rubric, solving, versions
+from pitchday.services.wording import Origin
 
 # The demo's pitches took place in 2023: without this, every scoring sheet would already be locked
 # and a visitor could not try the jurors' tablets. About a century, in minutes.
@@ -21,4 +22,4 @@ def prepare(event: Event) -> None:
     if agenda.latest_published(event) is None:
         result = solving.solve_now(event, time_limit=10.0)
         if result.status.has_schedule:
-            versions.publish(versions.save_result(event, result, note="Démonstration"))
+            versions.publish(versions.save_result(event, result, Origin("demo")))

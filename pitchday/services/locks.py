@@ -9,12 +9,13 @@ from pitchday.models import Event, Expert, Lock, Pitch, Room, ScheduledSession
 from pitchday.services import journal
 from pitchday.services.agenda import format_clock
 from pitchday.services.moves import PlanningError
+from pitchday.services.wording import Refusal
 
 
 def lock_slot(pitch: Pitch, *, day: date | None, start: int | None, room: Room | None) -> Lock:
     """Pin a pitch's date, start and/or room (a part left as None stays free)."""
     if day is None and start is None and room is None:
-        raise PlanningError(["Choisissez au moins une date, une heure ou une salle à verrouiller."])
+        raise PlanningError([Refusal("lock_needs_a_part")])
     return _add_lock(Lock(pitch=pitch, date=day, start_min=start, room=room))
 
 
@@ -26,7 +27,7 @@ def lock_session(session: ScheduledSession) -> Lock:
 def lock_juror(pitch: Pitch, expert: Expert) -> Lock:
     """Pin an expert on a pitch's panel."""
     if any(lock.pitch_id == pitch.id and lock.expert_id == expert.id for lock in pitch.event.locks):
-        raise PlanningError([f"{expert.name} est déjà verrouillé dans le jury de {pitch.company}."])
+        raise PlanningError([Refusal("juror_already_locked", {"juror": expert.name, "pitch": pitch.company})])
     return _add_lock(Lock(pitch=pitch, expert=expert))
 
 

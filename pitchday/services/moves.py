@@ -2,7 +2,7 @@
 
 Every change makes a new version (a draft, or a published one on the day) and is checked first
 with ``scheduler.validate.check_schedule``: a change that breaks a hard rule is refused with the
-reasons in French.
+reasons as codes (``wording.Refusal``), worded in the visitor's language when shown.
 """
 
 from __future__ import annotations
@@ -11,29 +11,44 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, Pitch, Room, ScheduleVersion
 from pitchday.services import agenda, journal, versions
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
-from pitchday.services.wording import Names, explain_violation
+from pitchday.services.wording import Names, Origin, Refusal, violation_refusal
 from scheduler import data as sd
 from scheduler.validate import check_schedule, score_terms
 
 
 class PlanningError(ValueError):
-    """A change refused, with each reason in French."""
+    """A change refused, with each reason as a code and parameters (``refusals``)."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
+    def __init__(self, refusals: list[Refusal]) -> None:
+        super().__init__(" ".join(refusal.code for refusal in refusals))
+        self.refusals = refusals
+
+    @property
+    def reasons(self) -> list[str]:
+        """Each reason worded in the visitor's language (read when the refusal is shown)."""
+        return [str(refusal) for refusal in self.refusals]
+
+    def __str__(self) -> str:
+        return " ".join(self.reasons)
 
 
-def check(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event | None = None) -> list[str]:
-    """The hard rules the sessions break, in French (empty: every rule holds)."""
+def check(event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event | None = None) -> list[Refusal]:
+    """The hard rules the sessions break, each once (empty: every rule holds)."""
     spec = spec or to_scheduler_event(event)
     names = Names.of(event)
-    return list(dict.fromkeys(explain_violation(v, names) for v in check_schedule(spec, sessions)))
+    found: list[Refusal] = []
+    for violation in check_schedule(spec, sessions):
+        refusal = violation_refusal(violation, names)
+        if refusal not in found:
+            found.append(refusal)
+    return found
 
 
 def move_pitch(
@@ -51,7 +66,7 @@ def move_pitch(
     sessions = list(versions.to_scheduler_sessions(version))
     index = next((i for i, s in enumerate(sessions) if s.pitch == pitch.key), None)
     if index is None:
-        raise PlanningError([f"{pitch.company} n'est pas dans ce planning."])
+        raise PlanningError([Refusal("pitch_not_in_version", {"pitch": pitch.company})])
     length = spec.pitch_length(spec.pitch_by_id()[pitch.key])
     old = sessions[index]
     sessions[index] = dataclasses.replace(
@@ -63,8 +78,8 @@ def move_pitch(
         panel=tuple(e.key for e in panel) if panel is not None else old.panel,
     )
     if sessions[index] == old:
-        raise PlanningError(["Rien n'a changé : le pitch est déjà à cet endroit avec ce jury."])
-    moved = _save_checked(event, tuple(sessions), spec, note=f"Déplacement de {pitch.company}")
+        raise PlanningError([Refusal("nothing_changed")])
+    moved = _save_checked(event, tuple(sessions), spec, origin=Origin("move", {"pitch": pitch.company}))
     journal.record(
         event,
         "schedule.moved",
@@ -94,7 +109,7 @@ def delay(
     """
     event = version.event
     if minutes == 0:
-        raise PlanningError(["Indiquez un retard différent de zéro."])
+        raise PlanningError([Refusal("zero_delay")])
     shifted_keys = set()
     sessions = []
     for session in versions.to_scheduler_sessions(version):
@@ -103,9 +118,9 @@ def delay(
             shifted_keys.add(session.pitch)
         sessions.append(session)
     if not shifted_keys:
-        raise PlanningError(["Aucun pitch ne commence à cette heure ou après ce jour-là : rien à décaler."])
+        raise PlanningError([Refusal("nothing_to_shift")])
     if any(s.start < 0 or s.end > 24 * 60 for s in sessions):
-        raise PlanningError(["Le décalage ferait passer un pitch hors de la journée."])
+        raise PlanningError([Refusal("shift_out_of_day")])
     spec = to_scheduler_event(event)
     spec = dataclasses.replace(
         spec,
@@ -123,14 +138,13 @@ def delay(
     for lock in event.locks:
         if lock.pitch.key in shifted_keys and lock.start_min is not None:
             lock.start_min += minutes
-    label = room.name if room else "toutes les salles"
-    new = _save_checked(
-        event, tuple(sessions), spec, note=f"Retard de {minutes} min dès {format_clock(after)} ({label})"
-    )
+    when = {"minutes": minutes, "time": format_clock(after)}
+    origin = Origin("delay_room", when | {"room": room.name}) if room else Origin("delay_all", when)
+    new = _save_checked(event, tuple(sessions), spec, origin)
     journal.record(
         event,
         "schedule.delayed",
-        subject=label,
+        subject=room.name if room else str(_("toutes les salles")),
         before={"version": version.id},
         after={
             "date": day.isoformat(),
@@ -250,7 +264,7 @@ def mark_absent(expert: Expert, *, day: date, from_min: int) -> None:
 
 
 def _save_checked(
-    event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event, note: str
+    event: Event, sessions: tuple[sd.Session, ...], spec: sd.Event, origin: Origin
 ) -> ScheduleVersion:
     reasons = check(event, sessions, spec)
     if reasons:
@@ -263,4 +277,4 @@ def _save_checked(
     result = sd.Result(
         status=sd.Status.FEASIBLE, sessions=sessions, score=terms.total(spec.objective_weights), terms=terms
     )
-    return versions.save_result(event, result, note=note)
+    return versions.save_result(event, result, origin)

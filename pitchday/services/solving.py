@@ -37,11 +37,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 import scheduler
+from pitchday import numbers
 from pitchday.extensions import db
 from pitchday.infrastructure import tasks
 from pitchday.models import Event, Expert, ScheduleVersion, SolveJob
 from pitchday.services import journal, moves, versions
 from pitchday.services.event_io import to_scheduler_event
+from pitchday.services.wording import Origin
 from scheduler import data as sd
 from scheduler import io as sio
 from scheduler import validate
@@ -72,7 +74,7 @@ def start_solve(
     *,
     time_limit: float,
     spec: sd.Event | None = None,
-    note: str = "",
+    origin: Origin | None = None,
     workers: int | None = None,
     absence: moves.Absence | None = None,
 ) -> SolveJob:
@@ -85,8 +87,8 @@ def start_solve(
         raise SolveError(
             _(
                 "La durée de calcul doit être entre %(low)s et %(high)s secondes.",
-                low=f"{MIN_TIME_LIMIT:g}",
-                high=f"{MAX_TIME_LIMIT:g}",
+                low=numbers.number(MIN_TIME_LIMIT),
+                high=numbers.number(MAX_TIME_LIMIT),
             )
         )
     for job in active_jobs(event):
@@ -95,7 +97,8 @@ def start_solve(
         event=event,
         running_event_id=event.id,
         status="queued",
-        note=note,
+        origin=origin.code if origin else "",
+        origin_params=dict(origin.params) if origin and origin.params else None,
         time_limit=time_limit,
         workers=workers,
         spec=sio.event_to_dict(spec or to_scheduler_event(event)),
@@ -108,7 +111,12 @@ def start_solve(
     except IntegrityError:
         raise SolveError(_("Un calcul de planning est déjà en cours pour cet événement.")) from None
     tasks.after_commit("solve", job.id)
-    journal.record(event, "schedule.generated", subject=note, after={"job": job.id, "time_limit": time_limit})
+    journal.record(
+        event,
+        "schedule.generated",
+        subject=str(origin or ""),
+        after={"job": job.id, "time_limit": time_limit},
+    )
     return job
 
 
@@ -126,7 +134,7 @@ def replace_absent(
         event,
         time_limit=time_limit,
         spec=moves.replan_spec(event, base, frozen_before=(day, from_min), absence=absence),
-        note=_("Remplacement de %(name)s", name=expert.name),
+        origin=Origin("replacement", {"juror": expert.name}),
         absence=absence,
     )
 
@@ -402,9 +410,13 @@ def _settle_absence(
 def _save(job: SolveJob, result: sd.Result) -> tuple[ScheduleVersion | None, str]:
     try:
         with db.session.begin_nested():
-            return versions.save_result(job.event, result, note=job.note), ""
+            return versions.save_result(job.event, result, _origin_of(job), note=job.note), ""
     except (KeyError, IntegrityError) as exc:  # the event was edited during the solve
         return None, str(exc)[:2000]
+
+
+def _origin_of(job: SolveJob) -> Origin | None:
+    return Origin(job.origin, job.origin_params or {}) if job.origin else None
 
 
 class _StopFlag:

@@ -12,7 +12,7 @@ from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, ScheduleVersion
 from pitchday.services import journal, notifications
 from pitchday.services.agenda import format_clock
-from pitchday.services.wording import Names
+from pitchday.services.wording import Names, Origin, origin_words
 from scheduler import data as sd
 from scheduler.replan import changes_between
 
@@ -21,8 +21,14 @@ class ScheduleError(ValueError):
     """A schedule operation that cannot be carried out, with the reason for the organiser."""
 
 
-def save_result(event: Event, result: sd.Result, note: str = "") -> ScheduleVersion:
-    """Keep a solver result as a draft version (infeasible ones too: their diagnosis is worth keeping)."""
+def save_result(
+    event: Event, result: sd.Result, origin: Origin | None = None, *, note: str = ""
+) -> ScheduleVersion:
+    """Keep a solver result as a draft version (infeasible ones too: their diagnosis is worth keeping).
+
+    ``origin`` says where it comes from (a code worded at display); ``note`` only carries the words
+    of a solve started before origins were codes.
+    """
     version = ScheduleVersion(
         event=event,
         status=result.status.value,
@@ -31,6 +37,8 @@ def save_result(event: Event, result: sd.Result, note: str = "") -> ScheduleVers
         best_bound=result.best_bound,
         solve_seconds=result.solve_seconds,
         conflicts=[asdict(conflict) | {"involves": list(conflict.involves)} for conflict in result.conflicts],
+        origin=origin.code if origin else "",
+        origin_params=dict(origin.params) if origin and origin.params else None,
         note=note,
     )
     rooms = {room.key: room for room in event.rooms}
@@ -73,7 +81,7 @@ def publish(version: ScheduleVersion) -> ScheduleVersion:
     db.session.flush()
     notifications.version_published(version, previous)
     journal.record(
-        version.event, "schedule.published", subject=version.note or "", before=last, after=version.number
+        version.event, "schedule.published", subject=origin_words(version), before=last, after=version.number
     )
     return version
 

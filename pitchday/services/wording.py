@@ -7,7 +7,8 @@ sentence is written here, once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -45,50 +46,125 @@ class Names:
 
 
 TERM_LABELS = {
-    "topic_match": "Thèmes en commun",
-    "load_spread": "Écart de charge des jurés",
-    "room_changes": "Changements de salle",
-    "sector_clash": "Même secteur en même temps",
-    "changes_from_previous": "Changements par rapport au planning publié",
+    "topic_match": _l("Thèmes en commun"),
+    "load_spread": _l("Écart de charge des jurés"),
+    "room_changes": _l("Changements de salle"),
+    "sector_clash": _l("Même secteur en même temps"),
+    "changes_from_previous": _l("Changements par rapport au planning publié"),
 }
 
 
-# --- hard rules in French ---------------------------------------------------------------------------
+# --- where a version comes from ----------------------------------------------------------------
+
+# ScheduleVersion.origin / SolveJob.origin, by code; the parameters are stored beside the code.
+ORIGINS = {
+    "generated": _l("Génération"),
+    "demo": _l("Démonstration"),
+    "replan_published": _l("Re-planification depuis la version publiée %(number)s"),
+    "replan_draft": _l("Re-planification depuis le brouillon n° %(draft)s"),
+    "replacement": _l("Remplacement de %(juror)s"),
+    "move": _l("Déplacement de %(pitch)s"),
+    "delay_room": _l("Retard de %(minutes)s min dès %(time)s (%(room)s)"),
+    "delay_all": _l("Retard de %(minutes)s min dès %(time)s (toutes les salles)"),
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a version comes from: a code of :data:`ORIGINS` and its parameters, worded when shown."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        words = ORIGINS.get(self.code)
+        if words is None:
+            return self.code
+        return str(words) % self.params if self.params else str(words)
+
+
+def replanned_from(base: ScheduleVersion) -> Origin:
+    """A re-plan's origin, naming its base as the organiser sees it: a published number or a draft's."""
+    if base.number is not None:
+        return Origin("replan_published", {"number": base.number})
+    return Origin("replan_draft", {"draft": base.id})
+
+
+def origin_words(item) -> str:
+    """Where a version (or a solve) comes from, in the visitor's language; an old row's own words."""
+    if item.origin:
+        return str(Origin(item.origin, item.origin_params or {}))
+    return item.note or ""
+
+
+# --- why a change to a schedule is refused ------------------------------------------------------
+
+# A broken hard rule (scheduler.validate's rule codes) or a change the services refuse, by code.
+# ``first``, ``second`` and ``third`` are the names of what the rule's ``involves`` lists, in order.
+REFUSALS = {
+    "pitch_missing": _l("%(first)s n'est pas placé."),
+    "pitch_duplicate": _l("%(first)s est placé plusieurs fois."),
+    "pitch_unknown": _l("« %(first)s » n'est pas un pitch de l'événement."),
+    "time_grid": _l("%(first)s ne tombe pas sur la grille horaire de l'événement."),
+    "pitch_length": _l("La durée de %(first)s ne correspond pas à sa présentation et ses questions."),
+    "event_day": _l("%(first)s tombe un jour où l'événement n'a pas lieu."),
+    "day_hours": _l("%(first)s déborde des horaires de la journée."),
+    "break_overlap": _l("%(first)s empiète sur une pause."),
+    "pitch_availability": _l("%(first)s n'est pas disponible à cet horaire."),
+    "room_unknown": _l("%(first)s est dans une salle inconnue."),
+    "room_allowed": _l("%(first)s ne peut pas avoir lieu dans %(second)s."),
+    "room_changeover": _l(
+        "Dans %(third)s, %(second)s commence avant la fin de %(first)s (battement compris)."
+    ),
+    "expert_unknown": _l("Le jury de %(first)s compte un juré inconnu."),
+    "expert_duplicate": _l("%(second)s siège deux fois dans le jury de %(first)s."),
+    "panel_size": _l("Le jury de %(first)s n'a pas le bon nombre de jurés."),
+    "panel_organisations": _l("Le jury de %(first)s n'a aucun expert de %(second)s."),
+    "panel_max_per_organisation": _l("Le jury de %(first)s a trop d'experts de %(second)s."),
+    "expert_conflict": _l("%(second)s a un conflit d'intérêts avec %(first)s."),
+    "expert_availability": _l("%(second)s n'est pas disponible pendant %(first)s."),
+    "expert_changeover": _l("%(first)s juge %(second)s et %(third)s sans assez de temps entre les deux."),
+    "expert_min_pitches": _l("%(first)s juge moins de pitchs que son minimum."),
+    "expert_max_pitches": _l("%(first)s juge plus de pitchs que son maximum."),
+    "lock_panel": _l("%(second)s est verrouillé dans le jury de %(first)s mais n'y siège plus."),
+    "lock_slot": _l("%(first)s est verrouillé sur un autre horaire ou une autre salle."),
+    # Refused by the services before any rule is checked.
+    "pitch_not_in_version": _l("%(pitch)s n'est pas dans ce planning."),
+    "nothing_changed": _l("Rien n'a changé : le pitch est déjà à cet endroit avec ce jury."),
+    "zero_delay": _l("Indiquez un retard différent de zéro."),
+    "nothing_to_shift": _l("Aucun pitch ne commence à cette heure ou après ce jour-là : rien à décaler."),
+    "shift_out_of_day": _l("Le décalage ferait passer un pitch hors de la journée."),
+    "lock_needs_a_part": _l("Choisissez au moins une date, une heure ou une salle à verrouiller."),
+    "juror_already_locked": _l("%(juror)s est déjà verrouillé dans le jury de %(pitch)s."),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a change is refused: a code of :data:`REFUSALS` and its parameters, worded when shown."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        words = REFUSALS.get(self.code)
+        if words is None:  # a rule the scheduler added since: its own (English) message
+            return str(self.params.get("message", self.code))
+        return str(words) % self.params if self.params else str(words)
+
+
+def violation_refusal(violation: Violation, names: Names) -> Refusal:
+    """A broken hard rule as a refusal naming the pitches, experts and rooms concerned."""
+    who = [names.any(key) for key in violation.involves] + ["", "", ""]
+    params = {"first": who[0], "second": who[1], "third": who[2]}
+    if violation.rule not in REFUSALS:
+        params["message"] = violation.message
+    return Refusal(violation.rule, params)
 
 
 def explain_violation(violation: Violation, names: Names) -> str:
-    """A broken hard rule as a French sentence naming the pitches, experts and rooms concerned."""
-    who = [names.any(key) for key in violation.involves]
-    first = who[0] if who else ""
-    second = who[1] if len(who) > 1 else ""
-    third = who[2] if len(who) > 2 else ""
-    sentences = {
-        "pitch_missing": f"{first} n'est pas placé.",
-        "pitch_duplicate": f"{first} est placé plusieurs fois.",
-        "pitch_unknown": f"« {first} » n'est pas un pitch de l'événement.",
-        "time_grid": f"{first} ne tombe pas sur la grille horaire de l'événement.",
-        "pitch_length": f"La durée de {first} ne correspond pas à sa présentation et ses questions.",
-        "event_day": f"{first} tombe un jour où l'événement n'a pas lieu.",
-        "day_hours": f"{first} déborde des horaires de la journée.",
-        "break_overlap": f"{first} empiète sur une pause.",
-        "pitch_availability": f"{first} n'est pas disponible à cet horaire.",
-        "room_unknown": f"{first} est dans une salle inconnue.",
-        "room_allowed": f"{first} ne peut pas avoir lieu dans {second}.",
-        "room_changeover": f"Dans {third}, {second} commence avant la fin de {first} (battement compris).",
-        "expert_unknown": f"Le jury de {first} compte un juré inconnu.",
-        "expert_duplicate": f"{second} siège deux fois dans le jury de {first}.",
-        "panel_size": f"Le jury de {first} n'a pas le bon nombre de jurés.",
-        "panel_organisations": f"Le jury de {first} n'a aucun expert de {second}.",
-        "panel_max_per_organisation": f"Le jury de {first} a trop d'experts de {second}.",
-        "expert_conflict": f"{second} a un conflit d'intérêts avec {first}.",
-        "expert_availability": f"{second} n'est pas disponible pendant {first}.",
-        "expert_changeover": f"{first} juge {second} et {third} sans assez de temps entre les deux.",
-        "expert_min_pitches": f"{first} juge moins de pitchs que son minimum.",
-        "expert_max_pitches": f"{first} juge plus de pitchs que son maximum.",
-        "lock_panel": f"{second} est verrouillé dans le jury de {first} mais n'y siège plus.",
-        "lock_slot": f"{first} est verrouillé sur un autre horaire ou une autre salle.",
-    }
-    return sentences.get(violation.rule, violation.message)
+    """A broken hard rule as a sentence in the visitor's language."""
+    return str(violation_refusal(violation, names))
 
 
 CONFLICT_HEADINGS = {
