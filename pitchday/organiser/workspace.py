@@ -30,6 +30,7 @@ from pitchday.services import (
     now_next,
     solving,
     versions,
+    wording,
 )
 from pitchday.services.agenda import format_clock
 from pitchday.services.teams import Permission as P

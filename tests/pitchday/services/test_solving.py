@@ -271,7 +271,7 @@ def test_an_absent_juror_is_replanned_from_the_base_keeping_what_has_happened(ct
     job = solving.replace_absent(base, expert, day=last.date, from_min=last.start_min, time_limit=5)
     db.session.commit()
 
-    assert job.note == f"Remplacement de {expert.name}"
+    assert (job.origin, job.origin_params) == ("replacement", {"juror": expert.name})
     assert job.absence == {"expert": expert.key, "day": last.date.isoformat(), "from_min": last.start_min}
     spec = sio.parse_event(job.spec)
     assert spec.previous and len(spec.previous) == len(base.sessions)  # the re-plan starts from the base
