@@ -389,3 +389,16 @@ def test_two_devices_of_one_juror_the_other_one_follows(app, live_server, browse
         ).all()
     assert [(before, after) for before, after, _device in rows] == [(None, 7), (7, 4)]
     assert len({device for _before, _after, device in rows}) == 2  # each change names its device
+
+
+def test_the_follow_up_tick_sits_beside_its_words_at_a_finger_s_size(live_server, tablet, day):  # noqa: F811
+    """It was drawn as wide as the sheet, its words wrapped around it: a box a juror could miss."""
+    page = tablet.new_page()
+    page.goto(sheet_url(live_server, day, "uimm-1", "aurthus-et-paole"))
+    box = page.locator("#follow_up").bounding_box()
+    words = page.locator("label.follow-up").bounding_box()
+    assert 20 <= box["width"] <= 40 and 20 <= box["height"] <= 40
+    assert words["height"] < 3 * box["height"]  # one line (two on a narrow screen), not the box's own line
+    assert abs((box["y"] + box["height"] / 2) - (words["y"] + min(words["height"], 48) / 2)) < 24
+    page.locator("label.follow-up").tap()  # the words tick it too
+    assert page.locator("#follow_up").is_checked()
