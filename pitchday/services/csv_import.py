@@ -11,12 +11,14 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from pitchday import numbers
 from pitchday.extensions import db
 from pitchday.models import AvailabilityWindow, Event, Expert, ExpertConflict, Organisation, Pitch, PitchRoom
 from pitchday.services import contacts
@@ -63,15 +65,64 @@ _DIGITS = re.compile(r"[0-9]+")
 _WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", re.ASCII)
 
 
+# What is wrong with a file, a row or a cell, by code; worded when the report is shown.
+PROBLEMS = {
+    "unreadable_line": _l("ligne illisible (%(reason)s)."),
+    "empty_file": _l("le fichier est vide."),
+    "unknown_column": _l("colonne inconnue (voir la liste des colonnes attendues)."),
+    "missing_column": _l("colonne obligatoire absente."),
+    "too_many_values": _l(
+        "trop de valeurs sur la ligne (%(values)s valeurs pour %(columns)s colonnes) ; un point-virgule de trop ?"
+    ),
+    "no_rows": _l("aucune ligne de données sous l'en-tête."),
+    "event_invalid": _l("l'événement ne serait plus valide : %(why)s"),
+    "unknown_room": _l("salle « %(room)s » inconnue (salles : %(known)s)."),
+    "unknown_organisation": _l("organisation « %(organisation)s » inconnue (organisations : %(known)s)."),
+    "max_below_min": _l("le maximum (%(high)s) est plus petit que le minimum (%(low)s)."),
+    "unknown_pitch": _l("projet « %(pitch)s » inconnu."),
+    "empty_id": _l("identifiant vide."),
+    "bad_id": _l("« %(id)s » : un identifiant n'a que des lettres, chiffres, points et tirets."),
+    "id_twice": _l("« %(id)s » apparaît deux fois dans le fichier."),
+    "required": _l("valeur obligatoire manquante."),
+    "bad_email": _l("« %(value)s » n'est pas une adresse e-mail."),
+    "not_whole": _l("« %(value)s » n'est pas un nombre entier positif."),
+    "too_big": _l("%(value)s est trop grand (%(maximum)s au plus)."),
+    "zero_duration": _l("la durée doit être supérieure à zéro."),
+    "off_grid_minutes": _l("%(value)s min n'est pas un multiple de la grille de %(grid)s min."),
+    "window_format": _l("« %(window)s » : format attendu AAAA-MM-JJ HH:MM-HH:MM."),
+    "window_impossible": _l("« %(window)s » : date ou heure impossible."),
+    "window_not_event_day": _l("le %(day)s n'est pas un jour de l'événement."),
+    "window_backwards": _l("« %(window)s » : la fin doit venir après le début."),
+    "window_off_grid": _l("« %(window)s » : heures hors de la grille de %(grid)s min."),
+}
+
+
 @dataclass(frozen=True)
 class CsvProblem:
+    """One problem of a file: where (line, column) and what, as a code of :data:`PROBLEMS` and parameters."""
+
     line: int
     column: str
-    message: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in the visitor's language."""
+        params = dict(self.params)
+        if isinstance(params.get("why"), sio.EventFormatError):
+            params["why"] = describe_refusal(params["why"])
+        return str(PROBLEMS[self.code]) % params if params else str(PROBLEMS[self.code])
 
     def __str__(self) -> str:
-        where = f"ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
-        return f"{where} : {self.message}"
+        if self.column:
+            return _(
+                "ligne %(line)s, colonne « %(column)s » : %(message)s",
+                line=self.line,
+                column=self.column,
+                message=self.message,
+            )
+        return _("ligne %(line)s : %(message)s", line=self.line, message=self.message)
 
 
 class CsvImportError(ValueError):
@@ -83,9 +134,9 @@ class CsvImportError(ValueError):
 
 
 class _RowError(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
+    def __init__(self, column: str, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.column, self.code, self.params = column, code, params
 
 
 def decode(raw: bytes) -> str:
@@ -113,23 +164,25 @@ def read_rows(raw: bytes, columns: list[tuple[str, bool, str]]) -> list[tuple[in
     try:
         return _rows(reader, columns)
     except csv.Error as error:  # a cell over the csv module's 128 KiB limit, a NUL byte...
-        raise CsvImportError([CsvProblem(reader.line_num, "", f"ligne illisible ({error}).")]) from None
+        raise CsvImportError(
+            [CsvProblem(reader.line_num, "", "unreadable_line", {"reason": str(error)})]
+        ) from None
 
 
 def _rows(reader, columns: list[tuple[str, bool, str]]) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise CsvImportError([CsvProblem(1, "", "le fichier est vide.")]) from None
+        raise CsvImportError([CsvProblem(1, "", "empty_file")]) from None
     names = [_normalise(h) for h in header]
     known = {name for name, _required, _what in columns}
     problems = [
-        CsvProblem(1, h, "colonne inconnue (voir la liste des colonnes attendues).")
+        CsvProblem(1, h, "unknown_column")
         for h, name in zip(header, names, strict=True)
         if name and name not in known
     ]
     problems += [
-        CsvProblem(1, name, "colonne obligatoire absente.")
+        CsvProblem(1, name, "missing_column")
         for name, required, _what in columns
         if required and name not in names
     ]
@@ -141,7 +194,7 @@ def _rows(reader, columns: list[tuple[str, bool, str]]) -> list[tuple[int, dict[
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-            rows.append((line, {"__extra__": f"{len(cells)} valeurs pour {len(names)} colonnes"}))
+            rows.append((line, {"__extra__": f"{len(cells)}/{len(names)}"}))
             continue
         rows.append(
             (
@@ -167,7 +220,7 @@ def import_pitches(event: Event, raw: bytes) -> list[Pitch]:
         allowed = _list(row, "salles")
         for room_key in allowed:
             if room_key not in rooms:
-                raise _RowError("salles", f"salle « {room_key} » inconnue (salles : {', '.join(rooms)}).")
+                raise _RowError("salles", "unknown_room", room=room_key, known=", ".join(rooms))
         windows = _windows(row, event, grid)
         contact_email = _address(row, "email_contact")
         pitch = existing.get(key) or Pitch(key=key, position=_next_position(event.pitches))
@@ -206,17 +259,18 @@ def import_experts(event: Event, raw: bytes) -> list[Expert]:
         if organisation is None:
             raise _RowError(
                 "organisation",
-                f"organisation « {org_text} » inconnue (organisations : "
-                f"{', '.join(o.key for o in event.organisations)}).",
+                "unknown_organisation",
+                organisation=org_text,
+                known=", ".join(o.key for o in event.organisations),
             )
         low = _whole(row, "min_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
         high = _whole(row, "max_pitchs", bounds.MAX_PITCHES_PER_EXPERT)
         if low is not None and high is not None and low > high:
-            raise _RowError("max_pitchs", f"le maximum ({high}) est plus petit que le minimum ({low}).")
+            raise _RowError("max_pitchs", "max_below_min", high=high, low=low)
         conflicts = _list(row, "conflits")
         for pitch_key in conflicts:
             if pitch_key not in pitches:
-                raise _RowError("conflits", f"projet « {pitch_key} » inconnu.")
+                raise _RowError("conflits", "unknown_pitch", pitch=pitch_key)
         windows = _windows(row, event, grid)
         email = _address(row, "email")
         expert = existing.get(key) or Expert(key=key, position=_next_position(event.experts))
@@ -244,20 +298,17 @@ def _import(event: Event, rows: list[tuple[int, dict[str, str]]], apply: Callabl
     with db.session.no_autoflush:
         for line, row in rows:
             if "__extra__" in row:
+                values, columns = row["__extra__"].split("/")
                 problems.append(
-                    CsvProblem(
-                        line,
-                        "",
-                        f"trop de valeurs sur la ligne ({row['__extra__']}) ; un point-virgule de trop ?",
-                    )
+                    CsvProblem(line, "", "too_many_values", {"values": values, "columns": columns})
                 )
                 continue
             try:
                 done.append(apply(row, seen))
             except _RowError as error:
-                problems.append(CsvProblem(line, error.column, error.message))
+                problems.append(CsvProblem(line, error.column, error.code, error.params))
     if not rows and not problems:
-        problems.append(CsvProblem(2, "", "aucune ligne de données sous l'en-tête."))
+        problems.append(CsvProblem(2, "", "no_rows"))
     if not problems:
         # Checked before the flush, with the bounds of the event file: a text too long for its column
         # must be a line of the report, not PostgreSQL's refusal at the flush.
@@ -265,8 +316,9 @@ def _import(event: Event, rows: list[tuple[int, dict[str, str]]], apply: Callabl
             with db.session.no_autoflush:
                 sio.parse_event(sio.event_to_dict(to_scheduler_event(event)))
         except (sio.EventFormatError, ValueError) as error:
-            why = describe_refusal(error) if isinstance(error, sio.EventFormatError) else str(error)
-            problems.append(CsvProblem(0, "", f"l'événement ne serait plus valide : {why}"))
+            # The refusal itself is kept, and worded when the report is shown.
+            why = error if isinstance(error, sio.EventFormatError) else str(error)
+            problems.append(CsvProblem(0, "", "event_invalid", {"why": why}))
         else:
             db.session.flush()
     if problems:
@@ -284,11 +336,11 @@ def _next_position(items: list) -> int:
 def _ident(row: dict[str, str], seen: set[str]) -> str:
     key = row.get("id", "")
     if not key:
-        raise _RowError("id", "identifiant vide.")
+        raise _RowError("id", "empty_id")
     if not _ID.fullmatch(key):
-        raise _RowError("id", f"« {key} » : un identifiant n'a que des lettres, chiffres, points et tirets.")
+        raise _RowError("id", "bad_id", id=key)
     if key in seen:
-        raise _RowError("id", f"« {key} » apparaît deux fois dans le fichier.")
+        raise _RowError("id", "id_twice", id=key)
     seen.add(key)
     return key
 
@@ -296,7 +348,7 @@ def _ident(row: dict[str, str], seen: set[str]) -> str:
 def _required(row: dict[str, str], column: str) -> str:
     value = row.get(column, "")
     if not value:
-        raise _RowError(column, "valeur obligatoire manquante.")
+        raise _RowError(column, "required")
     return value
 
 
@@ -304,7 +356,7 @@ def _address(row: dict[str, str], column: str) -> str | None:
     try:
         return contacts.checked_address(row.get(column, ""))
     except contacts.InvalidAddress as error:
-        raise _RowError(column, f"« {error.value} » n'est pas une adresse e-mail.") from None
+        raise _RowError(column, "bad_email", value=error.value) from None
 
 
 def _list(row: dict[str, str], column: str) -> list[str]:
@@ -316,9 +368,9 @@ def _whole(row: dict[str, str], column: str, maximum: int) -> int | None:
     if not text:
         return None
     if not _DIGITS.fullmatch(text):  # ASCII digits only: "²".isdigit() is True, int("²") fails
-        raise _RowError(column, f"« {text[:40]} » n'est pas un nombre entier positif.")
+        raise _RowError(column, "not_whole", value=text[:40])
     if len(text) > 9 or int(text) > maximum:
-        raise _RowError(column, f"{text[:40]} est trop grand ({maximum} au plus).")
+        raise _RowError(column, "too_big", value=text[:40], maximum=numbers.number(maximum))
     return int(text)
 
 
@@ -327,9 +379,9 @@ def _minutes(row: dict[str, str], column: str, grid: int, *, positive: bool) -> 
     if value is None:
         return None
     if positive and value == 0:
-        raise _RowError(column, "la durée doit être supérieure à zéro.")
+        raise _RowError(column, "zero_duration")
     if value % grid:
-        raise _RowError(column, f"{value} min n'est pas un multiple de la grille de {grid} min.")
+        raise _RowError(column, "off_grid_minutes", value=value, grid=grid)
     return value
 
 
@@ -342,19 +394,17 @@ def _windows(row: dict[str, str], event: Event, grid: int) -> list[tuple[date, i
     for part in (p.strip() for p in re.split(r"[,|]", text) if p.strip()):
         match = _WINDOW.fullmatch(part)
         if not match:
-            raise _RowError("disponibilites", f"« {part} » : format attendu AAAA-MM-JJ HH:MM-HH:MM.")
+            raise _RowError("disponibilites", "window_format", window=part)
         try:
             on = date.fromisoformat(match[1])
             start, end = sio.parse_clock(match[2].zfill(5)), sio.parse_clock(match[3].zfill(5))
         except ValueError:
-            raise _RowError("disponibilites", f"« {part} » : date ou heure impossible.") from None
+            raise _RowError("disponibilites", "window_impossible", window=part) from None
         if on not in days:
-            raise _RowError(
-                "disponibilites", f"le {on.strftime('%d/%m/%Y')} n'est pas un jour de l'événement."
-            )
+            raise _RowError("disponibilites", "window_not_event_day", day=on.strftime("%d/%m/%Y"))
         if end <= start:
-            raise _RowError("disponibilites", f"« {part} » : la fin doit venir après le début.")
+            raise _RowError("disponibilites", "window_backwards", window=part)
         if start % grid or end % grid:
-            raise _RowError("disponibilites", f"« {part} » : heures hors de la grille de {grid} min.")
+            raise _RowError("disponibilites", "window_off_grid", window=part, grid=grid)
         windows.append((on, start, end))
     return windows

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import force_locale
 
 from pitchday.extensions import db
 from pitchday.models import Expert, Pitch
 from pitchday.services import csv_import
 from tests.helpers import create_organiser, import_event, login
+from tests.language import french_in, readable_text
 
 PITCH_HEADER = "id;entreprise;titre;secteur;ville;themes;duree_min;questions_min;salles;disponibilites"
 EXPERT_HEADER = "id;nom;organisation;themes;min_pitchs;max_pitchs;conflits;disponibilites"
@@ -162,3 +164,41 @@ def test_import_page_reports_problems_with_422_and_keeps_nothing(client, event):
 
 def test_import_page_needs_a_login(client, event):
     assert client.get(f"/organisation/evenements/{event.slug}/importer-csv").status_code == 302
+
+
+def test_every_problem_of_a_csv_file_is_worded_in_french_and_english(ctx):
+    for code, words in csv_import.PROBLEMS.items():
+        with force_locale("fr"):
+            french = str(words)
+        with force_locale("en"):
+            english = str(words)
+        assert french != english, code
+        assert french_in(english) == [], code
+
+
+def test_the_report_of_a_refused_file_reads_in_the_visitors_language(client, event):
+    """Defect 4: the importers' messages were French literals, shown as they were to an English organiser."""
+    create_organiser()
+    login(client)
+    rows = csv_bytes(
+        PITCH_HEADER,
+        "projet-8;Forge;Acier;Métallurgie;;;17;;salle-z;2023-11-30 9:00-8:00",
+        "bad id!;;Titre;Secteur;;;;;;",
+    )
+
+    def report(lang: str) -> str:
+        client.get(f"/langue/{lang}")
+        response = client.post(
+            f"/organisation/evenements/{event.slug}/importer-csv/pitchs",
+            data={"csv_file": (io.BytesIO(rows), "pitchs.csv")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422
+        return readable_text(response.get_data(as_text=True))
+
+    english, french = report("en"), report("fr")
+
+    assert "line 3, column “id”: “bad id!”: an id has only letters, digits, dots and hyphens." in english
+    assert french_in(english) == []
+    assert "ligne 3, colonne « id » : « bad id! » : un identifiant n'a que des lettres" in french
+    assert db.session.execute(db.select(Pitch).filter_by(key="projet-8")).scalar_one_or_none() is None
