@@ -55,8 +55,8 @@ def _keep(draft: Draft) -> None:
 @bp.route("/evenements/nouveau")
 @login_required
 def create_event():
-    """Start (or resume) the guided creation at the first step not yet given."""
-    return redirect(url_for("organiser.create_step", step=_draft().first_missing_step()))
+    """Start (or resume) the guided creation: the first step not yet given."""
+    return create_step(_draft().first_missing_step())
 
 
 @bp.route("/evenements/nouveau/<step>", methods=["GET", "POST"])

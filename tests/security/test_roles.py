@@ -31,6 +31,9 @@ EXPECTED: dict[str, str | dict[str, str]] = {
     "organiser.accept_invitation": PUBLIC,
     "organiser.dashboard": ANY,
     "organiser.import_event": ANY,
+    "organiser.create_event": ANY,  # the guided creation: whoever creates an event owns it
+    "organiser.create_step": ANY,
+    "organiser.abandon_creation": ANY,
     "organiser.logout": ANY,
     "organiser.change_password": ANY,
     "organiser.programme": COORDINATION,
@@ -138,6 +141,7 @@ def world(app):
             ).scalar_one(),
             "member_id": teams.membership(members["viewer"], event).id,
             "invitation_id": invitation.id,
+            "step": "evenement",  # the guided creation's first step (the others open once it is given)
             "kind": "salles",
             "item_id": db.session.execute(select(Room.id).filter_by(event_id=event.id)).scalars().first(),
         }
