@@ -217,3 +217,18 @@ def test_the_version_page_in_english_has_none_of_its_french(organiser_client, dr
             page = page.replace(room.name, "")
         assert [text for text in french if str(escape(text)) in page or text in page] == [], query
     assert "On the day" in page and "Now / Next" in page and "The higher the score" in page
+
+
+def test_deplacer_on_a_pitch_fills_the_form_without_scripts(organiser_client, draft):
+    """The keyboard way, even without JavaScript: « Déplacer… » opens the page with the form filled in."""
+    session = draft.sessions[-1]
+    page = page_of(organiser_client, draft)
+    assert f"?deplacer={session.pitch.key}#move-form" in page
+
+    page = page_of(organiser_client, draft, f"?deplacer={session.pitch.key}")
+
+    form = page[page.index('id="move-form"') : page.index("</form>", page.index('id="move-form"'))]
+    assert re.search(rf'<option selected value="{session.pitch.key}">', form)
+    assert re.search(rf'<option selected value="{session.date.isoformat()}">', form)
+    assert re.search(rf'name="start"[^>]*value="{format_clock(session.start_min)}"', form)
+    assert re.search(rf'<option selected value="{session.room.key}">', form)
