@@ -46,13 +46,24 @@ def french_pieces() -> frozenset[str]:
     return frozenset(pieces)
 
 
+# Attributes whose words reach a person: read aloud, shown on hover or in an empty field, or written
+# into the page by its scripts (data-msg-*).
+_SPOKEN_ATTRIBUTE = re.compile(r'\s(?:aria-label|title|placeholder|alt|data-msg-[a-z-]+)="([^"]*)"')
+
+
 def readable_text(page: str) -> str:
     """What a reader sees of an HTML page or a message: tags gone, entities decoded, spaces collapsed."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     return " ".join(html.unescape(_TAG.sub(" ", page)).split())
 
 
+def everything_read(page: str) -> str:
+    """The page's text and the words of its attributes that people read or hear."""
+    spoken = " | ".join(html.unescape(value) for value in _SPOKEN_ATTRIBUTE.findall(page))
+    return readable_text(page) + " | " + " ".join(spoken.split())
+
+
 def french_in(text: str) -> list[str]:
     """The catalogue's French pieces found in ``text`` (an English page or message should have none)."""
-    seen = readable_text(text)
+    seen = everything_read(text)
     return sorted(piece for piece in french_pieces() if piece in seen)
