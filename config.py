@@ -136,7 +136,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
-    MAIL_BACKEND = "locmem"  # tests that need a real SMTP server start one (tests/helpers_smtp.py)
+    MAIL_BACKEND = "locmem"  # tests that need a real SMTP server start one (tests/services.py)
 
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()

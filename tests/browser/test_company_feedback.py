@@ -15,8 +15,7 @@ from pitchday.models import JurorFeedback, Pitch
 from pitchday.services import feedback
 from tests.browser.test_offline_juror import TABLET, queue_of, sheet_url, wait_for_offline_copies, wait_until
 from tests.browser.test_public_accessibility import axe_source, serious_violations  # noqa: F401 (fixture)
-from tests.helpers import browser_login, create_organiser, login
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import browser_login, clock, create_organiser, day, login  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 
 from pitchday.extensions import db
 from tests.browser.test_workspace import wait_for_solve_and_open_it
-from tests.helpers import browser_login, create_organiser
+from tests.builders import browser_login, create_organiser
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from pitchday.extensions import db
 from pitchday.models import JurorComment, Score, ScoreAudit
 from pitchday.services import scoring
 from tests.browser.test_scoring import open_live_board, score_pitch, wait_for_streams_to_end
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from pitchday.extensions import db
 from pitchday.models import Event, PanelSeat, ScheduledSession, Score
 from pitchday.services import accounts, rubric, teams
+from tests.builders import ORGANISER_EMAIL, browser_login, published_scoring_day
 from tests.conftest import ROUEN
-from tests.helpers import ORGANISER_EMAIL, browser_login
-from tests.pitchday.juror.builders import published_scoring_day
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +42,7 @@ def mark_every_seat(event: Event, values: dict[str, int]) -> None:
 def programme(app) -> dict:
     """Rouen (scored, results published) and Lille (scored, results not published) in one programme,
     coordinated by the tests' organiser, who is in neither event's team (so made by hand, not with
-    tests.helpers.create_organiser, which would make it their owner)."""
+    tests.builders.create_organiser, which would make it their owner)."""
     with app.app_context():
         rouen = db.session.get(Event, published_scoring_day(copy.deepcopy(ROUEN)).event_id)
         lille_file = copy.deepcopy(ROUEN)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from pitchday.extensions import db
-from tests.helpers import import_event
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import import_event, publish_by_hand
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from pitchday.extensions import db
 from pitchday.models import Event
-from tests.helpers import import_event
-from tests.pitchday.public.published import THURSDAY, publish_by_hand, publish_delay
+from tests.builders import THURSDAY, import_event, publish_by_hand, publish_delay
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from pitchday.extensions import db
 from pitchday.infrastructure import live
 from pitchday.models import ScoreAudit
-from tests.helpers import browser_login, create_organiser
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import browser_login, clock, create_organiser, day  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,7 @@ from pitchday.services import moves, versions
 from pitchday.services.agenda import format_clock
 from pitchday.services.event_io import to_scheduler_event
 from tests.browser.test_public_accessibility import axe_source  # noqa: F401 (fixture)
-from tests.helpers import browser_login, create_organiser, import_event
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import browser_login, create_organiser, import_event, publish_by_hand
 
 pytestmark = pytest.mark.browser
 

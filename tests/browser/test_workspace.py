@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pitchday.extensions import db
+from tests.builders import browser_login, create_organiser
 from tests.conftest import ROUEN_FILE
-from tests.helpers import browser_login, create_organiser
 
 pytestmark = pytest.mark.browser
 

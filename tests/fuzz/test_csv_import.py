@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pitchday.extensions import db
 from pitchday.models import Event
 from pitchday.services import csv_import
+from tests.builders import create_organiser, import_event
 from tests.conftest import ROUEN
-from tests.helpers import create_organiser, import_event
 from tests.security.support import log_in_as, strict_app, table_row_counts
 
 FUZZ = settings(max_examples=100, deadline=None)

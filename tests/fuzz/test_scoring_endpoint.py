@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pitchday.extensions import db
 from pitchday.models import Criterion, JurorFeedback, Score
 from pitchday.services import scoring
+from tests.builders import DURING_THE_DAY, published_scoring_day
 from tests.fuzz.mutations import json_values
-from tests.pitchday.juror.builders import DURING_THE_DAY, published_scoring_day
 from tests.security.support import strict_app
 
 FUZZ = settings(max_examples=150, deadline=None)

@@ -27,8 +27,7 @@ from pitchday.extensions import db
 from pitchday.forms import Form
 from pitchday.models import ScheduleVersion
 from pitchday.services import scoring
-from tests.helpers import create_organiser
-from tests.pitchday.juror.builders import DURING_THE_DAY, published_scoring_day
+from tests.builders import DURING_THE_DAY, create_organiser, published_scoring_day
 from tests.security.support import app_rules, log_in_as, strict_app, table_row_counts
 
 EXAMPLES = int(os.environ.get("PITCHDAY_FUZZ_EXAMPLES", "100"))

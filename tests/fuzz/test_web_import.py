@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from pitchday.extensions import db
 from pitchday.models import Event
+from tests.builders import create_organiser
 from tests.fuzz.mutations import ROUEN, broken_rouen, json_values
-from tests.helpers import create_organiser
 from tests.security.support import log_in_as, strict_app
 
 FUZZ = settings(max_examples=100, deadline=None)

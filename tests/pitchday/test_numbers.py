@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from pitchday import numbers
 from pitchday.extensions import db
 from pitchday.models import SolveJob
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 NARROW_SPACE = "\u202f"  # Babel's French thousands separator
 SPACE = "\xa0"  # before the French percent sign

@@ -15,8 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from pitchday.extensions import db
-from tests.helpers import create_organiser, import_event, login
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import create_organiser, import_event, login, publish_by_hand
 
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "pitchday" / "translations" / "en" / "LC_MESSAGES"
 PO_FILE = CATALOGUE_DIR / "messages.po"

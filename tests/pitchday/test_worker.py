@@ -21,7 +21,7 @@ from pitchday.infrastructure.tasks import Task
 from pitchday.models import OutboundMail, SolveJob
 from pitchday.services import event_io, mail, solving
 from scheduler import io as sio
-from tests.helpers import import_event
+from tests.builders import import_event
 
 ROOT = Path(__file__).resolve().parents[2]
 # Beats ten times a second for the test; a lost worker is declared so after 3 s of silence.

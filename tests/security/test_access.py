@@ -7,7 +7,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.models import JurorAccess
 from pitchday.services import accounts
-from tests.helpers import create_organiser, import_event
+from tests.builders import create_organiser, import_event
 from tests.security.support import app_rules, example_url
 
 # The login page, and the invitation link (its one-time secret is the credential).

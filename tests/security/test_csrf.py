@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pitchday.extensions import db
 from pitchday.services import accounts
-from tests.helpers import create_organiser, import_event
+from tests.builders import create_organiser, import_event
 from tests.security.support import (
     CHANGING_METHODS,
     app_rules,

@@ -23,9 +23,15 @@ from pitchday.extensions import db
 from pitchday.logs import RedactingGunicornLogger, RedactJurorTokens
 from pitchday.models import Criterion, Event, ScheduleVersion, ScoreAudit
 from pitchday.services import accounts, scoring
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, import_event
-from tests.pitchday.juror import builders
-from tests.pitchday.juror.builders import DURING_THE_DAY, published_scoring_day
+from tests import builders
+from tests.builders import (
+    DURING_THE_DAY,
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    create_organiser,
+    import_event,
+    published_scoring_day,
+)
 from tests.security.support import log_in_as, strict_app, table_row_counts
 
 BIG = 10**25

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from pitchday.services import agenda
-from tests.helpers import create_organiser, import_event
+from tests.builders import create_organiser, import_event
 from tests.security.support import log_in_as, strict_app
 
 SECRET_DETAIL = "password=hunter2 at /srv/pitchday/secret.py line 42"

@@ -9,7 +9,7 @@ from pitchday import create_app
 from pitchday.extensions import db
 from pitchday.security import SECURITY_HEADERS
 from pitchday.services import accounts
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 from tests.security.support import app_rules, log_in_as
 
 

@@ -6,7 +6,7 @@ import copy
 
 from pitchday.extensions import db
 from pitchday.models import Score, ScoreAudit
-from tests.pitchday.juror.builders import clock, day, published_scoring_day  # noqa: F401 (fixtures)
+from tests.builders import clock, day, published_scoring_day  # noqa: F401 (fixtures)
 
 
 def marks_and_audit(app) -> tuple[int, int]:

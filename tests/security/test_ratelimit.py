@@ -17,7 +17,7 @@ from pitchday.extensions import db
 from pitchday.infrastructure import ratelimit
 from pitchday.security import LOGIN_PER_ACCOUNT, UNKNOWN_TOKENS
 from pitchday.services import accounts
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, import_event, login
+from tests.builders import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, import_event, login
 from tests.security.support import strict_app
 
 REDIS_URL = os.environ.get("PITCHDAY_TEST_REDIS_URL", "")

@@ -16,9 +16,8 @@ from sqlalchemy import select
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorAccess, Pitch, Room, ScheduledSession, SolveJob
 from pitchday.services import accounts, locks, teams
+from tests.builders import join_team, published_scoring_day
 from tests.conftest import ROUEN
-from tests.helpers import join_team
-from tests.pitchday.juror.builders import published_scoring_day
 from tests.security.support import app_rules, example_url, log_in_as
 
 ANY = "any account"  # any logged-in organiser: their own dashboard, imports, password

@@ -13,7 +13,7 @@ from pitchday.extensions import db
 from pitchday.models import Organiser
 from pitchday.organiser.views import safe_next
 from pitchday.services import accounts
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, login
+from tests.builders import ORGANISER_EMAIL, ORGANISER_PASSWORD, create_organiser, login
 from tests.security.support import strict_app
 
 SESSION_COOKIE = "session"

@@ -10,7 +10,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.models import JurorFeedback, Pitch, ScoreAudit
 from pitchday.services import scoring
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 T0 = 1_700_000_000_000
 

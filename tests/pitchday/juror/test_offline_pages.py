@@ -8,7 +8,7 @@ import html
 from pitchday.extensions import db
 from pitchday.models import JurorAccess, Pitch
 from pitchday.services import accounts, scoring
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 
 def status_of(client, url: str) -> int:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pitchday.extensions import db
 from pitchday.models import JurorComment, JurorDevice, Score, ScoreAudit, ScoreSubmission
 from pitchday.services import scoring
-from tests.pitchday.juror.builders import DURING_THE_DAY, clock, day  # noqa: F401 (fixtures)
+from tests.builders import DURING_THE_DAY, clock, day  # noqa: F401 (fixtures)
 
 T0 = 1_700_000_000_000  # a device's clock, in milliseconds: only differences between its readings matter
 
@@ -248,7 +248,7 @@ def test_the_state_of_an_open_sheet_and_of_the_day(app, client, day):  # noqa: F
 
 
 def test_the_audit_page_shows_a_superseded_change_and_its_device(app, client, day):  # noqa: F811
-    from tests.helpers import create_organiser, login
+    from tests.builders import create_organiser, login
 
     c = str(day.criteria[0])
     send(client, day, item("late-item-1", T0, {c: 7}), sent_at=T0, device="phone-00001")

@@ -10,7 +10,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.models import JurorAccess, Pitch, Score, ScoreAudit, ScoreSubmission
 from pitchday.services import accounts, scoring
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 
 def post_marks(client, day, juror, pitch, value=7, client_id="refused-0001"):  # noqa: F811

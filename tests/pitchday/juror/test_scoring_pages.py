@@ -6,7 +6,7 @@ import re
 
 from pitchday.extensions import db
 from pitchday.models import JurorComment, Score, ScoreAudit, ScoreSubmission
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 
 def autosave(client, day, juror, pitch, client_id, scores, comment=None, headers=None):  # noqa: F811

@@ -9,8 +9,7 @@ import pytest
 
 from pitchday.extensions import db
 from pitchday.models import Expert, ScheduleVersion, SolveJob
-from tests.helpers import create_organiser, import_event, login
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import create_organiser, import_event, login, publish_by_hand
 
 FRIDAY = date(2023, 12, 1)
 

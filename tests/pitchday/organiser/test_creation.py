@@ -7,7 +7,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.models import Criterion, Event, TeamMember
 from pitchday.services import event_io
-from tests.helpers import create_organiser, login
+from tests.builders import create_organiser, login
 
 BASE = "/organisation/evenements/nouveau"
 

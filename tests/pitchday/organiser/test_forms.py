@@ -13,7 +13,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField
 from pitchday.extensions import db
 from pitchday.organiser import forms
 from pitchday.services import event_io, rubric
-from tests.helpers import import_event
+from tests.builders import import_event
 
 PARTS = {
     forms.DayForm: "days",

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from pitchday.extensions import db
 from pitchday.models import Criterion, JournalEntry, JurorAccess, Lock, ScheduleVersion
 from pitchday.services import solving, versions
+from tests.builders import ORGANISER_EMAIL, create_organiser, import_event, login, published_scoring_day
 from tests.conftest import ROUEN
-from tests.helpers import ORGANISER_EMAIL, create_organiser, import_event, login
-from tests.pitchday.juror.builders import published_scoring_day
 
 
 def entries(action: str) -> list[JournalEntry]:

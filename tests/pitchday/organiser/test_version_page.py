@@ -10,7 +10,7 @@ from pitchday.extensions import db
 from pitchday.models import ScheduleVersion
 from pitchday.services import locks, solving, versions
 from pitchday.services.agenda import format_clock
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import import_event
-from tests.pitchday.public.published import THURSDAY, publish_by_hand, publish_delay
+from tests.builders import THURSDAY, import_event, publish_by_hand, publish_delay
 
 
 @pytest.fixture

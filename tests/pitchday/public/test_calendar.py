@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from tests.helpers import import_event
-from tests.pitchday.public.published import FRIDAY, THURSDAY, publish_by_hand, publish_delay
+from tests.builders import FRIDAY, THURSDAY, import_event, publish_by_hand, publish_delay
 
 PARIS = ZoneInfo("Europe/Paris")
 

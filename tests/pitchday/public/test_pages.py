@@ -6,8 +6,7 @@ import pytest
 
 from pitchday.extensions import db
 from pitchday.models import Criterion, Score
-from tests.helpers import import_event
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import import_event, publish_by_hand
 
 
 @pytest.fixture

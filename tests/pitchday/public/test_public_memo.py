@@ -7,8 +7,7 @@ from sqlalchemy import event as sa_event
 
 from pitchday.extensions import db
 from pitchday.public.caching import public_memo
-from tests.helpers import import_event
-from tests.pitchday.public.published import publish_by_hand
+from tests.builders import import_event, publish_by_hand
 
 
 @pytest.fixture

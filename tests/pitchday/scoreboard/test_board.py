@@ -8,8 +8,7 @@ import time
 from pitchday.extensions import db
 from pitchday.models import Event, Pitch, ScoreAudit
 from pitchday.services import ranking, scoring
-from tests.helpers import create_organiser, login
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, create_organiser, day, login  # noqa: F401 (fixtures)
 
 
 def score_all(client, day, juror, pitch, value, client_id):  # noqa: F811
@@ -323,7 +322,7 @@ def test_the_demo_shows_no_automatic_lock_rather_than_a_century_of_minutes(app, 
     """Issue 13, defect 6: the demo's board read « 52560000 » minutes in a field that allows 10080."""
     from pitchday.models import ScoringSettings
     from pitchday.services import demo
-    from tests.helpers import import_event
+    from tests.builders import import_event
 
     with app.app_context():
         event = import_event(rouen)

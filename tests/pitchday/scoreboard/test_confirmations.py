@@ -7,8 +7,7 @@ import re
 from pitchday.extensions import db
 from pitchday.models import Event, JurorAccess
 from pitchday.services import accounts
-from tests.helpers import create_organiser, login
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, create_organiser, day, login  # noqa: F401 (fixtures)
 
 
 def score_all(client, day, juror, pitch, value, client_id):  # noqa: F811

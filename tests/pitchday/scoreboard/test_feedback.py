@@ -14,8 +14,7 @@ from pypdf import PdfReader
 from pitchday.extensions import db
 from pitchday.models import FeedbackLink, JournalEntry, OutboundMail, Pitch
 from pitchday.services import feedback
-from tests.helpers import create_organiser, login
-from tests.pitchday.juror.builders import clock, day, published_scoring_day  # noqa: F401 (fixtures)
+from tests.builders import clock, create_organiser, day, login, published_scoring_day  # noqa: F401 (fixtures)
 
 PANEL = ("uimm-1", "cetim-1", "am-1")  # the jurors of aurthus-et-paole
 WRITTEN = {

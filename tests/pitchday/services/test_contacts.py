@@ -7,7 +7,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.services import contacts, csv_import, editing, event_io
 from scheduler.io import EventFormatError
-from tests.helpers import import_event
+from tests.builders import import_event
 
 
 def with_contacts(rouen: dict) -> dict:

@@ -9,7 +9,7 @@ from pitchday.extensions import db
 from pitchday.services import costs, moves, solving, versions
 from pitchday.services.wording import TERM_LABELS
 from scheduler.validate import score_terms
-from tests.helpers import import_event
+from tests.builders import import_event, solved_draft
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_a_delay_counts_the_pitches_it_moves_in_the_score_and_its_table(publishe
 
 
 def test_the_version_page_header_is_the_sum_of_its_table(client, published):
-    from tests.helpers import create_organiser, login
+    from tests.builders import create_organiser, login
 
     create_organiser()
     login(client)
@@ -76,3 +76,31 @@ def test_the_version_page_header_is_the_sum_of_its_table(client, published):
     header = page.split('id="version-score">', 1)[1].split("<", 1)[0]
     assert header.replace("\u202f", "").replace("\xa0", "").replace("−", "-") == str(delayed.score)
     assert "Changements par rapport au planning publié" in page
+
+
+@pytest.fixture
+def draft(ctx, rouen):
+    return solved_draft(import_event(rouen))
+
+
+def test_soft_breakdown_costs_add_up_to_the_penalties(draft):
+    event = draft.event
+    items = costs.soft_breakdown(event, draft)
+    terms = {label: points for label, _value, _weight, points in costs.terms_table(event, draft)}
+    penalties = sum(points for label, points in terms.items() if label != TERM_LABELS["topic_match"])
+    assert -penalties == sum(item.cost for item in items if item.term != "topic_match")
+    assert sum(terms.values()) == draft.score
+
+
+def test_experts_who_can_never_sit_are_named(ctx, rouen):
+    # Available only during the lunch break: no pitch can ever have them on its panel.
+    rouen["experts"][6]["available"] = [{"date": "2023-11-30", "start": "12:30", "end": "14:00"}]
+    # Conflicts with every pitch.
+    rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
+    event = import_event(rouen)
+
+    assert [expert.key for expert in costs.experts_who_cannot_sit(event)] == ["cna-1", "cci-p-1"]
+
+
+def test_rouen_has_no_idle_expert(ctx, rouen):
+    assert costs.experts_who_cannot_sit(import_event(rouen)) == []

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from pitchday.extensions import db
 from pitchday.models import Expert, Pitch
 from pitchday.services import csv_import
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 from tests.language import french_in, readable_text
 
 PITCH_HEADER = "id;entreprise;titre;secteur;ville;themes;duree_min;questions_min;salles;disponibilites"

@@ -10,7 +10,7 @@ from pitchday.extensions import db
 from pitchday.models import Event, Expert, JurorDevice
 from pitchday.scoreboard.views import device_status
 from pitchday.services import devices
-from tests.pitchday.juror.builders import clock, day  # noqa: F401 (fixtures)
+from tests.builders import clock, day  # noqa: F401 (fixtures)
 
 NOON = datetime(2023, 11, 30, 11, 0, tzinfo=UTC)
 

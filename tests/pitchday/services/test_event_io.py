@@ -14,7 +14,7 @@ from pitchday.extensions import db
 from pitchday.models import Event, Expert, Pitch
 from pitchday.services import event_io
 from scheduler import io as sio
-from tests.helpers import create_organiser, login
+from tests.builders import create_organiser, login
 from tests.language import french_in
 
 

@@ -13,7 +13,7 @@ from pitchday.extensions import db
 from pitchday.services import accounts, exports, solving, versions
 from pitchday.services import calendar as ical
 from scheduler import io as sio
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pitchday.extensions import db
 from pitchday.models import OutboundMail
 from pitchday.services import moves, notifications, solving, versions
 from pitchday.services.moves import PlanningError
-from tests.helpers import import_event
+from tests.builders import import_event
 
 
 @pytest.fixture

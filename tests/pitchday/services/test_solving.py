@@ -12,7 +12,7 @@ from pitchday.extensions import db
 from pitchday.models import SolveJob
 from pitchday.services import event_io, solving, versions
 from scheduler import io as sio
-from tests.helpers import import_event
+from tests.builders import import_event
 
 
 def wait_for(job: SolveJob, timeout: float = 60.0) -> SolveJob:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pitchday.extensions import db
 from pitchday.services import locks, solving, versions
 from pitchday.services.version_page import version_page
-from tests.helpers import import_event
+from tests.builders import import_event
 
 
 def _draft(event):

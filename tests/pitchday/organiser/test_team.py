@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pitchday.extensions import db
 from pitchday.models import Event, Invitation, TeamMember
 from pitchday.services import accounts, teams
-from tests.helpers import ORGANISER_EMAIL, create_organiser, import_event, join_team, login
+from tests.builders import ORGANISER_EMAIL, create_organiser, import_event, join_team, login
 
 NEW_PASSWORD = "a long new password"
 

@@ -1,32 +1,19 @@
-"""Planning operations: costs, changes between versions, locks, moves, delays, absences and re-plans."""
+"""Changes by hand: a pitch moved, a day delayed, a re-plan started from a version, an absent juror replaced."""
 
 from __future__ import annotations
 
 import pytest
 
 import scheduler
-from pitchday.extensions import db
-from pitchday.services import costs, event_io, locks, moves, solving, versions, wording
+from pitchday.services import event_io, locks, moves, versions
 from scheduler import data as sd
 from scheduler.validate import check_schedule
-from tests.helpers import import_event
+from tests.builders import import_event, solved_draft
 
 
 @pytest.fixture
 def draft(ctx, rouen):
-    event = import_event(rouen)
-    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
-    db.session.commit()
-    return version
-
-
-def test_soft_breakdown_costs_add_up_to_the_penalties(draft):
-    event = draft.event
-    items = costs.soft_breakdown(event, draft)
-    terms = {label: points for label, _value, _weight, points in costs.terms_table(event, draft)}
-    penalties = sum(points for label, points in terms.items() if label != wording.TERM_LABELS["topic_match"])
-    assert -penalties == sum(item.cost for item in items if item.term != "topic_match")
-    assert sum(terms.values()) == draft.score
+    return solved_draft(import_event(rouen))
 
 
 def test_move_makes_a_checked_draft_and_the_changes_name_it(draft):
@@ -52,27 +39,6 @@ def test_move_to_outside_the_day_is_refused_in_french(draft):
     with pytest.raises(moves.PlanningError) as refused:
         moves.move_pitch(draft, session.pitch, day=session.date, start=23 * 60, room=session.room)
     assert any("déborde des horaires" in reason for reason in refused.value.reasons)
-
-
-def test_a_slot_lock_replaces_the_previous_one_and_refuses_moves(draft):
-    session = draft.sessions[0]
-    locks.lock_slot(session.pitch, day=None, start=8 * 60, room=None)
-    lock = locks.lock_session(session)
-    assert [lk.id for lk in draft.event.locks] == [lock.id]
-    with pytest.raises(moves.PlanningError, match="verrouillé"):
-        moves.move_pitch(
-            draft, session.pitch, day=session.date, start=session.start_min + 5, room=session.room
-        )
-    locks.unlock(lock)
-    assert draft.event.locks == []
-
-
-def test_juror_lock_twice_is_refused(draft):
-    session = draft.sessions[0]
-    expert = session.seats[0].expert
-    locks.lock_juror(session.pitch, expert)
-    with pytest.raises(moves.PlanningError, match="déjà verrouillé"):
-        locks.lock_juror(session.pitch, expert)
 
 
 def test_replan_spec_keeps_locks_and_gives_the_previous_sessions(draft):
@@ -150,17 +116,3 @@ def test_an_absent_juror_is_replaced_touching_only_what_must_change(draft):
                 )
     else:
         assert result.status is sd.Status.INFEASIBLE
-
-
-def test_experts_who_can_never_sit_are_named(ctx, rouen):
-    # Available only during the lunch break: no pitch can ever have them on its panel.
-    rouen["experts"][6]["available"] = [{"date": "2023-11-30", "start": "12:30", "end": "14:00"}]
-    # Conflicts with every pitch.
-    rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
-    event = import_event(rouen)
-
-    assert [expert.key for expert in costs.experts_who_cannot_sit(event)] == ["cna-1", "cci-p-1"]
-
-
-def test_rouen_has_no_idle_expert(ctx, rouen):
-    assert costs.experts_who_cannot_sit(import_event(rouen)) == []

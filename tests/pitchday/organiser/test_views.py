@@ -5,7 +5,7 @@ from __future__ import annotations
 from pitchday.extensions import db
 from pitchday.models import JurorAccess
 from pitchday.services import accounts
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 
 def test_organiser_logs_in_and_out(app, client):

@@ -9,7 +9,7 @@ import pytest
 from pitchday.extensions import db
 from pitchday.models import Criterion, EventDay, Expert, Organisation, Pitch, Room
 from pitchday.services import solving, versions
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 
 @pytest.fixture

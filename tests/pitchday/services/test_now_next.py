@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pitchday.services import now_next
-from tests.helpers import import_event
-from tests.pitchday.public.published import THURSDAY, publish_by_hand, publish_delay
+from tests.builders import THURSDAY, import_event, publish_by_hand, publish_delay
 
 
 @pytest.fixture

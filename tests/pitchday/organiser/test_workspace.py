@@ -11,7 +11,7 @@ from pitchday.extensions import db
 from pitchday.models import Lock, ScheduleVersion, SolveJob
 from pitchday.services import agenda, solving, versions
 from scheduler import data as sd
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 
 
 @pytest.fixture
@@ -309,7 +309,7 @@ def test_absent_juror_starts_a_replan_and_ends_their_availability(organiser_clie
 
 
 def test_workspace_warns_about_an_expert_who_can_never_sit(app, client, rouen):
-    from tests.helpers import create_organiser, import_event, login
+    from tests.builders import create_organiser, import_event, login
 
     rouen["experts"][8]["conflicts"] = [pitch["id"] for pitch in rouen["pitches"]]
     with app.app_context():
