@@ -62,7 +62,7 @@ class Form(FlaskForm):
     """FlaskForm with the app's bounds on every field (see the module's docstring)."""
 
     class Meta:
-        def wrap_formdata(self, form, formdata):
+        def wrap_formdata(self, form: FlaskForm, formdata: object) -> object:
             if not _is_auto(formdata):
                 return formdata
             if request.method not in SUBMIT_METHODS:
@@ -134,7 +134,7 @@ def _bound_problem(field) -> str | None:
 class FiniteDecimalField(DecimalField):
     """A decimal number, never NaN or infinite, of at most 20 characters."""
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list) -> None:
         if not valuelist:
             return
         text = valuelist[0].strip() if isinstance(valuelist[0], str) else ""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
@@ -39,7 +40,7 @@ table.criteria .scale { display: block; font-size: 8pt; color: #555; font-weight
 class OnlyShippedFonts(URLFetcher):
     """Fetches the app's font files and refuses everything else (no network, no other local file)."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         if not url.startswith("file://"):
             raise ValueError(f"not fetched for a PDF: {url[:80]}")
         path = Path(url.removeprefix("file://").split("?")[0]).resolve()

@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
@@ -46,7 +47,7 @@ def _not_found(reason: str):
 
 
 @bp.route("/<link_token>")
-def report(link_token: str):
+def report(link_token: str) -> ResponseReturnValue:
     """The company's feedback: its marks beside the event's, the released texts, who offers follow-up."""
     with _language() as lang:
         pitch = pitch_or_404(link_token)
@@ -54,7 +55,7 @@ def report(link_token: str):
 
 
 @bp.route("/<link_token>/retour.pdf")
-def report_pdf(link_token: str):
+def report_pdf(link_token: str) -> ResponseReturnValue:
     """The same feedback as an A4 PDF (in the page's language, or ``?lang=``)."""
     from pitchday.company.pdf import render_pdf  # WeasyPrint loads Pango: only for the PDF
 

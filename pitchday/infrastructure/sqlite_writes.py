@@ -52,7 +52,7 @@ class QueuedWritesConnection(sqlite3.Connection):
         )
         self._holding: threading.Lock | None = None
 
-    def cursor(self, factory=None):
+    def cursor(self, factory: type[sqlite3.Cursor] | None = None) -> sqlite3.Cursor:
         return super().cursor(factory or QueuedWritesCursor)
 
     def join_write_queue(self) -> None:
@@ -113,10 +113,10 @@ class QueuedWritesConnection(sqlite3.Connection):
 
 
 class QueuedWritesCursor(sqlite3.Cursor):
-    def execute(self, statement, *parameters):
+    def execute(self, statement: str, *parameters: object) -> sqlite3.Cursor:
         return self._in_queue_if_writing(super().execute, statement, parameters)
 
-    def executemany(self, statement, *parameters):
+    def executemany(self, statement: str, *parameters: object) -> sqlite3.Cursor:
         return self._in_queue_if_writing(super().executemany, statement, parameters)
 
     def _in_queue_if_writing(self, run, statement, parameters):

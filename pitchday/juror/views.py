@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -44,7 +45,7 @@ def juror_or_403(token: str) -> Expert:
 
 @bp.route("/<token>/")  # the service worker's scope: the page opens offline at this address
 @bp.route("/<token>")  # registered first: the address printed on cards
-def day(token: str):
+def day(token: str) -> ResponseReturnValue:
     """The juror's day: the pitches on their panel, in order, the current one highlighted."""
     expert = juror_or_403(token)
     sessions = agenda.sessions_of_expert(expert)
@@ -61,7 +62,7 @@ def day(token: str):
 
 
 @bp.route("/<token>/pitchs/<int:pitch_id>", methods=["GET", "POST"])
-def pitch(token: str, pitch_id: int):
+def pitch(token: str, pitch_id: int) -> ResponseReturnValue:
     """Score one pitch; a plain form that works without JavaScript (the script saves each change)."""
     expert = juror_or_403(token)
     sheet = _sheet_or_abort(expert, pitch_id)
@@ -94,7 +95,7 @@ def pitch(token: str, pitch_id: int):
 
 
 @bp.route("/<token>/pitchs/<int:pitch_id>/notes", methods=["POST"])
-def autosave(token: str, pitch_id: int):
+def autosave(token: str, pitch_id: int) -> ResponseReturnValue:
     """Save one change (JSON); a resubmission with the same client id is applied once."""
     expert = juror_or_403(token)
     body = request.get_json(silent=True)
@@ -123,7 +124,7 @@ def autosave(token: str, pitch_id: int):
 
 
 @bp.route("/<token>/etat")
-def state(token: str):
+def state(token: str) -> ResponseReturnValue:
     """What an open page must follow (JSON): a sheet's stored marks and lock, or the day's locks.
 
     The juror app asks every few seconds while a page is shown, with its device's report (its id and
@@ -155,7 +156,7 @@ def state(token: str):
 
 
 @bp.route("/<token>/hors-ligne.json")
-def offline_pages(token: str):
+def offline_pages(token: str) -> ResponseReturnValue:
     """The addresses the service worker keeps for offline use: the day, every sheet of the panel, the assets."""
     expert = juror_or_403(token)
     sessions = agenda.sessions_of_expert(expert)
@@ -174,7 +175,7 @@ def offline_pages(token: str):
 
 
 @bp.route("/<token>/sw.js")
-def service_worker(token: str):
+def service_worker(token: str) -> ResponseReturnValue:
     """The service worker, served under the juror's link so that its scope is the juror's pages alone."""
     juror_or_403(token)
     with current_app.open_resource("static/js/juror-sw.js") as script:  # small: read whole, the file closed
@@ -184,7 +185,7 @@ def service_worker(token: str):
 
 
 @bp.route("/<token>/manifest.webmanifest")
-def manifest(token: str):
+def manifest(token: str) -> ResponseReturnValue:
     """The web app manifest: a tablet can pin the juror's day to its home screen and open it offline."""
     expert = juror_or_403(token)
     home = home_of(token)

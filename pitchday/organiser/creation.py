@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -54,14 +55,14 @@ def _keep(draft: Draft) -> None:
 
 @bp.route("/evenements/nouveau")
 @login_required
-def create_event():
+def create_event() -> ResponseReturnValue:
     """Start (or resume) the guided creation: the first step not yet given."""
     return create_step(_draft().first_missing_step())
 
 
 @bp.route("/evenements/nouveau/<step>", methods=["GET", "POST"])
 @login_required
-def create_step(step: str):
+def create_step(step: str) -> ResponseReturnValue:
     """One step of the guided creation: shown with what was given, checked, kept, then the next step."""
     if step not in STEPS:
         abort(404)
@@ -118,7 +119,7 @@ def create_step(step: str):
 
 @bp.route("/evenements/nouveau/abandonner", methods=["POST"])
 @login_required
-def abandon_creation():
+def abandon_creation() -> ResponseReturnValue:
     """Forget the event being created."""
     if ConfirmForm().validate_on_submit():
         session.pop(DRAFT_KEY, None)

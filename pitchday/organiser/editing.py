@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -41,7 +42,7 @@ def _item(kind: str, event: Event, item_id: int | None):
 
 @bp.route("/evenements/<slug>/modifier", methods=["GET", "POST"])
 @login_required
-def edit_event(slug: str):
+def edit_event(slug: str) -> ResponseReturnValue:
     """Everything the organiser can edit, and the panel rules form."""
     event = event_for(slug, P.EDIT if request.method == "POST" else P.READ)
     rules = forms.RulesForm(obj=event, max_per_organisation=event.panel_max_per_organisation)
@@ -77,7 +78,7 @@ def edit_event(slug: str):
 @bp.route("/evenements/<slug>/modifier/<kind>/nouveau", methods=["GET", "POST"])
 @bp.route("/evenements/<slug>/modifier/<kind>/<int:item_id>", methods=["GET", "POST"])
 @login_required
-def edit_item(slug: str, kind: str, item_id: int | None = None):
+def edit_item(slug: str, kind: str, item_id: int | None = None) -> ResponseReturnValue:
     """Add or change one day, room, organisation, pitch, juror or criterion."""
     event = event_for(slug, _permission(kind))
     item = _item(kind, event, item_id)
@@ -104,7 +105,7 @@ def edit_item(slug: str, kind: str, item_id: int | None = None):
 
 @bp.route("/evenements/<slug>/modifier/<kind>/<int:item_id>/supprimer", methods=["POST"])
 @login_required
-def delete_item(slug: str, kind: str, item_id: int):
+def delete_item(slug: str, kind: str, item_id: int) -> ResponseReturnValue:
     """Delete a day, room, organisation, pitch or juror that no schedule uses."""
     event = event_for(slug, _permission(kind))
     item = _item(kind, event, item_id)

@@ -169,11 +169,11 @@ class ItemForm(Form):
     def offer_choices(self, event: Event) -> None:
         """Fill the choices of its select fields from the event (the rooms, partners, pitches)."""
 
-    def fill_from(self, item) -> None:
+    def fill_from(self, item: object) -> None:
         """The fields from the stored item (on GET)."""
         self.process(obj=item)
 
-    def save(self, event: Event, item):
+    def save(self, event: Event, item: object) -> object:
         """Add (item None) or change the item through the editing service; raises editing.EditError."""
         raise NotImplementedError
 

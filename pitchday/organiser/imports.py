@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -20,7 +21,7 @@ KINDS = {
 
 @bp.route("/evenements/<slug>/importer-csv")
 @login_required
-def csv_page(slug: str):
+def csv_page(slug: str) -> ResponseReturnValue:
     """The CSV import forms, with the expected columns."""
     event = event_for(slug, P.EDIT)
     return render_template("organiser/csv_import.html", event=event, form=CsvImportForm(), kinds=KINDS)
@@ -28,7 +29,7 @@ def csv_page(slug: str):
 
 @bp.route("/evenements/<slug>/importer-csv/<kind>", methods=["POST"])
 @login_required
-def csv_upload(slug: str, kind: str):
+def csv_upload(slug: str, kind: str) -> ResponseReturnValue:
     """Import a CSV of pitches or experts: all rows or none."""
     event = event_for(slug, P.EDIT)
     if kind not in KINDS:

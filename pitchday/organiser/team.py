@@ -4,6 +4,7 @@ and the programme view for its coordinators."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -35,14 +36,14 @@ def _render_team(event, *, invite_form=None, new_link: str | None = None, status
 
 @bp.route("/evenements/<slug>/equipe")
 @login_required
-def team(slug: str):
+def team(slug: str) -> ResponseReturnValue:
     """The event's team and its pending invitations (owners)."""
     return _render_team(event_for(slug, P.TEAM))
 
 
 @bp.route("/evenements/<slug>/equipe/inviter", methods=["POST"])
 @login_required
-def invite(slug: str):
+def invite(slug: str) -> ResponseReturnValue:
     """Invite someone by e-mail with a role: the page shows the one-time link to send them."""
     event = event_for(slug, P.TEAM)
     form = InviteForm()
@@ -97,7 +98,7 @@ def _member(event, member_id: int) -> TeamMember:
 
 @bp.route("/evenements/<slug>/equipe/<int:member_id>/role", methods=["POST"])
 @login_required
-def change_role(slug: str, member_id: int):
+def change_role(slug: str, member_id: int) -> ResponseReturnValue:
     """Change a member's role; it holds from their next request."""
     event = event_for(slug, P.TEAM)
     member = _member(event, member_id)
@@ -117,7 +118,7 @@ def change_role(slug: str, member_id: int):
 
 @bp.route("/evenements/<slug>/equipe/<int:member_id>/retirer", methods=["POST"])
 @login_required
-def remove_member(slug: str, member_id: int):
+def remove_member(slug: str, member_id: int) -> ResponseReturnValue:
     """Remove someone from the team; from their next request on, the event is unknown to them."""
     event = event_for(slug, P.TEAM)
     member = _member(event, member_id)
@@ -134,7 +135,7 @@ def remove_member(slug: str, member_id: int):
 
 @bp.route("/evenements/<slug>/equipe/invitations/<int:invitation_id>/annuler", methods=["POST"])
 @login_required
-def cancel_invitation(slug: str, invitation_id: int):
+def cancel_invitation(slug: str, invitation_id: int) -> ResponseReturnValue:
     """Cancel a pending invitation: its link stops working."""
     event = event_for(slug, P.TEAM)
     invitation = db.one_or_404(db.select(Invitation).filter_by(id=invitation_id, event_id=event.id))
@@ -145,7 +146,7 @@ def cancel_invitation(slug: str, invitation_id: int):
 
 
 @bp.route("/invitation/<invitation_key>", methods=["GET", "POST"])
-def accept_invitation(invitation_key: str):
+def accept_invitation(invitation_key: str) -> ResponseReturnValue:
     """The invitee's one-time link: set a password (or give yours), join the team, be logged in."""
     state = teams.invitation_state(invitation_key)
     if not state.usable:
@@ -178,7 +179,7 @@ def accept_invitation(invitation_key: str):
 
 @bp.route("/evenements/<slug>/journal")
 @login_required
-def journal_page(slug: str):
+def journal_page(slug: str) -> ResponseReturnValue:
     """The organisers' journal: who generated, published, moved, locked, revoked… (read-only)."""
     event = event_for(slug, P.READ)
     return render_template(
@@ -188,6 +189,6 @@ def journal_page(slug: str):
 
 @bp.route("/programmes/<slug>")
 @login_required
-def programme(slug: str):
+def programme(slug: str) -> ResponseReturnValue:
     """The programme's events and their dossiers, each placed within its own event (coordinators)."""
     return render_template("organiser/programme.html", view=programmes.view_of(programme_for(slug)))

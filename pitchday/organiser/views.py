@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -25,7 +26,7 @@ def load_organiser(session_key: str) -> Organiser | None:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     """Organiser login."""
     form = LoginForm()
     if form.validate_on_submit():
@@ -40,7 +41,7 @@ def login():
 
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
-def logout():
+def logout() -> ResponseReturnValue:
     """Organiser logout (a POST, so that a link on another site cannot log you out)."""
     if ConfirmForm().validate_on_submit():
         accounts.end_sessions(current_user)  # a copy of the cookie taken before must not open the space
@@ -50,7 +51,7 @@ def logout():
 
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     """Change one's password: every other session of the account ends, this one is opened anew."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -77,7 +78,7 @@ def open_session(organiser: Organiser) -> None:
 
 @bp.route("/")
 @login_required
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     """The organiser's events."""
     return render_template(
         "organiser/dashboard.html",
@@ -89,7 +90,7 @@ def dashboard():
 
 @bp.route("/evenements/importer", methods=["POST"])
 @login_required
-def import_event():
+def import_event() -> ResponseReturnValue:
     """Import an event file."""
     form = ImportEventForm()
     if not form.validate_on_submit():
@@ -109,7 +110,7 @@ def import_event():
 
 @bp.route("/evenements/<slug>")
 @login_required
-def event(slug: str):
+def event(slug: str) -> ResponseReturnValue:
     """One event: its pitches, experts and, for those who handle them, the juror links."""
     event = event_for(slug, P.READ)
     links = (
@@ -129,7 +130,7 @@ def event(slug: str):
 
 @bp.route("/evenements/<slug>/export.json")
 @login_required
-def export_event(slug: str):
+def export_event(slug: str) -> ResponseReturnValue:
     """Download the event file."""
     event = event_for(slug, P.READ)
     return json_download(event_io.export_event(event), f"{event.slug}.json")
@@ -137,7 +138,7 @@ def export_event(slug: str):
 
 @bp.route("/liens/<int:access_id>/revoquer", methods=["POST"])
 @login_required
-def revoke_link(access_id: int):
+def revoke_link(access_id: int) -> ResponseReturnValue:
     """Revoke a juror's link and give them a new one."""
     access = db.get_or_404(JurorAccess, access_id)
     authorise(access.expert.event, P.JUROR_LINKS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
@@ -57,7 +58,7 @@ def _flash_reasons(error: moves.PlanningError, headline: str) -> None:
 
 @bp.route("/evenements/<slug>/planning")
 @login_required
-def workspace(slug: str):
+def workspace(slug: str) -> ResponseReturnValue:
     """The event's schedules: generate one, follow the solve, open a version."""
     event = event_for(slug, P.READ)
     job = solving.latest_job(event)
@@ -78,7 +79,7 @@ def workspace(slug: str):
 
 @bp.route("/evenements/<slug>/planning/generer", methods=["POST"])
 @login_required
-def generate(slug: str):
+def generate(slug: str) -> ResponseReturnValue:
     """Start a solve in the background."""
     event = event_for(slug, P.PLAN)
     form = SolveForm()
@@ -96,7 +97,7 @@ def generate(slug: str):
 
 @bp.route("/evenements/<slug>/calculs/<int:job_id>.json")
 @login_required
-def job_status(slug: str, job_id: int):
+def job_status(slug: str, job_id: int) -> ResponseReturnValue:
     """The solve's progress, polled by the page every second."""
     event = event_for(slug, P.READ)
     job = solving.refresh(db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id)))
@@ -112,7 +113,7 @@ def job_status(slug: str, job_id: int):
 
 @bp.route("/evenements/<slug>/calculs/<int:job_id>/arreter", methods=["POST"])
 @login_required
-def stop_job(slug: str, job_id: int):
+def stop_job(slug: str, job_id: int) -> ResponseReturnValue:
     """Stop the solve and keep the best schedule found so far."""
     event = event_for(slug, P.PLAN)
     job = db.one_or_404(db.select(SolveJob).filter_by(id=job_id, event_id=event.id))
@@ -130,7 +131,7 @@ def stop_job(slug: str, job_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>")
 @login_required
-def version(slug: str, version_id: int):
+def version(slug: str, version_id: int) -> ResponseReturnValue:
     """One schedule: the day under way if the event runs, a grid per day drawn to time, costs, changes."""
     event = event_for(slug, P.READ)
     shown = _version(event, version_id)
@@ -244,7 +245,7 @@ def _form_errors(form) -> str:
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/publier", methods=["POST"])
 @login_required
-def publish(slug: str, version_id: int):
+def publish(slug: str, version_id: int) -> ResponseReturnValue:
     """Publish a draft under the next version number."""
     event = event_for(slug, P.PLAN)
     draft = _version(event, version_id)
@@ -279,7 +280,7 @@ def _flash_who_is_told(experts: list, pitches: list) -> None:
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/replanifier", methods=["POST"])
 @login_required
-def replan(slug: str, version_id: int):
+def replan(slug: str, version_id: int) -> ResponseReturnValue:
     """Solve again around the locks, changing as little as possible from this version."""
     event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
@@ -302,7 +303,7 @@ def replan(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/deplacer", methods=["POST"])
 @login_required
-def move(slug: str, version_id: int):
+def move(slug: str, version_id: int) -> ResponseReturnValue:
     """Move a pitch (the form, or a drop on the grid): a new draft, refused with the reasons if a hard rule breaks.
 
     A refusal keeps what was asked: the page comes back with the form as it was sent, or a dropped pitch
@@ -348,7 +349,7 @@ def _move_refused(event: Event, base: ScheduleVersion, form: MoveForm, reasons: 
 
 @bp.route("/evenements/<slug>/seances/<int:session_id>/verrouiller", methods=["POST"])
 @login_required
-def lock_session(slug: str, session_id: int):
+def lock_session(slug: str, session_id: int) -> ResponseReturnValue:
     """Lock a pitch at its current time and room."""
     event = event_for(slug, P.PLAN)
     session = db.get_or_404(ScheduledSession, session_id)
@@ -365,7 +366,7 @@ def lock_session(slug: str, session_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/verrouiller-jure", methods=["POST"])
 @login_required
-def lock_juror(slug: str, version_id: int):
+def lock_juror(slug: str, version_id: int) -> ResponseReturnValue:
     """Lock a juror on a pitch's panel."""
     event = event_for(slug, P.PLAN)
     form = _juror_lock_form(event)
@@ -382,7 +383,7 @@ def lock_juror(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/verrous/<int:lock_id>/supprimer", methods=["POST"])
 @login_required
-def unlock(slug: str, version_id: int, lock_id: int):
+def unlock(slug: str, version_id: int, lock_id: int) -> ResponseReturnValue:
     """Remove a lock."""
     event = event_for(slug, P.PLAN)
     lock = db.one_or_404(db.select(Lock).filter_by(id=lock_id, event_id=event.id))
@@ -394,7 +395,7 @@ def unlock(slug: str, version_id: int, lock_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/retard", methods=["POST"])
 @login_required
-def delay(slug: str, version_id: int):
+def delay(slug: str, version_id: int) -> ResponseReturnValue:
     """Shift the rest of a day by some minutes and publish the result."""
     event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
@@ -420,7 +421,7 @@ def delay(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/absent", methods=["POST"])
 @login_required
-def absent(slug: str, version_id: int):
+def absent(slug: str, version_id: int) -> ResponseReturnValue:
     """An absent juror: their availability ends now, and a re-plan replaces them, changing little."""
     event = event_for(slug, P.PLAN)
     base = _version(event, version_id)
@@ -445,7 +446,7 @@ def absent(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/planning.csv")
 @login_required
-def export_csv(slug: str, version_id: int):
+def export_csv(slug: str, version_id: int) -> ResponseReturnValue:
     """The schedule as a CSV file for spreadsheets."""
     event = event_for(slug, P.READ)
     return download(
@@ -455,7 +456,7 @@ def export_csv(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/planning.json")
 @login_required
-def export_schedule(slug: str, version_id: int):
+def export_schedule(slug: str, version_id: int) -> ResponseReturnValue:
     """The schedule file (pitchday-schedule/1)."""
     event = event_for(slug, P.READ)
     return json_download(
@@ -465,7 +466,7 @@ def export_schedule(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/versions/<int:version_id>/imprimer")
 @login_required
-def print_agenda(slug: str, version_id: int):
+def print_agenda(slug: str, version_id: int) -> ResponseReturnValue:
     """The agenda laid out for A4 paper."""
     event = event_for(slug, P.READ)
     shown = _version(event, version_id)
@@ -476,7 +477,7 @@ def print_agenda(slug: str, version_id: int):
 
 @bp.route("/evenements/<slug>/jures/<expert_key>.ics")
 @login_required
-def juror_calendar(slug: str, expert_key: str):
+def juror_calendar(slug: str, expert_key: str) -> ResponseReturnValue:
     """A juror's pitches in the published schedule, as an iCalendar file."""
     event = event_for(slug, P.READ)
     expert = _of_event(Expert, event, expert_key)
@@ -487,7 +488,7 @@ def juror_calendar(slug: str, expert_key: str):
 
 @bp.route("/evenements/<slug>/cartes")
 @login_required
-def access_cards(slug: str):
+def access_cards(slug: str) -> ResponseReturnValue:
     """Printable access cards: each juror's personal link and its QR code, several per A4 page."""
     event = event_for(slug, P.JUROR_LINKS)
     cards = exports.access_cards(

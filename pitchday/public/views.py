@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
@@ -71,14 +72,14 @@ def cache_versioned_assets(response: Response) -> Response:
 
 
 @bp.route("/")
-def home():
+def home() -> ResponseReturnValue:
     """The events, newest first."""
     events = db.session.execute(db.select(Event).order_by(Event.created_at.desc())).scalars().all()
     return render_template("public/home.html", events=events, programmes=programmes.public_programmes())
 
 
 @bp.route("/programme/<slug>")
-def programme(slug: str):
+def programme(slug: str) -> ResponseReturnValue:
     """A programme's events by city and date, each linking to its own programme page."""
     found = teams.programme_by_slug(slug)
     if found is None:
@@ -87,7 +88,7 @@ def programme(slug: str):
 
 
 @bp.route("/e/<slug>")
-def event(slug: str):
+def event(slug: str) -> ResponseReturnValue:
     """An event's programme: the published agenda, or the pitches until one is published."""
     facts: ProgrammeFacts = public_memo().get(
         ("programme", slug), lambda: programme_facts(public_event(slug))
@@ -116,7 +117,7 @@ def event(slug: str):
 
 
 @bp.route("/e/<slug>/maintenant")
-def now_page(slug: str):
+def now_page(slug: str) -> ResponseReturnValue:
     """En ce moment / À suivre, room by room; ``?now=2023-11-30T10:05`` shows another moment (demos, tests)."""
     event = public_event(slug)
     version = agenda.latest_published(event)
@@ -132,7 +133,7 @@ def now_page(slug: str):
 
 
 @bp.route("/e/<slug>/salle/<room_key>")
-def room_board(slug: str, room_key: str):
+def room_board(slug: str, room_key: str) -> ResponseReturnValue:
     """The screen at a room's door: the pitch under way and the next one, in large type."""
     event = public_event(slug)
     room = _room_or_404(event, room_key)
@@ -150,7 +151,7 @@ def room_board(slug: str, room_key: str):
 
 
 @bp.route("/e/<slug>/maintenant.json")
-def now_feed(slug: str):
+def now_feed(slug: str) -> ResponseReturnValue:
     """Now and next in every room, as JSON for the pages that refresh themselves (304 when unchanged)."""
     # Every phone polls this: the event is found through the programme's memo (no query), and the
     # answer is computed once per event, minute and language each second, per process.
@@ -171,14 +172,14 @@ def now_feed(slug: str):
 
 
 @bp.route("/e/<slug>/agenda.ics")
-def calendar_all(slug: str):
+def calendar_all(slug: str) -> ResponseReturnValue:
     """The whole published agenda, to subscribe to in a calendar app."""
     event = public_event(slug)
     return _calendar_response(event, agenda.EVERYTHING, event.name)
 
 
 @bp.route("/e/<slug>/agenda/salle/<room_key>.ics")
-def calendar_room(slug: str, room_key: str):
+def calendar_room(slug: str, room_key: str) -> ResponseReturnValue:
     """The pitches of one room, as a calendar."""
     event = public_event(slug)
     room = _room_or_404(event, room_key)
@@ -186,7 +187,7 @@ def calendar_room(slug: str, room_key: str):
 
 
 @bp.route("/e/<slug>/agenda/secteur/<sector>.ics")
-def calendar_sector(slug: str, sector: str):
+def calendar_sector(slug: str, sector: str) -> ResponseReturnValue:
     """The pitches of one sector, as a calendar."""
     event = public_event(slug)
     if sector not in agenda.sectors(event):
@@ -195,7 +196,7 @@ def calendar_sector(slug: str, sector: str):
 
 
 @bp.route("/e/<slug>/resultats")
-def results(slug: str):
+def results(slug: str) -> ResponseReturnValue:
     """The ranking, once the organisers publish it; before that, a message and no data."""
     event = public_event(slug)
     version = agenda.latest_published(event)
@@ -213,7 +214,7 @@ def results(slug: str):
 
 
 @bp.route("/langue/<lang>")
-def switch_language(lang: str):
+def switch_language(lang: str) -> ResponseReturnValue:
     """Switch between French and English, then go back where the visitor was."""
     if lang in ("fr", "en"):
         session["lang"] = lang

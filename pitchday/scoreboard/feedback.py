@@ -4,6 +4,7 @@ release it (and withdraw it), show the rank or not, and the company's private li
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -24,7 +25,7 @@ def company_link(token: str) -> str:
 
 @bp.route("/<slug>/retours")
 @login_required
-def feedback_overview(slug: str):
+def feedback_overview(slug: str) -> ResponseReturnValue:
     """Every pitch with how far its feedback has come: written, hidden, released, its link."""
     event = event_for(slug, P.FEEDBACK)
     return render_template(
@@ -37,7 +38,7 @@ def feedback_overview(slug: str):
 
 @bp.route("/<slug>/retours/<int:pitch_id>")
 @login_required
-def feedback_pitch(slug: str, pitch_id: int):
+def feedback_pitch(slug: str, pitch_id: int) -> ResponseReturnValue:
     """One pitch: each juror's feedback to moderate, the release, the rank, the company's link."""
     event = event_for(slug, P.FEEDBACK)
     return _render_pitch(event, _pitch_or_404(event, pitch_id))
@@ -45,7 +46,7 @@ def feedback_pitch(slug: str, pitch_id: int):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/jures/<expert_key>", methods=["POST"])
 @login_required
-def feedback_edit(slug: str, pitch_id: int, expert_key: str):
+def feedback_edit(slug: str, pitch_id: int, expert_key: str) -> ResponseReturnValue:
     """Word a juror's feedback for the company (their own words stay on record)."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
@@ -70,21 +71,21 @@ def feedback_edit(slug: str, pitch_id: int, expert_key: str):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/jures/<expert_key>/masquer", methods=["POST"])
 @login_required
-def feedback_hide(slug: str, pitch_id: int, expert_key: str):
+def feedback_hide(slug: str, pitch_id: int, expert_key: str) -> ResponseReturnValue:
     """Hide a juror's feedback from the company."""
     return _set_hidden(slug, pitch_id, expert_key, hidden=True)
 
 
 @bp.route("/<slug>/retours/<int:pitch_id>/jures/<expert_key>/montrer", methods=["POST"])
 @login_required
-def feedback_show(slug: str, pitch_id: int, expert_key: str):
+def feedback_show(slug: str, pitch_id: int, expert_key: str) -> ResponseReturnValue:
     """Let the company read a juror's feedback again."""
     return _set_hidden(slug, pitch_id, expert_key, hidden=False)
 
 
 @bp.route("/<slug>/retours/<int:pitch_id>/publier", methods=["POST"])
 @login_required
-def feedback_release(slug: str, pitch_id: int):
+def feedback_release(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Release the pitch's feedback to the company (and mail it its link when its address is known)."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
@@ -111,7 +112,7 @@ def feedback_release(slug: str, pitch_id: int):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/retirer", methods=["POST"])
 @login_required
-def feedback_withdraw(slug: str, pitch_id: int):
+def feedback_withdraw(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Withdraw the release: the company's link shows nothing until the next release."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
@@ -125,7 +126,7 @@ def feedback_withdraw(slug: str, pitch_id: int):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/rang", methods=["POST"])
 @login_required
-def feedback_rank(slug: str, pitch_id: int):
+def feedback_rank(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Show the company its rank in the event, or stop showing it."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
@@ -145,7 +146,7 @@ def feedback_rank(slug: str, pitch_id: int):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/lien", methods=["POST"])
 @login_required
-def feedback_new_link(slug: str, pitch_id: int):
+def feedback_new_link(slug: str, pitch_id: int) -> ResponseReturnValue:
     """A new link for the company; the previous ones stop working."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)
@@ -160,7 +161,7 @@ def feedback_new_link(slug: str, pitch_id: int):
 
 @bp.route("/<slug>/retours/<int:pitch_id>/lien/revoquer", methods=["POST"])
 @login_required
-def feedback_revoke_link(slug: str, pitch_id: int):
+def feedback_revoke_link(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Revoke the company's links without a new one."""
     event = event_for(slug, P.FEEDBACK)
     pitch = _pitch_or_404(event, pitch_id)

@@ -15,6 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -37,7 +38,7 @@ def board_payload(event_id: int) -> dict:
 
 @bp.route("/<slug>")
 @login_required
-def board(slug: str):
+def board(slug: str) -> ResponseReturnValue:
     """The live board of an event."""
     event = event_for(slug, P.READ)
     lock_after = scoring.settings_of(event).lock_after_min
@@ -65,7 +66,7 @@ def board(slug: str):
 
 @bp.route("/<slug>/flux")
 @login_required
-def stream(slug: str):
+def stream(slug: str) -> ResponseReturnValue:
     """Server-sent events: the board each time a mark or a lock changes."""
     event = event_for(slug, P.READ)
     # What the browser has: the last id the stream sent it (a reconnection), else the change its page was
@@ -92,21 +93,21 @@ def stream(slug: str):
 
 @bp.route("/<slug>/pitchs/<int:pitch_id>/verrouiller", methods=["POST"])
 @login_required
-def lock(slug: str, pitch_id: int):
+def lock(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Freeze the jurors' marks on a pitch."""
     return _set_lock(slug, pitch_id, locked=True)
 
 
 @bp.route("/<slug>/pitchs/<int:pitch_id>/rouvrir", methods=["POST"])
 @login_required
-def unlock(slug: str, pitch_id: int):
+def unlock(slug: str, pitch_id: int) -> ResponseReturnValue:
     """Let the jurors change their marks on a pitch again."""
     return _set_lock(slug, pitch_id, locked=False)
 
 
 @bp.route("/<slug>/appareils.json")
 @login_required
-def device_states(slug: str):
+def device_states(slug: str) -> ResponseReturnValue:
     """The jurors' devices as the board shows them (JSON, polled by the board): last heard, what they hold."""
     event = event_for(slug, P.READ)
     return jsonify(devices=_device_rows(event))
@@ -114,7 +115,7 @@ def device_states(slug: str):
 
 @bp.route("/<slug>/resultats", methods=["POST"])
 @login_required
-def publish_results(slug: str):
+def publish_results(slug: str) -> ResponseReturnValue:
     """Show the results on the public pages, or hide them again; asks first while pitches miss scores."""
     event = event_for(slug, P.SCORE)
     if ActionForm().validate_on_submit():
@@ -140,7 +141,7 @@ def publish_results(slug: str):
 
 @bp.route("/<slug>/delai", methods=["POST"])
 @login_required
-def lock_delay(slug: str):
+def lock_delay(slug: str) -> ResponseReturnValue:
     """Change how long after a pitch the jurors may still change their marks."""
     event = event_for(slug, P.SCORE)
     form = LockDelayForm()
@@ -154,7 +155,7 @@ def lock_delay(slug: str):
 
 @bp.route("/<slug>/journal")
 @login_required
-def audit(slug: str):
+def audit(slug: str) -> ResponseReturnValue:
     """Every change of a mark, a comment or a lock, latest first (read-only)."""
     event = event_for(slug, P.READ)
     return render_template(
@@ -170,7 +171,7 @@ def audit(slug: str):
 
 @bp.route("/<slug>/notes.csv")
 @login_required
-def scores_csv(slug: str):
+def scores_csv(slug: str) -> ResponseReturnValue:
     """Every juror's marks, for a spreadsheet."""
     event = event_for(slug, P.READ)
     return download(exports.scores_csv(event), f"{event.slug}-notes.csv")
@@ -178,7 +179,7 @@ def scores_csv(slug: str):
 
 @bp.route("/<slug>/classement.csv")
 @login_required
-def ranking_csv(slug: str):
+def ranking_csv(slug: str) -> ResponseReturnValue:
     """The ranking, for a spreadsheet."""
     event = event_for(slug, P.READ)
     return download(exports.ranking_csv(event), f"{event.slug}-classement.csv")

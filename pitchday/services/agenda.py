@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.sql.selectable import ScalarSelect
+
 from pitchday.extensions import db
 from pitchday.models import Event, Expert, PanelSeat, ScheduledSession, ScheduleVersion
 
@@ -58,7 +60,7 @@ class AgendaFilter:
 EVERYTHING = AgendaFilter()
 
 
-def latest_published_id(event_id):
+def latest_published_id(event_id: object) -> ScalarSelect[int]:
     """The id of the schedule the public sees, as a subquery: the published version with the highest number.
 
     ``event_id``: a value, a column or a bound parameter (the jurors' hot path prepares its statement once).
