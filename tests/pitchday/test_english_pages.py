@@ -13,9 +13,8 @@ from pitchday.extensions import db
 from pitchday.models import Event, FeedbackLink, ScheduleVersion
 from pitchday.services import versions
 from scheduler import data as sd
-from tests.helpers import create_organiser, login
+from tests.builders import clock, create_organiser, day, login  # noqa: F401 (fixtures)
 from tests.language import french_in
-from tests.pitchday.juror.builders import clock, day  # noqa: F401  (fixtures)
 
 NOW = "now=2023-11-30T10:10"
 

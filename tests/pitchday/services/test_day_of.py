@@ -6,8 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pitchday.services import day_of
-from tests.helpers import import_event
-from tests.pitchday.public.published import THURSDAY, minutes, publish_by_hand
+from tests.builders import THURSDAY, import_event, minutes, publish_by_hand
 
 PARIS = ZoneInfo("Europe/Paris")
 

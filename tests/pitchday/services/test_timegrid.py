@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from pitchday.services import timegrid
-from tests.helpers import import_event
-from tests.pitchday.public.published import FRIDAY, ROUEN_PLACEMENTS, THURSDAY, minutes, publish_by_hand
+from tests.builders import FRIDAY, ROUEN_PLACEMENTS, THURSDAY, import_event, minutes, publish_by_hand
 
 
 def test_each_day_spans_its_hours_with_its_rooms_as_columns(ctx, rouen):

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from pitchday.extensions import db
 from pitchday.services import locks, moves, solving, versions, wording
-from tests.helpers import create_organiser, import_event, login
+from tests.builders import create_organiser, import_event, login
 from tests.language import french_in, readable_text
 
 PARAMETER = re.compile(r"%\(([a-z_]+)\)s")
