@@ -195,6 +195,9 @@ def test_the_day_of_view_after_a_15_minute_delay(live_server, page, app, publish
     # The day opens the page: on the first screen, above the grid.
     assert day_of.bounding_box()["y"] + 200 < 1000
     assert day_of.bounding_box()["y"] < page.locator(".time-grid").first.bounding_box()["y"]
+    # The page stays short (it was 2,500-3,000 px): the day scrolls within its grid, the other day is
+    # folded, the analysis beside it scrolls on its own.
+    assert page.evaluate("document.documentElement.scrollHeight") < 2600
     assert format_clock(moment) in page.locator("#day-of-title").inner_text()
     row = page.locator(f'#now-next tr[data-room="{under_way.room}"]')
     assert pitch_name(app, under_way.pitch) in row.locator('[data-field="now"]').inner_text()

@@ -45,6 +45,13 @@
       });
     }
     grid.classList.add("timed");
+    var scroller = grid.closest(".grid-scroll");
+    if (grid.hasAttribute("data-now") && scroller && scroller.scrollHeight > scroller.clientHeight) {
+      // On the day, today's grid opens at the present moment (a little before it).
+      var column = grid.querySelector(".room-column");
+      var perMinute = column ? column.getBoundingClientRect().height / minutes : 0;
+      scroller.scrollTop = Math.max(0, (minutesOf(grid, "data-now") - start - 20) * perMinute);
+    }
   });
 
   var form = document.getElementById("move-form");
