@@ -27,10 +27,10 @@ TITLES = {
     "grille": _l("Grille de notation"),
 }
 
-# For each step: its form, the list of rows in it, and which form field shows a refusal of
-# the event file's field (the event file's names on the left).
+# The steps made of rows: the form's list of rows, and the draft's.
 _ROWS = {"jours": "days", "salles": "rooms", "jury": "organisations", "grille": "criteria"}
 _DRAFT_ROWS = {"jours": "days", "salles": "rooms", "jury": "organisations", "grille": "rubric"}
+# Which form field shows a refusal of an event file's field: part of the file -> its field -> the form's.
 _FIELDS = {
     "event": {"name": "name", "venue": "venue", "timezone": "timezone"},
     "days": {"date": "day", "start": "start", "end": "end", "breaks": "breaks"},
