@@ -448,7 +448,8 @@ def test_9_unreadable_event_files_get_one_line_from_the_cli_and_the_web(real, tm
     assert cli.exit_code == 1 and "Traceback" not in cli.output and len(cli.output.strip().splitlines()) == 1
     assert web.status_code == 200 and "Fichier refusé" in web.get_data(as_text=True)
     if name == "duplicate pitches":
-        assert "pitches" in cli.output and "twice" in cli.output
+        # In French, as the rest of the command's line (no English reason inside a French sentence).
+        assert "« pitches » apparaît deux fois" in cli.output and "twice" not in cli.output
 
 
 # --- 10. CSV import ----------------------------------------------------------------------------------
