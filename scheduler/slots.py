@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 
 # Share of a placement's time for CBC before CP-SAT tries.
 MIP_SHARE = 0.75
+# Events of at most this many pitches get kinds split by conflicts of interest at once.
+SPLIT_FIRST_PITCHES = 200
 # Rounds of the repair loop before giving up (each adds no-goods for the starts that failed).
 MAX_ROUNDS = 30
 # An organisation whose experts can judge less than this much more than it must fill makes an event tight.
@@ -71,10 +73,10 @@ class _Grid:
     Pitches with the same starts, rooms and length are alike for the placement model (a *kind*):
     it only counts how many of each kind start at each time, which keeps it small and free of the
     symmetry between interchangeable pitches.  A pitch with a panel lock is a kind of its own.
-    Conflicts of interest are first left to the choice of which pitch of a kind goes where; once
-    a deal of panels has failed, kinds are also split by the experts in conflict with them, so
-    that the placement sees the conflicts (on a 7-pitch event the coarse kinds failed round after
-    round; on a 26-pitch one the split kinds made the placement take 3-5 s instead of 0.2 s).
+    Kinds may also be split by the experts in conflict with them, so that the placement sees the
+    conflicts (on a 7-pitch event the coarse kinds failed round after round): from the start up to
+    ``SPLIT_FIRST_PITCHES``, else once a deal of panels has failed.  (With CP-SAT solving the
+    placement, split kinds made a 26-pitch one take 3-5 s instead of 0.2 s; CBC takes 0.2-0.3 s.)
     """
 
     starts: tuple[int, ...]
@@ -530,11 +532,14 @@ def find_schedule(
     deadline = began + seconds
     if not options or not event.rooms:
         return None
-    grid = _grid(event, options, split_by_conflicts=False)
+    # Up to 200 pitches the kinds are split by conflicts of interest from the start: the coarse
+    # kinds' panels failed on some tight 150-pitch seeds and the round it cost took 1.5-3 s under
+    # load; at 300 the split kinds made CBC's placement 1.3-2.5 s slower on every seed tried.
+    split = len(event.pitches) <= SPLIT_FIRST_PITCHES
+    grid = _grid(event, options, split_by_conflicts=split)
     if grid is None:
         return None
     placement = _Placement(event, options, grid)
-    split = False
     for round_ in range(MAX_ROUNDS):
         left = deadline - time.perf_counter()
         if left <= 0.05 or (should_stop is not None and should_stop()):
