@@ -344,7 +344,8 @@ def move(slug: str, version_id: int) -> ResponseReturnValue:
 def _move_refused(event: Event, base: ScheduleVersion, form: MoveForm, reasons: list[str]):
     if _wants_json():
         return jsonify({"refused": True, "reasons": reasons}), 422
-    return _render_version(event, base, move_form=form, move_refusal=reasons)
+    # 422 as for a drop: a refused request is a refused request (and keeps nothing: the request rolls back).
+    return _render_version(event, base, move_form=form, move_refusal=reasons), 422
 
 
 @bp.route("/evenements/<slug>/seances/<int:session_id>/verrouiller", methods=["POST"])

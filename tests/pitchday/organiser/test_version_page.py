@@ -107,6 +107,7 @@ def test_a_refused_move_keeps_the_values_of_the_form(organiser_client, draft):
         data={"pitch": session.pitch.key, "day": "2023-11-30", "start": "13:00", "room": "salle-b"},
         follow_redirects=True,
     )
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Déplacement refusé" in page and "empiète sur une pause" in page
     assert re.search(rf'<option selected value="{session.pitch.key}">', page)
