@@ -77,7 +77,7 @@ class Form(FlaskForm):
                 return _json_formdata()
             return None
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: dict | None = None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
             problem = _bound_problem(field)

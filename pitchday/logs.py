@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.config import Config as GunicornConfig
 
 TOKEN_PREFIX_LOGGED = 4
 # A juror URL's token segment, also percent-encoded (%2F is not a segment end) and in a referrer.
@@ -66,7 +70,7 @@ class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc, valid-type
     its handlers are set up before the app is loaded: the filter goes on them here.
     """
 
-    def setup(self, cfg) -> None:
+    def setup(self, cfg: GunicornConfig) -> None:
         super().setup(cfg)
         for logger in (self.error_log, self.access_log):
             if not any(isinstance(f, RedactJurorTokens) for f in logger.filters):

@@ -7,7 +7,13 @@ in a URL overflowed the driver: a 500). Out of bounds, the URL matches no page: 
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter, UnicodeConverter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 # The largest row id: PostgreSQL's integer (SQLite's ids stay far below it at a pitch day's scale).
 LARGEST_ID = 2**31 - 1
@@ -17,7 +23,14 @@ SEGMENT_LENGTH = 1000
 class BoundedIntegerConverter(IntegerConverter):
     """``<int:...>``: ASCII digits, 0 to LARGEST_ID."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
         super().__init__(
             map, fixed_digits=fixed_digits, min=min, max=LARGEST_ID if max is None else max, signed=signed
         )
@@ -27,12 +40,14 @@ class BoundedIntegerConverter(IntegerConverter):
 class BoundedTextConverter(UnicodeConverter):
     """``<name>``: one segment of at most SEGMENT_LENGTH characters, none of them a control character."""
 
-    def __init__(self, map, minlength=1, maxlength=SEGMENT_LENGTH, length=None) -> None:
+    def __init__(
+        self, map: Map, minlength: int = 1, maxlength: int = SEGMENT_LENGTH, length: int | None = None
+    ) -> None:
         super().__init__(map, minlength=minlength, maxlength=maxlength, length=length)
         self.regex = f"[^/\\x00-\\x1f\\x7f-\\x9f]{{{minlength},{maxlength}}}"
 
 
-def install_converters(url_map) -> None:
+def install_converters(url_map: Map) -> None:
     """Before any rule is added: every route of the app gets the bounded converters."""
     url_map.converters["int"] = BoundedIntegerConverter
     url_map.converters["default"] = BoundedTextConverter
@@ -61,10 +76,10 @@ class RefuseUnreadableHost:
         "En-tête Host invalide : ce n'est pas un nom d'hôte.\nInvalid Host header: it is not a host name.\n"
     ).encode()
 
-    def __init__(self, wsgi_app) -> None:
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         host = environ.get("HTTP_HOST")
         if host is not None and not readable_host(host):
             start_response(

@@ -31,7 +31,7 @@ class _Row:
             isinstance(value, str) and value.strip() for field in fields for value in (field.raw_data or ())
         )
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: dict | None = None) -> bool:
         return True if self.is_blank() else super().validate(extra_validators)
 
 

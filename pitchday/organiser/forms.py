@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     IntegerField,
     PasswordField,
     SelectField,
@@ -76,7 +77,7 @@ _CLOCK_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 def _clock_validator(*, may_end_the_day: bool):
     """An HH:MM clock time, kept in field.minutes; 24:00 only where it ends something (a day's end)."""
 
-    def check(form, field) -> None:
+    def check(form: Form, field: Field) -> None:
         match = _CLOCK_TEXT.fullmatch((field.data or "").strip())  # ASCII digits: "²:30" is no clock
         minutes = int(match[1]) * 60 + int(match[2]) if match and int(match[2]) < 60 else None
         latest = 24 * 60 if may_end_the_day else 24 * 60 - 1

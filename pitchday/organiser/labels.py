@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from pitchday.models import SolveJob
+    from pitchday.services.teams import TeamError
 
 from pitchday import numbers
 
@@ -78,7 +84,7 @@ def worker_label(state: dict) -> str:
     )
 
 
-def job_message(job) -> str:
+def job_message(job: SolveJob) -> str:
     """What the organiser reads of how a solve ended; nothing while it runs or when it ended well."""
     words = JOB_OUTCOMES.get(job.outcome)
     if words is None:
@@ -118,7 +124,7 @@ TEAM_ERRORS = {
 }
 
 
-def team_error(error) -> str:
+def team_error(error: TeamError) -> str:
     return str(TEAM_ERRORS[error.code]) % error.params if error.params else str(TEAM_ERRORS[error.code])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, TextAreaField
+from wtforms import Field, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from pitchday.forms import Form
@@ -21,7 +21,7 @@ class LockDelayForm(Form):
     )
 
 
-def sent(form, field) -> None:
+def sent(form: Form, field: Field) -> None:
     """The field is in the request, even empty: a request without it must not blank the company's text."""
     if not field.raw_data:
         raise StopValidation(

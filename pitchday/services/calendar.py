@@ -8,7 +8,7 @@ calendar moves the pitch instead of adding a second copy of it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ def pitch_uid(event: Event, session: ScheduledSession) -> str:
     return f"{session.pitch.key}.{event.slug}@{UID_DOMAIN}"
 
 
-def local_datetime(event: Event, session_date, minutes: int) -> datetime:
+def local_datetime(event: Event, session_date: date, minutes: int) -> datetime:
     return local_moment(session_date, minutes, event.timezone)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -77,7 +78,7 @@ class AccessCard:
     qr: Markup
 
 
-def access_cards(links: list[JurorAccess], url_for_token) -> list[AccessCard]:
+def access_cards(links: list[JurorAccess], url_for_token: Callable[[str], str]) -> list[AccessCard]:
     """One printable card per juror: name, organisation, personal link and its QR code."""
     cards = []
     for access in links:

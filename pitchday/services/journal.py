@@ -46,7 +46,9 @@ ACTIONS = {
 }
 
 
-def record(event: Event, action: str, *, subject: str = "", before=None, after=None) -> JournalEntry:
+def record(
+    event: Event, action: str, *, subject: str = "", before: object = None, after: object = None
+) -> JournalEntry:
     """Append one line to the event's journal (flushes; the request commits)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown journal action {action!r}")

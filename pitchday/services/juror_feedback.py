@@ -8,14 +8,19 @@ page), which needs the ranking, itself built on scoring. Operations flush and ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from pitchday.extensions import db
 from pitchday.models import FeedbackRelease, JurorFeedback
+
+if TYPE_CHECKING:
+    from pitchday.services.scoring import AuditTrail  # the type only: scoring imports this module
 
 MAX_FEEDBACK_LENGTH = 5000
 TEXT_FIELDS = ("strengths", "improvements")
@@ -147,7 +152,12 @@ def refuse_changes_once_released(expert_id: int, pitch_id: int, wanted: dict[str
 
 
 def apply_juror_feedback(
-    expert_id: int, pitch_id: int, wanted: dict[str, str | bool], audit, changed_at: datetime, later
+    expert_id: int,
+    pitch_id: int,
+    wanted: dict[str, str | bool],
+    audit: AuditTrail,
+    changed_at: datetime,
+    later: Callable[[datetime | None, datetime], bool],
 ) -> dict[str, str | bool]:
     """Store the fields asked for, each unless a later change of it is stored; the stored fields sent.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from pitchday.models import Event, ScheduleVersion
+from pitchday.models import Event, ScheduleVersion, SolveJob
 from scheduler.validate import Violation
 
 
@@ -90,7 +90,7 @@ def replanned_from(base: ScheduleVersion) -> Origin:
     return Origin("replan_draft", {"draft": base.id})
 
 
-def origin_words(item) -> str:
+def origin_words(item: ScheduleVersion | SolveJob) -> str:
     """Where a version (or a solve) comes from, in the visitor's language; an old row's own words."""
     if item.origin:
         return str(Origin(item.origin, item.origin_params or {}))
