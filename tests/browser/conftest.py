@@ -81,3 +81,23 @@ def phone(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A laptop's page, in French, patient with a solve (a module may ask for another size)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    context.set_default_timeout(60_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def organiser(app):
+    """The organiser's account (tests.builders.browser_login signs in with it)."""
+    from pitchday.extensions import db
+    from tests.builders import create_organiser
+
+    with app.app_context():
+        create_organiser()
+        db.session.remove()

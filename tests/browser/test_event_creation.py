@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pitchday.extensions import db
 from tests.browser.test_workspace import wait_for_solve_and_open_it
-from tests.builders import browser_login, create_organiser
+from tests.builders import browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -23,21 +22,6 @@ EXPERTS_CSV = (
     "cetim-1;Inès Petit;CETIM;lin, agroalimentaire\n"
     "cetim-2;Marc Durand;cetim;outillage\n"
 )
-
-
-@pytest.fixture
-def organiser(app):
-    with app.app_context():
-        create_organiser()
-        db.session.remove()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.set_default_timeout(60_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_from_nothing_to_a_generated_agenda(live_server, page, organiser, tmp_path):

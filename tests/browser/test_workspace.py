@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pitchday.extensions import db
-from tests.builders import browser_login, create_organiser
+from tests.builders import browser_login
 from tests.conftest import ROUEN_FILE
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def organiser(app):
-    with app.app_context():
-        create_organiser()
-        db.session.remove()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-    context.set_default_timeout(60_000)
-    yield context.new_page()
-    context.close()
 
 
 def wait_for_solve_and_open_it(page) -> None:

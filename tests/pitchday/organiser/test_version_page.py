@@ -8,24 +8,8 @@ import pytest
 
 from pitchday.extensions import db
 from pitchday.models import ScheduleVersion
-from pitchday.services import locks, solving, versions
+from pitchday.services import locks, versions
 from pitchday.services.agenda import format_clock
-from tests.builders import create_organiser, import_event, login
-
-
-@pytest.fixture
-def organiser_client(client, ctx):
-    create_organiser()
-    login(client)
-    return client
-
-
-@pytest.fixture
-def draft(ctx, rouen):
-    event = import_event(rouen)
-    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
-    db.session.commit()
-    return version
 
 
 def page_of(client, version: ScheduleVersion, query: str = "") -> str:

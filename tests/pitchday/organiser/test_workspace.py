@@ -9,24 +9,9 @@ from flask_babel import refresh
 
 from pitchday.extensions import db
 from pitchday.models import Lock, ScheduleVersion, SolveJob
-from pitchday.services import agenda, solving, versions
+from pitchday.services import agenda, versions
 from scheduler import data as sd
-from tests.builders import create_organiser, import_event, login
-
-
-@pytest.fixture
-def organiser_client(client, ctx):
-    create_organiser()
-    login(client)
-    return client
-
-
-@pytest.fixture
-def draft(ctx, rouen):
-    event = import_event(rouen)
-    version = versions.save_result(event, solving.solve_now(event, time_limit=5))
-    db.session.commit()
-    return version
+from tests.builders import create_organiser, import_event
 
 
 def url(event, tail: str = "") -> str:
