@@ -1,23 +1,71 @@
-"""The hard rules of the event format, one function each, in the order of the spec (rules 1-6)."""
+"""The hard rules of the event format, one function each, in the order of the spec (rules 1-6).
+
+Each rule is ``rule(model, event, variables, *, enforce=always)``.  The main model calls them as
+they are: every constraint holds.  The diagnosis (``scheduler.diagnose``) passes an ``enforce``
+that gives one assumption literal per rule instance, keyed as below; each instance's constraints
+then hold only when its literal does, and an unsatisfiable core of literals names the rules and
+data that rule out every schedule.  ``enforce`` is asked for a key only where the rule adds a
+constraint for it, so a literal exists only for an instance that can matter.
+
+Keys (``RuleKey``): ``("pitch_window", pitch)``, ``("pitch_rooms", pitch)``, ``("room_time",)``,
+``("panel_size",)``, ``("required", organisation)``, ``("max_per_organisation",)``,
+``("expert_window", expert)``, ``("conflict", expert, pitch)``, ``("min", expert)``,
+``("max", expert)``, ``("slot_lock", lock)``, ``("panel_lock", lock)``.
+
+The pitches' windows, rooms and slot locks, and the experts' windows and conflicts, are usually
+in the variables' domains (``timeline.pitch_options``, ``ScheduleVariables``); on ``relaxed``
+variables they are not, and the rules state them as constraints.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Container
 from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Event
-from scheduler.timeline import expert_starts, most_pitches, panel_locks
+from scheduler.data import Event, SlotLock
+from scheduler.timeline import expert_starts, most_pitches, panel_locks, slot_locks, starts_within
 from scheduler.variables import ScheduleVariables
 
-
-def _infeasible(model: cp_model.CpModel) -> None:
-    """An empty clause: the model has no solution (the diagnosis explains why)."""
-    model.add_bool_or([])
+RuleKey = tuple[object, ...]
+Enforce = Callable[[RuleKey], cp_model.IntVar | None]
 
 
-def place_every_pitch(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+def always(rule: RuleKey) -> None:
+    """The main model's ``enforce``: no literal, every rule instance holds."""
+    return None
+
+
+def _only_if(constraint: cp_model.Constraint, *literals: cp_model.IntVar | None) -> None:
+    """Make ``constraint`` hold only when all the given literals do (``None``: unconditional)."""
+    held = [literal for literal in literals if literal is not None]
+    if held:
+        constraint.only_enforce_if(held)
+
+
+def _infeasible(model: cp_model.CpModel, literal: cp_model.IntVar | None = None) -> None:
+    """An empty clause: the model has no solution (the diagnosis explains why); under ``literal``,
+    that literal is false."""
+    _only_if(model.add_bool_or([]), literal)
+
+
+def _keep_out_of(
+    model: cp_model.CpModel,
+    in_room: dict[str, cp_model.IntVar],
+    allowed: Container[str],
+    literal: cp_model.IntVar | None,
+) -> None:
+    """No room outside ``allowed``, under ``literal``."""
+    outside = [~var for room, var in in_room.items() if room not in allowed]
+    if outside:
+        _only_if(model.add_bool_and(outside), literal)
+
+
+def place_every_pitch(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
     """Rule 1: each pitch once, on one day, at an allowed start (day, breaks, windows), in an allowed room."""
     for pitch_id, option in v.options.items():
         if not option.starts_by_day or not option.rooms:
@@ -29,13 +77,35 @@ def place_every_pitch(model: cp_model.CpModel, event: Event, v: ScheduleVariable
             model.add_linear_expression_in_domain(
                 v.start[pitch_id], cp_model.Domain.from_values(starts)
             ).only_enforce_if(v.on_day[pitch_id][day])
+        pitch = option.pitch
+        if v.relaxed and pitch.available is not None:
+            inside = starts_within(event, option.length, windows=pitch.available)
+            _only_if(
+                model.add_linear_expression_in_domain(v.start[pitch_id], cp_model.Domain.from_values(inside)),
+                enforce(("pitch_window", pitch_id)),
+            )
+        if v.relaxed and pitch.rooms is not None:
+            _keep_out_of(model, v.in_room[pitch_id], pitch.rooms, enforce(("pitch_rooms", pitch_id)))
 
 
-def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
-    """Rule 2: in a room, a pitch starts no earlier than the previous one's end plus the changeover."""
+def keep_rooms_apart(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
+    """Rule 2: in a room, a pitch starts no earlier than the previous one's end plus the changeover.
+
+    A no-overlap takes no enforcement literal.  On relaxed variables a pitch's interval in a room
+    is present when it ``occupies`` the room, which it does when it is in the room and the rule
+    holds; with the rule relaxed the rooms hold any number of pitches at once.
+    """
+    rooms_hold_one = enforce(("room_time",)) if v.occupies else None
     intervals = defaultdict(list)
     for pitch_id, option in v.options.items():
-        for room, present in v.in_room[pitch_id].items():
+        occupies = v.occupies.get(pitch_id, {})
+        for room, in_room in v.in_room[pitch_id].items():
+            present = occupies.get(room, in_room)
+            if room in occupies:
+                model.add_implication(present, in_room)
+                _only_if(model.add_implication(in_room, present), rooms_hold_one)
             intervals[room].append(
                 model.new_optional_fixed_size_interval_var(
                     v.start[pitch_id],
@@ -49,40 +119,55 @@ def keep_rooms_apart(model: cp_model.CpModel, event: Event, v: ScheduleVariables
             model.add_no_overlap(room_intervals)
 
 
-def compose_panels(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+def compose_panels(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
     """Rule 3: panel size, one expert at least from each required organisation, a cap per organisation."""
     organisation = {expert.id: expert.organisation for expert in event.experts}
+    size = enforce(("panel_size",)) if v.panel_seats else None
     for seats in v.panel_seats.values():
-        model.add(sum(seats.values()) == event.panel.size)
+        _only_if(model.add(sum(seats.values()) == event.panel.size), size)
         by_organisation = defaultdict(list)
         for expert_id, var in seats.items():
             by_organisation[organisation[expert_id]].append(var)
         for required in event.panel.required_organisations:
-            model.add_bool_or(by_organisation[required])
+            _only_if(model.add_bool_or(by_organisation[required]), enforce(("required", required)))
         for members in by_organisation.values():
             if len(members) > event.panel.max_per_org:
-                model.add(sum(members) <= event.panel.max_per_org)
+                _only_if(
+                    model.add(sum(members) <= event.panel.max_per_org), enforce(("max_per_organisation",))
+                )
 
 
-def respect_experts(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+def respect_experts(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
     """Rule 4: availability, conflicts of interest, and a changeover between any two of one's pitches.
 
-    Conflicts and pairs with no common time have no seat variable at all (see ``ScheduleVariables``).
-    When the placement is fixed, the changeover rule is a handful of cliques per expert instead of
-    optional intervals, which presolve would otherwise spend seconds on.
+    Conflicts and pairs with no common time have no seat variable at all (see ``ScheduleVariables``),
+    except on relaxed variables, where a conflict is a clause under its literal.  When the placement
+    is fixed, the changeover rule is a handful of cliques per expert instead of optional intervals,
+    which presolve would otherwise spend seconds on.  The changeover rule itself takes no literal
+    (a no-overlap cannot): the diagnosis never relaxes it.
     """
-    if v.placement_is_fixed:
+    if v.placement_is_fixed and not v.relaxed:
         _seat_cliques_at_fixed_times(model, event, v)
         return
     for expert in event.experts:
         intervals = []
         for pitch_id, seat in v.expert_seats[expert.id].items():
+            if pitch_id in expert.conflict_set:
+                _only_if(model.add_bool_or([~seat]), enforce(("conflict", expert.id, pitch_id)))
             option = v.options[pitch_id]
             allowed = expert_starts(event, expert, option)
             if len(allowed) < len(option.all_starts):
-                model.add_linear_expression_in_domain(
-                    v.start[pitch_id], cp_model.Domain.from_values(allowed)
-                ).only_enforce_if(seat)
+                _only_if(
+                    model.add_linear_expression_in_domain(
+                        v.start[pitch_id], cp_model.Domain.from_values(allowed)
+                    ),
+                    seat,
+                    enforce(("expert_window", expert.id)),
+                )
             intervals.append(
                 model.new_optional_fixed_size_interval_var(
                     v.start[pitch_id], option.length + event.changeover, seat, f"seat[{expert.id},{pitch_id}]"
@@ -109,24 +194,53 @@ def _seat_cliques_at_fixed_times(model: cp_model.CpModel, event: Event, v: Sched
                 model.add_at_most_one(other for _, other in active)
 
 
-def bound_expert_loads(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+def bound_expert_loads(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
     """Rule 5: each expert judges between ``min_pitches`` and ``max_pitches`` pitches."""
     for expert in event.experts:
         load = v.load[expert.id]
         model.add(load == sum(v.expert_seats[expert.id].values()))
-        model.add(load >= expert.min_load)
+        _only_if(model.add(load >= expert.min_load), enforce(("min", expert.id)) if expert.min_load else None)
         if expert.max_pitches is not None:
-            model.add(load <= expert.max_pitches)
+            _only_if(model.add(load <= expert.max_pitches), enforce(("max", expert.id)))
 
 
-def hold_locks(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
-    """Rule 6: panel locks seat their expert (slot locks already shaped the pitch's options)."""
+def hold_locks(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
+    """Rule 6: panel locks seat their expert; slot locks shape the pitch's options, or, on relaxed
+    variables, pin its start and room here."""
+    if v.relaxed:
+        for pitch_id, option in v.options.items():
+            for lock in slot_locks(event, pitch_id):
+                _pin(model, event, v, option.length, lock, enforce(("slot_lock", lock)))
     for lock in panel_locks(event):
         seat = v.seat.get((lock.expert, lock.pitch))
+        literal = enforce(("panel_lock", lock))
         if seat is None:
-            _infeasible(model)
+            _infeasible(model, literal)
         else:
-            model.add(seat == 1)
+            _only_if(model.add(seat == 1), literal)
+
+
+def _pin(
+    model: cp_model.CpModel,
+    event: Event,
+    v: ScheduleVariables,
+    length: int,
+    lock: SlotLock,
+    literal: cp_model.IntVar | None,
+) -> None:
+    """A slot lock's date, start and room, under ``literal``."""
+    if lock.date is not None or lock.start is not None:
+        allowed = starts_within(event, length, locks=(lock,))
+        _only_if(
+            model.add_linear_expression_in_domain(v.start[lock.pitch], cp_model.Domain.from_values(allowed)),
+            literal,
+        )
+    if lock.room is not None:  # a room the event does not have leaves the pitch no room at all
+        _keep_out_of(model, v.in_room[lock.pitch], (lock.room,), literal)
 
 
 def cap_loads_by_time(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:

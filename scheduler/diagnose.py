@@ -5,9 +5,10 @@ Two stages.  First, counting checks: each looks at one rule and the data it touc
 of the days...) and, when that alone makes a schedule impossible, says so in one
 sentence.  They are fast and their findings are as small as a reason can be.
 
-When counting finds nothing, a feasibility CP-SAT model states every rule group behind
-its own assumption literal (one pitch's windows, one expert's windows, one conflict of
-interest, one lock, one organisation required on panels...).  The solver returns a set
+When counting finds nothing, the main model's own rules (``constraints.HARD_RULES``) are
+stated on relaxed variables (the days' grid, every room, a seat for every pair), each rule
+instance behind its own assumption literal (one pitch's windows, one expert's windows, one
+conflict of interest, one lock, one organisation required on panels...).  The solver returns a set
 of assumptions that cannot hold together; deleting them one at a time while the rest
 stays infeasible shrinks it to a minimal set, and each literal left is read back as a
 sentence naming its data.  Each check starts from a greedy schedule of the rules it keeps,
@@ -20,12 +21,13 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from ortools.sat.python import cp_model
 
+from scheduler.constraints import HARD_RULES, RuleKey
 from scheduler.data import (
     MINUTES_PER_DAY,
     Conflict,
@@ -33,6 +35,7 @@ from scheduler.data import (
     Expert,
     PanelLock,
     Pitch,
+    Session,
     SlotLock,
     Window,
 )
@@ -44,7 +47,10 @@ from scheduler.timeline import (
     most_pitches,
     panel_locks,
     slot_locks,
+    split_absolute,
+    starts_within,
 )
+from scheduler.variables import ScheduleVariables
 
 
 def diagnose(event: Event, *, time_limit: float = 10.0) -> tuple[Conflict, ...]:
@@ -736,234 +742,126 @@ class _Counting:
 
 
 class _CoreSearch:
-    """A feasibility model with one assumption literal per rule group, and its minimal core."""
+    """The rules of ``constraints`` with one assumption literal per rule instance, and a minimal core.
+
+    The model is the main model's own rules (``constraints.HARD_RULES``) on relaxed variables
+    (``ScheduleVariables.create(relaxed=True)``: the days' grid and every room, a seat for every
+    pair), each rule instance enforced by the literal ``assume`` gives for its key; ``reason``
+    words each key for the organiser.
+    """
 
     def __init__(self, event: Event):
         self.event = event
         self.names = _Names(event)
         self.model = cp_model.CpModel()
-        self.reasons: dict[int, Callable[[], Conflict]] = {}
         self.literals: dict[int, cp_model.IntVar] = {}  # assumption literals by index, in creation order
-        self.rule_of: dict[int, tuple] = {}
-        self.in_room: dict[str, dict[str, cp_model.IntVar]] = {}
-        self.overflow: dict[str, cp_model.IntVar] = {}
-        self.seat: dict[tuple[str, str], cp_model.IntVar] = {}
-        self.build()
+        self.rule_of: dict[int, RuleKey] = {}
+        self.literal_of: dict[RuleKey, cp_model.IntVar] = {}
+        self.variables = ScheduleVariables.create(self.model, event, relaxed=True)
+        for rule in HARD_RULES:
+            rule(self.model, event, self.variables, enforce=self.assume)
 
-    def assume(self, rule: tuple, reason: Callable[[], Conflict]) -> cp_model.IntVar:
-        """A literal that enforces ``rule`` (a key such as ("pitch_window", pitch id)) when assumed."""
-        literal = self.model.new_bool_var(str(rule))
-        self.rule_of[literal.index] = rule
-        self.reasons[literal.index] = reason
-        self.literals[literal.index] = literal
+    def assume(self, rule: RuleKey) -> cp_model.IntVar:
+        """The literal that enforces ``rule`` (a key such as ("pitch_window", pitch id)) when assumed."""
+        literal = self.literal_of.get(rule)
+        if literal is None:
+            literal = self.model.new_bool_var(str(rule))
+            self.literal_of[rule] = literal
+            self.rule_of[literal.index] = rule
+            self.literals[literal.index] = literal
         return literal
 
-    def build(self) -> None:
-        event, model, names = self.event, self.model, self.names
-        co = event.changeover
-        panel = event.panel
-        self.start: dict[str, cp_model.IntVar] = {}
-        room_ids = [r.id for r in event.rooms]
-        room_intervals: dict[str, list] = defaultdict(list)
-        rooms_hold_one = self.assume(
-            ("room_time",),
-            lambda: Conflict(
+    def reason(self, rule: RuleKey) -> Conflict:
+        """A rule instance of the core, in an organiser's words, with the ids it involves."""
+        event, names, panel = self.event, self.names, self.event.panel
+        kind, *subject = rule
+        experts, pitches = event.expert_by_id(), event.pitch_by_id()
+        if kind == "room_time":
+            room_ids = tuple(room.id for room in event.rooms)
+            return Conflict(
                 "room_time",
                 f"Each of the {len(room_ids)} room(s) holds one pitch at a time, with "
-                f"{co} min of changeover, during the days' hours "
+                f"{event.changeover} min of changeover, during the days' hours "
                 f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).",
-                tuple(room_ids),
-            ),
-        )
-        lengths = {p.id: event.pitch_length(p) for p in event.pitches}
-        starts_of: dict[str, list[tuple[int, int]]] = {}
-        for pitch in event.pitches:
-            length = lengths[pitch.id]
-            starts = day_starts(event, length)
-            starts_of[pitch.id] = starts
-            absolute = [i * MINUTES_PER_DAY + t for i, t in starts]
-            start = model.new_int_var_from_domain(cp_model.Domain.from_values(absolute), f"start[{pitch.id}]")
-            self.start[pitch.id] = start
-            if pitch.available is not None:
-                inside = [
-                    i * MINUTES_PER_DAY + t
-                    for i, t in starts
-                    if inside_some_window(pitch.available, event.days[i].date, t, t + length)
-                ]
-                literal = self.assume(
-                    ("pitch_window", pitch.id),
-                    lambda p=pitch: Conflict(
-                        "pitch_availability",
-                        f"{_sentence(names.pitch(p.id))} is only available {_windows(p.available or ())}.",
-                        (p.id,),
-                    ),
-                )
-                model.add_linear_expression_in_domain(
-                    start, cp_model.Domain.from_values(inside)
-                ).only_enforce_if(literal)
-            in_room = {}
-            for room in room_ids:
-                in_room[room] = model.new_bool_var(f"room[{pitch.id},{room}]")
-                room_intervals[room].append(
-                    model.new_optional_fixed_size_interval_var(
-                        start, length + co, in_room[room], f"in[{pitch.id},{room}]"
-                    )
-                )
-            overflow = model.new_bool_var(f"overflow[{pitch.id}]")
-            self.in_room[pitch.id], self.overflow[pitch.id] = in_room, overflow
-            model.add_implication(overflow, ~rooms_hold_one)
-            model.add_exactly_one([*in_room.values(), overflow])
-            if pitch.rooms is not None:
-                literal = self.assume(
-                    ("pitch_rooms", pitch.id),
-                    lambda p=pitch: Conflict(
-                        "pitch_rooms",
-                        f"{_sentence(names.pitch(p.id))} may only use room(s) {_ids(p.rooms or ())}.",
-                        (p.id, *(p.rooms or ())),
-                    ),
-                )
-                for room, lit in in_room.items():
-                    if room not in pitch.rooms:
-                        model.add_implication(literal, ~lit)
-            for lock in slot_locks(event, pitch.id):
-                literal = self.assume(
-                    ("slot_lock", lock),
-                    lambda lk=lock: Conflict(
-                        "lock",
-                        _sentence(_describe_lock(names, lk)) + ".",
-                        tuple(x for x in (lk.pitch, lk.room) if x),
-                    ),
-                )
-                allowed = [i * MINUTES_PER_DAY + t for i, t in starts if _lock_allows(event, lock, i, t)]
-                model.add_linear_expression_in_domain(
-                    start, cp_model.Domain.from_values(allowed)
-                ).only_enforce_if(literal)
-                if lock.room is not None:
-                    for room, lit in in_room.items():
-                        if room != lock.room:
-                            model.add_implication(literal, ~lit)
-                    if lock.room not in in_room:
-                        model.add_implication(literal, overflow)
-        for intervals in room_intervals.values():
-            model.add_no_overlap(intervals)
-
-        seat = self.seat
-        expert_intervals: dict[str, list] = defaultdict(list)
-        for expert in event.experts:
-            windows = None
-            if expert.available is not None:
-                windows = self.assume(
-                    ("expert_window", expert.id),
-                    lambda e=expert: Conflict(
-                        "expert_availability",
-                        f"{names.expert(e.id)} is only available {_windows(e.available or ())}.",
-                        (e.id,),
-                    ),
-                )
-            for pitch in event.pitches:
-                lit = model.new_bool_var(f"seat[{pitch.id},{expert.id}]")
-                seat[pitch.id, expert.id] = lit
-                expert_intervals[expert.id].append(
-                    model.new_optional_fixed_size_interval_var(
-                        self.start[pitch.id], lengths[pitch.id] + co, lit, f"judge[{pitch.id},{expert.id}]"
-                    )
-                )
-                if pitch.id in expert.conflict_set:
-                    conflict = self.assume(
-                        ("conflict", expert.id, pitch.id),
-                        lambda e=expert, p=pitch: Conflict(
-                            "conflict_of_interest",
-                            f"{names.expert(e.id)} has a conflict of interest with {names.pitch(p.id)}.",
-                            (e.id, p.id),
-                        ),
-                    )
-                    model.add_implication(conflict, ~lit)
-                if windows is not None:
-                    fits = [
-                        i * MINUTES_PER_DAY + t
-                        for i, t in starts_of[pitch.id]
-                        if inside_some_window(expert.available, event.days[i].date, t, t + lengths[pitch.id])
-                    ]
-                    model.add_linear_expression_in_domain(
-                        self.start[pitch.id], cp_model.Domain.from_values(fits)
-                    ).only_enforce_if([lit, windows])
-        for intervals in expert_intervals.values():
-            model.add_no_overlap(intervals)
-
-        size_holds = self.assume(
-            ("panel_size",),
-            lambda: Conflict("panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ()),
-        )
-        required = {
-            org: self.assume(
-                ("required", org),
-                lambda o=org: Conflict(
-                    "panel_organisations", f"Every panel needs an expert from {names.org(o)}.", (o,)
-                ),
+                room_ids,
             )
-            for org in panel.required_organisations
-        }
-        max_per_org = None
-        if panel.max_per_org < panel.size:
-            max_per_org = self.assume(
-                ("max_per_organisation",),
-                lambda: Conflict(
-                    "panel_organisations",
-                    f"A panel has at most {panel.max_per_org} expert(s) from any one organisation.",
-                    (),
-                ),
+        if kind == "pitch_window":
+            pitch = pitches[subject[0]]
+            return Conflict(
+                "pitch_availability",
+                f"{_sentence(names.pitch(pitch.id))} is only available {_windows(pitch.available or ())}.",
+                (pitch.id,),
             )
-        orgs = {e.organisation for e in event.experts}
-        for pitch in event.pitches:
-            seats = [seat[pitch.id, e.id] for e in event.experts]
-            model.add(sum(seats) == panel.size).only_enforce_if(size_holds)
-            for org in orgs | set(required):
-                members = [seat[pitch.id, e.id] for e in event.experts if e.organisation == org]
-                if org in required:
-                    model.add(sum(members) >= 1).only_enforce_if(required[org])
-                if max_per_org is not None and members:
-                    model.add(sum(members) <= panel.max_per_org).only_enforce_if(max_per_org)
-        for expert in event.experts:
-            load = sum(seat[p.id, expert.id] for p in event.pitches)
-            if expert.max_pitches is not None:
-                literal = self.assume(
-                    ("max", expert.id),
-                    lambda e=expert: Conflict(
-                        "expert_load",
-                        f"{names.expert(e.id)} judges at most {e.max_pitches} pitches (max_pitches).",
-                        (e.id,),
-                    ),
-                )
-                model.add(load <= expert.max_pitches).only_enforce_if(literal)
-            if expert.min_load:
-                literal = self.assume(
-                    ("min", expert.id),
-                    lambda e=expert: Conflict(
-                        "expert_load",
-                        f"{names.expert(e.id)} judges at least {e.min_load} pitches (min_pitches).",
-                        (e.id,),
-                    ),
-                )
-                model.add(load >= expert.min_load).only_enforce_if(literal)
-        for lock in panel_locks(event):
-            if (lock.pitch, lock.expert) not in seat:
-                continue
-            literal = self.assume(
-                ("panel_lock", lock),
-                lambda lk=lock: Conflict(
-                    "lock", _sentence(_describe_lock(names, lk)) + ".", (lk.pitch, lk.expert)
-                ),
+        if kind == "pitch_rooms":
+            pitch = pitches[subject[0]]
+            return Conflict(
+                "pitch_rooms",
+                f"{_sentence(names.pitch(pitch.id))} may only use room(s) {_ids(pitch.rooms or ())}.",
+                (pitch.id, *(pitch.rooms or ())),
             )
-            model.add_implication(literal, seat[lock.pitch, lock.expert])
+        if kind == "expert_window":
+            expert = experts[subject[0]]
+            return Conflict(
+                "expert_availability",
+                f"{names.expert(expert.id)} is only available {_windows(expert.available or ())}.",
+                (expert.id,),
+            )
+        if kind == "conflict":
+            expert_id, pitch_id = subject
+            return Conflict(
+                "conflict_of_interest",
+                f"{names.expert(expert_id)} has a conflict of interest with {names.pitch(pitch_id)}.",
+                (expert_id, pitch_id),
+            )
+        if kind == "panel_size":
+            return Conflict("panel_size", f"Every panel has {_count(panel.size, 'expert')}.", ())
+        if kind == "required":
+            org = subject[0]
+            return Conflict(
+                "panel_organisations", f"Every panel needs an expert from {names.org(org)}.", (org,)
+            )
+        if kind == "max_per_organisation":
+            return Conflict(
+                "panel_organisations",
+                f"A panel has at most {panel.max_per_org} expert(s) from any one organisation.",
+                (),
+            )
+        if kind == "max":
+            expert = experts[subject[0]]
+            return Conflict(
+                "expert_load",
+                f"{names.expert(expert.id)} judges at most {expert.max_pitches} pitches (max_pitches).",
+                (expert.id,),
+            )
+        if kind == "min":
+            expert = experts[subject[0]]
+            return Conflict(
+                "expert_load",
+                f"{names.expert(expert.id)} judges at least {expert.min_load} pitches (min_pitches).",
+                (expert.id,),
+            )
+        if kind == "slot_lock":
+            lock = subject[0]
+            return Conflict(
+                "lock",
+                _sentence(_describe_lock(names, lock)) + ".",
+                tuple(x for x in (lock.pitch, lock.room) if x),
+            )
+        if kind == "panel_lock":
+            lock = subject[0]
+            return Conflict("lock", _sentence(_describe_lock(names, lock)) + ".", (lock.pitch, lock.expert))
+        raise ValueError(f"no words for the rule {rule!r}")
 
     def greedy_schedule(self, enforced: set[int]) -> list[tuple[cp_model.IntVar, int]]:
         """A schedule keeping the ``enforced`` rules, built greedily (most constrained pitch first), as a hint.
 
         The relaxations tried while shrinking the core are mostly feasible, but the single-thread
         search takes seconds to find a schedule from nothing; from a valid hint it takes none.
-        Pitches the greedy cannot place are left to the solver.
+        Pitches the greedy cannot place are left to the solver.  It is not ``construct``'s greedy:
+        that one keeps every rule, this one only those enforced (any panel size, rooms that hold
+        several pitches at once...), and places what it can rather than give up.
         """
-        event, panel, co = self.event, self.event.panel, self.event.changeover
+        event, panel, co, v = self.event, self.event.panel, self.event.changeover, self.variables
         on = {self.rule_of[index] for index in enforced}
         size = panel.size if ("panel_size",) in on else 0
         required = [org for org in panel.required_organisations if ("required", org) in on]
@@ -980,29 +878,23 @@ class _CoreSearch:
         def free(busy: list[tuple[int, int]], start: int, end: int) -> bool:
             return all(end + co <= a or b + co <= start for a, b in busy)
 
-        def options(pitch: Pitch) -> list[tuple[int, int]]:
-            length = event.pitch_length(pitch)
-            locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
-            return [
-                (i, t)
-                for i, t in day_starts(event, length)
-                if (
-                    ("pitch_window", pitch.id) not in on
-                    or inside_some_window(pitch.available, event.days[i].date, t, t + length)
-                )
-                and all(_lock_allows(event, lock, i, t) for lock in locks)
-            ]
+        def locks(pitch: Pitch) -> tuple[SlotLock, ...]:
+            return tuple(lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on)
+
+        def starts(pitch: Pitch) -> tuple[int, ...]:
+            windows = pitch.available if ("pitch_window", pitch.id) in on else None
+            return starts_within(event, v.options[pitch.id].length, windows=windows, locks=locks(pitch))
 
         def rooms(pitch: Pitch) -> list[str]:
-            locks = [lock for lock in slot_locks(event, pitch.id) if ("slot_lock", lock) in on]
             return [
                 room
-                for room in self.in_room[pitch.id]
+                for room in v.in_room[pitch.id]
                 if (("pitch_rooms", pitch.id) not in on or room in (pitch.rooms or ()))
-                and all(lock.room in (None, room) for lock in locks)
+                and all(lock.room in (None, room) for lock in locks(pitch))
             ]
 
-        def can_sit(expert: Expert, pitch: Pitch, day: date, start: int, absolute: int, length: int) -> bool:
+        def can_sit(expert: Expert, pitch: Pitch, absolute: int, length: int) -> bool:
+            day, start = split_absolute(event, absolute)
             return (
                 ("conflict", expert.id, pitch.id) not in on
                 and (
@@ -1013,9 +905,9 @@ class _CoreSearch:
                 and free(expert_busy[expert.id], absolute, absolute + length)
             )
 
-        def choose_panel(pitch: Pitch, day: date, start: int, absolute: int, length: int) -> list[str] | None:
+        def choose_panel(pitch: Pitch, absolute: int, length: int) -> list[str] | None:
             eligible = sorted(
-                (e for e in event.experts if can_sit(e, pitch, day, start, absolute, length)),
+                (e for e in event.experts if can_sit(e, pitch, absolute, length)),
                 key=lambda e: (load[e.id] - e.min_load, e.id),
             )
             usable = {e.id for e in eligible}
@@ -1040,30 +932,37 @@ class _CoreSearch:
                 return None
             return chosen
 
-        hint: list[tuple[cp_model.IntVar, int]] = []
-        placements = {p.id: options(p) for p in event.pitches}
+        sessions: list[Session] = []
+        crowded: list[str] = []
+        placements = {p.id: starts(p) for p in event.pitches}
         for pitch in sorted(event.pitches, key=lambda p: (len(placements[p.id]), p.id)):
-            length, allowed = event.pitch_length(pitch), rooms(pitch)
-            for i, t in placements[pitch.id]:
-                absolute = i * MINUTES_PER_DAY + t
+            length, allowed = v.options[pitch.id].length, rooms(pitch)
+            if not allowed:
+                continue
+            for absolute in placements[pitch.id]:
                 room = next((r for r in allowed if free(room_busy[r], absolute, absolute + length)), None)
                 if room is None and ("room_time",) in on:
                     continue
-                chosen = choose_panel(pitch, event.days[i].date, t, absolute, length)
+                chosen = choose_panel(pitch, absolute, length)
                 if chosen is None:
                     continue
                 if room is not None:
                     room_busy[room].append((absolute, absolute + length))
-                hint.append((self.start[pitch.id], absolute))
-                hint += [(lit, int(r == room)) for r, lit in self.in_room[pitch.id].items()]
-                hint.append((self.overflow[pitch.id], int(room is None)))
-                for expert_id in experts:
-                    hint.append((self.seat[pitch.id, expert_id], int(expert_id in chosen)))
+                else:
+                    crowded.append(pitch.id)
+                day, start = split_absolute(event, absolute)
+                sessions.append(
+                    Session(pitch.id, day, start, start + length, room or allowed[0], tuple(chosen))
+                )
                 for expert_id in chosen:
                     expert_busy[expert_id].append((absolute, absolute + length))
                     load[expert_id] += 1
                 break
-        return hint
+        hint = dict(v.values_of(tuple(sessions)))
+        for pitch_id in crowded:  # in a room whose time another pitch already takes
+            hint.update((var, 0) for var in v.occupies[pitch_id].values())
+        hint.update((v.load[e.id], load[e.id]) for e in event.experts)
+        return list(hint.items())
 
     def solve(self, assumed: list[int], time_limit: float) -> tuple[int, set[int]]:
         """The status with only the ``assumed`` literals enforced, and a core when infeasible."""
@@ -1111,4 +1010,4 @@ class _CoreSearch:
                     (),
                 ),
             )
-        return tuple(self.reasons[index]() for index in kept)
+        return tuple(self.reason(self.rule_of[index]) for index in kept)

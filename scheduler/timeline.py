@@ -114,14 +114,40 @@ def _starts_by_day(
     return tuple(starts_by_day)
 
 
-def day_starts(event: Event, length: int) -> list[tuple[int, int]]:
-    """(day index, minute) of every grid start that keeps a pitch of that length inside its day and
-    clear of breaks: rule 1 before the pitch's own windows and locks (the diagnosis relaxes those)."""
-    return [
-        (index, start - day_offset(index))
-        for index, starts in _starts_by_day(event.days, event.grid, length, None, ())
+def starts_within(
+    event: Event, length: int, *, windows: tuple[Window, ...] | None = None, locks: tuple[SlotLock, ...] = ()
+) -> tuple[int, ...]:
+    """The absolute grid starts of a pitch of that length inside its day, clear of breaks, inside
+    ``windows`` (None: any time) and at the date and start of each of ``locks``: rule 1 with only
+    some of the pitch's data, for the diagnosis, which states each part on its own."""
+    locked = tuple((lock.date, lock.start) for lock in locks)
+    return tuple(
+        start
+        for _, starts in _starts_by_day(event.days, event.grid, length, windows, locked)
         for start in starts
+    )
+
+
+def day_starts(
+    event: Event, length: int, *, windows: tuple[Window, ...] | None = None, locks: tuple[SlotLock, ...] = ()
+) -> list[tuple[int, int]]:
+    """(day index, minute) of every start of ``starts_within``: by default the grid starts that keep
+    a pitch of that length inside its day and clear of breaks, before its own windows and locks."""
+    return [
+        divmod(start, MINUTES_PER_DAY) for start in starts_within(event, length, windows=windows, locks=locks)
     ]
+
+
+def grid_options(event: Event, pitch: Pitch) -> PitchOptions:
+    """Rule 1 without the pitch's own data: any start of the days' grid clear of breaks, any room.
+
+    The diagnosis builds its variables on these, so that the pitch's windows, rooms and slot locks
+    are constraints it can relax one at a time (``constraints`` states them when
+    ``ScheduleVariables.relaxed``) rather than values missing from the domains.
+    """
+    length = event.pitch_length(pitch)
+    starts_by_day = _starts_by_day(event.days, event.grid, length, None, ())
+    return PitchOptions(pitch, length, starts_by_day, tuple(room.id for room in event.rooms))
 
 
 def placed_options(
@@ -149,14 +175,18 @@ def most_pitches(event: Event, expert: Expert) -> int:
     ``(m + changeover) // (shortest pitch + changeover)`` of them.
     """
     shortest = min((event.pitch_length(pitch) for pitch in event.pitches), default=1)
+    return most_in(event, expert.available, shortest)
+
+
+def most_in(event: Event, windows: tuple[Window, ...] | None, shortest: int) -> int:
+    """How many pitches of ``shortest`` minutes or more one room, or one expert, can hold inside
+    ``windows`` (None: the whole days), one at a time with the changeover between two."""
     step = shortest + event.changeover
     total = 0
     for day in event.days:
         for stretch_start, stretch_end in break_free_stretches(day):
-            windows = (
-                expert.available if expert.available is not None else (Window(day.date, day.start, day.end),)
-            )
-            for window in windows:
+            inside = windows if windows is not None else (Window(day.date, day.start, day.end),)
+            for window in inside:
                 if window.date != day.date:
                     continue
                 minutes = min(window.end, stretch_end) - max(window.start, stretch_start)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from scheduler.data import Event, Session
-from scheduler.timeline import PitchOptions, day_index_of, day_offset, may_sit, pitch_options, split_absolute
+from scheduler.timeline import (
+    PitchOptions,
+    day_index_of,
+    day_offset,
+    grid_options,
+    may_sit,
+    pitch_options,
+    split_absolute,
+)
 
 Value = Callable[[cp_model.LinearExprT], int]
 
@@ -20,6 +28,11 @@ class ScheduleVariables:
     ``start`` is on the absolute clock of :mod:`scheduler.timeline`.  A seat variable exists only
     for the (expert, pitch) pairs that pass the static part of rule 4 (no conflict, some common time),
     so the other pairs cost nothing.
+
+    ``relaxed`` variables (the diagnosis's) are built on ``timeline.grid_options`` with a seat for
+    every pair: the pitches' windows, rooms and slot locks and the experts' windows and conflicts
+    are then not in the domains, and the rules of ``constraints`` state them, each under its own
+    enforcement literal.
     """
 
     event: Event
@@ -31,6 +44,10 @@ class ScheduleVariables:
     load: dict[str, cp_model.IntVar]
     panel_seats: dict[str, dict[str, cp_model.IntVar]]  # pitch id -> expert id -> seat
     expert_seats: dict[str, dict[str, cp_model.IntVar]]  # expert id -> pitch id -> seat
+    relaxed: bool = False
+    # Relaxed variables only: pitch id -> room -> whether the pitch takes up the room's time (the
+    # presence of its interval in rule 2), which it may not when rule 2 is relaxed.
+    occupies: dict[str, dict[str, cp_model.IntVar]] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -40,13 +57,16 @@ class ScheduleVariables:
         *,
         options: dict[str, PitchOptions] | None = None,
         panels: dict[str, tuple[str, ...]] | None = None,
+        relaxed: bool = False,
     ) -> ScheduleVariables:
         """Variables for the whole event, or for a part of it.
 
         ``options`` narrows where and when pitches may go (a fixed placement has one start and one room);
-        ``panels`` fixes who judges what (then only those seats exist).
+        ``panels`` fixes who judges what (then only those seats exist); ``relaxed``: see the class.
         """
-        if options is None:
+        if relaxed:
+            options = {pitch.id: grid_options(event, pitch) for pitch in event.pitches}
+        elif options is None:
             options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
         start, on_day, in_room = {}, {}, {}
         for pitch_id, option in options.items():
@@ -59,7 +79,9 @@ class ScheduleVariables:
                 room: model.new_bool_var(f"in_room[{pitch_id},{room}]") for room in option.rooms
             }
         experts = event.expert_by_id()
-        if panels is None:
+        if relaxed:
+            pairs = [(expert.id, pitch_id) for expert in event.experts for pitch_id in options]
+        elif panels is None:
             pairs = [
                 (expert.id, pitch_id)
                 for expert in event.experts
@@ -83,7 +105,15 @@ class ScheduleVariables:
         for (expert_id, pitch_id), var in seat.items():
             panel_seats[pitch_id][expert_id] = var
             expert_seats[expert_id][pitch_id] = var
-        return cls(event, options, start, on_day, in_room, seat, load, panel_seats, expert_seats)
+        occupies = {}
+        if relaxed:
+            occupies = {
+                pitch_id: {room: model.new_bool_var(f"occupies[{pitch_id},{room}]") for room in rooms}
+                for pitch_id, rooms in in_room.items()
+            }
+        return cls(
+            event, options, start, on_day, in_room, seat, load, panel_seats, expert_seats, relaxed, occupies
+        )
 
     @property
     def placement_is_fixed(self) -> bool:
@@ -129,6 +159,9 @@ class ScheduleVariables:
             values.append((self.start[session.pitch], day_offset(day) + session.start))
             values += [(var, int(index == day)) for index, var in self.on_day[session.pitch].items()]
             values += [(var, int(room == session.room)) for room, var in self.in_room[session.pitch].items()]
+            values += [
+                (var, int(room == session.room)) for room, var in self.occupies.get(session.pitch, {}).items()
+            ]
             values += [
                 (var, int(expert in session.panel)) for expert, var in self.panel_seats[session.pitch].items()
             ]

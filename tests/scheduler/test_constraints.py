@@ -1,0 +1,164 @@
+"""The rules' enforcement literals: each rule instance holds only when its literal does.
+
+The infeasible events are those of ``test_rules.py``, one a rule; the diagnosis builds its core
+search on exactly this (``ScheduleVariables.create(relaxed=True)`` and an ``enforce`` hook).
+"""
+
+from __future__ import annotations
+
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduler.constraints import HARD_RULES, RuleKey, always
+from scheduler.data import Event, PanelLock, SlotLock
+from scheduler.variables import ScheduleVariables
+from tests.scheduler.builders import clock, day, event, expert, pitch, window
+
+UIMM_TWICE = [expert("u1", organisation="uimm"), expert("u2", organisation="uimm")]
+LOCKED_AT_ONCE = (
+    SlotLock("a", start=clock("10:00"), room="room-1"),
+    SlotLock("b", start=clock("10:15"), room="room-1"),
+)
+LOCK_ON_CONFLICT = PanelLock("p", "e")
+
+# (event no schedule fits, the rule instance that, relaxed alone, lets one fit)
+INFEASIBLE_BY_ONE_RULE: dict[str, tuple[Event, RuleKey]] = {
+    "pitch window": (
+        event([pitch("p", available=(window("10:00", "10:15"), window("10:15", "10:30")))], [expert("e")]),
+        ("pitch_window", "p"),
+    ),
+    "pitch rooms": (
+        event(
+            [pitch("a", rooms=("room-1",)), pitch("b", rooms=("room-1",))],
+            [expert("e"), expert("f")],
+            rooms=2,
+            days=(day("09:00", "09:45"),),
+        ),
+        ("pitch_rooms", "a"),
+    ),
+    "room time": (
+        event(
+            [pitch("a"), pitch("b")], [expert("e"), expert("f")], days=(day("09:00", "10:00"),), changeover=5
+        ),
+        ("room_time",),
+    ),
+    "panel size": (event([pitch("p")], UIMM_TWICE, panel_size=2, max_per_organisation=1), ("panel_size",)),
+    "cap per organisation": (
+        event([pitch("p")], UIMM_TWICE, panel_size=2, max_per_organisation=1),
+        ("max_per_organisation",),
+    ),
+    "required organisation": (
+        event([pitch("p")], UIMM_TWICE, panel_size=2, required=("uimm", "cetim")),
+        ("required", "cetim"),
+    ),
+    "expert window": (
+        event(
+            [pitch("p", available=(window("09:00", "10:00"),))],
+            [expert("e", available=(window("10:00", "11:00"),))],
+        ),
+        ("expert_window", "e"),
+    ),
+    "conflict of interest": (event([pitch("p")], [expert("e", conflicts=("p",))]), ("conflict", "e", "p")),
+    "max_pitches": (
+        event([pitch("a"), pitch("b"), pitch("c")], [expert("e", max_pitches=1), expert("f", max_pitches=1)]),
+        ("max", "e"),
+    ),
+    "min_pitches": (event([pitch("a")], [expert("e", min_pitches=2)]), ("min", "e")),
+    "slot lock": (
+        event([pitch("a"), pitch("b")], [expert("e"), expert("f")], rooms=2, locks=LOCKED_AT_ONCE),
+        ("slot_lock", LOCKED_AT_ONCE[1]),
+    ),
+    "panel lock": (
+        event([pitch("p")], [expert("e", conflicts=("p",)), expert("f")], locks=(LOCK_ON_CONFLICT,)),
+        ("panel_lock", LOCK_ON_CONFLICT),
+    ),
+}
+
+
+def solve_with(tiny: Event, key: RuleKey, holds: bool, *, relaxed: bool = True) -> tuple[int, list[RuleKey]]:
+    """The status with the rule instance ``key`` under a literal fixed to ``holds`` (every other rule
+    holding), and the keys the rules asked for."""
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, relaxed=relaxed)
+    literal = model.new_bool_var("enforced")
+    asked: list[RuleKey] = []
+
+    def enforce(rule: RuleKey) -> cp_model.IntVar | None:
+        asked.append(rule)
+        return literal if rule == key else None
+
+    for rule in HARD_RULES:
+        rule(model, tiny, variables, enforce=enforce)
+    model.add(literal == int(holds))
+    return cp_model.CpSolver().solve(model), asked
+
+
+@pytest.mark.parametrize("case", INFEASIBLE_BY_ONE_RULE)
+def test_a_rule_under_a_true_literal_rules_the_schedule_out(case):
+    tiny, key = INFEASIBLE_BY_ONE_RULE[case]
+    status, asked = solve_with(tiny, key, holds=True)
+    assert key in asked
+    assert status == cp_model.INFEASIBLE
+
+
+@pytest.mark.parametrize("case", INFEASIBLE_BY_ONE_RULE)
+def test_a_rule_under_a_false_literal_lets_a_schedule_fit(case):
+    tiny, key = INFEASIBLE_BY_ONE_RULE[case]
+    status, _ = solve_with(tiny, key, holds=False)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@pytest.mark.parametrize(
+    "case", ["panel size", "cap per organisation", "required organisation", "min_pitches"]
+)
+def test_rules_outside_the_domains_take_a_literal_on_the_main_variables_too(case):
+    """Panel and load rules are constraints on any variables: a false literal relaxes them there as well."""
+    tiny, key = INFEASIBLE_BY_ONE_RULE[case]
+    assert solve_with(tiny, key, holds=True, relaxed=False)[0] == cp_model.INFEASIBLE
+    assert solve_with(tiny, key, holds=False, relaxed=False)[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_relaxed_variables_with_every_rule_held_are_the_main_model():
+    """On relaxed variables the rules state what the domains leave out: with no literal, the same
+    events are infeasible, and a feasible one keeps its schedule."""
+    for tiny, _ in INFEASIBLE_BY_ONE_RULE.values():
+        model = cp_model.CpModel()
+        variables = ScheduleVariables.create(model, tiny, relaxed=True)
+        for rule in HARD_RULES:
+            rule(model, tiny, variables)
+        assert cp_model.CpSolver().solve(model) == cp_model.INFEASIBLE
+    roomy = event(
+        [pitch("a", available=(window("10:00", "10:30"),), rooms=("room-2",)), pitch("b")],
+        [expert("e", available=(window("10:00", "11:00"),)), expert("f", conflicts=("a",))],
+        rooms=2,
+        locks=(SlotLock("b", start=clock("09:00"), room="room-1"),),
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, roomy, relaxed=True)
+    for rule in HARD_RULES:
+        rule(model, roomy, variables)
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    sessions = {session.pitch: session for session in variables.extract(solver.value)}
+    assert (sessions["a"].start, sessions["a"].room, sessions["a"].panel) == (
+        clock("10:00"),
+        "room-2",
+        ("e",),
+    )
+    assert (sessions["b"].start, sessions["b"].room, sessions["b"].panel) == (
+        clock("09:00"),
+        "room-1",
+        ("f",),
+    )
+
+
+def test_a_literal_is_asked_only_for_rule_instances_that_constrain_something():
+    plain = event([pitch("a"), pitch("b")], [expert("e"), expert("f", organisation="cetim")], rooms=2)
+    _, asked = solve_with(plain, ("room_time",), holds=True)
+    assert set(asked) == {("room_time",), ("panel_size",)}
+    _, on_main_variables = solve_with(plain, ("room_time",), holds=True, relaxed=False)
+    assert set(on_main_variables) == {("panel_size",)}
+
+
+def test_the_main_model_asks_for_no_literal():
+    assert always(("room_time",)) is None
