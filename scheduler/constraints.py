@@ -277,6 +277,23 @@ def share_a_time_on_each_panel(model: cp_model.CpModel, event: Event, v: Schedul
             model.add(used[one] + used[other] <= 1)
 
 
+def staff_pitches_over_time(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
+) -> None:
+    """Implied by rules 3 and 4: the pitches running at any time (with their changeover) need
+    ``panel.size`` experts each, and an expert sits on one of them at a time."""
+    size = enforce(("panel_size",))
+    demand = event.panel.size if size is None else event.panel.size * size
+    intervals = [
+        model.new_fixed_size_interval_var(
+            v.start[pitch_id], option.length + event.changeover, f"runs[{pitch_id}]"
+        )
+        for pitch_id, option in v.options.items()
+    ]
+    if len(intervals) > 1:
+        model.add_cumulative(intervals, [demand] * len(intervals), len(event.experts))
+
+
 HARD_RULES = (
     place_every_pitch,
     keep_rooms_apart,

@@ -22,14 +22,13 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import HARD_RULES, RuleKey
+from scheduler.constraints import HARD_RULES, RuleKey, staff_pitches_over_time
 from scheduler.data import (
-    MINUTES_PER_DAY,
     Conflict,
     Event,
     Expert,
@@ -41,11 +40,14 @@ from scheduler.data import (
 )
 from scheduler.io import format_clock
 from scheduler.timeline import (
+    PitchOptions,
     break_free_stretches,
-    day_starts,
-    inside_some_window,
+    expert_starts,
+    may_sit,
+    most_in,
     most_pitches,
     panel_locks,
+    pitch_options,
     slot_locks,
     split_absolute,
     starts_within,
@@ -121,12 +123,6 @@ class _Names:
 # --- where and when a pitch may run --------------------------------------------------------------
 
 
-def _lock_allows(event: Event, lock: SlotLock, day_index: int, start: int) -> bool:
-    return (lock.date is None or event.days[day_index].date == lock.date) and (
-        lock.start is None or lock.start == start
-    )
-
-
 def _describe_lock(names: _Names, lock: SlotLock | PanelLock) -> str:
     if isinstance(lock, PanelLock):
         return f"a lock puts {names.expert(lock.expert)} on the panel of {names.pitch(lock.pitch)}"
@@ -142,13 +138,9 @@ def _describe_lock(names: _Names, lock: SlotLock | PanelLock) -> str:
     return f"a lock pins {names.pitch(lock.pitch)} to {' '.join(parts)}"
 
 
-@dataclass(frozen=True)
-class _Placement:
-    """Where a pitch may go once its windows, rooms and locks are applied."""
-
-    length: int
-    starts: tuple[tuple[int, int], ...]  # (day index, minute)
-    rooms: tuple[str, ...]
+def _dated(event: Event, option: PitchOptions) -> list[tuple[date, int]]:
+    """The starts a pitch may take, as (date, minute)."""
+    return [split_absolute(event, start) for start in option.all_starts]
 
 
 @dataclass(frozen=True)
@@ -172,7 +164,7 @@ class _Counting:
         self.event = event
         self.names = _Names(event)
         self.found: list[Conflict] = []
-        self.placements: dict[str, _Placement] = {}
+        self.placements: dict[str, PitchOptions] = {}  # where each pitch may go, from timeline
 
     def conflicts(self) -> list[Conflict]:
         if not self.event.pitches:
@@ -244,11 +236,10 @@ class _Counting:
         return ok
 
     # Rule 1 and slot locks: can the pitch be placed at all?
-    def place(self, pitch: Pitch) -> _Placement | None:
+    def place(self, pitch: Pitch) -> PitchOptions | None:
         event, names = self.event, self.names
         length = event.pitch_length(pitch)
-        in_days = day_starts(event, length)
-        if not in_days:
+        if not starts_within(event, length):
             longest = max((b - a for day in event.days for a, b in break_free_stretches(day)), default=0)
             self.add(
                 "pitch_length",
@@ -267,24 +258,18 @@ class _Counting:
                 [pitch.id, *(pitch.rooms or ())],
             )
             return None
-        starts = [
-            (i, t)
-            for i, t in in_days
-            if inside_some_window(pitch.available, event.days[i].date, t, t + length)
-        ]
-        if not starts:
+        if not starts_within(event, length, windows=pitch.available):
             self.explain_no_window(pitch, length)
             return None
         locks = slot_locks(event, pitch.id)
-        locked = [(i, t) for i, t in starts if all(_lock_allows(event, lock, i, t) for lock in locks)]
-        locked_rooms = [r for r in rooms if all(lock.room in (None, r) for lock in locks)]
-        if not locked:
-            self.explain_lock_time(pitch, locks, in_days, length)
+        options = pitch_options(event, pitch)
+        if not options.all_starts:
+            self.explain_lock_time(pitch, locks, length)
             return None
-        if not locked_rooms:
+        if not options.rooms:
             self.explain_lock_room(pitch, locks)
             return None
-        return _Placement(length, tuple(locked), tuple(locked_rooms))
+        return options
 
     def explain_no_window(self, pitch: Pitch, length: int) -> None:
         event, name = self.event, _sentence(self.names.pitch(pitch.id))
@@ -308,16 +293,12 @@ class _Counting:
             )
         self.add("pitch_availability", message, [pitch.id])
 
-    def explain_lock_time(
-        self, pitch: Pitch, locks: list[SlotLock], in_days: list[tuple[int, int]], length: int
-    ) -> None:
+    def explain_lock_time(self, pitch: Pitch, locks: list[SlotLock], length: int) -> None:
         event, names = self.event, self.names
         timed = [lock for lock in locks if lock.date is not None or lock.start is not None]
-        if len(timed) > 1 and not any(
-            all(_lock_allows(event, lock, i, t) for lock in timed)
-            for i in range(len(event.days))
-            for t in range(0, MINUTES_PER_DAY, event.grid)
-        ):
+        dates = {lock.date for lock in timed if lock.date is not None}
+        starts = {lock.start for lock in timed if lock.start is not None}
+        if len(dates) > 1 or len(starts) > 1:
             self.add(
                 "lock",
                 f"Two locks pin {names.pitch(pitch.id)} to different times: "
@@ -325,7 +306,7 @@ class _Counting:
                 [pitch.id],
             )
             return
-        fits_day = [(i, t) for i, t in in_days if all(_lock_allows(event, lock, i, t) for lock in timed)]
+        fits_day = starts_within(event, length, locks=tuple(timed))
         what = "; ".join(_describe_lock(names, lock) for lock in timed)
         if not fits_day:
             self.add(
@@ -356,22 +337,24 @@ class _Counting:
     def check_pinned_pitches_clash(self) -> None:
         event, names = self.event, self.names
         pinned = {
-            pid: (p.starts[0], p.rooms[0], p.length)
+            pid: (p.earliest, p.rooms[0], p.length)
             for pid, p in self.placements.items()
-            if len(p.starts) == 1 and len(p.rooms) == 1 and slot_locks(event, pid)
+            if len(p.all_starts) == 1 and len(p.rooms) == 1 and slot_locks(event, pid)
         }
         ordered = sorted(pinned.items(), key=lambda item: item[1])
         changeover = f" (with the {event.changeover}-minute changeover)" if event.changeover else ""
-        for index, (first, ((day, start), room, length)) in enumerate(ordered):
-            for second, ((other_day, other_start), other_room, _) in ordered[index + 1 :]:
+        for index, (first, (start, room, length)) in enumerate(ordered):
+            day, minute = split_absolute(event, start)
+            for second, (other_start, other_room, _) in ordered[index + 1 :]:
+                other_day, other_minute = split_absolute(event, other_start)
                 if other_room != room or other_day != day:
                     continue
                 if start + length + event.changeover > other_start:
                     self.add(
                         "lock",
                         f"Locks pin {names.pitch(first)} and {names.pitch(second)} in room {room} "
-                        f"on {event.days[day].date.isoformat()} at {format_clock(start)} and "
-                        f"{format_clock(other_start)}: they would overlap{changeover}.",
+                        f"on {day.isoformat()} at {format_clock(minute)} and "
+                        f"{format_clock(other_minute)}: they would overlap{changeover}.",
                         [first, second, room],
                     )
                     for pid in (first, second):
@@ -402,7 +385,7 @@ class _Counting:
                 for pid, p in self.placements.items()
                 if (
                     window is None
-                    or all(window.contains(event.days[i].date, t, t + p.length) for i, t in p.starts)
+                    or all(window.contains(day, t, t + p.length) for day, t in _dated(event, p))
                 )
                 and (only_rooms is None or set(p.rooms) <= set(only_rooms))
             ]
@@ -410,16 +393,7 @@ class _Counting:
                 continue
             rooms = only_rooms or tuple(sorted({r for pid in group for r in self.placements[pid].rooms}))
             shortest = min(self.placements[pid].length for pid in group)
-            per_room = 0
-            for day in event.days:
-                for a, b in break_free_stretches(day):
-                    if window is not None:
-                        if window.date != day.date:
-                            continue
-                        a, b = max(a, window.start), min(b, window.end)
-                    if b - a >= shortest:
-                        per_room += (b - a + co) // (shortest + co)
-            capacity = per_room * len(rooms)
+            capacity = most_in(event, None if window is None else (window,), shortest) * len(rooms)
             if len(group) > capacity:
                 need = sum(self.placements[pid].length for pid in group) + co * (len(group) - 1)
                 if only_rooms is not None:
@@ -464,10 +438,7 @@ class _Counting:
                     f"{what}, but {names.expert(lock.expert)} has a conflict of interest with it.",
                     [lock.pitch, lock.expert],
                 )
-            elif not any(
-                inside_some_window(expert.available, event.days[i].date, t, t + placement.length)
-                for i, t in placement.starts
-            ):
+            elif not expert_starts(event, expert, placement):
                 self.add(
                     "lock",
                     f"{what}, but {names.expert(lock.expert)} is only available "
@@ -520,18 +491,18 @@ class _Counting:
         event, panel = self.event, self.event.panel
         short: dict[_ShortPanel, list[str]] = defaultdict(list)
         for pitch_id, placement in self.placements.items():
+            at = {e.id: frozenset(expert_starts(event, e, placement)) for e in event.experts}
 
-            def seats(use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement) -> tuple:
+            def seats(
+                use_conflicts: bool, use_availability: bool, *, pid=pitch_id, place=placement, at=at
+            ) -> tuple:
                 best_size = 0
-                for i, t in place.starts:
+                for start in place.all_starts:
                     eligible = [
                         e
                         for e in event.experts
                         if not (use_conflicts and pid in e.conflict_set)
-                        and not (
-                            use_availability
-                            and not inside_some_window(e.available, event.days[i].date, t, t + place.length)
-                        )
+                        and not (use_availability and start not in at[e.id])
                     ]
                     per_org = Counter(e.organisation for e in eligible)
                     size = sum(min(count, panel.max_per_org) for count in per_org.values())
@@ -552,7 +523,7 @@ class _Counting:
                 fixed_without_availability=seats(True, False)[1],
             )
             short[reason].append(pitch_id)
-            self.placements[pitch_id] = _Placement(placement.length, (), placement.rooms)
+            self.placements[pitch_id] = replace(placement, starts_by_day=())
         for reason, pitch_ids in short.items():
             self.add(
                 reason.rule,
@@ -563,7 +534,7 @@ class _Counting:
     def short_panel(
         self,
         pitch_id: str,
-        placement: _Placement,
+        placement: PitchOptions,
         size: int,
         *,
         fixed_without_conflicts: bool,
@@ -572,14 +543,7 @@ class _Counting:
         """Which experts conflicts of interest or availability keep off the pitch's panel."""
         event, panel = self.event, self.event.panel
         conflicted = [e.id for e in event.experts if pitch_id in e.conflict_set]
-        unavailable = [
-            e.id
-            for e in event.experts
-            if not any(
-                inside_some_window(e.available, event.days[i].date, t, t + placement.length)
-                for i, t in placement.starts
-            )
-        ]
+        unavailable = [e.id for e in event.experts if not expert_starts(event, e, placement)]
         if fixed_without_conflicts and not fixed_without_availability:
             rule, unavailable = "conflict_of_interest", []
         elif fixed_without_availability and not fixed_without_conflicts:
@@ -651,23 +615,12 @@ class _Counting:
     # Rule 5, counted.
     def check_loads(self) -> None:
         event, names, panel = self.event, self.names, self.event.panel
-        placed = {pid: p for pid, p in self.placements.items() if p.starts}
+        placed = {pid: p for pid, p in self.placements.items() if p.all_starts}
         if len(placed) < len(event.pitches):
             return  # some pitch is already impossible: loads would only echo it
         n = len(event.pitches)
         can_judge = {
-            e.id: min(
-                most_pitches(event, e),
-                sum(
-                    1
-                    for pid, p in placed.items()
-                    if pid not in e.conflict_set
-                    and any(
-                        inside_some_window(e.available, event.days[i].date, t, t + p.length)
-                        for i, t in p.starts
-                    )
-                ),
-            )
+            e.id: min(most_pitches(event, e), sum(1 for p in placed.values() if may_sit(event, e, p)))
             for e in event.experts
         }
         cap = {
@@ -758,8 +711,13 @@ class _CoreSearch:
         self.rule_of: dict[int, RuleKey] = {}
         self.literal_of: dict[RuleKey, cp_model.IntVar] = {}
         self.variables = ScheduleVariables.create(self.model, event, relaxed=True)
-        for rule in HARD_RULES:
+        for rule in (*HARD_RULES, staff_pitches_over_time):
             rule(self.model, event, self.variables, enforce=self.assume)
+        self.available = {  # (expert, pitch) -> the starts at which the expert's windows let them judge it
+            (expert.id, pitch_id): frozenset(expert_starts(event, expert, option))
+            for expert in event.experts
+            for pitch_id, option in self.variables.options.items()
+        }
 
     def assume(self, rule: RuleKey) -> cp_model.IntVar:
         """The literal that enforces ``rule`` (a key such as ("pitch_window", pitch id)) when assumed."""
@@ -894,12 +852,10 @@ class _CoreSearch:
             ]
 
         def can_sit(expert: Expert, pitch: Pitch, absolute: int, length: int) -> bool:
-            day, start = split_absolute(event, absolute)
             return (
                 ("conflict", expert.id, pitch.id) not in on
                 and (
-                    ("expert_window", expert.id) not in on
-                    or inside_some_window(expert.available, day, start, start + length)
+                    ("expert_window", expert.id) not in on or absolute in self.available[expert.id, pitch.id]
                 )
                 and (("max", expert.id) not in on or load[expert.id] < (expert.max_pitches or 0))
                 and free(expert_busy[expert.id], absolute, absolute + length)

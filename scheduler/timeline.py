@@ -128,14 +128,10 @@ def starts_within(
     )
 
 
-def day_starts(
-    event: Event, length: int, *, windows: tuple[Window, ...] | None = None, locks: tuple[SlotLock, ...] = ()
-) -> list[tuple[int, int]]:
-    """(day index, minute) of every start of ``starts_within``: by default the grid starts that keep
-    a pitch of that length inside its day and clear of breaks, before its own windows and locks."""
-    return [
-        divmod(start, MINUTES_PER_DAY) for start in starts_within(event, length, windows=windows, locks=locks)
-    ]
+def day_starts(event: Event, length: int) -> list[tuple[int, int]]:
+    """(day index, minute) of every grid start that keeps a pitch of that length inside its day and
+    clear of breaks: rule 1 before the pitch's own windows and locks (the diagnosis relaxes those)."""
+    return [divmod(start, MINUTES_PER_DAY) for start in starts_within(event, length)]
 
 
 def grid_options(event: Event, pitch: Pitch) -> PitchOptions:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import HARD_RULES, RuleKey, always
+from scheduler.constraints import HARD_RULES, RuleKey, always, staff_pitches_over_time
 from scheduler.data import Event, PanelLock, SlotLock
 from scheduler.variables import ScheduleVariables
 from tests.scheduler.builders import clock, day, event, expert, pitch, window
@@ -162,3 +162,21 @@ def test_a_literal_is_asked_only_for_rule_instances_that_constrain_something():
 
 def test_the_main_model_asks_for_no_literal():
     assert always(("room_time",)) is None
+
+
+def test_the_experts_shared_over_time_hold_only_with_the_panel_size():
+    """Seven pitches, three experts, panels of two: one pitch at a time, and three hours hold six."""
+    tiny = event(
+        [pitch(name) for name in "abcdefg"],
+        [expert("e"), expert("f", organisation="cetim"), expert("g", organisation="cna")],
+        rooms=2,
+        days=(day("09:00", "12:00"),),
+        panel_size=2,
+    )
+    for holds, expected in ((True, {cp_model.INFEASIBLE}), (False, {cp_model.OPTIMAL, cp_model.FEASIBLE})):
+        model = cp_model.CpModel()
+        variables = ScheduleVariables.create(model, tiny, relaxed=True)
+        size = model.new_bool_var("panel_size")
+        model.add(size == int(holds))
+        staff_pitches_over_time(model, tiny, variables, enforce=lambda rule, size=size: size)
+        assert cp_model.CpSolver().solve(model) in expected

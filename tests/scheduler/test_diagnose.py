@@ -258,6 +258,19 @@ def test_core_names_the_windows_that_force_two_panels_at_once():
     ]
 
 
+def test_core_names_the_panel_size_when_panels_cannot_run_side_by_side():
+    """Three experts and panels of two: one pitch at a time, and seven half hours do not fit in three
+    hours.  Each expert alone has time for six; only the experts shared over time rule it out."""
+    tiny = event(
+        [pitch(name) for name in "abcdefg"],
+        panel_of_two(),
+        rooms=2,
+        days=(day("09:00", "12:00"),),
+        panel_size=2,
+    )
+    assert named(diagnose(tiny, time_limit=2.0)) == [("panel_size", set())]
+
+
 def test_seats_short_through_load_limits_and_conflicts():
     """Only e is free of conflicts, and e judges one pitch at most: 3 seats for 4."""
     experts = [

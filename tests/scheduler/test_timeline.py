@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from scheduler.timeline import day_offset, day_starts, most_pitches, pitch_options
+from scheduler.data import SlotLock
+from scheduler.timeline import (
+    day_offset,
+    day_starts,
+    grid_options,
+    most_in,
+    most_pitches,
+    pitch_options,
+    starts_within,
+)
 from tests.scheduler.builders import clock, day, event, expert, pitch, window
 
 DAY_TWO = date(2024, 11, 29)
@@ -56,3 +65,27 @@ def test_most_pitches_counts_back_to_back_pitches_per_stretch_of_presence():
     # 09:00-10:00 holds 1 (30 + 5 + 30 > 60 would need 65 min), 10:15-11:00 one, 14:00-15:00 one.
     assert most_pitches(shared, morning) == 1
     assert most_pitches(shared, whole) == 3
+
+
+def test_the_starts_under_part_of_a_pitchs_data_meet_in_its_options():
+    """The diagnosis states windows and each lock on its own: together they are the pitch's options."""
+    lock = SlotLock("a", date=DAY_TWO, start=clock("14:20"))
+    narrow = pitch(
+        "a", available=(window("14:00", "15:00", DAY_TWO), window("09:00", "09:45")), rooms=("room-2",)
+    )
+    shared = event([narrow], [expert("e")], days=_two_days(), rooms=2, locks=(lock,))
+    inside = starts_within(shared, 30, windows=narrow.available)
+    at_lock = starts_within(shared, 30, locks=(lock,))
+    assert at_lock == (day_offset(1) + clock("14:20"),)
+    assert set(inside) & set(at_lock) == set(pitch_options(shared, narrow).all_starts)
+    assert clock("09:15") in inside and clock("09:20") not in inside
+    relaxed = grid_options(shared, narrow)
+    assert relaxed.all_starts == starts_within(shared, 30)
+    assert relaxed.rooms == ("room-1", "room-2")
+
+
+def test_most_in_counts_a_rooms_time_in_windows_or_over_the_days():
+    shared = event([pitch("a")], [expert("e")], days=_two_days(), duration=30, changeover=5)
+    assert most_in(shared, None, 30) == 3
+    assert most_in(shared, (window("09:00", "11:00"),), 30) == 2
+    assert most_in(shared, (window("09:00", "11:00"),), 20) == 4  # two of 20 min in each stretch
