@@ -281,7 +281,12 @@ def staff_pitches_over_time(
     model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
 ) -> None:
     """Implied by rules 3 and 4: the pitches running at any time (with their changeover) need
-    ``panel.size`` experts each, and an expert sits on one of them at a time."""
+    ``panel.size`` experts each, and an expert sits on one of them at a time.
+
+    The diagnosis adds it to its core search, where it proves in milliseconds what the experts'
+    no-overlaps prove only by search (three experts, panels of two: one pitch at a time).  The
+    main model does not have it: it has not been measured there.
+    """
     size = enforce(("panel_size",))
     demand = event.panel.size if size is None else event.panel.size * size
     intervals = [

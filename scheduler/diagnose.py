@@ -743,26 +743,23 @@ class _CoreSearch:
                 f"({'; '.join(_span(d.date, d.start, d.end) for d in event.days)}).",
                 room_ids,
             )
-        if kind == "pitch_window":
-            pitch = pitches[subject[0]]
-            return Conflict(
-                "pitch_availability",
-                f"{_sentence(names.pitch(pitch.id))} is only available {_windows(pitch.available or ())}.",
-                (pitch.id,),
-            )
+        if kind in ("pitch_window", "expert_window"):
+            (who,) = subject
+            if kind == "pitch_window":
+                code, name, windows = (
+                    "pitch_availability",
+                    _sentence(names.pitch(who)),
+                    pitches[who].available,
+                )
+            else:
+                code, name, windows = "expert_availability", names.expert(who), experts[who].available
+            return Conflict(code, f"{name} is only available {_windows(windows or ())}.", (who,))
         if kind == "pitch_rooms":
             pitch = pitches[subject[0]]
             return Conflict(
                 "pitch_rooms",
                 f"{_sentence(names.pitch(pitch.id))} may only use room(s) {_ids(pitch.rooms or ())}.",
                 (pitch.id, *(pitch.rooms or ())),
-            )
-        if kind == "expert_window":
-            expert = experts[subject[0]]
-            return Conflict(
-                "expert_availability",
-                f"{names.expert(expert.id)} is only available {_windows(expert.available or ())}.",
-                (expert.id,),
             )
         if kind == "conflict":
             expert_id, pitch_id = subject
@@ -784,20 +781,14 @@ class _CoreSearch:
                 f"A panel has at most {panel.max_per_org} expert(s) from any one organisation.",
                 (),
             )
-        if kind == "max":
+        if kind in ("min", "max"):
             expert = experts[subject[0]]
-            return Conflict(
-                "expert_load",
-                f"{names.expert(expert.id)} judges at most {expert.max_pitches} pitches (max_pitches).",
-                (expert.id,),
+            bound = (
+                f"at least {expert.min_load} pitches (min_pitches)"
+                if kind == "min"
+                else f"at most {expert.max_pitches} pitches (max_pitches)"
             )
-        if kind == "min":
-            expert = experts[subject[0]]
-            return Conflict(
-                "expert_load",
-                f"{names.expert(expert.id)} judges at least {expert.min_load} pitches (min_pitches).",
-                (expert.id,),
-            )
+            return Conflict("expert_load", f"{names.expert(expert.id)} judges {bound}.", (expert.id,))
         if kind == "slot_lock":
             lock = subject[0]
             return Conflict(
