@@ -258,6 +258,26 @@ def test_core_names_the_windows_that_force_two_panels_at_once():
     ]
 
 
+def test_core_names_the_windows_that_crowd_one_room():
+    """a must start by 09:10 and b by 09:20: in one room, half-hour pitches cannot both fit.
+    Each window alone and the day's room time pass the counting checks."""
+    tiny = event(
+        [
+            pitch("a", available=(window("09:00", "09:40"),)),
+            pitch("b", available=(window("09:10", "09:50"),)),
+            pitch("c"),
+        ],
+        panel_of_two(),
+        panel_size=1,
+    )
+    found = named(diagnose(tiny, time_limit=2.0))
+    assert sorted(found, key=lambda item: (item[0], sorted(item[1]))) == [
+        ("pitch_availability", {"a"}),
+        ("pitch_availability", {"b"}),
+        ("room_time", {"room-1"}),
+    ]
+
+
 def test_core_names_the_panel_size_when_panels_cannot_run_side_by_side():
     """Three experts and panels of two: one pitch at a time, and seven half hours do not fit in three
     hours.  Each expert alone has time for six; only the experts shared over time rule it out."""
