@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bench.generate import generate_event
 from scheduler.data import Conflict, PanelLock, SlotLock
-from scheduler.diagnose import diagnose
+from scheduler.diagnose import _CoreSearch, diagnose
 from tests.scheduler.builders import DAY_ONE, clock, day, event, expert, pitch, window
 
 
@@ -343,3 +343,42 @@ def test_event_without_rooms_or_pitches():
     tiny = event([pitch("a")], panel_of_two(), rooms=(), panel_size=1)
     assert named(diagnose(tiny, time_limit=2.0)) == [("room_time", set())]
     assert diagnose(event([], panel_of_two(), panel_size=1), time_limit=2.0) == ()
+
+
+def test_every_rule_instance_of_the_core_search_has_words():
+    """The core search asks the rules of ``constraints`` for a literal per instance: each one, of
+    every kind, is worded with the ids it involves."""
+    lock, seat = SlotLock("a", start=clock("09:00"), room="room-1"), PanelLock("b", "e")
+    tiny = event(
+        [pitch("a", available=(window("09:00", "10:00"),), rooms=("room-1",)), pitch("b")],
+        [
+            expert("e", organisation="uimm", available=(window("09:00", "11:00"),), min_pitches=1),
+            expert("f", organisation="cetim", conflicts=("a",), max_pitches=2),
+            expert("g", organisation="cetim"),
+        ],
+        rooms=2,
+        panel_size=2,
+        required=("uimm",),
+        max_per_organisation=1,
+        locks=(lock, seat),
+    )
+    search = _CoreSearch(tiny)
+    words = {rule: search.reason(rule) for rule in search.rule_of.values()}
+    assert {rule[0] for rule in words} == {
+        "pitch_window",
+        "pitch_rooms",
+        "room_time",
+        "panel_size",
+        "required",
+        "max_per_organisation",
+        "expert_window",
+        "conflict",
+        "min",
+        "max",
+        "slot_lock",
+        "panel_lock",
+    }
+    assert words[("conflict", "f", "a")].involves == ("f", "a")
+    assert words[("slot_lock", lock)].involves == ("a", "room-1")
+    assert words[("min", "e")].message == "E (UIMM) judges at least 1 pitches (min_pitches)."
+    assert all(conflict.message.endswith(".") for conflict in words.values())
