@@ -35,6 +35,7 @@ from scheduler.construct import construct, meets_minimum_loads, place_panels, re
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.neighbourhoods import KINDS, Chooser, choose_free, day_of_span, neighbourhood
 from scheduler.objective import (
+    LEFT_OUT,
     ROOMS_USED,
     ObjectiveTerms,
     build_objective,
@@ -54,7 +55,7 @@ RELAXATION_SHARE = 0.25
 # Share for the rooms-used model on small events (every rule, room changes bounded below by the rooms
 # each expert uses per day less one: it proved 26-pitch events in 4-9 s where the exact circuits
 # proved nothing in 40 s) and for placing the relaxation's panels.
-EXACT_SHARE = 0.5
+SMALL_PROOF_SHARE = 0.85
 PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
 SMALL_PLACING_SHARE = 0.1
@@ -375,6 +376,14 @@ def solve(
         relaxed.clear()  # placing can only lose points from the relaxation's score: nothing to gain
 
     small = exact_model_fits(event, options)
+    if not small and best.score is not None:
+        # A first schedule's panels and rooms are rarely the best for its times: re-solving them
+        # (topics: +50 % on tight 150-pitch events in 2 s) gives the organiser a good agenda early,
+        # before the placing of the relaxation's panels, which on tight events may find nothing.
+        for kind in ("topic staffing", "rooms"):
+            if left() > build_guess + MIN_STAGE_SECONDS and not best.proved_optimal:
+                built = _whole_step_model(event, options, best.sessions, kind)
+                _search(kind, built, best, min(step, left()), workers, hint=best.sessions)
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
         # and rooms, room changes exact) is a small model and starts the alternation near the bound.
@@ -391,23 +400,12 @@ def solve(
                 best,
                 min(left(), share * time_limit),
                 workers,
-                hint=greedy or (),
+                hint=greedy or best.sessions,
             )
     if small and not best.proved_optimal and left() > MIN_STAGE_SECONDS:
-        exact = ScheduleModel.build(event, options=options, exact_room_changes=ROOMS_USED)
-        status, bound = _search(
-            "rooms-used model",
-            exact,
-            best,
-            min(left(), EXACT_SHARE * time_limit),
-            workers,
-            hint=best.sessions,
-            light_presolve=False,
-        )
+        status = _prove_small(event, options, best, min(left(), SMALL_PROOF_SHARE * time_limit), workers)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best.tighten(bound)
     if best.score is None and left() > build_guess + MIN_STAGE_SECONDS:
         status, bound = _search(
             "whole model", ScheduleModel.build(event, options=options), best, left(), workers
@@ -428,6 +426,21 @@ def solve(
         solve_seconds=time.perf_counter() - started,
         changes=changes_between(event.previous, best.sessions) if event.previous else (),
     )
+
+
+def _prove_small(
+    event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float, workers: int | None
+) -> int:
+    """The rooms-used model from the best schedule: every rule, every term, room changes bounded
+    below by the rooms each expert uses per day less one.  Its bound is a true bound of the spec's
+    score, and on small events it both finds the best schedules and proves them."""
+    exact = ScheduleModel.build(event, options=options, exact_room_changes=ROOMS_USED)
+    status, bound = _search(
+        "rooms-used model", exact, best, seconds, workers, hint=best.sessions, light_presolve=False
+    )
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best.tighten(bound)
+    return status
 
 
 def _start_greedily(
@@ -454,6 +467,10 @@ def _start_greedily(
     )
 
 
+# The steps of the alternation that re-solve the whole schedule with one part of it fixed.
+WHOLE_KINDS = ("topic staffing", "rooms", "staffing", "placing")
+
+
 def _alternate(
     event: Event,
     options: dict[str, PitchOptions],
@@ -465,45 +482,60 @@ def _alternate(
 ) -> None:
     """Improve the best schedule until the time is up, by steps chosen by what they pay.
 
-    *Staffing* re-staffs the whole placement, *placing* re-places the whole set of panels; the
-    large neighbourhoods of ``neighbourhoods.py`` free a stretch of time, a room's day, or the
-    pitches of the experts who move most, and keep the rest.  Each kind is picked in proportion
-    to the points per second it earned so far.  A staffing or placing step that brings nothing
-    doubles their next steps' time (CP-SAT's own neighbourhoods need longer once the easy gains
-    are made); a neighbourhood grows when solved to optimality and shrinks when nothing was found.
+    *Topic staffing* re-staffs the whole placement for topics and loads (room changes left out of
+    the model, counted by the true score), *rooms* re-assigns the rooms with times and panels kept
+    (room changes exact), *staffing* re-staffs with room changes exact along the fixed times,
+    *placing* re-places the whole set of panels; the large neighbourhoods of ``neighbourhoods.py``
+    free a stretch of time, a room's day, or the pitches of the experts who move most, and keep the
+    rest.  Each kind is picked in proportion to the points per second it earned so far.  A whole
+    step solved to optimality is not run again until the best schedule changes (it would find the
+    same); one that ran out of time without a gain doubles its next time (CP-SAT's own
+    neighbourhoods need longer once the easy gains are made); a neighbourhood grows when solved to
+    optimality and shrinks when nothing was found.
     """
     time_limit = deadline - best.started
-    chooser = Chooser(("staffing", "placing") + KINDS, size=max(4, 2 * len(event.rooms)))
+    chooser = Chooser(WHOLE_KINDS + KINDS, size=max(4, 2 * len(event.rooms)))
     lns_seconds = min(LNS_MAX_SECONDS, max(LNS_MIN_SECONDS, LNS_SHARE * time_limit))
+    steps = dict.fromkeys(WHOLE_KINDS, step)
     # How long building each kind's model takes, first guessed, then as last measured: a step whose
     # model cannot be built in the time left is not started (at 300 pitches under load, building
     # the placing model alone took 3-6 s and the solve overran its limit by as much).
     building = dict.fromkeys(chooser.kinds, build_guess)
+    # The schedule each whole kind last solved to optimality from: nothing more to find there.
+    settled: dict[str, tuple[Session, ...]] = {}
+    # Topic staffing, then rooms, first: the panels and rooms of a first schedule (greedy or slot
+    # engine) are rarely the best for its times, and re-solving them paid most (tight 150 pitches,
+    # from the slot engine's schedule: +50 % in 6 s).
+    first = ["topic staffing", "rooms"]
     while not best.proved_optimal and not best.stop_requested():
         began = time.perf_counter()
         fitting = tuple(
-            kind for kind in chooser.kinds if building[kind] + MIN_STAGE_SECONDS < deadline - began
+            kind
+            for kind in chooser.kinds
+            if building[kind] + MIN_STAGE_SECONDS < deadline - began
+            and settled.get(kind) is not best.sessions
         )
         if not fitting:
             break
-        kind = chooser.pick(among=fitting)
-        before = best.score
+        while first and first[0] not in fitting:
+            first.pop(0)
+        kind = first.pop(0) if first else chooser.pick(among=fitting)
+        before, sessions = best.score, best.sessions
 
         def left() -> float:
             return deadline - time.perf_counter()
 
-        if kind == "staffing":
-            staffing = ScheduleModel.build(event, options=placed_options(event, options, best.sessions))
+        if kind in WHOLE_KINDS:
+            built = _whole_step_model(event, options, sessions, kind)
             building[kind] = time.perf_counter() - began
-            _search("staffing", staffing, best, min(step, left()), workers, hint=best.sessions)
-        elif kind == "placing":
-            panels = {s.pitch: s.panel for s in best.sessions}
-            placing = ScheduleModel.build(event, options=options, panels=panels)
-            building[kind] = time.perf_counter() - began
-            _search("placing", placing, best, min(step, left()), workers, hint=best.sessions)
+            status, _ = _search(kind, built, best, min(steps[kind], left()), workers, hint=sessions)
+            if status == cp_model.OPTIMAL and best.sessions is sessions:
+                settled[kind] = sessions
+            elif best.score == before:
+                steps[kind] *= 2
         else:
-            free, span = choose_free(event, best.sessions, kind, chooser.size, chooser.rng)
-            parts = neighbourhood(event, options, best.sessions, free, span)
+            free, span = choose_free(event, sessions, kind, chooser.size, chooser.rng)
+            parts = neighbourhood(event, options, sessions, free, span)
             if parts is None:
                 chooser.size = max(2, chooser.size * 2 // 3)
                 continue
@@ -511,15 +543,28 @@ def _alternate(
                 event, options=parts[0], panels=parts[1], exact_room_changes=True, only_day=day_of_span(span)
             )
             building[kind] = time.perf_counter() - began
-            status, _ = _search(kind, built, best, min(lns_seconds, left()), workers, hint=best.sessions)
+            status, _ = _search(kind, built, best, min(lns_seconds, left()), workers, hint=sessions)
             if status == cp_model.OPTIMAL:
                 chooser.size = min(len(event.pitches), chooser.size + max(1, len(event.rooms) // 2))
             elif status == cp_model.UNKNOWN:
                 chooser.size = max(2, chooser.size * 2 // 3)
-        gained = best.score - before
-        chooser.record(kind, gained, time.perf_counter() - began)
-        if kind in ("staffing", "placing") and not gained:
-            step *= 2
+        chooser.record(kind, best.score - before, time.perf_counter() - began)
+
+
+def _whole_step_model(
+    event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...], kind: str
+) -> ScheduleModel:
+    """The model of one whole step of the alternation, with the part of ``sessions`` it keeps fixed."""
+    panels = {s.pitch: s.panel for s in sessions}
+    if kind == "topic staffing":
+        placed = placed_options(event, options, sessions)
+        return ScheduleModel.build(event, options=placed, exact_room_changes=LEFT_OUT)
+    if kind == "staffing":
+        return ScheduleModel.build(event, options=placed_options(event, options, sessions))
+    if kind == "rooms":
+        timed = placed_options(event, options, sessions, rooms_free=True)
+        return ScheduleModel.build(event, options=timed, panels=panels, exact_room_changes=True)
+    return ScheduleModel.build(event, options=options, panels=panels)
 
 
 def _is_complete(event: Event, sessions: tuple[Session, ...]) -> bool:

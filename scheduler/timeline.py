@@ -147,9 +147,12 @@ def grid_options(event: Event, pitch: Pitch) -> PitchOptions:
 
 
 def placed_options(
-    event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...]
+    event: Event, options: dict[str, PitchOptions], sessions: tuple[Session, ...], rooms_free: bool = False
 ) -> dict[str, PitchOptions]:
-    """The options narrowed to the start and room each pitch has in ``sessions`` (none if not allowed)."""
+    """The options narrowed to the start and room each pitch has in ``sessions`` (none if not allowed).
+
+    ``rooms_free``: narrowed to the start only, the pitch's rooms left as they were.
+    """
     days = day_index_of(event)
     narrowed = dict(options)
     for session in sessions:
@@ -158,7 +161,8 @@ def placed_options(
         starts_by_day = tuple(
             (day, (absolute,)) for day, starts in option.starts_by_day if absolute in starts
         )
-        rooms = (session.room,) if session.room in option.rooms else ()
+        kept_room = (session.room,) if session.room in option.rooms else ()
+        rooms = option.rooms if rooms_free else kept_room
         narrowed[session.pitch] = PitchOptions(option.pitch, option.length, starts_by_day, rooms)
     return narrowed
 

@@ -120,6 +120,13 @@ class ScheduleVariables:
         """Whether every pitch has a single start and room (only the panels are to be chosen)."""
         return all(len(option.all_starts) == 1 and len(option.rooms) == 1 for option in self.options.values())
 
+    @property
+    def times_and_panels_are_fixed(self) -> bool:
+        """Whether every pitch has a single start and only its panel's seats (only rooms are to be chosen)."""
+        return all(len(option.all_starts) == 1 for option in self.options.values()) and all(
+            len(seats) <= self.event.panel.size for seats in self.panel_seats.values()
+        )
+
     def extract(self, value: Value) -> tuple[Session, ...]:
         """Read a schedule from a solution (``value`` is ``solver.value`` or a callback's)."""
         panels: dict[str, list[str]] = {pitch.id: [] for pitch in self.event.pitches}

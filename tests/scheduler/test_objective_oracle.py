@@ -16,11 +16,11 @@ from ortools.sat.python import cp_model
 
 from bench.generate import generate
 from scheduler.construct import construct
-from scheduler.model import ScheduleModel, _hint_completely
+from scheduler.model import ScheduleModel, _hint_completely, _whole_step_model
 from scheduler.neighbourhoods import KINDS, choose_free, day_of_span, neighbourhood
 from scheduler.objective import ROOMS_USED
 from scheduler.timeline import pitch_options, placed_options
-from scheduler.validate import check_schedule, score
+from scheduler.validate import check_schedule, score, score_terms
 
 
 class _Solutions(cp_model.CpSolverSolutionCallback):
@@ -89,6 +89,35 @@ def test_the_staffing_model_counts_room_changes_exactly():
     for sessions in _schedules(built, greedy):
         assert check_schedule(event, sessions) == []
         assert _model_score(built, sessions) == score(event, sessions)
+
+
+@pytest.mark.parametrize("tightness", ["loose", "tight"])
+def test_the_rooms_step_counts_room_changes_exactly_and_keeps_times_and_panels(tightness):
+    """Times and panels fixed, rooms free: the linear moves along each expert's known order of
+    pitches are the validator's room changes, and nothing but the rooms moves."""
+    generated = generate(26, 3, 24, seed=3, tightness=tightness)
+    event, greedy = generated.event, generated.witness  # the greedy may fail on a tight event
+    options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    built = _whole_step_model(event, options, greedy, "rooms")
+    kept = {s.pitch: (s.date, s.start, s.panel) for s in greedy}
+    for sessions in _schedules(built, greedy):
+        assert check_schedule(event, sessions) == []
+        assert all(kept[s.pitch] == (s.date, s.start, s.panel) for s in sessions)
+        assert _model_score(built, sessions) == score(event, sessions)
+
+
+def test_topic_staffing_scores_every_term_but_the_room_changes_it_leaves_out():
+    """The placement fixed and room changes left out of the model: its objective is the validator's
+    score plus exactly the room changes' weight, so the true score of what it finds still decides."""
+    event, options = _event((26, 3, 24), seed=1)
+    greedy = construct(event, options)
+    built = _whole_step_model(event, options, greedy, "topic staffing")
+    placed = {s.pitch: (s.date, s.start, s.room) for s in greedy}
+    for sessions in _schedules(built, greedy):
+        assert check_schedule(event, sessions) == []
+        assert all(placed[s.pitch] == (s.date, s.start, s.room) for s in sessions)
+        moves = score_terms(event, sessions).room_changes * event.objective_weights.room_changes
+        assert _model_score(built, sessions) == score(event, sessions) + moves
 
 
 @pytest.mark.parametrize("kind", KINDS)
