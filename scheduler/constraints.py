@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Container
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from ortools.sat.python import cp_model
 
@@ -97,6 +97,9 @@ def keep_rooms_apart(
     is present when it ``occupies`` the room, which it does when it is in the room and the rule
     holds; with the rule relaxed the rooms hold any number of pitches at once.
     """
+    if v.placement_is_fixed and not v.relaxed:
+        _rooms_apart_at_fixed_places(model, event, v)
+        return
     rooms_hold_one = enforce(("room_time",)) if v.occupies else None
     intervals = defaultdict(list)
     for pitch_id, option in v.options.items():
@@ -117,6 +120,22 @@ def keep_rooms_apart(
     for room_intervals in intervals.values():
         if len(room_intervals) > 1:
             model.add_no_overlap(room_intervals)
+
+
+def _rooms_apart_at_fixed_places(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 2 with every start and room fixed: a fact to check, not a constraint to search.
+
+    Stating it without intervals leaves the model all linear, so that a re-staffing of a fixed
+    placement can be solved as a mixed-integer program (``mip.py``).
+    """
+    by_room = defaultdict(list)
+    for option in v.options.values():
+        by_room[option.rooms[0]].append((option.earliest, option.earliest + option.length))
+    for taken in by_room.values():
+        taken.sort()
+        if any(later < end + event.changeover for (_, end), (later, _) in pairwise(taken)):
+            _infeasible(model)
+            return
 
 
 def compose_panels(

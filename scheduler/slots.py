@@ -271,11 +271,11 @@ class _Placement:
         what is left when CBC finds nothing in its share.
         """
         began = time.perf_counter()
-        values = solve_as_mip(self.model, MIP_SHARE * seconds)
-        if values is not None:
+        solution = solve_as_mip(self.model, MIP_SHARE * seconds)
+        if solution is not None:
 
             def value(var: cp_model.IntVar) -> int:
-                return values[var.index]
+                return solution.values[var.index]
 
         else:
             solver = cp_model.CpSolver()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import HARD_RULES, RuleKey, always, staff_pitches_over_time
-from scheduler.data import Event, PanelLock, SlotLock
+from scheduler.constraints import HARD_RULES, RuleKey, always, keep_rooms_apart, staff_pitches_over_time
+from scheduler.data import Event, PanelLock, Session, SlotLock
+from scheduler.timeline import pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
-from tests.scheduler.builders import clock, day, event, expert, pitch, window
+from tests.scheduler.builders import DAY_ONE, clock, day, event, expert, pitch, window
 
 UIMM_TWICE = [expert("u1", organisation="uimm"), expert("u2", organisation="uimm")]
 LOCKED_AT_ONCE = (
@@ -180,3 +181,31 @@ def test_the_experts_shared_over_time_hold_only_with_the_panel_size():
         model.add(size == int(holds))
         staff_pitches_over_time(model, tiny, variables, enforce=lambda rule, size=size: size)
         assert cp_model.CpSolver().solve(model) in expected
+
+
+# Rule 2 with every start and room fixed (re-staffing a placement): a check, no intervals, so the
+# model stays linear for CBC.
+
+
+def _rooms_apart_at_fixed_places(gap_minutes: int) -> int:
+    """The status of rule 2 alone for two pitches fixed in one room, ``gap_minutes`` apart."""
+    tiny = event([pitch("a"), pitch("b")], [expert("e")], changeover=10)
+    second = clock("09:30") + gap_minutes
+    sessions = (
+        Session("a", DAY_ONE, clock("09:00"), clock("09:30"), "room-1", ()),
+        Session("b", DAY_ONE, second, second + 30, "room-1", ()),
+    )
+    options = placed_options(tiny, {p.id: pitch_options(tiny, p) for p in tiny.pitches}, sessions)
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, options=options)
+    keep_rooms_apart(model, tiny, variables)
+    assert not any(c.has_no_overlap() for c in model.proto.constraints)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_rule_2_at_fixed_places_holds_a_changeover_apart():
+    assert _rooms_apart_at_fixed_places(10) == cp_model.OPTIMAL
+
+
+def test_rule_2_at_fixed_places_within_the_changeover_is_infeasible():
+    assert _rooms_apart_at_fixed_places(5) == cp_model.INFEASIBLE

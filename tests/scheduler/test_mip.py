@@ -1,5 +1,5 @@
-"""CP-SAT feasibility models solved by CBC: every kind of constraint the conversion handles, its
-enforcement literals, and the models it must leave to CP-SAT."""
+"""CP-SAT models solved by CBC: every kind of constraint the conversion handles, its enforcement
+literals, a linear objective either way, and the models it must leave to CP-SAT."""
 
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ def test_every_constraint_kind_and_negated_literals_hold():
     model.add_bool_and(x[1], x[2].Not()).only_enforce_if(x[5])
     model.add(n >= 6).only_enforce_if(x[0].Not())
     model.add(n <= 3).only_enforce_if(x[0])
-    values = solve_as_mip(model, 5.0)
-    assert values is not None
-    assert _holds(model, values)
+    solution = solve_as_mip(model, 5.0)
+    assert solution is not None
+    assert _holds(model, solution.values)
 
 
 def test_an_infeasible_model_has_no_solution():
@@ -49,17 +49,32 @@ def test_an_enforced_bound_binds_only_when_its_literal_is_true():
     n = model.new_int_var(0, 10, "n")
     model.add(n >= 8)
     model.add(n <= 2).only_enforce_if(on)
-    values = solve_as_mip(model, 5.0)
-    assert values is not None and values[on.index] == 0 and values[n.index] >= 8
+    solution = solve_as_mip(model, 5.0)
+    assert solution is not None and solution.values[on.index] == 0 and solution.values[n.index] >= 8
     model.add(on == 1)
     assert solve_as_mip(model, 5.0) is None
 
 
+def test_a_linear_objective_is_optimised_both_ways_as_cp_sat_would():
+    for sense in ("maximize", "minimize"):
+        model = cp_model.CpModel()
+        x = [model.new_bool_var(f"x{i}") for i in range(4)]
+        n = model.new_int_var(0, 5, "n")
+        model.add_at_most_one(x[0], x[1])
+        model.add(n <= 1 + x[2] + x[3])
+        expression = 3 * x[0] + 2 * x[1] + x[2] + 4 * x[3].Not() + 2 * n - 7
+        getattr(model, sense)(expression)
+        solver = cp_model.CpSolver()
+        assert solver.solve(model) == cp_model.OPTIMAL
+        solution = solve_as_mip(model, 5.0)
+        assert solution is not None and solution.optimal
+        assert _holds(model, solution.values)
+        value = 3 * solution.values[0] + 2 * solution.values[1] + solution.values[2]
+        value += 4 * (1 - solution.values[3]) + 2 * solution.values[n.index] - 7
+        assert value == solver.objective_value
+
+
 def test_models_it_cannot_convert_are_left_to_cp_sat():
-    with_objective = cp_model.CpModel()
-    x = with_objective.new_bool_var("x")
-    with_objective.maximize(x)
-    assert solve_as_mip(with_objective, 5.0) is None
     with_intervals = cp_model.CpModel()
     start = with_intervals.new_int_var(0, 10, "start")
     with_intervals.add_no_overlap([with_intervals.new_interval_var(start, 2, start + 2, "i")])
@@ -70,6 +85,6 @@ def test_the_slot_placement_of_a_tight_event_is_solved_and_valid():
     event = generate(60, 4, 24, seed=1, tightness="tight").event
     options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
     placement = _Placement(event, options, _grid(event, options, split_by_conflicts=False))
-    values = solve_as_mip(placement.model, 20.0)
-    assert values is not None
-    assert _holds(placement.model, values)
+    solution = solve_as_mip(placement.model, 20.0)
+    assert solution is not None
+    assert _holds(placement.model, solution.values)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
+from bench.generate import generate
 from scheduler.data import Status
 from scheduler.io import load_event
+from scheduler.model import _Best, _staff_for_topics
+from scheduler.timeline import pitch_options
+from scheduler.validate import check_schedule, score
 from tests.scheduler.builders import event, expert, pitch
 
 # The copy of shared/examples/rouen-2023.json that the project ships (the app's demo).
@@ -157,3 +163,19 @@ def test_the_last_progress_report_has_the_results_score_and_bound(solve_and_chec
     reports = []
     result = solve_and_check(rouen, time_limit=5.0, on_progress=reports.append)
     assert (reports[-1].score, reports[-1].bound) == (result.score, result.best_bound)
+
+
+def test_topic_staffing_keeps_the_placement_and_is_proved_by_cbc_on_a_tight_event():
+    """Re-staffing a tight event's placement for topics (CBC on the all-linear model): every rule
+    holds, the placement is kept, and the true score is at least the start's."""
+    generated = generate(60, 4, 24, seed=4, tightness="tight")
+    tight, start = generated.event, generated.witness
+    options = {p.id: pitch_options(tight, p) for p in tight.pitches}
+    best = _Best(tight, time.perf_counter(), None)
+    best.offer(start)
+    status = _staff_for_topics(tight, options, best, 60.0, 2)
+    assert status == cp_model.OPTIMAL
+    assert check_schedule(tight, best.sessions) == []
+    assert score(tight, best.sessions) > score(tight, start)
+    placed = {s.pitch: (s.date, s.start, s.room) for s in start}
+    assert all(placed[s.pitch] == (s.date, s.start, s.room) for s in best.sessions)
