@@ -9,7 +9,15 @@ from __future__ import annotations
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import HARD_RULES, RuleKey, always, keep_rooms_apart, staff_pitches_over_time
+from bench.generate import generate
+from scheduler.constraints import (
+    HARD_RULES,
+    RuleKey,
+    always,
+    keep_rooms_apart,
+    respect_experts,
+    staff_pitches_over_time,
+)
 from scheduler.data import Event, PanelLock, Session, SlotLock
 from scheduler.timeline import pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
@@ -209,3 +217,31 @@ def test_rule_2_at_fixed_places_holds_a_changeover_apart():
 
 def test_rule_2_at_fixed_places_within_the_changeover_is_infeasible():
     assert _rooms_apart_at_fixed_places(5) == cp_model.INFEASIBLE
+
+
+def test_rule_4_at_fixed_times_has_one_clique_per_maximal_overlap_covering_every_overlapping_pair():
+    """The cliques of an expert's seats at fixed times forbid exactly the pairs that overlap
+    (changeover included), with no clique inside another."""
+    generated = generate(26, 3, 24, seed=2, tightness="tight")
+    tight = generated.event
+    options = placed_options(tight, {p.id: pitch_options(tight, p) for p in tight.pitches}, generated.witness)
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tight, options=options)
+    respect_experts(model, tight, variables)
+    pitch_of = {seat.index: pair for pair, seat in variables.seat.items()}
+    cliques = [
+        {pitch_of[literal] for literal in constraint.at_most_one.literals}
+        for constraint in model.proto.constraints
+        if constraint.has_at_most_one()
+    ]
+    forbidden = {frozenset((a, b)) for clique in cliques for a in clique for b in clique if a != b}
+    overlapping = set()
+    for expert_id, seats in variables.expert_seats.items():
+        spans = {p: (options[p].earliest, options[p].earliest + options[p].length) for p in seats}
+        for first, (start, end) in spans.items():
+            for second, (other_start, other_end) in spans.items():
+                apart = end + tight.changeover <= other_start or other_end + tight.changeover <= start
+                if first != second and not apart:
+                    overlapping.add(frozenset(((expert_id, first), (expert_id, second))))
+    assert forbidden == overlapping
+    assert not any(one < other for one in cliques for other in cliques)
