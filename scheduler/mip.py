@@ -29,10 +29,12 @@ _UNBOUNDED = 2**62
 
 @dataclass(frozen=True)
 class MipSolution:
-    """CBC's best solution: the values by proto variable index, and whether it is proved optimal."""
+    """CBC's best solution: the values by proto variable index, whether it is proved optimal, and
+    the objective's value in the model's own sense (0 for a feasibility model)."""
 
     values: list[int]
     optimal: bool
+    objective: float = 0.0
 
 
 def solve_as_mip(model: cp_model.CpModel, seconds: float) -> MipSolution | None:
@@ -58,8 +60,13 @@ def solve_as_mip(model: cp_model.CpModel, seconds: float) -> MipSolution | None:
     )
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
+    objective = model.proto.objective
+    # CBC minimised the proto's expression; the model's objective is it scaled back (-1: maximised).
+    scale = objective.scaling_factor or 1.0
     return MipSolution(
-        [round(column.solution_value()) for column in columns], status == pywraplp.Solver.OPTIMAL
+        [round(column.solution_value()) for column in columns],
+        status == pywraplp.Solver.OPTIMAL,
+        scale * (solver.Objective().Value() + objective.offset),
     )
 
 

@@ -7,6 +7,7 @@ from ortools.sat.python import cp_model
 
 from bench.generate import generate
 from scheduler.mip import solve_as_mip
+from scheduler.model import ScheduleModel
 from scheduler.slots import _grid, _Placement
 from scheduler.timeline import pitch_options
 
@@ -88,3 +89,18 @@ def test_the_slot_placement_of_a_tight_event_is_solved_and_valid():
     solution = solve_as_mip(placement.model, 20.0)
     assert solution is not None
     assert _holds(placement.model, solution.values)
+
+
+def test_the_panel_relaxation_has_the_same_optimum_by_cbc_as_by_cp_sat():
+    """The relaxation's optimum is the bound shown to organisers: CBC's must be CP-SAT's."""
+    event = generate(26, 3, 24, seed=2, tightness="tight").event
+    relaxation = ScheduleModel.build_relaxation(
+        event, {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    assert solver.solve(relaxation.model) == cp_model.OPTIMAL
+    solution = solve_as_mip(relaxation.model, 20.0)
+    assert solution is not None and solution.optimal
+    assert _holds(relaxation.model, solution.values)
+    assert round(solution.objective) == round(solver.objective_value)
