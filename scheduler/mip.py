@@ -6,8 +6,8 @@ LP at every decision and took 0.2-9 s on tight 300-pitch events under load (2 sh
 the worst seeds past the 10 s goal.  CBC (shipped inside OR-Tools, no other dependency) solves the
 same model in 0.3-1.4 s on every seed measured, with little spread: it goes first, and CP-SAT
 stays the fallback.  The re-staffing of a fixed placement for topics (``model._staff_for_topics``)
-is linear too, with an objective: CBC proves it optimal in 0.9 s at 150 pitches and 4-5 s at 300,
-where CP-SAT's first gain came after 5.5 s.  The conversion is generic over the constraints CP-SAT
+and the panel relaxation are linear too, with an objective: CBC proves the re-staffing optimal in
+0.6-0.9 s at 150 pitches and 1.2-2 s at 300 (CP-SAT's first gain came after 5.5 s there).  The conversion is generic over the constraints CP-SAT
 models of that kind use (linear, at most one, exactly one, clauses, conjunctions; enforcement
 literals as big-M rows; a linear objective); a model with any other constraint is not converted.
 """
@@ -35,6 +35,10 @@ class MipSolution:
     values: list[int]
     optimal: bool
     objective: float = 0.0
+
+    def value(self, var: cp_model.IntVar) -> int:
+        """A variable's value, as ``solver.value`` would give it (for ``ScheduleVariables.extract``)."""
+        return self.values[var.index]
 
 
 def solve_as_mip(model: cp_model.CpModel, seconds: float) -> MipSolution | None:

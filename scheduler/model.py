@@ -74,7 +74,7 @@ ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
 SLOT_ENGINE_SHARE = 0.9
 # The first re-staffing of a large event's first schedule for topics may take this share of the time
-# left (CBC took 4.8 s of a 10 s solve at tight 300 pitches, after the slot engine's 2.3 s).
+# left (CBC takes 1.2-2 s of a 10 s solve at tight 300 pitches, after the slot engine's 2-3 s).
 TOPIC_STAFFING_SHARE = 0.85
 # ...and at most this long: CBC does not hear the organiser's stop button until it returns.
 TOPIC_STAFFING_MAX_SECONDS = 20.0
@@ -369,13 +369,17 @@ def solve(
         # Out of time with no schedule: building the relaxation of a large event alone would overrun.
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
     small = exact_model_fits(event, options)
+    # The schedule each whole step of the alternation was last proved optimal from (see _alternate).
+    settled: dict[str, tuple[Session, ...]] = {}
     if not small and best.score is not None and left() > MIN_STAGE_SECONDS:
         # A first schedule's panels are rarely the best for its times (the slot engine's ignore
         # topics): re-staffing its placement for topics, first, gives the organiser a good agenda
         # early (tight 150 pitches: +50 % in 2 s; tight 300 had 0.2 s left for it after the
         # relaxation at a 10 s limit).
         seconds = min(TOPIC_STAFFING_SHARE * left(), TOPIC_STAFFING_MAX_SECONDS)
-        _staff_for_topics(event, options, best, seconds, workers)
+        if _staff_for_topics(event, options, best, seconds, workers) == cp_model.OPTIMAL:
+            # Proved for this placement, which the best schedule has whether it gained or not.
+            settled["topic staffing"] = best.sessions
     building = time.perf_counter()
     relaxation = ScheduleModel.build_relaxation(event, options)
     # A model of the whole event (every rule) took up to 3 times as long to build as the relaxation.
@@ -393,7 +397,7 @@ def solve(
         seconds = min(left(), max(seconds, LARGE_RELAXATION_SHARE_OF_LEFT * left()))
     solution = None if small else solve_as_mip(relaxation.model, seconds)
     if solution is not None and solution.optimal:
-        panels = relaxation.panels(lambda var: solution.values[var.index])
+        panels = relaxation.panels(solution.value)
         relaxed.append((panels, round(solution.objective)))
         status, bound = cp_model.OPTIMAL, solution.objective
     else:
@@ -415,14 +419,17 @@ def solve(
     if not small and best.score is not None and left() > build_guess + MIN_STAGE_SECONDS:
         # Then its rooms, for those panels (before the placing of the relaxation's panels, which on
         # tight events may find nothing).
-        _search(
+        sessions = best.sessions
+        status, _ = _search(
             "rooms",
-            _whole_step_model(event, options, best.sessions, "rooms"),
+            _whole_step_model(event, options, sessions, "rooms"),
             best,
             min(step, left()),
             workers,
-            hint=best.sessions,
+            hint=sessions,
         )
+        if status == cp_model.OPTIMAL and best.sessions is sessions:
+            settled["rooms"] = sessions
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
         # and rooms, room changes exact) is a small model and starts the alternation near the bound.
@@ -452,7 +459,7 @@ def solve(
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
     if best.score is not None:
-        _alternate(event, options, best, deadline, step, workers, build_guess)
+        _alternate(event, options, best, deadline, step, workers, build_guess, settled)
 
     if best.score is None:
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
@@ -518,6 +525,7 @@ def _alternate(
     step: float,
     workers: int | None,
     build_guess: float,
+    settled: dict[str, tuple[Session, ...]],
 ) -> None:
     """Improve the best schedule until the time is up, by steps chosen by what they pay.
 
@@ -540,8 +548,8 @@ def _alternate(
     # model cannot be built in the time left is not started (at 300 pitches under load, building
     # the placing model alone took 3-6 s and the solve overran its limit by as much).
     building = dict.fromkeys(chooser.kinds, build_guess)
-    # The schedule each whole kind last solved to optimality from: nothing more to find there.
-    settled: dict[str, tuple[Session, ...]] = {}
+    # ``settled``: the schedule each whole kind last solved to optimality from (the stages before
+    # included): nothing more to find there.
     # Topic staffing, then rooms, first: the panels and rooms of a first schedule (greedy or slot
     # engine) are rarely the best for its times, and re-solving them paid most (tight 150 pitches,
     # from the slot engine's schedule: +50 % in 6 s).
@@ -610,7 +618,7 @@ def _staff_for_topics(
     # No hint for CBC: from the schedule's values it took as long (4.2-5.2 s at 300 pitches).
     solution = solve_as_mip(built.model, seconds - (time.perf_counter() - began))
     if solution is not None:
-        best.offer(built.variables.extract(lambda var: solution.values[var.index]))
+        best.offer(built.variables.extract(solution.value))
         return cp_model.OPTIMAL if solution.optimal else cp_model.FEASIBLE
     left = seconds - (time.perf_counter() - began)
     if left <= MIN_STAGE_SECONDS:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from ortools.sat.python import cp_model
 
@@ -257,7 +257,7 @@ def _room_changes_with_times_and_panels_fixed(
             by_day[option.days[0]].append((option.earliest, pitch_id))
         for judged in by_day.values():
             ordered = [pitch_id for _, pitch_id in sorted(judged)]
-            for one, other in zip(ordered, ordered[1:], strict=False):
+            for one, other in pairwise(ordered):
                 rooms_one, rooms_other = v.in_room[one], v.in_room[other]
                 if len(rooms_one) == 1 and rooms_one.keys() == rooms_other.keys():
                     continue  # both in the one same room

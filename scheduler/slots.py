@@ -273,10 +273,7 @@ class _Placement:
         began = time.perf_counter()
         solution = solve_as_mip(self.model, MIP_SHARE * seconds)
         if solution is not None:
-
-            def value(var: cp_model.IntVar) -> int:
-                return solution.values[var.index]
-
+            value = solution.value
         else:
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.perf_counter() - began))

@@ -84,9 +84,15 @@ def phone(browser):
 
 
 @pytest.fixture
-def page(browser):
-    """A laptop's page, in French, patient with a solve (a module may ask for another size)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+def viewport() -> dict:
+    """The laptop page's size: a module that needs another overrides this fixture."""
+    return {"width": 1400, "height": 1000}
+
+
+@pytest.fixture
+def page(browser, viewport):
+    """A laptop's page, in French, patient with a solve."""
+    context = browser.new_context(viewport=viewport, locale="fr-FR")
     context.set_default_timeout(60_000)
     yield context.new_page()
     context.close()

@@ -63,10 +63,8 @@ def programme(app) -> dict:
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1300, "height": 1000}, locale="fr-FR")
-    yield context.new_page()
-    context.close()
+def viewport() -> dict:
+    return {"width": 1300, "height": 1000}
 
 
 def test_the_programme_view_shows_two_events_in_two_cities(live_server, page, programme):

@@ -19,12 +19,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(browser):
+def viewport() -> dict:
     # Tall enough for a whole day's grid: a drag that must scroll the page on its way is not what is tested.
-    context = browser.new_context(viewport={"width": 1400, "height": 3000}, locale="fr-FR")
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
+    return {"width": 1400, "height": 3000}
 
 
 @pytest.fixture
