@@ -100,6 +100,9 @@ def keep_rooms_apart(
     if v.placement_is_fixed and not v.relaxed:
         _rooms_apart_at_fixed_places(model, event, v)
         return
+    if v.times_are_fixed and not v.relaxed:
+        _rooms_apart_at_fixed_times(model, event, v)
+        return
     rooms_hold_one = enforce(("room_time",)) if v.occupies else None
     intervals = defaultdict(list)
     for pitch_id, option in v.options.items():
@@ -138,6 +141,46 @@ def _rooms_apart_at_fixed_places(model: cp_model.CpModel, event: Event, v: Sched
             return
 
 
+def _rooms_apart_at_fixed_times(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Rule 2 with every start fixed and the rooms to choose: per room, at most one of the pitches
+    that run at once (changeover included).  Cliques instead of intervals keep the model linear, so
+    that the rooms and panels of fixed times can be chosen by CBC (``mip.py``)."""
+    by_room = defaultdict(list)
+    for pitch_id, option in v.options.items():
+        for room, in_room in v.in_room[pitch_id].items():
+            by_room[room].append(
+                (option.earliest, option.earliest + option.length + event.changeover, in_room)
+            )
+    for spans in by_room.values():
+        for clique in _running_at_once(spans):
+            model.add_at_most_one(clique)
+
+
+def _running_at_once(
+    spans: list[tuple[int, int, cp_model.IntVar]],
+) -> list[list[cp_model.IntVar]]:
+    """The literals of each *maximal* set of overlapping ``[start, end)`` spans, of two or more.
+
+    A sweep in start order: the set running just before one of them ends is a maximal one if it
+    grew since the last one was taken.  (A clique per span added, subsets too, made 18,840 rows at
+    tight 300 pitches, most of the re-staffing program CBC solves.)
+    """
+    cliques = []
+    active: list[tuple[int, cp_model.IntVar]] = []
+    grew = False
+    for start, end, literal in sorted(spans, key=lambda span: span[:2]):
+        running = [(until, other) for until, other in active if until > start]
+        if len(running) < len(active):  # one ends before this starts
+            if grew and len(active) > 1:
+                cliques.append([other for _, other in active])
+            grew = False
+        active = running + [(end, literal)]
+        grew = True
+    if grew and len(active) > 1:
+        cliques.append([other for _, other in active])
+    return cliques
+
+
 def compose_panels(
     model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
 ) -> None:
@@ -169,7 +212,7 @@ def respect_experts(
     which presolve would otherwise spend seconds on.  The changeover rule itself takes no literal
     (a no-overlap cannot): the diagnosis never relaxes it.
     """
-    if v.placement_is_fixed and not v.relaxed:
+    if v.times_are_fixed and not v.relaxed:
         _seat_cliques_at_fixed_times(model, event, v)
         return
     for expert in event.experts:
@@ -197,32 +240,15 @@ def respect_experts(
 
 
 def _seat_cliques_at_fixed_times(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
-    """At most one seat per expert among the pitches that run at once (changeover included).
-
-    One clique per *maximal* set of overlapping pitches: the set running just before one of them
-    ends, if it grew since the last one stated.  A clique per pitch added (the subsets too) made
-    18,840 rows at tight 300 pitches, most of the re-staffing program CBC solves.
-    """
+    """At most one seat per expert among the pitches that run at once (changeover included): one
+    clique per maximal set of them."""
     for seats in v.expert_seats.values():
-        spans = sorted(
-            (
-                (v.options[p].earliest, v.options[p].earliest + v.options[p].length + event.changeover, seat)
-                for p, seat in seats.items()
-            ),
-            key=lambda span: span[:2],
-        )
-        active: list[tuple[int, cp_model.IntVar]] = []
-        grew = False
-        for start, end, seat in spans:
-            running = [(until, other) for until, other in active if until > start]
-            if len(running) < len(active):  # one ends before this starts
-                if grew and len(active) > 1:
-                    model.add_at_most_one(other for _, other in active)
-                grew = False
-            active = running + [(end, seat)]
-            grew = True
-        if grew and len(active) > 1:
-            model.add_at_most_one(other for _, other in active)
+        spans = [
+            (v.options[p].earliest, v.options[p].earliest + v.options[p].length + event.changeover, seat)
+            for p, seat in seats.items()
+        ]
+        for clique in _running_at_once(spans):
+            model.add_at_most_one(clique)
 
 
 def bound_expert_loads(

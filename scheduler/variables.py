@@ -121,9 +121,14 @@ class ScheduleVariables:
         return all(len(option.all_starts) == 1 and len(option.rooms) == 1 for option in self.options.values())
 
     @property
+    def times_are_fixed(self) -> bool:
+        """Whether every pitch has a single start (rooms and panels may still be chosen)."""
+        return all(len(option.all_starts) == 1 for option in self.options.values())
+
+    @property
     def times_and_panels_are_fixed(self) -> bool:
         """Whether every pitch has a single start and only its panel's seats (only rooms are to be chosen)."""
-        return all(len(option.all_starts) == 1 for option in self.options.values()) and all(
+        return self.times_are_fixed and all(
             len(seats) <= self.event.panel.size for seats in self.panel_seats.values()
         )
 

@@ -15,6 +15,7 @@ from scheduler.constraints import (
     RuleKey,
     always,
     keep_rooms_apart,
+    place_every_pitch,
     respect_experts,
     staff_pitches_over_time,
 )
@@ -217,6 +218,29 @@ def test_rule_2_at_fixed_places_holds_a_changeover_apart():
 
 def test_rule_2_at_fixed_places_within_the_changeover_is_infeasible():
     assert _rooms_apart_at_fixed_places(5) == cp_model.INFEASIBLE
+
+
+def _rooms_apart_at_fixed_times(rooms: int) -> int:
+    """The status of rules 1 and 2 alone for three pitches at one fixed time, rooms to choose among
+    ``rooms`` (rule 1 puts each pitch in one room)."""
+    tiny = event([pitch("a"), pitch("b"), pitch("c")], [expert("e")], rooms=rooms)
+    sessions = tuple(Session(name, DAY_ONE, clock("09:00"), clock("09:30"), "room-1", ()) for name in "abc")
+    everywhere = {p.id: pitch_options(tiny, p) for p in tiny.pitches}
+    options = placed_options(tiny, everywhere, sessions, rooms_free=True)
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, options=options)
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    assert not any(c.has_no_overlap() for c in model.proto.constraints)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_rule_2_at_fixed_times_fits_pitches_at_once_in_as_many_rooms():
+    assert _rooms_apart_at_fixed_times(3) == cp_model.OPTIMAL
+
+
+def test_rule_2_at_fixed_times_with_fewer_rooms_than_pitches_at_once_is_infeasible():
+    assert _rooms_apart_at_fixed_times(2) == cp_model.INFEASIBLE
 
 
 def test_rule_4_at_fixed_times_has_one_clique_per_maximal_overlap_covering_every_overlapping_pair():

@@ -82,6 +82,22 @@ def test_the_rooms_used_model_never_scores_a_schedule_below_the_validator(size):
         assert _model_score(built, sessions) >= score(event, sessions)
 
 
+@pytest.mark.parametrize("tightness", ["loose", "tight"])
+def test_no_model_scores_a_schedule_above_the_panel_relaxation(tightness):
+    """The relaxation's bound is stated as a cut in the rooms-used model (``_Best.ceiling``): valid
+    only if no schedule scores more in that model, or in the topic staffing, than in the relaxation."""
+    event, options = _event((26, 3, 24), seed=4, tightness=tightness)
+    relaxation = ScheduleModel.build_relaxation(event, options)
+    start = generate(26, 3, 24, seed=4, tightness=tightness).witness
+    models = (
+        ScheduleModel.build(event, options=options, exact_room_changes=ROOMS_USED),
+        _whole_step_model(event, options, start, "topic staffing"),
+    )
+    for built in models:
+        for sessions in _schedules(built, start):
+            assert _model_score(built, sessions) <= _model_score(relaxation, sessions)
+
+
 def test_the_staffing_model_counts_room_changes_exactly():
     event, options = _event((26, 3, 24), seed=1)
     greedy = construct(event, options)
@@ -118,6 +134,22 @@ def test_topic_staffing_scores_every_term_but_the_room_changes_it_leaves_out():
         assert all(placed[s.pitch] == (s.date, s.start, s.room) for s in sessions)
         moves = score_terms(event, sessions).room_changes * event.objective_weights.room_changes
         assert _model_score(built, sessions) == score(event, sessions) + moves
+
+
+def test_rooms_used_staffing_never_scores_a_schedule_below_the_validator_and_keeps_the_placement():
+    """The placement fixed, room changes counted as the rooms each expert judges in per day less
+    one: a lower bound of the moves, so the model's objective is at least the validator's score,
+    and exactly it when nobody moves more than once between rooms a day."""
+    event, options = _event((26, 3, 24), seed=1)
+    greedy = construct(event, options)
+    built = _whole_step_model(event, options, greedy, "rooms-used staffing")
+    placed = {s.pitch: (s.date, s.start, s.room) for s in greedy}
+    for sessions in _schedules(built, greedy):
+        assert check_schedule(event, sessions) == []
+        assert all(placed[s.pitch] == (s.date, s.start, s.room) for s in sessions)
+        assert _model_score(built, sessions) >= score(event, sessions)
+        if score_terms(event, sessions).room_changes == 0:
+            assert _model_score(built, sessions) == score(event, sessions)
 
 
 @pytest.mark.parametrize("kind", KINDS)
