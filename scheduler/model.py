@@ -445,10 +445,7 @@ def solve(
             best.offer(greedy)
         if left() > build_guess + MIN_STAGE_SECONDS:
             placing = ScheduleModel.build(event, options=options, panels=panels)
-            # When its greedy placement failed, the search starts from the best schedule's times,
-            # which those panels rarely fit: a tenth only (tight 300 pitches at 120 s: 36 s for
-            # nothing at 30 %).
-            share = SMALL_PLACING_SHARE if small or greedy is None else PLACING_SHARE
+            share = SMALL_PLACING_SHARE if small else PLACING_SHARE
             _search(
                 "placing the relaxation's panels",
                 placing,
