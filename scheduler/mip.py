@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 log = logging.getLogger(__name__)
 
 # CP-SAT writes "no bound" as +/- 2**63 - 1; anything past this is treated as none.
 _UNBOUNDED = 2**62
+# How far GLOP's LP optimum may be trusted, relative to its size: its primal and dual tolerances
+# are 1e-7 per row; a bound widened by this is still one.
+LP_TOLERANCE = 1e-5
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,27 @@ class MipSolution:
         return self.values[var.index]
 
 
-def solve_as_mip(model: cp_model.CpModel, seconds: float) -> MipSolution | None:
+def solve_as_mip(
+    model: cp_model.CpModel, seconds: float, on_bound: Callable[[float], None] | None = None
+) -> MipSolution | None:
     """A solution of ``model`` (values by proto variable index), or None (not found in the time,
     infeasible, or a constraint the conversion does not handle).  A linear objective is CBC's, and
-    the solution the best CBC found in the time."""
+    the solution the best CBC found in the time.
+
+    ``on_bound``: first hears the optimum of the linear relaxation (by GLOP), a bound of the model's
+    objective in its own sense, for when CBC does not finish: the panel relaxation's LP was within
+    a point of its integer optimum on the tight events measured (6855 / 6855 and 6740.7 / 6735 at
+    150 pitches in 0.1 s, 15940.8 / 15940 at 300 in 0.7 s, where CBC took 0.5-0.6 s and 2.7 s).
+    """
     began = time.perf_counter()
     converted = _convert(model)
     if converted is None:
         return None
     solver, columns = converted
+    if on_bound is not None and model.proto.has_objective():
+        bound = _linear_relaxation_bound(model, solver, seconds - (time.perf_counter() - began))
+        if bound is not None:
+            on_bound(bound)
     left = seconds - (time.perf_counter() - began)
     if left <= 0.05:
         return None
@@ -72,6 +88,29 @@ def solve_as_mip(model: cp_model.CpModel, seconds: float) -> MipSolution | None:
         status == pywraplp.Solver.OPTIMAL,
         scale * (solver.Objective().Value() + objective.offset),
     )
+
+
+def _linear_relaxation_bound(model: cp_model.CpModel, mip: pywraplp.Solver, seconds: float) -> float | None:
+    """The converted program's LP optimum, in the model's sense and widened by GLOP's tolerances
+    (a bound a hair too tight would not be a bound), or None if GLOP does not prove it in time."""
+    if seconds <= 0.05:
+        return None
+    program = linear_solver_pb2.MPModelProto()
+    mip.ExportModelToProto(program)
+    for variable in program.variable:
+        variable.is_integer = False
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:
+        return None
+    lp.LoadModelFromProto(program)
+    lp.SetTimeLimit(int(1000 * seconds))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    objective = model.proto.objective
+    scale = objective.scaling_factor or 1.0
+    value = scale * (lp.Objective().Value() + objective.offset)
+    margin = LP_TOLERANCE * (1.0 + abs(value))
+    return value + margin if scale < 0 else value - margin  # maximised: the bound is from above
 
 
 def _convert(model: cp_model.CpModel) -> tuple[pywraplp.Solver, list] | None:

@@ -8,6 +8,7 @@ from ortools.sat.python import cp_model
 from bench.generate import generate
 from scheduler.mip import solve_as_mip
 from scheduler.model import ScheduleModel
+from scheduler.objective import optimistic_score
 from scheduler.slots import _grid, _Placement
 from scheduler.timeline import pitch_options
 
@@ -104,3 +105,25 @@ def test_the_panel_relaxation_has_the_same_optimum_by_cbc_as_by_cp_sat():
     assert solution is not None and solution.optimal
     assert _holds(relaxation.model, solution.values)
     assert round(solution.objective) == round(solver.objective_value)
+
+
+def test_the_linear_relaxation_is_heard_first_and_bounds_the_optimum_from_above():
+    """The LP bound is shown to organisers when CBC does not finish: it must never be below the
+    integer optimum (GLOP's tolerances are widened), and it is tighter than the optimistic bound."""
+    event = generate(26, 3, 24, seed=2, tightness="tight").event
+    options = {pitch.id: pitch_options(event, pitch) for pitch in event.pitches}
+    relaxation = ScheduleModel.build_relaxation(event, options)
+    heard: list[float] = []
+    solution = solve_as_mip(relaxation.model, 20.0, on_bound=heard.append)
+    assert solution is not None and solution.optimal
+    assert len(heard) == 1
+    assert solution.objective <= heard[0] < optimistic_score(event, options)
+
+
+def test_a_feasibility_model_has_no_linear_bound_to_hear():
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add_exactly_one(x)
+    heard: list[float] = []
+    assert solve_as_mip(model, 5.0, on_bound=heard.append) is not None
+    assert heard == []
