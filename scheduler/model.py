@@ -78,6 +78,7 @@ SLOT_ENGINE_SHARE = 0.9
 TOPIC_STAFFING_SHARE = 0.85
 # ...and at most this long: CBC does not hear the organiser's stop button until it returns.
 TOPIC_STAFFING_MAX_SECONDS = 20.0
+SMALL_TOPIC_STAFFING_SHARE = 0.25
 # Each staffing or placing step of the alternation gets this share of the time limit.
 STEP_SHARE = 0.1
 # A large-neighbourhood step gets this share of the time limit, within these bounds (seconds).
@@ -356,6 +357,7 @@ def solve(
     # The greedy takes 0.01 s on small events and schedules most tight ones; from ~100 pitches on
     # it spent up to 1 s failing on tight events, where the slot engine goes first.
     tight = not event.previous and len(event.pitches) >= ENGINE_FIRST_PITCHES and looks_tight(event)
+    from_engine = False  # whether the first schedule is the slot engine's, whose panels ignore topics
     if best.score is None and not tight:
         _start_greedily(event, options, best, min(left(), step), workers)
     if best.score is None and left() > 0:
@@ -368,6 +370,7 @@ def solve(
         )
         if found is not None:
             best.offer(found)
+            from_engine = True
         elif tight and left() > MIN_STAGE_SECONDS:
             _start_greedily(event, options, best, min(left(), step), workers)
 
@@ -377,12 +380,15 @@ def solve(
     small = exact_model_fits(event, options)
     # The schedule each whole step of the alternation was last proved optimal from (see _alternate).
     settled: dict[str, tuple[Session, ...]] = {}
-    if not small and best.score is not None and left() > MIN_STAGE_SECONDS:
+    if (from_engine or not small) and best.score is not None and left() > MIN_STAGE_SECONDS:
         # A first schedule's panels are rarely the best for its times (the slot engine's ignore
         # topics): re-staffing its placement for topics, first, gives the organiser a good agenda
         # early (tight 150 pitches: +50 % in 2 s; tight 300 had 0.2 s left for it after the
         # relaxation at a 10 s limit).
         seconds = min(TOPIC_STAFFING_SHARE * left(), TOPIC_STAFFING_MAX_SECONDS)
+        if small:
+            # A tight small event the greedy could not start (CBC needs 0.05-0.2 s at 26 pitches).
+            seconds = min(seconds, SMALL_TOPIC_STAFFING_SHARE * time_limit)
         if _staff_for_topics(event, options, best, seconds, workers) == cp_model.OPTIMAL:
             # Proved for this placement, which the best schedule has whether it gained or not.
             settled["topic staffing"] = best.sessions
