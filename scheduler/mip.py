@@ -84,14 +84,18 @@ def solve_as_mip(
     )
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
-    objective = model.proto.objective
-    # CBC minimised the proto's expression; the model's objective is it scaled back (-1: maximised).
-    scale = objective.scaling_factor or 1.0
     return MipSolution(
         [round(column.solution_value()) for column in columns],
         status == pywraplp.Solver.OPTIMAL,
-        scale * (solver.Objective().Value() + objective.offset),
+        _in_model_sense(model, solver.Objective().Value()),
     )
+
+
+def _in_model_sense(model: cp_model.CpModel, minimised: float) -> float:
+    """The model's objective from the value of the proto's expression CBC or GLOP minimised: scaled
+    back (-1: maximised), its offset added."""
+    objective = model.proto.objective
+    return (objective.scaling_factor or 1.0) * (minimised + objective.offset)
 
 
 def _linear_relaxation_bound(
@@ -113,11 +117,10 @@ def _linear_relaxation_bound(
     lp.SetTimeLimit(int(1000 * seconds))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    objective = model.proto.objective
-    scale = objective.scaling_factor or 1.0
-    value = scale * (lp.Objective().Value() + objective.offset)
+    value = _in_model_sense(model, lp.Objective().Value())
     margin = LP_TOLERANCE * (1.0 + abs(value))
-    return value + margin if scale < 0 else value - margin  # maximised: the bound is from above
+    maximised = (model.proto.objective.scaling_factor or 1.0) < 0
+    return value + margin if maximised else value - margin  # maximised: the bound is from above
 
 
 def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto | None:
