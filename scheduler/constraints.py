@@ -26,7 +26,14 @@ from itertools import combinations, pairwise
 from ortools.sat.python import cp_model
 
 from scheduler.data import Event, SlotLock
-from scheduler.timeline import expert_starts, most_pitches, panel_locks, slot_locks, starts_within
+from scheduler.timeline import (
+    break_free_stretches,
+    expert_starts,
+    most_pitches,
+    panel_locks,
+    slot_locks,
+    starts_within,
+)
 from scheduler.variables import ScheduleVariables
 
 RuleKey = tuple[object, ...]
@@ -334,6 +341,46 @@ def share_a_time_on_each_panel(model: cp_model.CpModel, event: Event, v: Schedul
             model.add(used[one] + used[other] <= 1)
 
 
+def fit_rooms_by_day(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rules 1 and 2, stated for the day-and-room relaxation: the pitches a room holds on
+    a day fit in its break-free time.
+
+    A pitch lies inside one break-free stretch, and a room's pitches are a changeover apart: ``k``
+    pitches in a stretch of ``m`` minutes take their lengths plus ``k - 1`` changeovers, so their
+    lengths plus one changeover each add up to at most ``m`` plus one changeover per stretch.
+    """
+    taken = defaultdict(list)
+    for pitch_id, option in v.options.items():
+        placed = {
+            (day, room): model.new_bool_var(f"in_room_on_day[{pitch_id},{day},{room}]")
+            for day in v.on_day[pitch_id]
+            for room in v.in_room[pitch_id]
+        }
+        model.add_exactly_one(placed.values())
+        for day, on_day in v.on_day[pitch_id].items():
+            model.add(on_day == sum(var for (d, _), var in placed.items() if d == day))
+        for room, in_room in v.in_room[pitch_id].items():
+            model.add(in_room == sum(var for (_, r), var in placed.items() if r == room))
+        for key, var in placed.items():
+            taken[key].append((option.length + event.changeover, var))
+    for (day, _), pitches in taken.items():
+        stretches = break_free_stretches(event.days[day])
+        room_time = sum(end - start for start, end in stretches) + event.changeover * len(stretches)
+        model.add(sum(minutes * var for minutes, var in pitches) <= room_time)
+
+
+def judge_on_their_days(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rules 1 and 4, stated for the day-and-room relaxation: an expert judges a pitch
+    only on a day they can (a part-time expert's days)."""
+    experts = event.expert_by_id()
+    for (expert_id, pitch_id), seat in v.seat.items():
+        option = v.options[pitch_id]
+        allowed = set(expert_starts(event, experts[expert_id], option))
+        days = [day for day, starts in option.starts_by_day if allowed.intersection(starts)]
+        if len(days) < len(option.starts_by_day):
+            model.add_bool_or([~seat, *(v.on_day[pitch_id][day] for day in days)])
+
+
 def staff_pitches_over_time(
     model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
 ) -> None:
@@ -367,6 +414,8 @@ HARD_RULES = (
 
 # The rules that do not depend on time: with them alone the model is a relaxation that bounds the score.
 PANEL_RULES = (compose_panels, bound_expert_loads, hold_locks, cap_loads_by_time, share_a_time_on_each_panel)
+# With these too, each pitch gets a day and a room: a relaxation still, with room changes boundable.
+DAY_AND_ROOM_RULES = (*PANEL_RULES, fit_rooms_by_day, judge_on_their_days)
 
 
 def add_hard_rules(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:

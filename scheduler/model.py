@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import HARD_RULES, PANEL_RULES, cap_loads_by_time
+from scheduler.constraints import DAY_AND_ROOM_RULES, HARD_RULES, PANEL_RULES, cap_loads_by_time
 from scheduler.construct import construct, meets_minimum_loads, place_panels, repair
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.mip import solve_as_mip
@@ -51,7 +51,7 @@ from scheduler.objective import (
 )
 from scheduler.replan import changes_between
 from scheduler.slots import find_schedule, looks_tight
-from scheduler.timeline import PitchOptions, pitch_options, placed_options
+from scheduler.timeline import PitchOptions, may_sit, on_days, pitch_options, placed_options
 from scheduler.validate import score_terms
 from scheduler.variables import ScheduleVariables
 
@@ -65,6 +65,10 @@ LARGE_RELAXATION_SHARE_OF_LEFT = 0.7
 # below by the rooms each expert uses per day less one): it both finds and proves there, so it gets
 # most of the time (at 5 s, tight 26 pitches, 10 seeds: 6 proved optimal with 85 %, 4 with 50 %).
 SMALL_PROOF_SHARE = 0.85
+# Share of the time limit for the day-and-room relaxation, on the events it fits.
+DAY_AND_ROOM_SHARE = 0.2
+# ...whose size (see _day_and_room_fits) is at most this (60 pitches, 4 rooms, 24 experts: 11,520).
+DAY_AND_ROOM_MAX_CLAUSES = 20_000
 # Share of the time limit for placing the relaxation's panels.
 PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
@@ -142,6 +146,34 @@ class ScheduleModel:
             rule(model, event, variables)
         terms = build_objective(model, event, variables, timed=False)
         return cls(event, model, variables, terms)
+
+    @classmethod
+    def build_day_and_room_relaxation(cls, event: Event, options: dict[str, PitchOptions]) -> ScheduleModel:
+        """The panel relaxation with a day and a room for each pitch, still no clock: a room's pitches
+        of a day fit in its time, experts judge on their days, and room changes count as the rooms
+        each expert judges in per day less one.  A tighter bound, and panels that share rooms."""
+        model = cp_model.CpModel()
+        variables = ScheduleVariables.create(model, event, options=options)
+        for rule in DAY_AND_ROOM_RULES:
+            rule(model, event, variables)
+        terms = build_objective(model, event, variables, ROOMS_USED, timed=False)
+        return cls(event, model, variables, terms)
+
+    def days(self, value: Callable) -> dict[str, int]:
+        """The day index of each pitch in a solution."""
+        return {
+            pitch: next(day for day, on_day in days.items() if value(on_day))
+            for pitch, days in self.variables.on_day.items()
+        }
+
+
+@dataclass(frozen=True)
+class _Relaxed:
+    """A relaxation's solution to place: its panels, its score, and the days it gave (if it did)."""
+
+    panels: dict[str, tuple[str, ...]]
+    score: int
+    days: dict[str, int] | None = None
 
 
 class _Best:
@@ -398,7 +430,7 @@ def solve(
     build_guess = BUILD_RATIO * (time.perf_counter() - building)
     if best.score is not None:
         relaxation.variables.hint(relaxation.model, best.sessions)
-    relaxed: list[tuple[dict[str, tuple[str, ...]], int]] = []
+    relaxed: list[_Relaxed] = []
     # On large events CBC first: the relaxation is all linear, and CBC proved it at tight 300
     # pitches in 3.3 s where CP-SAT had no answer in 2.5 s (the bound stayed the optimistic one,
     # a third above the score).  The bound is the gap the organiser is shown: CBC may take most of
@@ -417,8 +449,7 @@ def solve(
         )
     )
     if solution is not None and solution.optimal:
-        panels = relaxation.panels(solution.value)
-        relaxed.append((panels, round(solution.objective)))
+        relaxed.append(_Relaxed(relaxation.panels(solution.value), round(solution.objective)))
         status, bound = cp_model.OPTIMAL, solution.objective
     else:
         status, bound = _run(
@@ -426,14 +457,30 @@ def solve(
             relaxation.model,
             min(left(), seconds - (time.perf_counter() - began)),
             workers,
-            lambda value: relaxed.append((relaxation.panels(value), value(relaxation.terms.score(event)))),
+            lambda value: relaxed.append(
+                _Relaxed(relaxation.panels(value), value(relaxation.terms.score(event)))
+            ),
             should_stop=best.stop_requested,
         )
     if status == cp_model.INFEASIBLE:
         return _infeasible(event, started, time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound, of_every_model=True)
-    if relaxed and best.score is not None and relaxed[-1][1] <= best.score:
+    if (
+        _day_and_room_fits(event, options)
+        and best.score is not None
+        and not best.proved_optimal
+        and left() > build_guess + MIN_STAGE_SECONDS
+    ):
+        # Its panels have the most topics, but rarely share rooms: placed, their experts move from
+        # room to room (loose 60 pitches: 30 moves at 30 s, the whole gap).  With days and rooms the
+        # relaxation picks panels that can stay in a room, and bounds the moves too.
+        found = _relax_days_and_rooms(
+            event, options, best, min(left(), DAY_AND_ROOM_SHARE * time_limit), workers
+        )
+        if found is not None:
+            relaxed.append(found)
+    if relaxed and best.score is not None and relaxed[-1].score <= best.score:
         relaxed.clear()  # placing can only lose points from the relaxation's score: nothing to gain
 
     if not small and best.score is not None and left() > build_guess + MIN_STAGE_SECONDS:
@@ -453,12 +500,13 @@ def solve(
     if relaxed and not best.proved_optimal and left() > 0:
         # The relaxation's panels have the most topics a schedule can have; placing them (times
         # and rooms, room changes exact) is a small model and starts the alternation near the bound.
-        panels = relaxed[-1][0]
-        greedy = place_panels(event, options, panels)
+        panels = relaxed[-1].panels
+        placing_options = options if relaxed[-1].days is None else on_days(options, relaxed[-1].days)
+        greedy = place_panels(event, placing_options, panels)
         if greedy is not None:
             best.offer(greedy)
         if left() > build_guess + MIN_STAGE_SECONDS:
-            placing = ScheduleModel.build(event, options=options, panels=panels)
+            placing = ScheduleModel.build(event, options=placing_options, panels=panels)
             share = SMALL_PLACING_SHARE if small else PLACING_SHARE
             _search(
                 "placing the relaxation's panels",
@@ -511,6 +559,40 @@ def _prove_small(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best.tighten(bound)
     return status
+
+
+def _day_and_room_fits(event: Event, options: dict[str, PitchOptions]) -> bool:
+    """Whether the day-and-room relaxation is small enough to help in the time: its rooms-used
+    clauses, one per expert, pitch, day and room, number at most ``DAY_AND_ROOM_MAX_CLAUSES``."""
+    clauses = sum(
+        len(option.days) * len(option.rooms)
+        for expert in event.experts
+        for option in options.values()
+        if may_sit(event, expert, option)
+    )
+    return clauses <= DAY_AND_ROOM_MAX_CLAUSES
+
+
+def _relax_days_and_rooms(
+    event: Event, options: dict[str, PitchOptions], best: _Best, seconds: float, workers: int | None
+) -> _Relaxed | None:
+    """The day-and-room relaxation from the best schedule: its bound, and its best panels and days."""
+    relaxation = ScheduleModel.build_day_and_room_relaxation(event, options)
+    relaxation.variables.hint(relaxation.model, best.sessions)
+    found: list[_Relaxed] = []
+
+    def keep(value: Callable) -> None:
+        score = value(relaxation.terms.score(event))
+        found.append(_Relaxed(relaxation.panels(value), score, relaxation.days(value)))
+
+    status, bound = _run(
+        "day-and-room relaxation", relaxation.model, seconds, workers, keep, should_stop=best.stop_requested
+    )
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # A bound of the true score (each of its terms is at most the spec's), not of every model's
+        # objective: a model that leaves room changes out may score a schedule above it.
+        best.tighten(bound)
+    return found[-1] if found else None
 
 
 def _start_greedily(

@@ -392,13 +392,14 @@ def build_objective(
     """Create every term and maximise the weighted score.
 
     With ``timed`` false the terms that depend on time (room changes, sector clashes) are left at 0,
-    their lower bound, for the panel relaxation.
+    their lower bound, for the panel relaxation; room changes are the rooms used less one, a lower
+    bound still, with ``exact_room_changes=ROOMS_USED`` (the day-and-room relaxation).
     """
     if not timed:
         terms = ObjectiveTerms(
             topic_match(model, event, v),
             load_spread(model, event, v),
-            0,
+            rooms_used_less_one(model, event, v) if exact_room_changes == ROOMS_USED else 0,
             0,
             changes_from_previous(model, event, v),
         )

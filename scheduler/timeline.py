@@ -167,6 +167,16 @@ def placed_options(
     return narrowed
 
 
+def on_days(options: dict[str, PitchOptions], days: dict[str, int]) -> dict[str, PitchOptions]:
+    """The options narrowed to the day each pitch of ``days`` is given (its starts that day only)."""
+    narrowed = dict(options)
+    for pitch_id, day in days.items():
+        option = options[pitch_id]
+        starts_by_day = tuple((d, starts) for d, starts in option.starts_by_day if d == day)
+        narrowed[pitch_id] = PitchOptions(option.pitch, option.length, starts_by_day, option.rooms)
+    return narrowed
+
+
 def most_pitches(event: Event, expert: Expert) -> int:
     """How many pitches the expert could judge at most, from the break-free time they are there.
 

@@ -14,6 +14,8 @@ from scheduler.constraints import (
     HARD_RULES,
     RuleKey,
     always,
+    fit_rooms_by_day,
+    judge_on_their_days,
     keep_rooms_apart,
     place_every_pitch,
     respect_experts,
@@ -22,7 +24,7 @@ from scheduler.constraints import (
 from scheduler.data import Event, PanelLock, Session, SlotLock
 from scheduler.timeline import pitch_options, placed_options
 from scheduler.variables import ScheduleVariables
-from tests.scheduler.builders import DAY_ONE, clock, day, event, expert, pitch, window
+from tests.scheduler.builders import DAY_ONE, DAY_TWO, clock, day, event, expert, pitch, window
 
 UIMM_TWICE = [expert("u1", organisation="uimm"), expert("u2", organisation="uimm")]
 LOCKED_AT_ONCE = (
@@ -269,3 +271,58 @@ def test_rule_4_at_fixed_times_has_one_clique_per_maximal_overlap_covering_every
                     overlapping.add(frozenset(((expert_id, first), (expert_id, second))))
     assert forbidden == overlapping
     assert not any(one < other for one in cliques for other in cliques)
+
+
+# The day-and-room relaxation's own rules (implied by rules 1, 2 and 4): no clock, only days and rooms.
+
+
+def _fit_rooms_by_day(pitches: int) -> int:
+    """The status of the room-time rule alone for ``pitches`` 50-minute pitches, one room, a morning of
+    09:00-12:00 with a break 10:40-11:00 and a changeover of 10 minutes: two stretches, of 100 and 60
+    minutes, that hold two pitches and one."""
+    tiny = event(
+        [pitch(f"p{n}") for n in range(pitches)],
+        [expert("e")],
+        duration=50,
+        changeover=10,
+        days=(day("09:00", "12:00", breaks=(("10:40", "11:00"),)),),
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny)
+    fit_rooms_by_day(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_the_room_time_of_a_day_holds_the_pitches_its_stretches_fit():
+    assert _fit_rooms_by_day(3) == cp_model.OPTIMAL
+
+
+def test_the_room_time_of_a_day_with_one_pitch_too_many_is_infeasible():
+    assert _fit_rooms_by_day(4) == cp_model.INFEASIBLE
+
+
+def _judge_on_their_days(second_day_too: bool) -> int:
+    """The status of the experts' days and the room time for two pitches that need the one expert,
+    who is there on day two only (or both days), one room holding one pitch a day."""
+    windows = (window("09:00", "10:00", DAY_TWO),) + ((window("09:00", "10:00"),) if second_day_too else ())
+    tiny = event(
+        [pitch("a"), pitch("b")],
+        [expert("e", available=windows)],
+        duration=60,
+        days=(day("09:00", "10:00"), day("09:00", "10:00", on=DAY_TWO)),
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny)
+    for seat in variables.seat.values():
+        model.add(seat == 1)
+    fit_rooms_by_day(model, tiny, variables)
+    judge_on_their_days(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_an_expert_there_both_days_judges_a_pitch_each_day():
+    assert _judge_on_their_days(second_day_too=True) == cp_model.OPTIMAL
+
+
+def test_an_expert_there_one_day_cannot_judge_two_pitches_that_need_a_day_each():
+    assert _judge_on_their_days(second_day_too=False) == cp_model.INFEASIBLE

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from bench.generate import generate
 from scheduler.data import Status
 from scheduler.io import load_event
-from scheduler.model import _Best, _staff_for_topics
+from scheduler.model import ScheduleModel, _Best, _staff_for_topics
 from scheduler.timeline import pitch_options
 from scheduler.validate import check_schedule, score
 from tests.scheduler.builders import event, expert, pitch
@@ -179,3 +179,21 @@ def test_topic_staffing_keeps_the_placement_and_is_proved_by_cbc_on_a_tight_even
     assert score(tight, best.sessions) > score(tight, start)
     placed = {s.pitch: (s.date, s.start, s.room) for s in start}
     assert all(placed[s.pitch] == (s.date, s.start, s.room) for s in best.sessions)
+
+
+def _relaxation_optimum(build) -> int:
+    forced_move = event(
+        [pitch("a", rooms=("room-1",)), pitch("b", rooms=("room-2",))], [expert("e")], rooms=2
+    )
+    options = {p.id: pitch_options(forced_move, p) for p in forced_move.pitches}
+    relaxation = build(forced_move, options)
+    solver = cp_model.CpSolver()
+    assert solver.solve(relaxation.model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+def test_the_day_and_room_relaxation_bounds_the_moves_the_panel_relaxation_cannot_see():
+    """One expert judges both pitches, each held to its own room on the one day: a move is forced,
+    which the panel relaxation (no rooms) leaves out and the day-and-room relaxation counts."""
+    assert _relaxation_optimum(ScheduleModel.build_relaxation) == 0
+    assert _relaxation_optimum(ScheduleModel.build_day_and_room_relaxation) == -2

@@ -98,6 +98,19 @@ def test_no_model_scores_a_schedule_above_the_panel_relaxation(tightness):
             assert _model_score(built, sessions) <= _model_score(relaxation, sessions)
 
 
+@pytest.mark.parametrize("tightness", ["loose", "tight"])
+def test_the_day_and_room_relaxation_scores_every_schedule_at_least_its_true_score(tightness):
+    """Its optimum is shown to organisers as a bound: valid only if no schedule's true score is above
+    what the relaxation gives that schedule (its room changes and clashes are lower bounds)."""
+    event, options = _event((26, 3, 24), seed=4, tightness=tightness)
+    relaxation = ScheduleModel.build_day_and_room_relaxation(event, options)
+    start = generate(26, 3, 24, seed=4, tightness=tightness).witness
+    exact = ScheduleModel.build(event, options=options, exact_room_changes=ROOMS_USED)
+    for sessions in _schedules(exact, start):
+        assert check_schedule(event, sessions) == []
+        assert score(event, sessions) <= _model_score(relaxation, sessions)
+
+
 def test_the_staffing_model_counts_room_changes_exactly():
     event, options = _event((26, 3, 24), seed=1)
     greedy = construct(event, options)
