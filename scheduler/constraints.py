@@ -25,9 +25,11 @@ from itertools import combinations, pairwise
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Event, SlotLock
+from scheduler.data import Event, SlotLock, Window
 from scheduler.timeline import (
+    MINUTES_PER_DAY,
     break_free_stretches,
+    day_offset,
     expert_starts,
     most_pitches,
     panel_locks,
@@ -381,6 +383,79 @@ def judge_on_their_days(model: cp_model.CpModel, event: Event, v: ScheduleVariab
             model.add_bool_or([~seat, *(v.on_day[pitch_id][day] for day in days)])
 
 
+def judge_within_their_time_each_day(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rule 4, stated for the day-and-room relaxation: the pitches an expert judges on a
+    day fit in the break-free time they are there that day, a changeover after each (as for a
+    room's time in ``fit_rooms_by_day``).  Without it the relaxation's panels of tight events gave
+    part-time experts more than their day holds, and could not be placed."""
+    for expert in event.experts:
+        for day_index, day in enumerate(event.days):
+            windows = expert.available or (Window(day.date, day.start, day.end),)
+            pieces = [
+                min(window.end, end) - max(window.start, start)
+                for start, end in break_free_stretches(day)
+                for window in windows
+                if window.date == day.date
+            ]
+            judged = [
+                (v.options[pitch_id].length + event.changeover, seat, v.on_day[pitch_id][day_index])
+                for pitch_id, seat in v.expert_seats[expert.id].items()
+                if day_index in v.on_day[pitch_id]
+            ]
+            if not judged:
+                continue
+            on_that_day = []
+            for minutes, seat, on_day in judged:
+                judges = model.new_bool_var(f"judges_on_day[{expert.id},{day_index}]")
+                model.add_bool_or([~seat, ~on_day, judges])
+                on_that_day.append(minutes * judges)
+            time_there = sum(piece + event.changeover for piece in pieces if piece > 0)
+            model.add(sum(on_that_day) <= time_there)
+
+
+def judge_within_their_time_in_windows(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rules 1 and 4, stated for the relaxations: the pitches an expert judges among
+    those held to one stretch of time fit in the break-free time the expert is there in it, a
+    changeover after each (as for a room's day in ``fit_rooms_by_day``).
+
+    The stretches are the pitches' own (their first start to their last end, on one day).  Without
+    it, the relaxations of tight events gave an expert four 25-minute pitches that all had to run in
+    the same 105 minutes, and their panels could not be placed.
+    """
+    spans: dict[str, tuple[int, int, int]] = {}
+    for pitch_id, option in v.options.items():
+        if len(option.days) == 1:
+            spans[pitch_id] = (option.days[0], option.earliest, option.latest + option.length)
+    for day, start, end in set(spans.values()):
+        inside = [p for p, (d, first, last) in spans.items() if d == day and start <= first and last <= end]
+        if len(inside) < 2:
+            continue
+        shortest = min(v.options[p].length for p in inside)
+        offset = day_offset(day)
+        stretches = [(offset + a, offset + b) for a, b in break_free_stretches(event.days[day])]
+        for expert in event.experts:
+            judged = [
+                (v.options[p].length + event.changeover, v.expert_seats[expert.id][p])
+                for p in inside
+                if p in v.expert_seats[expert.id]
+            ]
+            if len(judged) < 2:
+                continue
+            windows = [
+                (offset + w.start, offset + w.end)
+                for w in expert.available or (Window(event.days[day].date, 0, MINUTES_PER_DAY),)
+                if w.date == event.days[day].date
+            ]
+            pieces = [
+                min(end, stretch_end, window_end) - max(start, stretch_start, window_start)
+                for stretch_start, stretch_end in stretches
+                for window_start, window_end in windows
+            ]
+            time_there = sum(piece + event.changeover for piece in pieces if piece >= shortest)
+            if sum(minutes for minutes, _ in judged) > time_there:
+                model.add(sum(minutes * seat for minutes, seat in judged) <= time_there)
+
+
 def staff_pitches_over_time(
     model: cp_model.CpModel, event: Event, v: ScheduleVariables, *, enforce: Enforce = always
 ) -> None:
@@ -413,9 +488,16 @@ HARD_RULES = (
 )
 
 # The rules that do not depend on time: with them alone the model is a relaxation that bounds the score.
-PANEL_RULES = (compose_panels, bound_expert_loads, hold_locks, cap_loads_by_time, share_a_time_on_each_panel)
+PANEL_RULES = (
+    compose_panels,
+    bound_expert_loads,
+    hold_locks,
+    cap_loads_by_time,
+    share_a_time_on_each_panel,
+    judge_within_their_time_in_windows,
+)
 # With these too, each pitch gets a day and a room: a relaxation still, with room changes boundable.
-DAY_AND_ROOM_RULES = (*PANEL_RULES, fit_rooms_by_day, judge_on_their_days)
+DAY_AND_ROOM_RULES = (*PANEL_RULES, fit_rooms_by_day, judge_on_their_days, judge_within_their_time_each_day)
 
 
 def add_hard_rules(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:

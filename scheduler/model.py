@@ -36,7 +36,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.constraints import DAY_AND_ROOM_RULES, HARD_RULES, PANEL_RULES, cap_loads_by_time
+from scheduler.constraints import (
+    DAY_AND_ROOM_RULES,
+    HARD_RULES,
+    PANEL_RULES,
+    cap_loads_by_time,
+    compose_panels,
+)
 from scheduler.construct import construct, meets_minimum_loads, place_panels, repair
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.mip import solve_as_mip
@@ -72,6 +78,8 @@ DAY_AND_ROOM_MAX_CLAUSES = 20_000
 # ...and with at least this long for it: in 0.2 s (60 pitches at 1 s) it found too little to pay
 # for its time (tight median gap 18.6 % -> 21.2 %).
 DAY_AND_ROOM_MIN_SECONDS = 1.0
+# How many times placing frees the panels that cannot all be placed, and tries again.
+PLACING_REPAIRS = 3
 # Share of the time limit for placing the relaxation's panels.
 PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
@@ -607,18 +615,65 @@ def _place(
     build_guess: float,
 ) -> int:
     """Times and rooms for a relaxation's panels (on its days, if it gave them): the greedy's, then
-    CP-SAT's from it; the search's status (``INFEASIBLE``: those panels cannot be placed)."""
+    CP-SAT's from it; the search's status (``INFEASIBLE``: not even with the panels freed below).
+
+    A relaxation knows each expert's time only expert by expert, so on tight events a few of its
+    panels cannot all be placed (tight 60 pitches: two panels held by the common time of two
+    part-time experts, and two pitches of a narrow window, gave a third expert four pitches in
+    105 minutes).  Those panels, the smallest set found, are then chosen again by the search, and
+    the rest kept.
+    """
+    began = time.perf_counter()
     placing_options = options if relaxed.days is None else on_days(options, relaxed.days)
-    greedy = place_panels(event, placing_options, relaxed.panels)
+    panels = dict(relaxed.panels)
+    greedy = place_panels(event, placing_options, panels)
     if greedy is not None:
         best.offer(greedy)
-    if seconds <= build_guess + MIN_STAGE_SECONDS:
-        return cp_model.FEASIBLE if greedy is not None else cp_model.UNKNOWN
-    placing = ScheduleModel.build(event, options=placing_options, panels=relaxed.panels)
-    status, _ = _search(
-        "placing the relaxation's panels", placing, best, seconds, workers, hint=greedy or best.sessions
-    )
-    return status
+    everyone = tuple(expert.id for expert in event.experts)
+    for _ in range(PLACING_REPAIRS + 1):
+        left = seconds - (time.perf_counter() - began)
+        if left <= build_guess + MIN_STAGE_SECONDS:
+            return cp_model.FEASIBLE if greedy is not None else cp_model.UNKNOWN
+        placing = ScheduleModel.build(event, options=placing_options, panels=panels)
+        status, _ = _search(
+            "placing the relaxation's panels", placing, best, left, workers, hint=greedy or best.sessions
+        )
+        if status != cp_model.INFEASIBLE:
+            return status
+        unplaceable = _panels_that_cannot_all_be_placed(
+            event, placing_options, panels, seconds - (time.perf_counter() - began)
+        )
+        if not unplaceable:
+            return status
+        panels.update(dict.fromkeys(unplaceable, everyone))
+    return cp_model.INFEASIBLE
+
+
+def _panels_that_cannot_all_be_placed(
+    event: Event, options: dict[str, PitchOptions], panels: dict[str, tuple[str, ...]], seconds: float
+) -> set[str]:
+    """Pitches whose panels cannot all be placed together (a small set, not always the smallest),
+    or none if that is not found in the time: every rule but the panels' own, each pitch's panel
+    held under an assumption, and the core of assumptions CP-SAT finds infeasible."""
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, event, options=options, panels=panels)
+    for rule in HARD_RULES:
+        if rule is not compose_panels:
+            rule(model, event, variables)
+    kept = {}
+    for pitch_id, seats in variables.panel_seats.items():
+        kept[pitch_id] = model.new_bool_var(f"keeps_its_panel[{pitch_id}]")
+        for seat in seats.values():
+            model.add_implication(kept[pitch_id], seat)
+    model.add_assumptions(list(kept.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return set()
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    log.debug("%d panels cannot all be placed", len(core))
+    return {pitch_id for pitch_id, literal in kept.items() if literal.index in core}
 
 
 def _start_greedily(
