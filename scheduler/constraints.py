@@ -383,36 +383,6 @@ def judge_on_their_days(model: cp_model.CpModel, event: Event, v: ScheduleVariab
             model.add_bool_or([~seat, *(v.on_day[pitch_id][day] for day in days)])
 
 
-def judge_within_their_time_each_day(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
-    """Implied by rule 4, stated for the day-and-room relaxation: the pitches an expert judges on a
-    day fit in the break-free time they are there that day, a changeover after each (as for a
-    room's time in ``fit_rooms_by_day``).  Without it the relaxation's panels of tight events gave
-    part-time experts more than their day holds, and could not be placed."""
-    for expert in event.experts:
-        for day_index, day in enumerate(event.days):
-            windows = expert.available or (Window(day.date, day.start, day.end),)
-            pieces = [
-                min(window.end, end) - max(window.start, start)
-                for start, end in break_free_stretches(day)
-                for window in windows
-                if window.date == day.date
-            ]
-            judged = [
-                (v.options[pitch_id].length + event.changeover, seat, v.on_day[pitch_id][day_index])
-                for pitch_id, seat in v.expert_seats[expert.id].items()
-                if day_index in v.on_day[pitch_id]
-            ]
-            if not judged:
-                continue
-            on_that_day = []
-            for minutes, seat, on_day in judged:
-                judges = model.new_bool_var(f"judges_on_day[{expert.id},{day_index}]")
-                model.add_bool_or([~seat, ~on_day, judges])
-                on_that_day.append(minutes * judges)
-            time_there = sum(piece + event.changeover for piece in pieces if piece > 0)
-            model.add(sum(on_that_day) <= time_there)
-
-
 def judge_within_their_time_in_windows(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
     """Implied by rules 1 and 4, stated for the relaxations: the pitches an expert judges among
     those held to one stretch of time fit in the break-free time the expert is there in it, a
@@ -497,7 +467,7 @@ PANEL_RULES = (
     judge_within_their_time_in_windows,
 )
 # With these too, each pitch gets a day and a room: a relaxation still, with room changes boundable.
-DAY_AND_ROOM_RULES = (*PANEL_RULES, fit_rooms_by_day, judge_on_their_days, judge_within_their_time_each_day)
+DAY_AND_ROOM_RULES = (*PANEL_RULES, fit_rooms_by_day, judge_on_their_days)
 
 
 def add_hard_rules(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:

@@ -16,6 +16,7 @@ from scheduler.constraints import (
     always,
     fit_rooms_by_day,
     judge_on_their_days,
+    judge_within_their_time_in_windows,
     keep_rooms_apart,
     place_every_pitch,
     respect_experts,
@@ -326,3 +327,24 @@ def test_an_expert_there_both_days_judges_a_pitch_each_day():
 
 def test_an_expert_there_one_day_cannot_judge_two_pitches_that_need_a_day_each():
     assert _judge_on_their_days(second_day_too=False) == cp_model.INFEASIBLE
+
+
+def _judge_within_their_time_in_windows(window_end: str) -> int:
+    """The status of the experts' time in the pitches' windows alone for two 30-minute pitches held
+    to 09:00-``window_end``, both judged by the one expert."""
+    held = (window("09:00", window_end),)
+    tiny = event([pitch("a", available=held), pitch("b", available=held)], [expert("e")], rooms=2)
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny)
+    for seat in variables.seat.values():
+        model.add(seat == 1)
+    judge_within_their_time_in_windows(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_an_expert_judges_two_pitches_of_an_hour_window_one_after_the_other():
+    assert _judge_within_their_time_in_windows("10:00") == cp_model.OPTIMAL
+
+
+def test_an_expert_cannot_judge_two_pitches_held_to_the_same_half_hour():
+    assert _judge_within_their_time_in_windows("09:30") == cp_model.INFEASIBLE

@@ -10,12 +10,19 @@ import pytest
 from ortools.sat.python import cp_model
 
 from bench.generate import generate
-from scheduler.data import Status
+from scheduler.data import Event, Status
 from scheduler.io import load_event
-from scheduler.model import ScheduleModel, _Best, _staff_for_topics
+from scheduler.model import (
+    ScheduleModel,
+    _Best,
+    _place,
+    _place_for_feasibility,
+    _Relaxed,
+    _staff_for_topics,
+)
 from scheduler.timeline import pitch_options
 from scheduler.validate import check_schedule, score
-from tests.scheduler.builders import event, expert, pitch
+from tests.scheduler.builders import event, expert, pitch, window
 
 # The copy of shared/examples/rouen-2023.json that the project ships (the app's demo).
 ROUEN = Path(__file__).resolve().parents[2] / "pitchday" / "demo" / "rouen-2023.json"
@@ -197,3 +204,39 @@ def test_the_day_and_room_relaxation_bounds_the_moves_the_panel_relaxation_canno
     which the panel relaxation (no rooms) leaves out and the day-and-room relaxation counts."""
     assert _relaxation_optimum(ScheduleModel.build_relaxation) == 0
     assert _relaxation_optimum(ScheduleModel.build_day_and_room_relaxation) == -2
+
+
+def _one_window_for_two() -> Event:
+    """Two pitches held to the same half hour, two rooms, two experts: one expert cannot judge both."""
+    held = (window("09:00", "09:30"),)
+    return event(
+        [pitch("a", available=held), pitch("b", available=held)], [expert("x"), expert("y")], rooms=2
+    )
+
+
+def test_placing_for_feasibility_places_panels_that_fit():
+    tiny = _one_window_for_two()
+    options = {p.id: pitch_options(tiny, p) for p in tiny.pitches}
+    found, unplaceable = _place_for_feasibility(tiny, options, {"a": ("x",), "b": ("y",)}, 5.0)
+    assert found is not None and unplaceable == set()
+    assert check_schedule(tiny, found) == []
+
+
+def test_placing_for_feasibility_names_the_panels_that_cannot_all_be_placed():
+    tiny = _one_window_for_two()
+    options = {p.id: pitch_options(tiny, p) for p in tiny.pitches}
+    found, unplaceable = _place_for_feasibility(tiny, options, {"a": ("x",), "b": ("x",)}, 5.0)
+    assert found is None
+    assert unplaceable and unplaceable <= {"a", "b"}
+
+
+def test_placing_a_relaxations_panels_that_cannot_all_be_placed_frees_them():
+    """The relaxation gave one expert both pitches of one half hour: placing frees those panels,
+    and the schedule it finds keeps every rule."""
+    tiny = _one_window_for_two()
+    options = {p.id: pitch_options(tiny, p) for p in tiny.pitches}
+    best = _Best(tiny, time.perf_counter(), None)
+    status = _place(tiny, options, _Relaxed({"a": ("x",), "b": ("x",)}, 0), best, 5.0, 2, 0.0)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert check_schedule(tiny, best.sessions) == []
+    assert {s.panel for s in best.sessions} == {("x",), ("y",)}
