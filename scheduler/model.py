@@ -34,7 +34,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -261,6 +262,28 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
+@contextmanager
+def _stopped_when_asked(
+    solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None, stage: str
+) -> Iterator[None]:
+    """While the block runs, a watcher ends the solver's search when ``should_stop`` says so: a
+    search may go on for long without a new solution to report."""
+    done = threading.Event()
+    if should_stop is not None:
+
+        def watch() -> None:
+            while not done.wait(STOP_POLL_SECONDS):
+                if should_stop():
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, name=f"stop watcher: {stage}", daemon=True).start()
+    try:
+        yield
+    finally:
+        done.set()
+
+
 def _run(
     stage: str,
     model: cp_model.CpModel,
@@ -283,20 +306,8 @@ def _run(
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     if workers is not None:
         solver.parameters.num_workers = workers
-    done = threading.Event()
-    if should_stop is not None:
-        # A search may go on for long without a new solution: a watcher ends it when asked to stop.
-        def watch() -> None:
-            while not done.wait(STOP_POLL_SECONDS):
-                if should_stop():
-                    solver.stop_search()
-                    return
-
-        threading.Thread(target=watch, name=f"stop watcher: {stage}", daemon=True).start()
-    try:
+    with _stopped_when_asked(solver, should_stop, stage):
         status = solver.solve(model, _Reporter(on_solution))
-    finally:
-        done.set()
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
     log.debug(
@@ -640,7 +651,7 @@ def _place(
         if start is not None:
             break
         found, unplaceable = _place_for_feasibility(
-            event, placing_options, panels, seconds - (time.perf_counter() - began)
+            event, placing_options, panels, seconds - (time.perf_counter() - began), best.stop_requested
         )
         if found is not None:
             best.offer(found)
@@ -659,7 +670,11 @@ def _place(
 
 
 def _place_for_feasibility(
-    event: Event, options: dict[str, PitchOptions], panels: dict[str, tuple[str, ...]], seconds: float
+    event: Event,
+    options: dict[str, PitchOptions],
+    panels: dict[str, tuple[str, ...]],
+    seconds: float,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[tuple[Session, ...] | None, set[str]]:
     """A schedule with the given panels (a pitch given more candidates than its panel's size has
     its panel chosen), no objective; or, when there is none, the pitches whose panels cannot all
@@ -685,7 +700,8 @@ def _place_for_feasibility(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
-    status = solver.solve(model)
+    with _stopped_when_asked(solver, should_stop, "placing for feasibility"):
+        status = solver.solve(model)
     log.debug("placing for feasibility: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return variables.extract(solver.value), set()
