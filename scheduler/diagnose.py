@@ -449,7 +449,7 @@ class _Counting:
                 by_pitch[lock.pitch].append(lock.expert)
                 by_expert[lock.expert].append(lock.pitch)
         for pitch_id, locked in by_pitch.items():
-            per_org = Counter(experts[e].organisation for e in locked)
+            per_org = Counter(experts[e].organisation for e in set(locked))  # a lock given twice seats one
             if len(set(locked)) > panel.size:
                 self.add(
                     "lock",
@@ -473,7 +473,7 @@ class _Counting:
                         f"Locks put {count} experts from {names.org(org)} on the panel of "
                         f"{names.pitch(pitch_id)}; at most {panel.max_per_org} per organisation "
                         f"may sit on a panel.",
-                        [pitch_id, org, *(e for e in locked if experts[e].organisation == org)],
+                        [pitch_id, org, *sorted(e for e in set(locked) if experts[e].organisation == org)],
                     )
         for expert_id, pitches in by_expert.items():
             limit = experts[expert_id].max_pitches

@@ -37,6 +37,19 @@ def test_feasible_event_has_no_conflict():
     assert diagnose(tiny, time_limit=2.0) == ()
 
 
+def test_a_panel_lock_given_twice_seats_one_expert():
+    """The same lock twice is one expert on the panel, not two from one organisation."""
+    tiny = event(
+        [pitch("a"), pitch("b")],
+        panel_of_two(),
+        rooms=2,
+        panel_size=2,
+        max_per_organisation=1,
+        locks=(PanelLock("a", "e"), PanelLock("a", "e")),
+    )
+    assert diagnose(tiny, time_limit=2.0) == ()
+
+
 def test_window_shorter_than_the_pitch():
     tiny = event(
         [pitch("a"), pitch("b", available=(window("10:00", "10:20"),))], panel_of_two(), rooms=2, panel_size=2
