@@ -688,7 +688,8 @@ def _place_for_feasibility(
     for rule in HARD_RULES:
         if rule is not compose_panels:
             rule(model, event, variables)
-    to_choose = {p: seats for p, seats in variables.panel_seats.items() if len(seats) > event.panel.size}
+    # The panels' own rules hold wherever the seats are not exactly one panel (short of one, too).
+    to_choose = {p: seats for p, seats in variables.panel_seats.items() if len(seats) != event.panel.size}
     compose_panels(model, event, replace(variables, panel_seats=to_choose))
     kept = {}
     for pitch_id, seats in variables.panel_seats.items():
