@@ -50,7 +50,10 @@ class MipSolution:
 
 
 def solve_as_mip(
-    model: cp_model.CpModel, seconds: float, on_bound: Callable[[float], None] | None = None
+    model: cp_model.CpModel,
+    seconds: float,
+    on_bound: Callable[[float], None] | None = None,
+    on_infeasible: Callable[[], None] | None = None,
 ) -> MipSolution | None:
     """A solution of ``model`` (values by proto variable index), or None (not found in the time,
     infeasible, or a constraint the conversion does not handle).  A linear objective is CBC's, and
@@ -82,6 +85,8 @@ def solve_as_mip(
         solver.NumVariables(),
         solver.NumConstraints(),
     )
+    if status == pywraplp.Solver.INFEASIBLE and on_infeasible is not None:
+        on_infeasible()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
     return MipSolution(

@@ -45,6 +45,17 @@ def test_an_infeasible_model_has_no_solution():
     assert solve_as_mip(model, 5.0) is None
 
 
+def test_it_says_when_cbc_proved_there_is_no_solution_and_only_then():
+    heard: list[str] = []
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add_exactly_one(x)
+    assert solve_as_mip(model, 5.0, on_infeasible=lambda: heard.append("feasible model")) is not None
+    model.add(sum(x) >= 2)
+    assert solve_as_mip(model, 5.0, on_infeasible=lambda: heard.append("infeasible model")) is None
+    assert heard == ["infeasible model"]
+
+
 def test_an_enforced_bound_binds_only_when_its_literal_is_true():
     model = cp_model.CpModel()
     on = model.new_bool_var("on")
