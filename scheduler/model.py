@@ -44,6 +44,8 @@ from scheduler.constraints import (
     DAY_AND_ROOM_RULES,
     HARD_RULES,
     PANEL_RULES,
+    RuleKey,
+    bound_expert_loads,
     cap_loads_by_time,
     compose_panels,
 )
@@ -89,6 +91,8 @@ PLACING_REPAIRS = 4
 PLACING_SHARE = 0.3
 # On small events the rooms-used model both finds and proves better: placing gets less before it.
 SMALL_PLACING_SHARE = 0.1
+# ...unless no schedule has been found yet: then placing is the likeliest to find one.
+NO_SCHEDULE_PLACING_SHARE = 0.6
 # From this many pitches, a tight event (``slots.looks_tight``) goes to the slot engine before the greedy.
 ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
@@ -527,7 +531,13 @@ def solve(
         )
         if status == cp_model.OPTIMAL and best.sessions is sessions:
             settled["rooms"] = sessions
-    placing_ends = time.perf_counter() + (SMALL_PLACING_SHARE if small else PLACING_SHARE) * time_limit
+    placing_share = SMALL_PLACING_SHARE if small else PLACING_SHARE
+    if best.score is None and not small:
+        # Nothing found yet: placing the relaxation's panels is the search that can find a first
+        # schedule where the greedy and the slot engine's grid could not (pitches of different
+        # lengths, rooms out of step: 60 pitches at 1 s had 0.07 s for it, and found nothing).
+        placing_share = NO_SCHEDULE_PLACING_SHARE
+    placing_ends = time.perf_counter() + placing_share * time_limit
     for tried, candidate in enumerate(to_place):
         if best.proved_optimal or left() <= 0 or placing_ends <= time.perf_counter():
             break
@@ -545,7 +555,9 @@ def solve(
         status = _prove_small(event, options, best, min(left(), SMALL_PROOF_SHARE * time_limit), workers)
         if status == cp_model.INFEASIBLE:
             return _infeasible(event, started, time_limit)
-    if best.score is None and left() > build_guess + MIN_STAGE_SECONDS:
+    # On small events the rooms-used model was that search (the whole model differs only by its
+    # room-change circuits, which took 1.3 s to build at 60 pitches: a 1 s solve ran 2.25 s).
+    if best.score is None and not small and left() > build_guess + MIN_STAGE_SECONDS:
         status, bound = _search(
             "whole model", ScheduleModel.build(event, options=options), best, left(), workers
         )
@@ -682,11 +694,23 @@ def _place_for_feasibility(
 
     Every hard rule holds but the panels' own, which hold for the pitches to choose for; each
     other pitch's panel is held under an assumption, and CP-SAT names a core of those that rule
-    out every schedule."""
+    out every schedule.  So is each expert's ``min_pitches``: an expert may sit only on the panels
+    given, so one whose minimum needs every pitch they were given forces those panels whatever the
+    assumptions, and the core came out empty (60 pitches, a third of the experts at an exact load:
+    no panel named, no repair).  Such an expert in the core frees the panels they were given."""
     model = cp_model.CpModel()
     variables = ScheduleVariables.create(model, event, options=options, panels=panels)
+    meets_minimum: dict[str, cp_model.IntVar] = {}
+
+    def minimum_held(rule: RuleKey) -> cp_model.IntVar | None:
+        if rule[0] != "min":
+            return None
+        return meets_minimum.setdefault(rule[1], model.new_bool_var(f"meets_minimum[{rule[1]}]"))
+
     for rule in HARD_RULES:
-        if rule is not compose_panels:
+        if rule is bound_expert_loads:
+            rule(model, event, variables, enforce=minimum_held)
+        elif rule is not compose_panels:
             rule(model, event, variables)
     # The panels' own rules hold wherever the seats are not exactly one panel (short of one, too).
     to_choose = {p: seats for p, seats in variables.panel_seats.items() if len(seats) != event.panel.size}
@@ -697,7 +721,7 @@ def _place_for_feasibility(
             kept[pitch_id] = model.new_bool_var(f"keeps_its_panel[{pitch_id}]")
             for seat in seats.values():
                 model.add_implication(kept[pitch_id], seat)
-    model.add_assumptions(list(kept.values()))
+    model.add_assumptions([*kept.values(), *meets_minimum.values()])
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
@@ -709,8 +733,12 @@ def _place_for_feasibility(
     if status != cp_model.INFEASIBLE:
         return None, set()
     core = set(solver.sufficient_assumptions_for_infeasibility())
-    log.debug("%d panels cannot all be placed", len(core))
-    return None, {pitch_id for pitch_id, literal in kept.items() if literal.index in core}
+    unplaceable = {pitch_id for pitch_id, literal in kept.items() if literal.index in core}
+    for expert_id, literal in meets_minimum.items():
+        if literal.index in core:
+            unplaceable.update(p for p in variables.expert_seats[expert_id] if p in kept)
+    log.debug("%d panels cannot all be placed", len(unplaceable))
+    return None, unplaceable
 
 
 def _start_greedily(

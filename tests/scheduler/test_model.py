@@ -230,6 +230,21 @@ def test_placing_for_feasibility_names_the_panels_that_cannot_all_be_placed():
     assert unplaceable and unplaceable <= {"a", "b"}
 
 
+def test_placing_for_feasibility_names_the_panels_an_experts_minimum_holds_together():
+    """x must judge both pitches given (``min_pitches`` 2), which run in the same half hour: the
+    panels are held by the minimum whatever the assumptions, and were not named (an empty core)."""
+    held = (window("09:00", "09:30"),)
+    tiny = event(
+        [pitch("a", available=held), pitch("b", available=held)],
+        [expert("x", min_pitches=2), expert("y")],
+        rooms=2,
+    )
+    options = {p.id: pitch_options(tiny, p) for p in tiny.pitches}
+    found, unplaceable = _place_for_feasibility(tiny, options, {"a": ("x",), "b": ("x",)}, 5.0)
+    assert found is None
+    assert unplaceable == {"a", "b"}
+
+
 def test_placing_a_relaxations_panels_that_cannot_all_be_placed_frees_them():
     """The relaxation gave one expert both pitches of one half hour: placing frees those panels,
     and the schedule it finds keeps every rule."""
