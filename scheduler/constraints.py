@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 from scheduler.data import Event, SlotLock, Window
 from scheduler.timeline import (
     MINUTES_PER_DAY,
+    away_spans,
     break_free_stretches,
     day_offset,
     expert_starts,
@@ -461,6 +462,43 @@ def staff_pitches_over_time(
     ]
     if len(intervals) > 1:
         model.add_cumulative(intervals, [demand] * len(intervals), len(event.experts))
+
+
+def staff_pitches_while_experts_are_there(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables
+) -> None:
+    """Implied by rules 3 and 4: at any time, the pitches running (with their changeover) need
+    ``panel.size`` experts each, and one of each required organisation, from those there then.
+
+    One cumulative over all experts and one per required organisation; an expert away from ``a``
+    to ``b`` takes one unit over ``[a + changeover, b)``, which a pitch's interval (its length plus
+    the changeover) misses exactly when the pitch ends by ``a`` or starts from ``b``.  It is what
+    lets a placement with no panels yet be staffed (``scheduler.capacity``).
+    """
+    by_organisation: dict[str, list] = defaultdict(list)
+    for expert in event.experts:
+        by_organisation[expert.organisation].append(expert)
+    pitches = [
+        model.new_fixed_size_interval_var(v.start[p], option.length + event.changeover, f"runs[{p}]")
+        for p, option in v.options.items()
+    ]
+
+    def hold(experts: list, demand: int) -> None:
+        intervals, demands = list(pitches), [demand] * len(pitches)
+        for expert in experts:
+            for away_from, back_at in away_spans(event, expert):
+                if back_at > away_from + event.changeover:
+                    intervals.append(
+                        model.new_fixed_size_interval_var(
+                            away_from + event.changeover, back_at - away_from - event.changeover, "away"
+                        )
+                    )
+                    demands.append(1)
+        model.add_cumulative(intervals, demands, len(experts))
+
+    hold(event.experts, event.panel.size)
+    for required in event.panel.required_organisations:
+        hold(by_organisation[required], 1)
 
 
 HARD_RULES = (

@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from scheduler import capacity
 from scheduler.constraints import (
     DAY_AND_ROOM_RULES,
     HARD_RULES,
@@ -93,6 +94,8 @@ PLACING_SHARE = 0.3
 SMALL_PLACING_SHARE = 0.1
 # ...unless no schedule has been found yet: then placing is the likeliest to find one.
 NO_SCHEDULE_PLACING_SHARE = 0.6
+# Share of the time left for the capacity engine (scheduler.capacity) when no grid held a schedule.
+CAPACITY_ENGINE_SHARE = 0.5
 # From this many pitches, a tight event (``slots.looks_tight``) goes to the slot engine before the greedy.
 ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
@@ -435,6 +438,16 @@ def solve(
             from_engine = True
         elif tight and left() > MIN_STAGE_SECONDS:
             _start_greedily(event, options, best, min(left(), step), workers)
+    if best.score is None and left() > MIN_STAGE_SECONDS:
+        # No grid holds a schedule (pitches of their own lengths, rooms out of step, pitches pinned
+        # off the grid): the placement under the experts' presence, then panels, no grid at all.
+        # Half of what is left: placing the relaxation's panels finds some that this does not.
+        found = capacity.find_schedule(
+            event, options, CAPACITY_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested
+        )
+        if found is not None:
+            best.offer(found)
+            from_engine = True
 
     if best.score is None and left() <= MIN_STAGE_SECONDS:
         # Out of time with no schedule: building the relaxation of a large event alone would overrun.
@@ -725,6 +738,9 @@ def _place_for_feasibility(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
+    # Nor from presolve, whose infeasibility leaves the core empty (or names literals that are no
+    # assumption: or-tools issue 5141).
+    solver.parameters.cp_model_presolve = False
     with _stopped_when_asked(solver, should_stop, "placing for feasibility"):
         status = solver.solve(model)
     log.debug("placing for feasibility: %s in %.2f s", solver.status_name(status), solver.wall_time)
@@ -734,9 +750,10 @@ def _place_for_feasibility(
         return None, set()
     core = set(solver.sufficient_assumptions_for_infeasibility())
     unplaceable = {pitch_id for pitch_id, literal in kept.items() if literal.index in core}
+    experts = event.expert_by_id()
     for expert_id, literal in meets_minimum.items():
-        if literal.index in core:
-            unplaceable.update(p for p in variables.expert_seats[expert_id] if p in kept)
+        if literal.index in core:  # their panels to choose again, and any they might sit on
+            unplaceable.update(p for p in kept if may_sit(event, experts[expert_id], options[p]))
     log.debug("%d panels cannot all be placed", len(unplaceable))
     return None, unplaceable
 

@@ -257,3 +257,19 @@ def start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
                 start += step
     grid.update(option.earliest for option in options.values() if len(option.all_starts) == 1)
     return sorted(grid)
+
+
+def away_spans(event: Event, expert: Expert) -> list[tuple[int, int]]:
+    """The absolute spans ``[start, end)`` of the event's days the expert is not there (none for an
+    expert there all the time; windows that touch are one presence here)."""
+    if expert.available is None:
+        return []
+    spans = []
+    for index, day in enumerate(event.days):
+        cursor = 0
+        for window in sorted((w for w in expert.available if w.date == day.date), key=lambda w: w.start):
+            if window.start > cursor:
+                spans.append((day_offset(index) + cursor, day_offset(index) + window.start))
+            cursor = max(cursor, window.end)
+        spans.append((day_offset(index) + cursor, day_offset(index) + MINUTES_PER_DAY))
+    return spans

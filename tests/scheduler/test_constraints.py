@@ -21,6 +21,7 @@ from scheduler.constraints import (
     place_every_pitch,
     respect_experts,
     staff_pitches_over_time,
+    staff_pitches_while_experts_are_there,
 )
 from scheduler.data import Event, PanelLock, Session, SlotLock
 from scheduler.timeline import pitch_options, placed_options
@@ -348,3 +349,45 @@ def test_an_expert_judges_two_pitches_of_an_hour_window_one_after_the_other():
 
 def test_an_expert_cannot_judge_two_pitches_held_to_the_same_half_hour():
     assert _judge_within_their_time_in_windows("09:30") == cp_model.INFEASIBLE
+
+
+def _staff_while_there(second_expert_from: str) -> int:
+    """The status of the experts' presence alone for two 30-minute pitches held to 09:00-09:30 in
+    two rooms, panels of one: one expert there all day, the other from ``second_expert_from``."""
+    held = (window("09:00", "09:30"),)
+    tiny = event(
+        [pitch("a", available=held), pitch("b", available=held)],
+        [expert("e"), expert("f", available=(window(second_expert_from, "17:00"),))],
+        rooms=2,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": (), "b": ()})
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    staff_pitches_while_experts_are_there(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_two_pitches_at_once_are_staffed_by_the_two_experts_there():
+    assert _staff_while_there("09:00") == cp_model.OPTIMAL
+
+
+def test_two_pitches_at_once_cannot_be_placed_while_one_expert_is_away():
+    assert _staff_while_there("09:30") == cp_model.INFEASIBLE
+
+
+def test_an_expert_back_at_the_changeover_can_judge_the_pitch_then():
+    """Away until 10:00 with a 5-minute changeover: a pitch may start at 10:00 (the expert needs no
+    changeover before their first pitch), not at 09:55."""
+    tiny = event(
+        [pitch("a", available=(window("09:55", "10:30"),))],
+        [expert("f", available=(window("10:00", "17:00"),))],
+        changeover=5,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": ()})
+    place_every_pitch(model, tiny, variables)
+    staff_pitches_while_experts_are_there(model, tiny, variables)
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert solver.value(variables.start["a"]) % 1440 == clock("10:00")

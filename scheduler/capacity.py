@@ -1,0 +1,200 @@
+"""A first schedule where no grid holds one: the placement under the experts' presence, then panels.
+
+The greedy and the slot engine work on a grid of starts shared by every room, a step of the longest
+pitch apart.  On events whose pitches differ in length, or whose rooms run out of step, or whose
+pitches are pinned off that grid, the grid holds no schedule, and CP-SAT's search of the whole
+model found none in 10 s even at 26 pitches (``bench/adversary.py``).  Yet each half alone is easy:
+placing the pitches in rooms and times takes CP-SAT 0.1 s at 60 pitches, and staffing a fixed
+placement is a handful of cliques per expert.  So, as a logic-based decomposition:
+
+1. **Placement**: starts and rooms (rules 1 and 2) such that at any time the pitches running need
+   no more experts, nor of each required organisation, than are there then
+   (``constraints.staff_pitches_while_experts_are_there``).
+2. **Panels** for those times (rules 3-6), each pitch's panel and each expert's ``min_pitches``
+   held under an assumption.  When there are none, the core of assumptions names pitches whose
+   times together rule every panel out (and, for an expert's minimum, every pitch they might
+   judge); the placement is solved again with a *no-good*: not all of those pitches at those
+   times.  Every no-good is valid (those times have no panels whatever the rest), so the
+   placement search only ever loses placements that have no schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.constraints import (
+    HARD_RULES,
+    RuleKey,
+    bound_expert_loads,
+    compose_panels,
+    hold_locks,
+    keep_rooms_apart,
+    place_every_pitch,
+    staff_pitches_while_experts_are_there,
+)
+from scheduler.data import Event, Session
+from scheduler.timeline import PitchOptions, expert_starts, may_sit, panel_locks, placed_options
+from scheduler.variables import ScheduleVariables
+
+log = logging.getLogger(__name__)
+
+# Share of each round's time the panels may take (the placement is the quicker half).
+PANELS_SHARE = 0.5
+
+
+def find_schedule(
+    event: Event,
+    options: dict[str, PitchOptions],
+    seconds: float,
+    workers: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Session, ...] | None:
+    """A valid schedule (panels chosen for feasibility, not topics), or None in the time."""
+    from scheduler.validate import check_schedule  # the independent oracle guards what leaves here
+
+    deadline = time.perf_counter() + seconds
+    options = _staffable(event, options)
+    if any(not option.all_starts for option in options.values()):
+        return None  # a pitch with no time at which a panel can sit (the diagnosis's to say why)
+    model = cp_model.CpModel()
+    where = ScheduleVariables.create(model, event, options=options, panels={p: () for p in options})
+    place_every_pitch(model, event, where)
+    keep_rooms_apart(model, event, where)
+    staff_pitches_while_experts_are_there(model, event, where)
+    for round_ in range(1, 1_000_000):
+        left = deadline - time.perf_counter()
+        if left <= 0.05 or (should_stop is not None and should_stop()):
+            return None
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = left
+        if workers is not None:
+            solver.parameters.num_workers = workers
+        # Light presolve: the model changes by one clause a round, and the first placement is all
+        # that is asked for.
+        solver.parameters.symmetry_level = 0
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.presolve_inclusion_work_limit = 0
+        status = solver.solve(model)
+        log.debug(
+            "capacity placement, round %d: %s in %.2f s", round_, solver.status_name(status), solver.wall_time
+        )
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        placed = where.extract(solver.value)  # panels empty: the placement alone
+        schedule, clash = _panels_for(event, options, placed, PANELS_SHARE * (deadline - time.perf_counter()))
+        if schedule is not None:
+            violations = check_schedule(event, schedule)
+            if violations:  # a rule the decomposition missed: let the other stages try
+                log.warning("capacity engine produced an invalid schedule: %s", violations[:3])
+                return None
+            log.debug("capacity engine: valid schedule in round %d", round_)
+            return schedule
+        if not clash:
+            return None  # out of time for the panels
+        log.debug("capacity round %d: %d pitches' times leave no panels", round_, len(clash))
+        model.clear_hints()
+        for var in where.start.values():
+            model.add_hint(var, solver.value(var))
+        moved = []
+        for pitch_id in clash:
+            moves = model.new_bool_var(f"moves[{pitch_id},{round_}]")
+            model.add(where.start[pitch_id] != solver.value(where.start[pitch_id])).only_enforce_if(moves)
+            moved.append(moves)
+        model.add_bool_or(moved)
+    return None
+
+
+def _staffable(event: Event, options: dict[str, PitchOptions]) -> dict[str, PitchOptions]:
+    """Each pitch's starts narrowed to those at which the experts who may judge it (there then, not
+    in conflict, its locked ones among them) can make a panel on their own: otherwise each such
+    start costs a round of its own (60 pitches, a few with all but one outsider in conflict: six
+    rounds of a one-pitch no-good, and no schedule in 2 s)."""
+    locked = defaultdict(set)
+    for lock in panel_locks(event):
+        locked[lock.pitch].add(lock.expert)
+    narrowed = {}
+    for pitch_id, option in options.items():
+        judges: dict[int, list[str]] = defaultdict(list)  # start -> organisations of those there
+        present: dict[int, set[str]] = defaultdict(set)
+        for expert in event.experts:
+            if pitch_id in expert.conflict_set:
+                continue
+            for start in expert_starts(event, expert, option):
+                judges[start].append(expert.organisation)
+                present[start].add(expert.id)
+
+        starts_by_day = tuple(
+            (day, kept)
+            for day, starts in option.starts_by_day
+            if (
+                kept := tuple(
+                    start
+                    for start in starts
+                    if locked[pitch_id] <= present[start] and _a_panel_can_sit(event, judges[start])
+                )
+            )
+        )
+        narrowed[pitch_id] = replace(option, starts_by_day=starts_by_day)
+    return narrowed
+
+
+def _a_panel_can_sit(event: Event, organisations: list[str]) -> bool:
+    """Whether experts of these organisations (one entry each) can make a panel on their own."""
+    per_organisation = Counter(organisations)
+    panel = event.panel
+    return all(per_organisation[o] for o in panel.required_organisations) and (
+        sum(min(n, panel.max_per_org) for n in per_organisation.values()) >= panel.size
+    )
+
+
+def _panels_for(
+    event: Event, options: dict[str, PitchOptions], placed: tuple[Session, ...], seconds: float
+) -> tuple[tuple[Session, ...] | None, set[str]]:
+    """Panels for the placement; or the pitches whose times rule them out; or neither, out of time."""
+    model = cp_model.CpModel()
+    v = ScheduleVariables.create(model, event, options=placed_options(event, options, placed))
+    held = {pitch_id: model.new_bool_var(f"has_a_panel[{pitch_id}]") for pitch_id in v.panel_seats}
+    meets_minimum: dict[str, cp_model.IntVar] = {}
+
+    def minimum_held(rule: RuleKey) -> cp_model.IntVar | None:
+        if rule[0] != "min":
+            return None
+        return meets_minimum.setdefault(rule[1], model.new_bool_var(f"meets_minimum[{rule[1]}]"))
+
+    for rule in HARD_RULES:
+        if rule is compose_panels:
+            for pitch_id, seats in v.panel_seats.items():
+                one = replace(v, panel_seats={pitch_id: seats})
+                compose_panels(model, event, one, enforce=lambda _, literal=held[pitch_id]: literal)
+        elif rule is bound_expert_loads:
+            rule(model, event, v, enforce=minimum_held)
+        elif rule is hold_locks:
+            rule(model, event, v, enforce=lambda key: held[key[1].pitch] if key[0] == "panel_lock" else None)
+        else:
+            rule(model, event, v)
+    model.add_assumptions([*held.values(), *meets_minimum.values()])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
+    # Nor from presolve, whose infeasibility leaves the core empty (or names literals that are no
+    # assumption: or-tools issue 5141).
+    solver.parameters.cp_model_presolve = False
+    status = solver.solve(model)
+    log.debug("capacity panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return v.extract(solver.value), set()
+    if status != cp_model.INFEASIBLE:
+        return None, set()
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    clash = {pitch_id for pitch_id, literal in held.items() if literal.index in core}
+    experts = event.expert_by_id()
+    for expert_id, literal in meets_minimum.items():
+        if literal.index in core:  # the times of every pitch they might judge (at these, maybe none)
+            clash.update(p for p, option in options.items() if may_sit(event, experts[expert_id], option))
+    return None, clash
