@@ -45,7 +45,7 @@ def test_an_infeasible_model_has_no_solution():
     assert solve_as_mip(model, 5.0) is None
 
 
-def test_it_says_when_cbc_proved_there_is_no_solution_and_only_then():
+def test_it_says_when_not_even_the_linear_relaxation_has_a_solution_and_only_then():
     heard: list[str] = []
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{i}") for i in range(3)]
