@@ -30,7 +30,6 @@ from ortools.sat.python import cp_model
 
 from scheduler.constraints import (
     HARD_RULES,
-    RuleKey,
     bound_expert_loads,
     compose_panels,
     hold_locks,
@@ -38,8 +37,9 @@ from scheduler.constraints import (
     place_every_pitch,
     staff_pitches_while_experts_are_there,
 )
+from scheduler.cores import Held
 from scheduler.data import Event, Session
-from scheduler.timeline import PitchOptions, expert_starts, may_sit, panel_locks, placed_options
+from scheduler.timeline import PitchOptions, expert_starts, panel_locks, placed_options
 from scheduler.variables import ScheduleVariables
 
 log = logging.getLogger(__name__)
@@ -159,42 +159,30 @@ def _panels_for(
     """Panels for the placement; or the pitches whose times rule them out; or neither, out of time."""
     model = cp_model.CpModel()
     v = ScheduleVariables.create(model, event, options=placed_options(event, options, placed))
-    held = {pitch_id: model.new_bool_var(f"has_a_panel[{pitch_id}]") for pitch_id in v.panel_seats}
-    meets_minimum: dict[str, cp_model.IntVar] = {}
-
-    def minimum_held(rule: RuleKey) -> cp_model.IntVar | None:
-        if rule[0] != "min":
-            return None
-        return meets_minimum.setdefault(rule[1], model.new_bool_var(f"meets_minimum[{rule[1]}]"))
-
+    held = Held(model)
     for rule in HARD_RULES:
         if rule is compose_panels:
             for pitch_id, seats in v.panel_seats.items():
+                literal = held.literal(("panel", pitch_id))
                 one = replace(v, panel_seats={pitch_id: seats})
-                compose_panels(model, event, one, enforce=lambda _, literal=held[pitch_id]: literal)
+                compose_panels(model, event, one, enforce=lambda _, literal=literal: literal)
         elif rule is bound_expert_loads:
-            rule(model, event, v, enforce=minimum_held)
+            rule(model, event, v, enforce=held.minimum)
         elif rule is hold_locks:
-            rule(model, event, v, enforce=lambda key: held[key[1].pitch] if key[0] == "panel_lock" else None)
+            rule(
+                model,
+                event,
+                v,
+                enforce=lambda key: held.literal(("panel", key[1].pitch)) if key[0] == "panel_lock" else None,
+            )
         else:
             rule(model, event, v)
-    model.add_assumptions([*held.values(), *meets_minimum.values()])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
-    # Nor from presolve, whose infeasibility leaves the core empty (or names literals that are no
-    # assumption: or-tools issue 5141).
-    solver.parameters.cp_model_presolve = False
+    solver = held.solver(seconds)
     status = solver.solve(model)
     log.debug("capacity panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return v.extract(solver.value), set()
     if status != cp_model.INFEASIBLE:
         return None, set()
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    clash = {pitch_id for pitch_id, literal in held.items() if literal.index in core}
-    experts = event.expert_by_id()
-    for expert_id, literal in meets_minimum.items():
-        if literal.index in core:  # the times of every pitch they might judge (at these, maybe none)
-            clash.update(p for p, option in options.items() if may_sit(event, experts[expert_id], option))
-    return None, clash
+    # An expert's minimum names every pitch they might judge: at these times, maybe none.
+    return None, held.blamed_pitches(solver, event, options)

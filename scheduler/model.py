@@ -45,12 +45,12 @@ from scheduler.constraints import (
     DAY_AND_ROOM_RULES,
     HARD_RULES,
     PANEL_RULES,
-    RuleKey,
     bound_expert_loads,
     cap_loads_by_time,
     compose_panels,
 )
 from scheduler.construct import construct, meets_minimum_loads, place_panels, repair
+from scheduler.cores import Held
 from scheduler.data import Conflict, Event, Progress, ProgressCallback, Result, Session, Status
 from scheduler.mip import solve_as_mip
 from scheduler.neighbourhoods import KINDS, Chooser, choose_free, day_of_span, neighbourhood
@@ -719,34 +719,20 @@ def _place_for_feasibility(
     no panel named, no repair).  Such an expert in the core frees the panels they were given."""
     model = cp_model.CpModel()
     variables = ScheduleVariables.create(model, event, options=options, panels=panels)
-    meets_minimum: dict[str, cp_model.IntVar] = {}
-
-    def minimum_held(rule: RuleKey) -> cp_model.IntVar | None:
-        if rule[0] != "min":
-            return None
-        return meets_minimum.setdefault(rule[1], model.new_bool_var(f"meets_minimum[{rule[1]}]"))
-
+    held = Held(model)
     for rule in HARD_RULES:
         if rule is bound_expert_loads:
-            rule(model, event, variables, enforce=minimum_held)
+            rule(model, event, variables, enforce=held.minimum)
         elif rule is not compose_panels:
             rule(model, event, variables)
     # The panels' own rules hold wherever the seats are not exactly one panel (short of one, too).
     to_choose = {p: seats for p, seats in variables.panel_seats.items() if len(seats) != event.panel.size}
     compose_panels(model, event, replace(variables, panel_seats=to_choose))
-    kept = {}
-    for pitch_id, seats in variables.panel_seats.items():
-        if pitch_id not in to_choose:
-            kept[pitch_id] = model.new_bool_var(f"keeps_its_panel[{pitch_id}]")
-            for seat in seats.values():
-                model.add_implication(kept[pitch_id], seat)
-    model.add_assumptions([*kept.values(), *meets_minimum.values()])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = 1  # the core of assumptions comes from a single search
-    # Nor from presolve, whose infeasibility leaves the core empty (or names literals that are no
-    # assumption: or-tools issue 5141).
-    solver.parameters.cp_model_presolve = False
+    kept = {p: options[p] for p in variables.panel_seats if p not in to_choose}
+    for pitch_id in kept:
+        for seat in variables.panel_seats[pitch_id].values():
+            model.add_implication(held.literal(("panel", pitch_id)), seat)
+    solver = held.solver(seconds)
     with _stopped_when_asked(solver, should_stop, "placing for feasibility"):
         status = solver.solve(model)
     log.debug("placing for feasibility: %s in %.2f s", solver.status_name(status), solver.wall_time)
@@ -754,12 +740,8 @@ def _place_for_feasibility(
         return variables.extract(solver.value), set()
     if status != cp_model.INFEASIBLE:
         return None, set()
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    unplaceable = {pitch_id for pitch_id, literal in kept.items() if literal.index in core}
-    experts = event.expert_by_id()
-    for expert_id, literal in meets_minimum.items():
-        if literal.index in core:  # their panels to choose again, and any they might sit on
-            unplaceable.update(p for p in kept if may_sit(event, experts[expert_id], options[p]))
+    # An expert's minimum frees their panels, and any they might sit on.
+    unplaceable = held.blamed_pitches(solver, event, kept)
     log.debug("%d panels cannot all be placed", len(unplaceable))
     return None, unplaceable
 
