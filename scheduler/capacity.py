@@ -39,6 +39,7 @@ from scheduler.constraints import (
 )
 from scheduler.cores import Held
 from scheduler.data import Event, Session
+from scheduler.stopping import stopped_when_asked
 from scheduler.timeline import PitchOptions, expert_starts, panel_locks, placed_options
 from scheduler.variables import ScheduleVariables
 
@@ -80,14 +81,16 @@ def find_schedule(
         solver.parameters.symmetry_level = 0
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.presolve_inclusion_work_limit = 0
-        status = solver.solve(model)
+        with stopped_when_asked(solver, should_stop, "capacity placement"):
+            status = solver.solve(model)
         log.debug(
             "capacity placement, round %d: %s in %.2f s", round_, solver.status_name(status), solver.wall_time
         )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         placed = where.extract(solver.value)  # panels empty: the placement alone
-        schedule, clash = _panels_for(event, options, placed, PANELS_SHARE * (deadline - time.perf_counter()))
+        seconds_for_panels = PANELS_SHARE * (deadline - time.perf_counter())
+        schedule, clash = _panels_for(event, options, placed, seconds_for_panels, should_stop)
         if schedule is not None:
             violations = check_schedule(event, schedule)
             if violations:  # a rule the decomposition missed: let the other stages try
@@ -154,7 +157,11 @@ def _a_panel_can_sit(event: Event, organisations: list[str]) -> bool:
 
 
 def _panels_for(
-    event: Event, options: dict[str, PitchOptions], placed: tuple[Session, ...], seconds: float
+    event: Event,
+    options: dict[str, PitchOptions],
+    placed: tuple[Session, ...],
+    seconds: float,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[tuple[Session, ...] | None, set[str]]:
     """Panels for the placement; or the pitches whose times rule them out; or neither, out of time."""
     model = cp_model.CpModel()
@@ -178,7 +185,8 @@ def _panels_for(
         else:
             rule(model, event, v)
     solver = held.solver(seconds)
-    status = solver.solve(model)
+    with stopped_when_asked(solver, should_stop, "capacity panels"):
+        status = solver.solve(model)
     log.debug("capacity panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return v.extract(solver.value), set()

@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -64,6 +62,7 @@ from scheduler.objective import (
 )
 from scheduler.replan import changes_between
 from scheduler.slots import find_schedule, looks_tight
+from scheduler.stopping import stopped_when_asked
 from scheduler.timeline import PitchOptions, may_sit, on_days, pitch_options, placed_options
 from scheduler.validate import score_terms
 from scheduler.variables import ScheduleVariables
@@ -122,8 +121,6 @@ PROBE_SECONDS = 5.0
 MIN_STAGE_SECONDS = 0.1
 # Building a model of the whole event takes up to this many times the panel relaxation's build.
 BUILD_RATIO = 3.0
-# How often a running search asks ``should_stop``: the stop button answers within this.
-STOP_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -273,28 +270,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-@contextmanager
-def _stopped_when_asked(
-    solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None, stage: str
-) -> Iterator[None]:
-    """While the block runs, a watcher ends the solver's search when ``should_stop`` says so: a
-    search may go on for long without a new solution to report."""
-    done = threading.Event()
-    if should_stop is not None:
-
-        def watch() -> None:
-            while not done.wait(STOP_POLL_SECONDS):
-                if should_stop():
-                    solver.stop_search()
-                    return
-
-        threading.Thread(target=watch, name=f"stop watcher: {stage}", daemon=True).start()
-    try:
-        yield
-    finally:
-        done.set()
-
-
 def _run(
     stage: str,
     model: cp_model.CpModel,
@@ -317,7 +292,7 @@ def _run(
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     if workers is not None:
         solver.parameters.num_workers = workers
-    with _stopped_when_asked(solver, should_stop, stage):
+    with stopped_when_asked(solver, should_stop, stage):
         status = solver.solve(model, _Reporter(on_solution))
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
@@ -733,7 +708,7 @@ def _place_for_feasibility(
         for seat in variables.panel_seats[pitch_id].values():
             model.add_implication(held.literal(("panel", pitch_id)), seat)
     solver = held.solver(seconds)
-    with _stopped_when_asked(solver, should_stop, "placing for feasibility"):
+    with stopped_when_asked(solver, should_stop, "placing for feasibility"):
         status = solver.solve(model)
     log.debug("placing for feasibility: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

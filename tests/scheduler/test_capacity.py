@@ -61,3 +61,8 @@ def test_an_experts_minimum_names_every_pitch_they_might_judge():
     )
     found, clash = capacity._panels_for(tiny, _options(tiny), placed, 5.0)
     assert found is None and clash == {"a", "b"}
+
+
+def test_it_stops_when_the_organiser_asks():
+    hard, _ = adversarial(60, 0, "free-experts")
+    assert capacity.find_schedule(hard, _options(hard), 20.0, 2, should_stop=lambda: True) is None
