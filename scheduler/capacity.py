@@ -25,6 +25,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import count
 
 from ortools.sat.python import cp_model
 
@@ -68,7 +69,7 @@ def find_schedule(
     place_every_pitch(model, event, where)
     keep_rooms_apart(model, event, where)
     staff_pitches_while_experts_are_there(model, event, where)
-    for round_ in range(1, 1_000_000):
+    for round_ in count(1):
         left = deadline - time.perf_counter()
         if left <= 0.05 or (should_stop is not None and should_stop()):
             return None
@@ -110,7 +111,6 @@ def find_schedule(
             model.add(where.start[pitch_id] != solver.value(where.start[pitch_id])).only_enforce_if(moves)
             moved.append(moves)
         model.add_bool_or(moved)
-    return None
 
 
 def _staffable(event: Event, options: dict[str, PitchOptions]) -> dict[str, PitchOptions]:

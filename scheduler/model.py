@@ -691,7 +691,7 @@ def _place_for_feasibility(
     out every schedule.  So is each expert's ``min_pitches``: an expert may sit only on the panels
     given, so one whose minimum needs every pitch they were given forces those panels whatever the
     assumptions, and the core came out empty (60 pitches, a third of the experts at an exact load:
-    no panel named, no repair).  Such an expert in the core frees the panels they were given."""
+    no panel named, no repair).  Such an expert in the core frees every kept panel they might sit on."""
     model = cp_model.CpModel()
     variables = ScheduleVariables.create(model, event, options=options, panels=panels)
     held = Held(model)
