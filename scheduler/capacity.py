@@ -8,8 +8,10 @@ placing the pitches in rooms and times takes CP-SAT 0.1 s at 60 pitches, and sta
 placement is a handful of cliques per expert.  So, as a logic-based decomposition:
 
 1. **Placement**: starts and rooms (rules 1 and 2) such that at any time the pitches running need
-   no more experts, nor of each required organisation, than are there then
-   (``constraints.staff_pitches_while_experts_are_there``).
+   no more experts, nor of each required organisation, nor from outside a set of organisations,
+   than are there then (``constraints.staff_pitches_while_experts_are_there``), and each expert's
+   ``min_pitches`` fit among the pitches placed in their windows
+   (``constraints.leave_each_expert_their_minimum``).
 2. **Panels** for those times (rules 3-6), each pitch's panel and each expert's ``min_pitches``
    held under an assumption.  When there are none, the core of assumptions names pitches whose
    times together rule every panel out (and, for an expert's minimum, every pitch they might
@@ -35,6 +37,7 @@ from scheduler.constraints import (
     compose_panels,
     hold_locks,
     keep_rooms_apart,
+    leave_each_expert_their_minimum,
     place_every_pitch,
     staff_pitches_while_experts_are_there,
 )
@@ -69,6 +72,7 @@ def find_schedule(
     place_every_pitch(model, event, where)
     keep_rooms_apart(model, event, where)
     staff_pitches_while_experts_are_there(model, event, where)
+    leave_each_expert_their_minimum(model, event, where)
     for round_ in count(1):
         left = deadline - time.perf_counter()
         if left <= 0.05 or (should_stop is not None and should_stop()):

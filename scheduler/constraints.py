@@ -32,6 +32,8 @@ from scheduler.timeline import (
     break_free_stretches,
     day_offset,
     expert_starts,
+    expert_starts_by_window,
+    most_in,
     most_pitches,
     panel_locks,
     slot_locks,
@@ -468,7 +470,8 @@ def staff_pitches_while_experts_are_there(
     model: cp_model.CpModel, event: Event, v: ScheduleVariables
 ) -> None:
     """Implied by rules 3 and 4: at any time, the pitches running (with their changeover) need
-    ``panel.size`` experts each, and one of each required organisation, from those there then.
+    ``panel.size`` experts each, one of each required organisation, and the seats a set of
+    organisations cannot fill from outside it, from those there then.
 
     One cumulative over all experts and one per required organisation; an expert away from ``a``
     to ``b`` takes one unit over ``[a + changeover, b)``, which a pitch's interval (its length plus
@@ -496,9 +499,51 @@ def staff_pitches_while_experts_are_there(
                     demands.append(1)
         model.add_cumulative(intervals, demands, len(experts))
 
-    hold(event.experts, event.panel.size)
-    for required in event.panel.required_organisations:
+    panel = event.panel
+    hold(event.experts, panel.size)
+    for required in panel.required_organisations:
         hold(by_organisation[required], 1)
+    # A panel takes at most max_per_organisation from each organisation of a set, so the rest of
+    # its seats from outside the set: for each organisation alone, for the required ones together,
+    # and for those with each other one (panels of UIMM + CETIM + Arts et Métiers + one of the
+    # other partners, one per organisation: at any time, no more pitches than other partners there).
+    required = frozenset(panel.required_organisations)
+    sets = {frozenset((o,)) for o in by_organisation} | {required}
+    sets |= {required | {o} for o in by_organisation if o not in required}
+    for organisations in sorted(sets, key=sorted):
+        outside = panel.size - len(organisations) * panel.max_per_org
+        if outside > 0 and organisations:
+            hold([e for e in event.experts if e.organisation not in organisations], outside)
+
+
+def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
+    """Implied by rules 4 and 5: an expert's ``min_pitches`` are among the pitches placed in their
+    windows, no more in a window than fit there one after another (changeover between).
+
+    Stated for a placement with no panels yet (``scheduler.capacity``): without it, an expert there
+    only for their few pitches, with a minimum as large, left the panels' search infeasible round
+    after round, each core blaming every pitch that expert might judge.
+    """
+    for expert in event.experts:
+        if not expert.min_load:
+            continue
+        held = []
+        by_window: dict[Window | None, list] = defaultdict(list)
+        shortest: dict[Window | None, int] = {}
+        for pitch_id, option in v.options.items():
+            if pitch_id in expert.conflict_set:
+                continue
+            for window, starts in expert_starts_by_window(event, expert, option):
+                if not starts:
+                    continue
+                by_window[window].append(v.placed_among(model, pitch_id, starts))
+                shortest[window] = min(shortest.get(window, option.length), option.length)
+        for window, placed in by_window.items():
+            most = most_in(event, None if window is None else (window,), shortest[window])
+            judged = model.new_int_var(0, min(most, len(placed)), f"judged[{expert.id}]")
+            model.add(judged <= sum(placed))
+            held.append(judged)
+        model.add(sum(held) >= expert.min_load)
 
 
 HARD_RULES = (

@@ -103,6 +103,11 @@ SMALL_CAPACITY_ENGINE_SHARE = 0.25
 ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
 SLOT_ENGINE_SHARE = 0.9
+# ...below ENGINE_FIRST_PITCHES a third: where a grid holds a schedule it finds one in 0.1-0.2 s
+# (tight 26 and 60 pitches of bench/generate.py), and where none does (the adversary's events) the
+# capacity engine after it needs the time (26 pitches at 1 s, 60 seeds of six profiles: 44 found,
+# 42 with nine tenths; free-experts: 10 of 10, 8).
+SMALL_SLOT_ENGINE_SHARE = 0.35
 # The first re-staffing of a large event's first schedule for topics may take this share of the time
 # left (CBC takes 1.2-2 s of a 10 s solve at tight 300 pitches, after the slot engine's 2-3 s).
 TOPIC_STAFFING_SHARE = 0.85
@@ -409,9 +414,8 @@ def solve(
         # Not all the time: if it finds nothing, the panel relaxation may still prove the event
         # infeasible (and the diagnosis say why) in what is left.  (A tenth: on a loaded machine
         # the engine needed most of 3 s at 150 pitches.)
-        found = find_schedule(
-            event, options, SLOT_ENGINE_SHARE * left(), workers, should_stop=best.stop_requested
-        )
+        share = SLOT_ENGINE_SHARE if len(event.pitches) >= ENGINE_FIRST_PITCHES else SMALL_SLOT_ENGINE_SHARE
+        found = find_schedule(event, options, share * left(), workers, should_stop=best.stop_requested)
         if found is not None:
             best.offer(found)
             from_engine = True

@@ -221,16 +221,28 @@ def expert_starts(event: Event, expert: Expert, options: PitchOptions) -> tuple[
     """The starts of a pitch at which the expert may judge it (rule 4's availability part)."""
     if expert.available is None:
         return options.all_starts
-    allowed = set()
-    for day_index, starts in options.starts_by_day:
-        day = event.days[day_index].date
-        offset = day_offset(day_index)
-        for window in expert.available:
-            if window.date == day:
+    return tuple(
+        sorted({start for _, starts in expert_starts_by_window(event, expert, options) for start in starts})
+    )
+
+
+def expert_starts_by_window(
+    event: Event, expert: Expert, options: PitchOptions
+) -> list[tuple[Window | None, tuple[int, ...]]]:
+    """For each of the expert's windows (None: there all the time), the pitch's starts inside it."""
+    if expert.available is None:
+        return [(None, options.all_starts)]
+    by_window = []
+    for window in expert.available:
+        inside: list[int] = []
+        for day_index, starts in options.starts_by_day:
+            if event.days[day_index].date == window.date:
+                offset = day_offset(day_index)
                 first = bisect_left(starts, offset + window.start)
                 last = bisect_right(starts, offset + window.end - options.length)
-                allowed.update(starts[first:last])
-    return tuple(sorted(allowed))
+                inside.extend(starts[first:last])
+        by_window.append((window, tuple(inside)))
+    return by_window
 
 
 def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:

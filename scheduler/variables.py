@@ -48,6 +48,8 @@ class ScheduleVariables:
     # Relaxed variables only: pitch id -> room -> whether the pitch takes up the room's time (the
     # presence of its interval in rule 2), which it may not when rule 2 is relaxed.
     occupies: dict[str, dict[str, cp_model.IntVar]] = field(default_factory=dict)
+    # Made on demand (``placed_among``): pitch id -> start -> whether the pitch starts there.
+    starts_at: dict[str, dict[int, cp_model.IntVar]] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -114,6 +116,23 @@ class ScheduleVariables:
         return cls(
             event, options, start, on_day, in_room, seat, load, panel_seats, expert_seats, relaxed, occupies
         )
+
+    def placed_among(
+        self, model: cp_model.CpModel, pitch_id: str, starts: tuple[int, ...]
+    ) -> cp_model.LinearExprT:
+        """1 if the pitch starts at one of ``starts`` (some of its own), else 0: a sum of one literal
+        per start, exactly one of them true, which the LP sees.  (One literal per set of starts,
+        tied to the start through its domain, it does not: a tight 26-pitch placement counting the
+        pitches in each expert's windows found nothing in 3 s.)"""
+        all_starts = self.options[pitch_id].all_starts
+        if len(starts) == len(all_starts):
+            return 1
+        if pitch_id not in self.starts_at:
+            literals = {start: model.new_bool_var(f"starts_at[{pitch_id},{start}]") for start in all_starts}
+            model.add_exactly_one(literals.values())
+            model.add(self.start[pitch_id] == sum(start * literal for start, literal in literals.items()))
+            self.starts_at[pitch_id] = literals
+        return sum(self.starts_at[pitch_id][start] for start in starts)
 
     @property
     def placement_is_fixed(self) -> bool:

@@ -25,6 +25,17 @@ def test_it_schedules_an_event_whose_rooms_run_out_of_step_where_no_grid_holds_o
     assert check_schedule(hard, found) == []
 
 
+def test_it_schedules_an_event_whose_experts_are_there_only_for_as_many_pitches_as_they_must_judge():
+    """Every expert there only around their own pitches, their minimum at that many (the adversary's
+    tied profile): without each expert's minimum in the placement, each round's core blamed 25 of
+    the 26 pitches."""
+    hard, witness = adversarial(26, 5, "tied")
+    assert check_schedule(hard, witness) == []
+    found = capacity.find_schedule(hard, _options(hard), 20.0, 2)
+    assert found is not None
+    assert check_schedule(hard, found) == []
+
+
 def test_it_finds_nothing_when_the_experts_there_cannot_staff_the_pitches_at_once():
     held = (window("09:00", "09:30"),)
     tiny = event([pitch("a", available=held), pitch("b", available=held)], [expert("e")], rooms=2)

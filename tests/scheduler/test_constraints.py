@@ -18,6 +18,7 @@ from scheduler.constraints import (
     judge_on_their_days,
     judge_within_their_time_in_windows,
     keep_rooms_apart,
+    leave_each_expert_their_minimum,
     place_every_pitch,
     respect_experts,
     staff_pitches_over_time,
@@ -391,3 +392,63 @@ def test_an_expert_back_at_the_changeover_can_judge_the_pitch_then():
     solver = cp_model.CpSolver()
     assert solver.solve(model) == cp_model.OPTIMAL
     assert solver.value(variables.start["a"]) % 1440 == clock("10:00")
+
+
+def _staff_from_outside(second_from: str) -> int:
+    """The status of the experts' presence alone for two pitches held to 09:00-09:30 in two rooms,
+    panels of two, UIMM required, one per organisation: three UIMM experts and two others, the
+    second of them from ``second_from``."""
+    held = (window("09:00", "09:30"),)
+    tiny = event(
+        [pitch("a", available=held), pitch("b", available=held)],
+        [
+            *(expert(f"u{i}", organisation="uimm") for i in range(3)),
+            expert("c1", organisation="cetim"),
+            expert("c2", organisation="cetim", available=(window(second_from, "17:00"),)),
+        ],
+        rooms=2,
+        panel_size=2,
+        required=("uimm",),
+        max_per_organisation=1,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": (), "b": ()})
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    staff_pitches_while_experts_are_there(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_two_pitches_at_once_get_their_second_seats_from_the_two_others_there():
+    assert _staff_from_outside("09:00") == cp_model.OPTIMAL
+
+
+def test_two_pitches_at_once_cannot_both_seat_the_one_other_there():
+    """Five experts for four seats, three of UIMM for two: one per organisation leaves the second
+    seats to the other organisations, and only one of their experts is there."""
+    assert _staff_from_outside("09:30") == cp_model.INFEASIBLE
+
+
+def _leave_the_minimum(windows: tuple[tuple[str, str], ...]) -> int:
+    """The status of a placement with no panels of two 30-minute pitches in two rooms, an expert
+    who must judge both there only in ``windows``, and another there all day."""
+    tiny = event(
+        [pitch("a"), pitch("b")],
+        [expert("e"), expert("f", min_pitches=2, available=tuple(window(*w) for w in windows))],
+        rooms=2,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": (), "b": ()})
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    leave_each_expert_their_minimum(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_an_experts_minimum_is_placed_in_their_two_windows():
+    assert _leave_the_minimum((("09:00", "09:30"), ("10:00", "10:30"))) == cp_model.OPTIMAL
+
+
+def test_an_experts_minimum_of_two_does_not_fit_in_one_half_hour_even_in_two_rooms():
+    """Both pitches fit in 09:00-09:30 at once, one a room: the expert can judge only one of them."""
+    assert _leave_the_minimum((("09:00", "09:30"),)) == cp_model.INFEASIBLE

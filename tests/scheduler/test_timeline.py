@@ -8,6 +8,8 @@ from scheduler.data import SlotLock
 from scheduler.timeline import (
     day_offset,
     day_starts,
+    expert_starts,
+    expert_starts_by_window,
     grid_options,
     most_in,
     most_pitches,
@@ -89,3 +91,18 @@ def test_most_in_counts_a_rooms_time_in_windows_or_over_the_days():
     assert most_in(shared, None, 30) == 3
     assert most_in(shared, (window("09:00", "11:00"),), 30) == 2
     assert most_in(shared, (window("09:00", "11:00"),), 20) == 4  # two of 20 min in each stretch
+
+
+def test_an_experts_starts_are_given_window_by_window():
+    """30-minute pitches on the 5-minute grid; windows of 09:00-09:45 and 10:30-11:00."""
+    tiny = event([pitch("p")], [], days=(day("09:00", "12:00"),))
+    windows = (window("09:00", "09:45"), window("10:30", "11:00"))
+    away = expert("f", available=windows)
+    option = pitch_options(tiny, tiny.pitches[0])
+    by_window = expert_starts_by_window(tiny, away, option)
+    assert [(w, [s % 1440 for s in starts]) for w, starts in by_window] == [
+        (windows[0], [clock("09:00") + 5 * step for step in range(4)]),
+        (windows[1], [clock("10:30")]),
+    ]
+    assert expert_starts(tiny, away, option) == tuple(s for _, starts in by_window for s in starts)
+    assert expert_starts_by_window(tiny, expert("e"), option) == [(None, option.all_starts)]
