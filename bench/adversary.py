@@ -375,7 +375,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--hash-seeds",
+        type=int,
+        nargs="+",
+        help="run the whole benchmark once per PYTHONHASHSEED, each in a process of its own, and "
+        "print the range of the counts (one process alone is one draw: see scheduler/README.md)",
+    )
     args = parser.parse_args(argv)
+    if args.hash_seeds:
+        _run_per_hash_seed(args.hash_seeds, _without_hash_seeds(sys.argv[1:] if argv is None else argv))
+        return
     print("| pitches | profile | seeds | valid within goal | first valid (max) | status counts |")
     print("|---|---|---|---|---|---|")
     failures = []
@@ -416,6 +426,49 @@ def main(argv: list[str] | None = None) -> None:
             )
     for failure in failures:
         print("failed:", *failure)
+
+
+def _without_hash_seeds(argv: list[str]) -> list[str]:
+    kept, skipping = [], False
+    for arg in argv:
+        if arg == "--hash-seeds":
+            skipping = True
+        elif skipping and arg.isdigit():
+            continue
+        else:
+            skipping = False
+            kept.append(arg)
+    return kept
+
+
+def _run_per_hash_seed(hash_seeds: list[int], argv: list[str]) -> None:
+    """The same benchmark in one process per hash seed: the order in which Python iterates a set of
+    strings changes with it, and so do the models built and what a one-second search finds."""
+    import os
+    import re
+    import subprocess
+
+    totals: dict[int, list[str]] = defaultdict(list)
+    for hash_seed in hash_seeds:
+        run = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), *argv],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(f"PYTHONHASHSEED={hash_seed}")
+        print(run.stdout)
+        by_size: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for size, valid, of in re.findall(r"^\| (\d+) \| [^|]+ \| \d+ \| (\d+)/(\d+) \|", run.stdout, re.M):
+            by_size[int(size)][0] += int(valid)
+            by_size[int(size)][1] += int(of)
+        for size, (valid, of) in by_size.items():
+            totals[size].append(f"{valid}/{of}")
+    print("| pitches | valid within goal, per hash seed |")
+    print("|---|---|")
+    for size, counts in totals.items():
+        print(f"| {size} | {', '.join(counts)} |")
 
 
 if __name__ == "__main__":
