@@ -16,7 +16,9 @@ placement is a handful of cliques per expert.  So, as a logic-based decompositio
    held under an assumption.  When there are none, the core of assumptions names pitches whose
    times together rule every panel out (and, for an expert's minimum, every pitch they might
    judge); the placement is solved again with a *no-good*: not all of those pitches at those
-   times.  Every no-good is valid (those times have no panels whatever the rest), so the
+   times.  An expert whose minimum a core blamed also gets seats in the placement, one pitch at a
+   time (``constraints.seat_an_expert_their_minimum``), shared within each panel's size and
+   organisation caps (``constraints.share_the_seats_of_panels``).  Every no-good is valid (those times have no panels whatever the rest), so the
    placement search only ever loses placements that have no schedule.
 """
 
@@ -39,6 +41,8 @@ from scheduler.constraints import (
     keep_rooms_apart,
     leave_each_expert_their_minimum,
     place_every_pitch,
+    seat_an_expert_their_minimum,
+    share_the_seats_of_panels,
     staff_pitches_while_experts_are_there,
 )
 from scheduler.cores import Held
@@ -73,6 +77,9 @@ def find_schedule(
     keep_rooms_apart(model, event, where)
     staff_pitches_while_experts_are_there(model, event, where)
     leave_each_expert_their_minimum(model, event, where)
+    experts = event.expert_by_id()
+    seated: set[str] = set()  # the experts whose minimum has its seats in the placement
+    seats_by_pitch: dict[str, list] = defaultdict(list)
     for round_ in count(1):
         left = deadline - time.perf_counter()
         if left <= 0.05 or (should_stop is not None and should_stop()):
@@ -95,7 +102,7 @@ def find_schedule(
             return None
         placed = where.extract(solver.value)  # panels empty: the placement alone
         seconds_for_panels = PANELS_SHARE * (deadline - time.perf_counter())
-        schedule, clash = _panels_for(event, options, placed, seconds_for_panels, should_stop)
+        schedule, clash, minimums = _panels_for(event, options, placed, seconds_for_panels, should_stop)
         if schedule is not None:
             violations = check_schedule(event, schedule)
             if violations:  # a rule the decomposition missed: let the other stages try
@@ -105,7 +112,20 @@ def find_schedule(
             return schedule
         if not clash:
             return None  # out of time for the panels
-        log.debug("capacity round %d: %d pitches' times leave no panels", round_, len(clash))
+        log.debug(
+            "capacity round %d: %d pitches' times leave no panels (minimums blamed: %s)",
+            round_,
+            len(clash),
+            minimums,
+        )
+        if newly_blamed := [e for e in minimums if e not in seated]:
+            for expert_id in newly_blamed:
+                for pitch_id, seat in seat_an_expert_their_minimum(
+                    model, event, where, experts[expert_id]
+                ).items():
+                    seats_by_pitch[pitch_id].append((experts[expert_id], seat))
+            seated.update(newly_blamed)
+            share_the_seats_of_panels(model, event, seats_by_pitch)
         model.clear_hints()
         for var in where.start.values():
             model.add_hint(var, solver.value(var))
@@ -169,8 +189,9 @@ def _panels_for(
     placed: tuple[Session, ...],
     seconds: float,
     should_stop: Callable[[], bool] | None = None,
-) -> tuple[tuple[Session, ...] | None, set[str]]:
-    """Panels for the placement; or the pitches whose times rule them out; or neither, out of time."""
+) -> tuple[tuple[Session, ...] | None, set[str], list[str]]:
+    """Panels for the placement; or the pitches whose times rule them out, with the experts whose
+    minimum the core names; or neither, out of time."""
     model = cp_model.CpModel()
     v = ScheduleVariables.create(model, event, options=placed_options(event, options, placed))
     held = Held(model)
@@ -196,8 +217,8 @@ def _panels_for(
         status = solver.solve(model)
     log.debug("capacity panels: %s in %.2f s", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return v.extract(solver.value), set()
+        return v.extract(solver.value), set(), []
     if status != cp_model.INFEASIBLE:
-        return None, set()
+        return None, set(), []
     # An expert's minimum names every pitch they might judge: at these times, maybe none.
-    return None, held.blamed_pitches(solver, event, options)
+    return None, held.blamed_pitches(solver, event, options), held.blamed_minimums(solver)

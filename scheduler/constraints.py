@@ -25,7 +25,7 @@ from itertools import combinations, pairwise
 
 from ortools.sat.python import cp_model
 
-from scheduler.data import Event, SlotLock, Window
+from scheduler.data import Event, Expert, SlotLock, Window
 from scheduler.timeline import (
     MINUTES_PER_DAY,
     away_spans,
@@ -544,6 +544,61 @@ def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: Sc
             model.add(judged <= sum(placed))
             held.append(judged)
         model.add(sum(held) >= expert.min_load)
+
+
+def seat_an_expert_their_minimum(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables, expert: Expert
+) -> dict[str, cp_model.IntVar]:
+    """Implied by rules 3-5: the expert sits on ``min_pitches`` of the pitches placed while they are
+    there, one at a time (changeover between); returns their seat of each pitch they might judge.
+
+    Stated lazily, for the experts whose minimum a core of the panels' search blamed
+    (``scheduler.capacity``): for every expert with a minimum, it slowed 60-pitch placements into
+    UNKNOWN; for the one blamed, it spares the rounds that the no-good on every pitch they might
+    judge would take, one a round.
+    """
+    seats = {}
+    intervals = []
+    for pitch_id, option in v.options.items():
+        if pitch_id in expert.conflict_set:
+            continue
+        starts = expert_starts(event, expert, option)
+        if not starts:
+            continue
+        seat = model.new_bool_var(f"sits[{expert.id},{pitch_id}]")
+        model.add(seat <= v.placed_among(model, pitch_id, starts))
+        intervals.append(
+            model.new_optional_fixed_size_interval_var(
+                v.start[pitch_id],
+                option.length + event.changeover,
+                seat,
+                f"sits_through[{expert.id},{pitch_id}]",
+            )
+        )
+        seats[pitch_id] = seat
+    if len(intervals) > 1:
+        model.add_no_overlap(intervals)
+    model.add(sum(seats.values()) >= expert.min_load)
+    return seats
+
+
+def share_the_seats_of_panels(
+    model: cp_model.CpModel, event: Event, seated_by_pitch: dict[str, list[tuple[Expert, cp_model.IntVar]]]
+) -> None:
+    """Rule 3 on the seats of ``seat_an_expert_their_minimum``: a panel has ``panel.size`` seats, and
+    an organisation no more of them than ``max_per_organisation`` and the required others leave."""
+    panel = event.panel
+    required = set(panel.required_organisations)
+    for seated in seated_by_pitch.values():
+        if len(seated) > panel.size:
+            model.add(sum(seat for _, seat in seated) <= panel.size)
+        by_organisation: dict[str, list] = defaultdict(list)
+        for expert, seat in seated:
+            by_organisation[expert.organisation].append(seat)
+        for organisation, seats in by_organisation.items():
+            most = min(panel.max_per_org, panel.size - len(required - {organisation}))
+            if len(seats) > most:
+                model.add(sum(seats) <= most)
 
 
 HARD_RULES = (

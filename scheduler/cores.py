@@ -43,6 +43,13 @@ class Held:
         solver.parameters.cp_model_presolve = False
         return solver
 
+    def blamed_minimums(self, solver: cp_model.CpSolver) -> list[str]:
+        """The experts whose minimum the infeasible search's core names, in a fixed order."""
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        return sorted(
+            name for (kind, name), literal in self.literals.items() if kind == "min" and literal.index in core
+        )
+
     def blamed_pitches(
         self, solver: cp_model.CpSolver, event: Event, options: dict[str, PitchOptions]
     ) -> set[str]:

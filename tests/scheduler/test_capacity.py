@@ -52,14 +52,14 @@ def test_a_placement_without_panels_names_the_pitches_whose_times_clash():
     at_once = tuple(
         Session(p, DAY_ONE, clock("09:00"), clock("09:30"), f"room-{i}", ()) for i, p in ((1, "a"), (2, "b"))
     )
-    found, clash = capacity._panels_for(tiny, _options(tiny), at_once, 5.0)
+    found, clash, _ = capacity._panels_for(tiny, _options(tiny), at_once, 5.0)
     assert found is None and clash == {"a", "b"}
     one_after_the_other = (at_once[0], Session("b", DAY_ONE, clock("09:30"), clock("10:00"), "room-2", ()))
-    found, clash = capacity._panels_for(tiny, _options(tiny), one_after_the_other, 5.0)
+    found, clash, _ = capacity._panels_for(tiny, _options(tiny), one_after_the_other, 5.0)
     assert found is not None and clash == set()
 
 
-def test_an_experts_minimum_names_every_pitch_they_might_judge():
+def test_an_experts_minimum_names_them_and_every_pitch_they_might_judge():
     """f must judge a pitch but is there only at 10:00: with both pitches at 09:00, no panels, and
     the times of both pitches are to blame."""
     tiny = event(
@@ -70,8 +70,8 @@ def test_an_experts_minimum_names_every_pitch_they_might_judge():
     placed = tuple(
         Session(p, DAY_ONE, clock("09:00"), clock("09:30"), f"room-{i}", ()) for i, p in ((1, "a"), (2, "b"))
     )
-    found, clash = capacity._panels_for(tiny, _options(tiny), placed, 5.0)
-    assert found is None and clash == {"a", "b"}
+    found, clash, minimums = capacity._panels_for(tiny, _options(tiny), placed, 5.0)
+    assert found is None and clash == {"a", "b"} and minimums == ["f"]
 
 
 def test_it_stops_when_the_organiser_asks():

@@ -21,6 +21,8 @@ from scheduler.constraints import (
     leave_each_expert_their_minimum,
     place_every_pitch,
     respect_experts,
+    seat_an_expert_their_minimum,
+    share_the_seats_of_panels,
     staff_pitches_over_time,
     staff_pitches_while_experts_are_there,
 )
@@ -452,3 +454,62 @@ def test_an_experts_minimum_is_placed_in_their_two_windows():
 def test_an_experts_minimum_of_two_does_not_fit_in_one_half_hour_even_in_two_rooms():
     """Both pitches fit in 09:00-09:30 at once, one a room: the expert can judge only one of them."""
     assert _leave_the_minimum((("09:00", "09:30"),)) == cp_model.INFEASIBLE
+
+
+def _seat_the_minimum(pitch_window: tuple[str, str]) -> int:
+    """The status of a placement with no panels of two 30-minute pitches in two rooms, both held to
+    ``pitch_window``, and the seats of an expert there 09:00-10:00 who must judge both."""
+    held = (window(*pitch_window),)
+    tiny = event(
+        [pitch("a", available=held), pitch("b", available=held)],
+        [expert("e"), expert("f", min_pitches=2, available=(window("09:00", "10:00"),))],
+        rooms=2,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": (), "b": ()})
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    seat_an_expert_their_minimum(model, tiny, variables, tiny.expert_by_id()["f"])
+    return cp_model.CpSolver().solve(model)
+
+
+def test_an_expert_sits_their_minimum_on_pitches_one_after_the_other():
+    assert _seat_the_minimum(("09:00", "10:00")) == cp_model.OPTIMAL
+
+
+def test_an_expert_cannot_sit_their_minimum_on_two_pitches_held_to_the_same_half_hour():
+    """Their window holds two pitches one after the other (so the count of the pitches in it does
+    not object), but these two can only run at once."""
+    assert _seat_the_minimum(("09:00", "09:30")) == cp_model.INFEASIBLE
+
+
+def _share_the_seats(second_organisation: str) -> int:
+    """The status of one pitch, panels of two at most one per organisation, and the seats of two
+    experts who must each judge it: one of UIMM, the other of ``second_organisation``."""
+    tiny = event(
+        [pitch("a")],
+        [
+            expert("f", min_pitches=1),
+            expert("g", organisation=second_organisation, min_pitches=1),
+            expert("h", organisation="cetim"),
+        ],
+        panel_size=2,
+        max_per_organisation=1,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": ()})
+    place_every_pitch(model, tiny, variables)
+    seated = {}
+    for e in tiny.experts[:2]:
+        for pitch_id, seat in seat_an_expert_their_minimum(model, tiny, variables, e).items():
+            seated.setdefault(pitch_id, []).append((e, seat))
+    share_the_seats_of_panels(model, tiny, seated)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_two_experts_of_two_organisations_share_a_panel():
+    assert _share_the_seats("cetim") == cp_model.OPTIMAL
+
+
+def test_two_experts_of_one_organisation_cannot_share_a_panel_of_one_per_organisation():
+    assert _share_the_seats("uimm") == cp_model.INFEASIBLE
