@@ -448,11 +448,15 @@ def _run_per_hash_seed(hash_seeds: list[int], argv: list[str]) -> None:
     import re
     import subprocess
 
+    # The checkout this script is in comes first: a second worktree sharing the first one's
+    # virtualenv would otherwise measure the first one's scheduler (its editable install).
+    checkout = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(filter(None, (checkout, os.environ.get("PYTHONPATH"))))
     totals: dict[int, list[str]] = defaultdict(list)
     for hash_seed in hash_seeds:
         run = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), *argv],
-            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed), "PYTHONPATH": path},
             capture_output=True,
             text=True,
             check=True,
