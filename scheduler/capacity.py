@@ -11,7 +11,8 @@ placement is a handful of cliques per expert.  So, as a logic-based decompositio
    no more experts, nor of each required organisation, nor from outside a set of organisations,
    than are there then (``constraints.staff_pitches_while_experts_are_there``), and each expert's
    ``min_pitches`` fit among the pitches placed in their windows
-   (``constraints.leave_each_expert_their_minimum``).
+   (``constraints.leave_each_expert_their_minimum``), and two pitches whose candidates cannot make
+   two panels do not run at once (``constraints.keep_apart_pitches_without_two_panels``).
 2. **Panels** for those times (rules 3-6), each pitch's panel and each expert's ``min_pitches``
    held under an assumption.  When there are none, the core of assumptions names pitches whose
    times together rule every panel out (and, for an expert's minimum, every pitch they might
@@ -38,6 +39,7 @@ from scheduler.constraints import (
     bound_expert_loads,
     compose_panels,
     hold_locks,
+    keep_apart_pitches_without_two_panels,
     keep_rooms_apart,
     leave_each_expert_their_minimum,
     place_every_pitch,
@@ -77,6 +79,7 @@ def find_schedule(
     keep_rooms_apart(model, event, where)
     staff_pitches_while_experts_are_there(model, event, where)
     leave_each_expert_their_minimum(model, event, where)
+    keep_apart_pitches_without_two_panels(model, event, where)
     experts = event.expert_by_id()
     seated: set[str] = set()  # the experts whose minimum has its seats in the placement
     seats_by_pitch: dict[str, list] = defaultdict(list)

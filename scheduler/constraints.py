@@ -19,7 +19,7 @@ variables they are not, and the rules state them as constraints.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Container
 from itertools import combinations, pairwise
 
@@ -544,6 +544,50 @@ def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: Sc
             model.add(judged <= sum(placed))
             held.append(judged)
         model.add(sum(held) >= expert.min_load)
+
+
+def keep_apart_pitches_without_two_panels(
+    model: cp_model.CpModel, event: Event, v: ScheduleVariables
+) -> None:
+    """Implied by rules 3, 4 and 6: two pitches run at once only if their panels can be two, one
+    for each, from the experts not in conflict with it; otherwise one ends (with the changeover)
+    before the other starts.
+
+    They cannot when a panel lock seats one expert on both, when the experts who may judge either
+    cannot fill both panels within ``max_per_organisation``, or when a required organisation has
+    fewer than two of them.  Stated for a placement with no panels yet (``scheduler.capacity``):
+    pitches whose conflicts leave a panel or two of candidates, placed at once, left the panels'
+    search infeasible round after round, each core naming some thirty pitches.
+    """
+    panel = event.panel
+    locked: dict[str, set[str]] = defaultdict(set)
+    for lock in panel_locks(event):
+        locked[lock.pitch].add(lock.expert)
+    judges = {
+        pitch_id: frozenset(e.id for e in event.experts if pitch_id not in e.conflict_set)
+        for pitch_id in v.options
+    }
+    organisation = {e.id: e.organisation for e in event.experts}
+
+    def two_panels_fit(a: str, b: str) -> bool:
+        if locked[a] & locked[b]:
+            return False
+        by_organisation = Counter(organisation[e] for e in judges[a] | judges[b])
+        if any(by_organisation[o] < 2 for o in panel.required_organisations):
+            return False
+        return sum(min(n, 2 * panel.max_per_org) for n in by_organisation.values()) >= 2 * panel.size
+
+    runs: dict[str, cp_model.IntervalVar] = {}
+
+    def run(p: str) -> cp_model.IntervalVar:
+        if p not in runs:
+            length = v.options[p].length + event.changeover
+            runs[p] = model.new_fixed_size_interval_var(v.start[p], length, f"apart[{p}]")
+        return runs[p]
+
+    for a, b in combinations(sorted(v.options), 2):
+        if not two_panels_fit(a, b):
+            model.add_no_overlap([run(a), run(b)])
 
 
 def seat_an_expert_their_minimum(

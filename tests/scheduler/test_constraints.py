@@ -17,6 +17,7 @@ from scheduler.constraints import (
     fit_rooms_by_day,
     judge_on_their_days,
     judge_within_their_time_in_windows,
+    keep_apart_pitches_without_two_panels,
     keep_rooms_apart,
     leave_each_expert_their_minimum,
     place_every_pitch,
@@ -513,3 +514,33 @@ def test_two_experts_of_two_organisations_share_a_panel():
 
 def test_two_experts_of_one_organisation_cannot_share_a_panel_of_one_per_organisation():
     assert _share_the_seats("uimm") == cp_model.INFEASIBLE
+
+
+def _keep_apart(conflicts_of_f: tuple[str, ...], locks: tuple[PanelLock, ...] = ()) -> int:
+    """The status of a placement with no panels of two 30-minute pitches held to 09:00-09:30 in two
+    rooms, panels of one, the experts e and f (in conflict with ``conflicts_of_f``)."""
+    held = (window("09:00", "09:30"),)
+    tiny = event(
+        [pitch("a", available=held), pitch("b", available=held)],
+        [expert("e"), expert("f", conflicts=conflicts_of_f)],
+        rooms=2,
+        locks=locks,
+    )
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": (), "b": ()})
+    place_every_pitch(model, tiny, variables)
+    keep_rooms_apart(model, tiny, variables)
+    keep_apart_pitches_without_two_panels(model, tiny, variables)
+    return cp_model.CpSolver().solve(model)
+
+
+def test_two_pitches_with_a_judge_each_run_at_once():
+    assert _keep_apart(("a",)) == cp_model.OPTIMAL
+
+
+def test_two_pitches_that_only_one_expert_may_judge_cannot_run_at_once():
+    assert _keep_apart(("a", "b")) == cp_model.INFEASIBLE
+
+
+def test_two_pitches_whose_panels_are_locked_to_one_expert_cannot_run_at_once():
+    assert _keep_apart((), (PanelLock("a", "e"), PanelLock("b", "e"))) == cp_model.INFEASIBLE
