@@ -17,17 +17,18 @@ placement is a handful of cliques per expert.  So, as a logic-based decompositio
    held under an assumption.  When there are none, the core of assumptions names pitches whose
    times together rule every panel out (and, for an expert's minimum, every pitch they might
    judge); the placement is solved again with a *no-good*: not all of those pitches at those
-   times.  An expert whose minimum a core blamed also gets seats in the placement, one pitch at a
-   time (``constraints.seat_an_expert_their_minimum``), shared within each panel's size and
-   organisation caps (``constraints.share_the_seats_of_panels``).  Every no-good is valid (those times have no panels whatever the rest), so the
-   placement search only ever loses placements that have no schedule.
+   times.  Every no-good is valid (those times have no panels whatever the rest), so the
+   placement search only ever loses placements that have no schedule.  An expert whose minimum a
+   core blamed also gets seats in the placement, one pitch at a time
+   (``constraints.seat_an_expert_their_minimum``), shared within each panel's size and
+   organisation caps (``constraints.share_the_seats_of_panels``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from itertools import count
@@ -50,7 +51,7 @@ from scheduler.constraints import (
 from scheduler.cores import Held
 from scheduler.data import Event, Session
 from scheduler.stopping import stopped_when_asked
-from scheduler.timeline import PitchOptions, expert_starts, panel_locks, placed_options
+from scheduler.timeline import PitchOptions, expert_starts, panel_locks, panels_can_sit, placed_options
 from scheduler.variables import ScheduleVariables
 
 log = logging.getLogger(__name__)
@@ -121,14 +122,17 @@ def find_schedule(
             len(clash),
             minimums,
         )
-        if newly_blamed := [e for e in minimums if e not in seated]:
-            for expert_id in newly_blamed:
-                for pitch_id, seat in seat_an_expert_their_minimum(
-                    model, event, where, experts[expert_id]
-                ).items():
-                    seats_by_pitch[pitch_id].append((experts[expert_id], seat))
-            seated.update(newly_blamed)
-            share_the_seats_of_panels(model, event, seats_by_pitch)
+        seated_now: set[str] = set()  # the pitches with new seats: the others' caps hold already
+        for expert_id in minimums:
+            if expert_id in seated:
+                continue
+            seated.add(expert_id)
+            for pitch_id, seat in seat_an_expert_their_minimum(
+                model, event, where, experts[expert_id]
+            ).items():
+                seats_by_pitch[pitch_id].append((experts[expert_id], seat))
+                seated_now.add(pitch_id)
+        share_the_seats_of_panels(model, event, {p: seats_by_pitch[p] for p in sorted(seated_now)})
         model.clear_hints()
         for var in where.start.values():
             model.add_hint(var, solver.value(var))
@@ -169,21 +173,12 @@ def _staffable(event: Event, options: dict[str, PitchOptions]) -> dict[str, Pitc
                 kept := tuple(
                     start
                     for start in starts
-                    if locked[pitch_id] <= present[start] and _a_panel_can_sit(event, judges[start])
+                    if locked[pitch_id] <= present[start] and panels_can_sit(event, judges[start])
                 )
             )
         )
         narrowed[pitch_id] = replace(option, starts_by_day=starts_by_day)
     return narrowed
-
-
-def _a_panel_can_sit(event: Event, organisations: list[str]) -> bool:
-    """Whether experts of these organisations (one entry each) can make a panel on their own."""
-    per_organisation = Counter(organisations)
-    panel = event.panel
-    return all(per_organisation[o] for o in panel.required_organisations) and (
-        sum(min(n, panel.max_per_org) for n in per_organisation.values()) >= panel.size
-    )
 
 
 def _panels_for(

@@ -8,6 +8,8 @@ no-overlap constraint per room or expert covers the whole event.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
@@ -248,6 +250,16 @@ def expert_starts_by_window(
 def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:
     """Whether the expert could judge the pitch in some placement: no conflict and some common time."""
     return options.pitch.id not in expert.conflict_set and bool(expert_starts(event, expert, options))
+
+
+def panels_can_sit(event: Event, organisations: Iterable[str], panels: int = 1) -> bool:
+    """Whether experts of these organisations (one entry each) can make ``panels`` panels at once,
+    with rule 3's required organisations and ``max_per_organisation``, on their own."""
+    per_organisation = Counter(organisations)
+    panel = event.panel
+    return all(per_organisation[o] >= panels for o in panel.required_organisations) and (
+        sum(min(n, panels * panel.max_per_org) for n in per_organisation.values()) >= panels * panel.size
+    )
 
 
 def start_grid(event: Event, options: dict[str, PitchOptions]) -> list[int]:
