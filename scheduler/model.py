@@ -93,12 +93,16 @@ PLACING_SHARE = 0.3
 SMALL_PLACING_SHARE = 0.1
 # ...unless no schedule has been found yet: then placing is the likeliest to find one.
 NO_SCHEDULE_PLACING_SHARE = 0.6
-# Share of the time left for the capacity engine (scheduler.capacity) when no grid held a schedule.
-# (adversary's 60-pitch events at 1 s, 10 seeds: 7 of 10 found with a half, 3 with a quarter)...
-CAPACITY_ENGINE_SHARE = 0.5
-# ...on small events a quarter: the rooms-used model finds many (26 pitches, 60 seeds of six
-# profiles: 35 found with a quarter, 30 with a half, 33 with no capacity engine).
-SMALL_CAPACITY_ENGINE_SHARE = 0.25
+# Share of the time left for the capacity engine (scheduler.capacity) when no grid held a schedule:
+# three quarters, since on the events it is there for the stages after it seldom find a first one
+# (the adversary's 60-pitch events at 1 s, 60 seeds of six profiles: 8 found with no capacity
+# engine; 11-12 with a half and a quarter on small events, 16-17 with three quarters and a half,
+# in one run each, the panels' search given nearly all of the engine's time in both)...
+CAPACITY_ENGINE_SHARE = 0.75
+# ...on small events (whose rooms-used model is built) a half: that model finds some the engine
+# does not (26 pitches, same run: 43 found with a quarter, 47-48 with a half, 45 with three
+# quarters).  Events left infeasible keep a quarter of the time for the relaxation that proves it.
+SMALL_CAPACITY_ENGINE_SHARE = 0.5
 # From this many pitches, a tight event (``slots.looks_tight``) goes to the slot engine before the greedy.
 ENGINE_FIRST_PITCHES = 100
 # Share of the time left that the slot engine may take when the greedy got stuck.
