@@ -128,6 +128,9 @@ LNS_MAX_SECONDS = 4.0
 PROBE_SECONDS = 5.0
 # A stage is not started with less time than this left (building its model alone may take it).
 MIN_STAGE_SECONDS = 0.1
+# Building the panel relaxation takes about this long per pair of an expert and a pitch they may
+# judge (twice what was measured: see _relaxation_build_guess).
+RELAXATION_BUILD_SECONDS_PER_PAIR = 70e-6
 # Building a model of the whole event takes up to this many times the panel relaxation's build.
 BUILD_RATIO = 3.0
 
@@ -439,9 +442,10 @@ def solve(
             best.offer(found)
             from_engine = True
 
-    if best.score is None and left() <= MIN_STAGE_SECONDS:
-        # Out of time with no schedule: building the relaxation of a large event alone would overrun.
-        return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
+    if left() <= _relaxation_build_guess(event, options) + MIN_STAGE_SECONDS:
+        # Out of time: building the relaxation alone would overrun (150 pitches: 0.3-0.4 s, and its
+        # LP after it; a 3 s solve ran 3.7 s).
+        return _finished(event, best, started)
     # The schedule each whole step of the alternation was last proved optimal from (see _alternate).
     settled: dict[str, tuple[Session, ...]] = {}
     if (from_engine or not small) and best.score is not None and left() > MIN_STAGE_SECONDS:
@@ -568,6 +572,11 @@ def solve(
     if best.score is not None:
         _alternate(event, options, best, deadline, step, workers, build_guess, settled)
 
+    return _finished(event, best, started)
+
+
+def _finished(event: Event, best: _Best, started: float) -> Result:
+    """The result of the best schedule found (none: unknown)."""
     if best.score is None:
         return Result(Status.UNKNOWN, solve_seconds=time.perf_counter() - started)
     return Result(
@@ -579,6 +588,16 @@ def solve(
         solve_seconds=time.perf_counter() - started,
         changes=changes_between(event.previous, best.sessions) if event.previous else (),
     )
+
+
+def _relaxation_build_guess(event: Event, options: dict[str, PitchOptions]) -> float:
+    """How long building the panel relaxation may take: it grows with the pairs of an expert and a
+    pitch they may judge (22-35 us a pair from 26 to 300 pitches, measured on the adversary's
+    events; twice that here, for a loaded machine)."""
+    pairs = sum(
+        1 for expert in event.experts for option in options.values() if may_sit(event, expert, option)
+    )
+    return RELAXATION_BUILD_SECONDS_PER_PAIR * pairs
 
 
 def _prove_small(
