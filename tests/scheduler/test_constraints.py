@@ -432,9 +432,9 @@ def test_two_pitches_at_once_cannot_both_seat_the_one_other_there():
     assert _staff_from_outside("09:30") == cp_model.INFEASIBLE
 
 
-def _leave_the_minimum(windows: tuple[tuple[str, str], ...]) -> int:
+def _leave_the_minimum(windows: tuple[tuple[str, str], ...]) -> tuple[int, list[int]]:
     """The status of a placement with no panels of two 30-minute pitches in two rooms, an expert
-    who must judge both there only in ``windows``, and another there all day."""
+    who must judge both there only in ``windows``, and another there all day; and its starts."""
     tiny = event(
         [pitch("a"), pitch("b")],
         [expert("e"), expert("f", min_pitches=2, available=tuple(window(*w) for w in windows))],
@@ -445,16 +445,23 @@ def _leave_the_minimum(windows: tuple[tuple[str, str], ...]) -> int:
     place_every_pitch(model, tiny, variables)
     keep_rooms_apart(model, tiny, variables)
     leave_each_expert_their_minimum(model, tiny, variables)
-    return cp_model.CpSolver().solve(model)
+    solver = cp_model.CpSolver()
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, []
+    return status, sorted(session.start for session in variables.extract(solver.value))
 
 
 def test_an_experts_minimum_is_placed_in_their_two_windows():
-    assert _leave_the_minimum((("09:00", "09:30"), ("10:00", "10:30"))) == cp_model.OPTIMAL
+    """The count of a window takes a pitch only if it starts there (``placed_among`` implies it)."""
+    status, starts = _leave_the_minimum((("09:00", "09:30"), ("10:00", "10:30")))
+    assert status == cp_model.OPTIMAL
+    assert starts == [clock("09:00"), clock("10:00")]
 
 
 def test_an_experts_minimum_of_two_does_not_fit_in_one_half_hour_even_in_two_rooms():
     """Both pitches fit in 09:00-09:30 at once, one a room: the expert can judge only one of them."""
-    assert _leave_the_minimum((("09:00", "09:30"),)) == cp_model.INFEASIBLE
+    assert _leave_the_minimum((("09:00", "09:30"),))[0] == cp_model.INFEASIBLE
 
 
 def _seat_the_minimum(pitch_window: tuple[str, str]) -> int:
