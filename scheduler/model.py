@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -63,7 +63,14 @@ from scheduler.objective import (
 from scheduler.replan import changes_between
 from scheduler.slots import find_schedule, looks_tight
 from scheduler.stopping import stopped_when_asked
-from scheduler.timeline import PitchOptions, may_sit, on_days, pitch_options, placed_options
+from scheduler.timeline import (
+    PitchOptions,
+    may_sit,
+    on_days,
+    pitch_options,
+    pitches_each_may_judge,
+    placed_options,
+)
 from scheduler.validate import score_terms
 from scheduler.variables import ScheduleVariables
 
@@ -428,7 +435,8 @@ def solve(
             from_engine = True
         elif tight and left() > MIN_STAGE_SECONDS:
             _start_greedily(event, options, best, min(left(), step), workers)
-    small = exact_model_fits(event, options)
+    judgeable = pitches_each_may_judge(event, options)
+    small = exact_model_fits(judgeable)
     if best.score is None and left() > MIN_STAGE_SECONDS:
         # No grid holds a schedule (pitches of their own lengths, rooms out of step, pitches pinned
         # off the grid): the placement under the experts' presence, then panels, no grid at all.
@@ -442,7 +450,7 @@ def solve(
             best.offer(found)
             from_engine = True
 
-    if left() <= _relaxation_build_guess(event, options) + MIN_STAGE_SECONDS:
+    if left() <= _relaxation_build_guess(judgeable) + MIN_STAGE_SECONDS:
         # Out of time: building the relaxation alone would overrun (150 pitches: 0.3-0.4 s, and its
         # LP after it; a 3 s solve ran 3.7 s).
         return _finished(event, best, started)
@@ -590,14 +598,11 @@ def _finished(event: Event, best: _Best, started: float) -> Result:
     )
 
 
-def _relaxation_build_guess(event: Event, options: dict[str, PitchOptions]) -> float:
+def _relaxation_build_guess(judgeable: Mapping[str, int]) -> float:
     """How long building the panel relaxation may take: it grows with the pairs of an expert and a
     pitch they may judge (22-35 us a pair from 26 to 300 pitches, measured on the adversary's
     events; twice that here, for a loaded machine)."""
-    pairs = sum(
-        1 for expert in event.experts for option in options.values() if may_sit(event, expert, option)
-    )
-    return RELAXATION_BUILD_SECONDS_PER_PAIR * pairs
+    return RELAXATION_BUILD_SECONDS_PER_PAIR * sum(judgeable.values())
 
 
 def _prove_small(

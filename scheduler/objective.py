@@ -16,6 +16,7 @@ the model's objective against it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations, pairwise
 
@@ -116,13 +117,11 @@ def _may_follow(event: Event, v: ScheduleVariables, first: str, second: str) -> 
     return v.options[second].latest >= v.options[first].earliest + v.options[first].length + event.changeover
 
 
-def exact_model_fits(event: Event, options: dict[str, PitchOptions]) -> bool:
-    """Whether the exact room-change circuits stay small enough to build and solve."""
-    arcs = sum(
-        sum(1 for option in options.values() if may_sit(event, expert, option)) ** 2
-        for expert in event.experts
-    )
-    return arcs <= EXACT_ROOM_CHANGES_MAX_ARCS
+def exact_model_fits(judgeable: Mapping[str, int]) -> bool:
+    """Whether the exact room-change circuits stay small enough to build and solve, given how many
+    pitches each expert may judge (``timeline.pitches_each_may_judge``): an expert's circuit has
+    an arc between any two of theirs."""
+    return sum(pitches**2 for pitches in judgeable.values()) <= EXACT_ROOM_CHANGES_MAX_ARCS
 
 
 def _room_changes_on_circuits(

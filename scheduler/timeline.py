@@ -252,6 +252,15 @@ def may_sit(event: Event, expert: Expert, options: PitchOptions) -> bool:
     return options.pitch.id not in expert.conflict_set and bool(expert_starts(event, expert, options))
 
 
+def pitches_each_may_judge(event: Event, options: dict[str, PitchOptions]) -> dict[str, int]:
+    """How many pitches each expert may judge (``may_sit``), by expert id: the size of the models
+    built over their seats (the room-change circuits, the panel relaxation)."""
+    return {
+        expert.id: sum(1 for option in options.values() if may_sit(event, expert, option))
+        for expert in event.experts
+    }
+
+
 def panels_can_sit(event: Event, organisations: Iterable[str], panels: int = 1) -> bool:
     """Whether experts of these organisations (one entry each) can make ``panels`` panels at once,
     with rule 3's required organisations and ``max_per_organisation``, on their own."""

@@ -69,7 +69,7 @@ def test_panel_larger_than_the_whole_jury_is_infeasible_with_its_reason(solve_an
 def test_large_event_path_gives_a_valid_schedule(solve_and_check, monkeypatch):
     """Above the circuit size limit the solve alternates staffing and placing; force it on a small event."""
     monkeypatch.setattr("scheduler.objective.EXACT_ROOM_CHANGES_MAX_ARCS", 0)
-    monkeypatch.setattr("scheduler.model.exact_model_fits", lambda event, options: False)
+    monkeypatch.setattr("scheduler.model.exact_model_fits", lambda judgeable: False)
     experts = [
         expert(f"u{n}", organisation="uimm", topics=("lin",) if n % 2 else ("coton",)) for n in range(3)
     ]

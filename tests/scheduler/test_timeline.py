@@ -14,6 +14,7 @@ from scheduler.timeline import (
     most_in,
     most_pitches,
     pitch_options,
+    pitches_each_may_judge,
     starts_within,
 )
 from tests.scheduler.builders import clock, day, event, expert, pitch, window
@@ -106,3 +107,19 @@ def test_an_experts_starts_are_given_window_by_window():
     ]
     assert expert_starts(tiny, away, option) == tuple(s for _, starts in by_window for s in starts)
     assert expert_starts_by_window(tiny, expert("e"), option) == [(None, option.all_starts)]
+
+
+def test_the_pitches_each_expert_may_judge_leave_out_conflicts_and_times_away():
+    """Two 30-minute pitches, one in the morning's first hour; an expert there only at 11:00 cannot
+    judge it, one in conflict with the other cannot judge that one."""
+    morning = event(
+        [pitch("early", available=(window("09:00", "10:00"),)), pitch("any")],
+        [
+            expert("always"),
+            expert("late", available=(window("11:00", "12:00"),)),
+            expert("conflicted", conflicts=("any",)),
+        ],
+        days=(day("09:00", "12:00"),),
+    )
+    options = {p.id: pitch_options(morning, p) for p in morning.pitches}
+    assert pitches_each_may_judge(morning, options) == {"always": 2, "late": 1, "conflicted": 1}
