@@ -33,6 +33,8 @@ from scheduler.timeline import (
     day_offset,
     expert_starts,
     expert_starts_by_window,
+    locked_panels,
+    locks_leave_a_seat,
     most_in,
     most_pitches,
     panel_locks,
@@ -525,6 +527,7 @@ def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: Sc
     only for their few pitches, with a minimum as large, left the panels' search infeasible round
     after round, each core blaming every pitch that expert might judge.
     """
+    locked = locked_panels(event)
     for expert in event.experts:
         if not expert.min_load:
             continue
@@ -532,7 +535,9 @@ def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: Sc
         by_window: dict[Window | None, list] = defaultdict(list)
         shortest: dict[Window | None, int] = {}
         for pitch_id, option in v.options.items():
-            if pitch_id in expert.conflict_set:
+            if pitch_id in expert.conflict_set or not locks_leave_a_seat(
+                event, expert, locked.get(pitch_id, ())
+            ):
                 continue
             for window, starts in expert_starts_by_window(event, expert, option):
                 if not starts:
@@ -604,9 +609,10 @@ def seat_an_expert_their_minimum(
     """
     seats = {}
     intervals = []
+    locked = locked_panels(event)
     for pitch_id, option in v.options.items():
-        if pitch_id in expert.conflict_set:
-            continue
+        if pitch_id in expert.conflict_set or not locks_leave_a_seat(event, expert, locked.get(pitch_id, ())):
+            continue  # a panel its locks fill is no seat for them (60 pitches: 40 rounds blaming it)
         starts = expert_starts(event, expert, option)
         if not starts:
             continue

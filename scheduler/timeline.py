@@ -73,6 +73,31 @@ def panel_locks(event: Event) -> list[PanelLock]:
     return [lock for lock in event.locks or () if isinstance(lock, PanelLock)]
 
 
+def locked_panels(event: Event) -> dict[str, tuple[Expert, ...]]:
+    """The experts each pitch's panel locks hold, by pitch id (pitches without a lock left out)."""
+    experts = event.expert_by_id()
+    locked: dict[str, list[Expert]] = {}
+    for lock in panel_locks(event):
+        if lock.expert in experts:
+            locked.setdefault(lock.pitch, []).append(experts[lock.expert])
+    return {pitch_id: tuple(held) for pitch_id, held in locked.items()}
+
+
+def locks_leave_a_seat(event: Event, expert: Expert, locked: Iterable[Expert]) -> bool:
+    """Whether a panel holding the ``locked`` experts (rule 6) can seat ``expert`` too under rule 3:
+    a seat left, their organisation under its cap, and seats left for the required organisations
+    still missing."""
+    others = [e for e in locked if e.id != expert.id]
+    if len(others) < len(tuple(locked)):
+        return True  # locked on it themselves
+    panel = event.panel
+    per_organisation = Counter(e.organisation for e in others)
+    if per_organisation[expert.organisation] >= panel.max_per_org:
+        return False
+    missing = set(panel.required_organisations) - set(per_organisation) - {expert.organisation}
+    return len(others) + 1 + len(missing) <= panel.size
+
+
 def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
     """Rule 1 and the slot locks of rule 6, worked out on the grid before any solving."""
     length = event.pitch_length(pitch)

@@ -481,6 +481,24 @@ def _seat_the_minimum(pitch_window: tuple[str, str]) -> int:
     return cp_model.CpSolver().solve(model)
 
 
+def _seat_beside_a_lock(locks: tuple[PanelLock, ...]) -> int:
+    """The status of one 30-minute pitch, panels of one, and the seats of an expert who must judge it."""
+    tiny = event([pitch("a")], [expert("e"), expert("f", min_pitches=1)], locks=locks)
+    model = cp_model.CpModel()
+    variables = ScheduleVariables.create(model, tiny, panels={"a": ()})
+    place_every_pitch(model, tiny, variables)
+    seat_an_expert_their_minimum(model, tiny, variables, tiny.expert_by_id()["f"])
+    return cp_model.CpSolver().solve(model)
+
+
+def test_an_expert_sits_their_minimum_on_a_pitch_whose_lock_is_theirs():
+    assert _seat_beside_a_lock((PanelLock("a", "f"),)) == cp_model.OPTIMAL
+
+
+def test_an_expert_cannot_sit_their_minimum_on_a_pitch_whose_lock_fills_its_panel():
+    assert _seat_beside_a_lock((PanelLock("a", "e"),)) == cp_model.INFEASIBLE
+
+
 def test_an_expert_sits_their_minimum_on_pitches_one_after_the_other():
     assert _seat_the_minimum(("09:00", "10:00")) == cp_model.OPTIMAL
 

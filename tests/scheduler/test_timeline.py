@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from scheduler.data import SlotLock
+from scheduler.data import PanelLock, PanelRules, SlotLock
 from scheduler.timeline import (
     day_offset,
     day_starts,
     expert_starts,
     expert_starts_by_window,
     grid_options,
+    locked_panels,
+    locks_leave_a_seat,
     most_in,
     most_pitches,
     pitch_options,
@@ -123,3 +126,22 @@ def test_the_pitches_each_expert_may_judge_leave_out_conflicts_and_times_away():
     )
     options = {p.id: pitch_options(morning, p) for p in morning.pitches}
     assert pitches_each_may_judge(morning, options) == {"always": 2, "late": 1, "conflicted": 1}
+
+
+def test_locks_leave_a_seat_where_size_caps_and_required_organisations_allow():
+    """Panels of three, one from CETIM required, at most two of an organisation; UIMM's u1 and u2
+    locked on "a": no third UIMM, no one of another organisation but CETIM."""
+    experts = [
+        expert("u1"),
+        expert("u2"),
+        expert("u3"),
+        expert("c", organisation="cetim"),
+        expert("b", organisation="bpi"),
+    ]
+    tiny = event([pitch("a")], experts, locks=(PanelLock("a", "u1"), PanelLock("a", "u2")))
+    tiny = replace(tiny, panel=PanelRules(3, ("cetim",), 2))
+    by_id = tiny.expert_by_id()
+    locked = locked_panels(tiny)
+    assert [e.id for e in locked["a"]] == ["u1", "u2"]
+    assert [e.id for e in experts if locks_leave_a_seat(tiny, e, locked["a"])] == ["u1", "u2", "c"]
+    assert locks_leave_a_seat(tiny, by_id["b"], ())
