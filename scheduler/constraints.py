@@ -519,6 +519,15 @@ def staff_pitches_while_experts_are_there(
             hold([e for e in event.experts if e.organisation not in organisations], outside)
 
 
+def _may_take_a_seat(
+    event: Event, expert: Expert, pitch_id: str, locked: dict[str, tuple[Expert, ...]]
+) -> bool:
+    """Neither in conflict with the pitch (rule 4) nor shut out of its panel by its locks (rules 3
+    and 6: a panel its locks fill is no seat; 60 pitches spent 40 rounds blaming such a minimum).
+    ``locked``: ``timeline.locked_panels``."""
+    return pitch_id not in expert.conflict_set and locks_leave_a_seat(event, expert, locked.get(pitch_id, ()))
+
+
 def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: ScheduleVariables) -> None:
     """Implied by rules 4 and 5: an expert's ``min_pitches`` are among the pitches placed in their
     windows, no more in a window than fit there one after another (changeover between).
@@ -535,9 +544,7 @@ def leave_each_expert_their_minimum(model: cp_model.CpModel, event: Event, v: Sc
         by_window: dict[Window | None, list] = defaultdict(list)
         shortest: dict[Window | None, int] = {}
         for pitch_id, option in v.options.items():
-            if pitch_id in expert.conflict_set or not locks_leave_a_seat(
-                event, expert, locked.get(pitch_id, ())
-            ):
+            if not _may_take_a_seat(event, expert, pitch_id, locked):
                 continue
             for window, starts in expert_starts_by_window(event, expert, option):
                 if not starts:
@@ -611,8 +618,8 @@ def seat_an_expert_their_minimum(
     intervals = []
     locked = locked_panels(event)
     for pitch_id, option in v.options.items():
-        if pitch_id in expert.conflict_set or not locks_leave_a_seat(event, expert, locked.get(pitch_id, ())):
-            continue  # a panel its locks fill is no seat for them (60 pitches: 40 rounds blaming it)
+        if not _may_take_a_seat(event, expert, pitch_id, locked):
+            continue
         starts = expert_starts(event, expert, option)
         if not starts:
             continue

@@ -83,19 +83,18 @@ def locked_panels(event: Event) -> dict[str, tuple[Expert, ...]]:
     return {pitch_id: tuple(held) for pitch_id, held in locked.items()}
 
 
-def locks_leave_a_seat(event: Event, expert: Expert, locked: Iterable[Expert]) -> bool:
+def locks_leave_a_seat(event: Event, expert: Expert, locked: tuple[Expert, ...]) -> bool:
     """Whether a panel holding the ``locked`` experts (rule 6) can seat ``expert`` too under rule 3:
     a seat left, their organisation under its cap, and seats left for the required organisations
     still missing."""
-    others = [e for e in locked if e.id != expert.id]
-    if len(others) < len(tuple(locked)):
+    if any(e.id == expert.id for e in locked):
         return True  # locked on it themselves
     panel = event.panel
-    per_organisation = Counter(e.organisation for e in others)
+    per_organisation = Counter(e.organisation for e in locked)
     if per_organisation[expert.organisation] >= panel.max_per_org:
         return False
     missing = set(panel.required_organisations) - set(per_organisation) - {expert.organisation}
-    return len(others) + 1 + len(missing) <= panel.size
+    return len(locked) + 1 + len(missing) <= panel.size
 
 
 def pitch_options(event: Event, pitch: Pitch) -> PitchOptions:
